@@ -1,0 +1,3 @@
+from advocate.cli.main import run
+
+run()

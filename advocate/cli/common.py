@@ -1,0 +1,88 @@
+"""What every command group shares: the store handle, messages on stderr, option bundles."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    tsv = "tsv"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output: a table on the terminal, or json, ndjson, csv, tsv for scripts.",
+                 case_sensitive=False),
+]
+
+
+@dataclass
+class State:
+    db: Path | None = None
+    debug: bool = False
+    _store: object = None
+    _config: object = None
+    messages: list[str] = field(default_factory=list)
+
+    def store(self):
+        if self._store is None:
+            from advocate.store import open_store
+
+            self._store = open_store(self.db, progress=info)
+            for warning in self._store.warnings:
+                warn(warning)
+            if self._store.created:
+                info(f"Created a new store at {self._store.path} with the bundled national directory.")
+        return self._store
+
+    def config(self):
+        if self._config is None:
+            from advocate.config import load_config
+
+            self._config = load_config()
+        return self._config
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def _clean(msg: str) -> str:
+    from advocate.textnorm import strip_control
+
+    return strip_control(str(msg), keep_newlines=True)
+
+
+def info(msg: str) -> None:
+    """A message for the person at the terminal (stderr, never mixed with data)."""
+    sys.stderr.write(_clean(msg) + "\n")
+    sys.stderr.flush()
+
+
+def warn(msg: str) -> None:
+    sys.stderr.write("Warning: " + _clean(msg) + "\n")
+    sys.stderr.flush()
+
+
+def interactive() -> bool:
+    """Prompts only when a person is there: stdin and stdout are terminals and CI is not set."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")

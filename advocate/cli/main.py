@@ -1,0 +1,115 @@
+"""The ``advocate`` command: global options, error handling, and the command groups."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from advocate import __version__
+from advocate.cli import db as db_cli
+from advocate.cli import places as places_cli
+from advocate.cli import services as services_cli
+from advocate.cli.common import state
+
+
+class AdvocateGroup(TyperGroup):
+    """Turns library errors into one line on stderr and a stable exit code; never a traceback
+    (unless --debug or ADVOCATE_DEBUG=1)."""
+
+    def invoke(self, ctx):
+        from advocate.errors import AdvocateError, ExitStatus
+
+        try:
+            return super().invoke(ctx)
+        except AdvocateError as exc:
+            _error(exc.full_message)
+            ctx.exit(int(exc.exit_status))
+        except KeyboardInterrupt:
+            _error("interrupted; nothing half-written was kept")
+            ctx.exit(int(ExitStatus.INTERRUPTED))
+        except BrokenPipeError:
+            # `advocate ... | head`: the reader went away; not an error worth a message
+            sys.stderr.close()
+            ctx.exit(0)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # the last line of defence: one sentence, exit 1
+            import click
+
+            if isinstance(exc, click.ClickException):
+                raise
+            if _debug(ctx):
+                raise
+            import sqlite3
+
+            if isinstance(exc, sqlite3.DatabaseError):
+                _error(f"the store could not be read or written ({exc}); run `advocate db check`")
+            else:
+                _error(f"unexpected {type(exc).__name__}: {exc}; run again with --debug for details")
+            ctx.exit(int(ExitStatus.FAILURE))
+        finally:
+            st = ctx.obj
+            if st is not None and hasattr(st, "close"):
+                st.close()
+
+
+def _debug(ctx) -> bool:
+    st = ctx.find_root().obj
+    return bool(getattr(st, "debug", False) or os.environ.get("ADVOCATE_DEBUG"))
+
+
+def _error(msg: str) -> None:
+    from advocate.textnorm import strip_control
+
+    sys.stderr.write("Error: " + strip_control(msg) + "\n")
+
+
+app = typer.Typer(
+    name="advocate",
+    cls=AdvocateGroup,
+    help="Find nearby services, print bilingual intake checklists, and keep an accompaniment log - offline.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool):
+    if value:
+        print(f"advocate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", envvar="ADVOCATE_DB", metavar="PATH",
+                                            help="The store file (default: ADVOCATE_DB, then the user data dir).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also ADVOCATE_DEBUG=1).")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+):
+    st = state(ctx)
+    st.db = db
+    st.debug = debug
+
+
+app.add_typer(services_cli.app, name="services", help="Find, show and manage services in the directory.")
+app.add_typer(places_cli.app, name="places", help="See how a location string resolves (offline first).")
+app.add_typer(db_cli.app, name="db", help="The store: where it is, check, back up, restore.")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted\n")
+        sys.exit(130)

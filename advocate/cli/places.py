@@ -1,0 +1,42 @@
+"""`advocate places resolve TEXT`: what a location string means, and where that came from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import Format, FormatOpt, info, state
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help='A US ZIP, "City, ST", "Ciudad, Estado" or "lat,lon".')],
+    online: Annotated[bool, typer.Option("--online", help="Allow the online geocoder for this lookup.")] = False,
+    fmt: FormatOpt = Format.table,
+):
+    """Show what a location resolves to, from which source, and the other candidates.
+
+    Example: advocate places resolve "Springfield" -f json
+    """
+    from advocate.geo.resolve import resolve_place
+    from advocate.render import render, render_record
+
+    st = state(ctx)
+    use_online = online or st.config().online_geocoding
+    place = resolve_place(text, online=use_online, store=st.store() if use_online else None, progress=info)
+    if place.note:
+        info(place.note)
+    record = place.as_dict()
+    if fmt != Format.table:
+        render([record], fmt.value)
+        return
+    candidates = record.pop("candidates")
+    render_record(record, "table", title=place.label)
+    if len(candidates) > 1:
+        render(candidates, "table", title="Other places with that name",
+               table_columns=[("name", "Name"), ("region", "Region"), ("country", "Country"),
+                              ("population", "Population"), ("latitude", "Lat"), ("longitude", "Lon")])

@@ -1,0 +1,88 @@
+"""Where things live and what the user has configured.
+
+Store path, in order: an explicit path (``--db``), ``ADVOCATE_DB``, then the user data dir.
+Configuration is an optional TOML file, ``config.toml`` in the user config dir (or
+``ADVOCATE_CONFIG``). Every key has a safe default: no network, no sensitive items, English
+and Spanish.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APP = "advocate"
+
+
+def _dirs():
+    import platformdirs
+
+    return platformdirs.PlatformDirs(APP, appauthor=False)
+
+
+def data_dir() -> Path:
+    return Path(_dirs().user_data_dir)
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("ADVOCATE_CONFIG_DIR") or _dirs().user_config_dir)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("ADVOCATE_CACHE_DIR") or _dirs().user_cache_dir)
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("ADVOCATE_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "advocate.db"
+
+
+def config_path() -> Path:
+    env = os.environ.get("ADVOCATE_CONFIG")
+    return Path(env).expanduser() if env else config_dir() / "config.toml"
+
+
+@dataclass
+class Config:
+    online_geocoding: bool = False
+    geocoder: str = "nominatim"  # or a URL of a self-hosted Nominatim
+    geocoder_user_agent: str = "advocate-cli"
+    languages: list[str] = field(default_factory=lambda: ["en", "es"])
+    stale_after_months: int = 12
+    organization_name: str = ""  # shown on printouts only when set
+    default_within: str = "50mi"
+    suppress_below: int = 5
+    retention_years: int = 7
+    checklists_dir: str = ""  # extra/override checklists; default <config dir>/checklists
+
+    @property
+    def checklist_override_dir(self) -> Path:
+        return Path(self.checklists_dir).expanduser() if self.checklists_dir else config_dir() / "checklists"
+
+
+def load_config(path: Path | None = None) -> Config:
+    from advocate.errors import AdvocateError
+
+    path = path or config_path()
+    cfg = Config()
+    if not path.exists():
+        return cfg
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise AdvocateError(f"the config file {path} cannot be read ({exc}); fix or remove it") from None
+    for key, value in raw.items():
+        key = key.replace("-", "_")
+        if not hasattr(cfg, key):
+            raise AdvocateError(f'the config file {path} has an unknown key "{key}"')
+        expected = type(getattr(cfg, key))
+        if not isinstance(value, expected):
+            raise AdvocateError(
+                f'the config key "{key}" in {path} should be a {expected.__name__}, not {value!r}'
+            )
+        setattr(cfg, key, value)
+    return cfg

@@ -1,0 +1,1 @@
+"""The services directory: vocabulary, bundled national resources, search and ranking."""

@@ -1,0 +1,203 @@
+"""Nearby-services search: an R*Tree box that widens until it holds enough results, then ranking.
+
+Ranking uses a fast great-circle distance; the figures returned for the rows shown are geopy
+geodesic distances. National and remote resources (no point) follow the local ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from advocate.directory.vocab import language_family, normalize_category, normalize_language
+from advocate.errors import NotFound
+from advocate.geo.distance import KM_PER_MILE, bounding_box, geodesic_km, haversine_km
+
+DEFAULT_LIMIT = 10
+START_KM = 8.0
+
+
+@dataclass
+class Filters:
+    categories: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    staff_only: bool = False
+    include_inactive: bool = False
+
+    @classmethod
+    def parse(cls, categories=(), languages=(), staff_only=False) -> "Filters":
+        return cls([normalize_category(c) for c in categories or ()],
+                   [normalize_language(lang) for lang in languages or ()], staff_only)
+
+    def expanded_languages(self) -> set[str]:
+        out: set[str] = set()
+        for code in self.languages:
+            out |= language_family(code)
+        return out
+
+    def sql(self, alias: str = "s") -> tuple[str, list]:
+        where, params = [], []
+        if not self.include_inactive:
+            where.append(f"{alias}.status = 'active'")
+        if self.categories:
+            where.append(f"EXISTS (SELECT 1 FROM service_categories c WHERE c.service_id = {alias}.id "
+                         f"AND c.category IN ({','.join('?' * len(self.categories))}))")
+            params += self.categories
+        if self.languages:
+            langs = sorted(self.expanded_languages())
+            mode = " AND g.mode = 'staff'" if self.staff_only else ""
+            any_interp = "" if self.staff_only else " OR (g.mode = 'interpretation' AND g.language = 'mul')"
+            where.append(f"EXISTS (SELECT 1 FROM service_languages g WHERE g.service_id = {alias}.id AND "
+                         f"((g.language IN ({','.join('?' * len(langs))}){mode}){any_interp}))")
+            params += langs
+        return (" AND ".join(where) or "1"), params
+
+
+def _nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters):
+    """[(distance_km, service_id, location_id)] nearest first, one per service, at most ``limit``."""
+    where, params = filters.sql()
+    sql = f"""SELECT sal.service_id, sal.location_id, r.min_lat, r.min_lon
+              FROM sal_rtree r JOIN service_at_location sal ON sal.id = r.id
+              JOIN services s ON s.id = sal.service_id
+              WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND {where}"""
+    radius = min(START_KM, within_km)
+    while True:
+        box = bounding_box(lat, lon, radius)
+        best: dict[str, tuple[float, str]] = {}
+        for sid, lid, plat, plon in conn.execute(sql, [*box, *params]):
+            d = haversine_km(lat, lon, plat, plon)
+            if d <= radius and (sid not in best or d < best[sid][0]):
+                best[sid] = (d, lid)
+        if len(best) >= limit or radius >= within_km:
+            break
+        radius = min(radius * 2.5, within_km)
+    ranked = sorted(((d, sid, lid) for sid, (d, lid) in best.items()), key=lambda t: t[0])
+    return ranked[:limit]
+
+
+def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAULT_LIMIT,
+                  filters: Filters | None = None, national: bool = True, stale_months: int = 12) -> list[dict]:
+    """Local services by distance (ties by name), then national resources matching the same filters."""
+    filters = filters or Filters()
+    near = _nearest_ids(store.conn, place.latitude, place.longitude, within_km, limit, filters)
+    rows = fetch_services(store, [sid for _, sid, _ in near], stale_months=stale_months,
+                          location_ids={sid: lid for _, sid, lid in near})
+    for row in rows:
+        if row["latitude"] is not None:
+            km = geodesic_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
+            row["distance_km"] = round(km, 2)
+            row["distance_mi"] = round(km / KM_PER_MILE, 2)
+    rows.sort(key=lambda r: (r["distance_km"], r["name"].casefold()))
+    if national:
+        rows += national_services(store, filters, country_first=getattr(place, "country", ""),
+                                  stale_months=stale_months)
+    return rows
+
+
+def national_services(store, filters: Filters, *, country_first: str = "", stale_months: int = 12) -> list[dict]:
+    where, params = filters.sql()
+    ids = [r[0] for r in store.conn.execute(
+        f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
+    rows = fetch_services(store, ids, stale_months=stale_months)
+    rows.sort(key=lambda r: (r["country"] != country_first, r["name"].casefold()))
+    return rows
+
+
+ROW_FIELDS = (
+    "id", "name", "organization", "categories", "languages", "interpretation", "distance_km", "distance_mi",
+    "address", "city", "region", "postal_code", "country", "phone", "text_line", "url", "hours",
+    "latitude", "longitude", "approximate", "scope", "status", "source", "last_verified", "stale",
+    "confidence", "caution",
+)
+
+
+def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_ids: dict | None = None) -> list[dict]:
+    """Full rows for service ids, in the order given (one location each: the one asked for or the first)."""
+    if not ids:
+        return []
+    conn = store.conn
+    marks = ",".join("?" * len(ids))
+    cats: dict[str, list[str]] = {}
+    for sid, cat in conn.execute(
+            f"SELECT service_id, category FROM service_categories WHERE service_id IN ({marks}) ORDER BY category", ids):
+        cats.setdefault(sid, []).append(cat)
+    staff: dict[str, list[str]] = {}
+    interp: dict[str, list[str]] = {}
+    for sid, lang, mode in conn.execute(
+            f"SELECT service_id, language, mode FROM service_languages WHERE service_id IN ({marks})"
+            " ORDER BY language", ids):
+        (staff if mode == "staff" else interp).setdefault(sid, []).append(lang)
+    locs: dict[str, dict] = {}
+    loc_cols = ("address", "city", "region", "postal_code", "country", "latitude", "longitude", "approximate")
+    for sid, lid, *vals in conn.execute(
+            f"""SELECT sal.service_id, l.id, {', '.join('l.' + c for c in loc_cols)}
+                FROM service_at_location sal JOIN locations l ON l.id = sal.location_id
+                WHERE sal.service_id IN ({marks}) ORDER BY sal.id""", ids):
+        wanted = (location_ids or {}).get(sid)
+        if sid not in locs or lid == wanted:
+            locs[sid] = dict(zip(loc_cols, vals))
+    svc_cols = ("id", "name", "phone", "text_line", "url", "hours", "scope", "status", "country", "source",
+                "last_verified", "confidence", "caution", "description")
+    found = {}
+    for vals in conn.execute(
+            f"""SELECT {', '.join('s.' + c for c in svc_cols)}, o.name FROM services s
+                LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id IN ({marks})""", ids):
+        svc = dict(zip(svc_cols, vals))
+        svc["organization"] = vals[-1]
+        found[svc["id"]] = svc
+    today = date.today()
+    out = []
+    for sid in ids:
+        svc = found.get(sid)
+        if not svc:
+            continue
+        loc = locs.get(sid, {})
+        row = {k: None for k in ROW_FIELDS}
+        row.update({k: svc.get(k) for k in ROW_FIELDS if k in svc})
+        row["categories"] = cats.get(sid, [])
+        row["languages"] = staff.get(sid, [])
+        row["interpretation"] = interp.get(sid, [])
+        for k in loc_cols:
+            if loc.get(k) is not None and (k != "country" or not row.get("country")):
+                row[k] = loc[k]
+        row["approximate"] = bool(loc.get("approximate")) if loc else None
+        row["stale"] = is_stale(svc.get("last_verified"), today, stale_months)
+        row["description"] = svc.get("description")
+        out.append(row)
+    return out
+
+
+def is_stale(last_verified: str | None, today: date, months: int) -> bool:
+    if not last_verified:
+        return True
+    try:
+        d = date.fromisoformat(str(last_verified)[:10])
+    except ValueError:
+        return True
+    y, m = today.year, today.month - months
+    while m <= 0:
+        y, m = y - 1, m + 12
+    try:
+        cutoff = today.replace(year=y, month=m)
+    except ValueError:  # 31st in a shorter month
+        cutoff = today.replace(year=y, month=m, day=28)
+    return d < cutoff
+
+
+def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
+    ids = [service_id]
+    if not store.conn.execute("SELECT 1 FROM services WHERE id = ?", ids).fetchone():
+        # accept the bundled short form ("us-988") and unique prefixes
+        rows = store.conn.execute("SELECT id FROM services WHERE id LIKE ? OR source_id = ? LIMIT 2",
+                                  (f"%:{service_id}", service_id)).fetchall()
+        if len(rows) != 1:
+            raise NotFound(f'no service with id "{service_id}"; ids are shown by `advocate services near`')
+        ids = [rows[0][0]]
+    row = fetch_services(store, ids, stale_months=stale_months)[0]
+    locs = store.conn.execute(
+        """SELECT l.name, l.address, l.city, l.region, l.postal_code, l.country, l.latitude, l.longitude
+           FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?""",
+        ids).fetchall()
+    row["locations"] = [dict(zip(("name", "address", "city", "region", "postal_code", "country", "latitude",
+                                  "longitude"), r)) for r in locs]
+    return row

@@ -1,0 +1,50 @@
+"""Exceptions the core raises and exit codes the CLI maps them to.
+
+Every message is one plain sentence naming the value and what is expected; the CLI prints it
+as ``Error: <message>`` and exits with the code. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """Stable exit codes (documented in the README)."""
+
+    OK = 0
+    FAILURE = 1  # the command could not do its job (bad data, no match, store problem)
+    USAGE = 2  # the command line itself was wrong (unknown option, bad value)
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class AdvocateError(Exception):
+    """A failure the user can act on. ``str(err)`` is the one-line message."""
+
+    exit_status = ExitStatus.FAILURE
+
+    def __init__(self, message: str, *, suggestions: list[str] | None = None):
+        self.message = message
+        self.suggestions = list(suggestions or [])
+        super().__init__(self.full_message)
+
+    @property
+    def full_message(self) -> str:
+        if self.suggestions:
+            quoted = ", ".join(f'"{s}"' for s in self.suggestions[:3])
+            return f"{self.message} (did you mean {quoted}?)"
+        return self.message
+
+
+class InputError(AdvocateError):
+    """A value given on the command line is malformed or unknown (exit 2)."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class NotFound(AdvocateError):
+    """A well-formed value names nothing that exists (exit 1)."""
+
+
+class StoreError(AdvocateError):
+    """The store cannot be opened, read or written safely (exit 1)."""

@@ -1,0 +1,62 @@
+"""Online geocoding through geopy - the only code in advocate that opens a network connection.
+
+Only called when the user enabled it (config ``online_geocoding = true`` or ``--online`` on that
+call). Results are cached in the store so a place is asked for once. Callers must never pass
+text that came from client records; :func:`geocode` refuses text that looks like a client code.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+
+from advocate.errors import AdvocateError, InputError
+
+_CLIENT_CODE = re.compile(r"\bC-[0-9A-Z]{6}\b")
+_last_call = 0.0
+
+
+def geocode(query: str, *, store=None, geocoder=None):
+    from advocate.geo.resolve import Place
+
+    if _CLIENT_CODE.search(query.upper()):
+        raise InputError("that text contains a client code; client data is never sent to an online geocoder")
+    key = " ".join(query.lower().split())
+    if store is not None:
+        row = store.geocode_cache_get(key)
+        if row:
+            return Place(query, row["latitude"], row["longitude"], row["display"], "address",
+                         f'{row["provider"]} (cached)')
+    geocoder = geocoder or _default_geocoder()
+    global _last_call
+    wait = 1.0 - (time.monotonic() - _last_call)  # Nominatim's usage policy: 1 request a second
+    if wait > 0:
+        time.sleep(wait)
+    _last_call = time.monotonic()
+    try:
+        loc = geocoder.geocode(query, country_codes=["us", "mx"], timeout=10)
+    except Exception as exc:  # geopy raises many kinds; all mean "could not reach / refused"
+        raise AdvocateError(f"the online geocoder could not be reached ({type(exc).__name__}); "
+                            "try a ZIP or city, which work offline") from None
+    if loc is None:
+        raise AdvocateError(f'the online geocoder found nothing for "{query}"; try a ZIP or "City, ST"')
+    provider = type(geocoder).__name__.lower()
+    if store is not None:
+        store.geocode_cache_put(key, loc.latitude, loc.longitude, loc.address, provider,
+                                datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return Place(query, loc.latitude, loc.longitude, loc.address, "address", provider, approximate=False)
+
+
+def _default_geocoder():
+    from geopy.geocoders import Nominatim
+
+    from advocate.config import load_config
+
+    cfg = load_config()
+    if cfg.geocoder.startswith(("http://", "https://")):
+        from urllib.parse import urlparse
+
+        u = urlparse(cfg.geocoder)
+        return Nominatim(user_agent=cfg.geocoder_user_agent, domain=u.netloc + u.path.rstrip("/"), scheme=u.scheme)
+    return Nominatim(user_agent=cfg.geocoder_user_agent)

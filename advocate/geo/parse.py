@@ -1,0 +1,126 @@
+"""Parse what a user typed as a location. Pure functions: no I/O, no data files.
+
+Accepted: a US ZIP ("10001", "10001-1234"), coordinates ("32.5,-117.0"), "City, Region"
+(US state or Mexican state, any spelling), a bare place name, or a street address (which needs
+online geocoding).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from advocate.errors import InputError
+
+_ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
+_SHORT_ZIP = re.compile(r"^\d{3,4}$")
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_COORDS = re.compile(rf"^\s*({_NUM})\s*[,;]\s*({_NUM})\s*$")
+_COUNTRY = re.compile(
+    r"^(m[eé]xico|mx|usa|u\.?s\.?a?\.?|united states( of america)?|estados unidos( de am[eé]rica)?|ee\.? ?uu\.?|eua)$",
+    re.I,
+)
+_LOOKS_NUMERIC = re.compile(r"^[\s\d.,;+-]+$")
+
+
+@dataclass(frozen=True)
+class Zip:
+    zip5: str
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class CityRegion:
+    city: str
+    region: str  # as typed; may be empty for a bare name
+
+
+@dataclass(frozen=True)
+class StreetAddress:
+    text: str
+
+
+Parsed = Zip | Coordinates | CityRegion | StreetAddress
+
+
+def parse_location(text: str) -> Parsed:
+    """Classify ``text``; raise :class:`InputError` with one clear sentence when it is malformed."""
+    if not isinstance(text, str):
+        raise InputError("a location must be text")
+    raw = text.strip()
+    if not raw or "\x00" in raw:
+        raise InputError('a location is needed: give a ZIP (10001), "City, ST", "Ciudad, Estado" or "lat,lon"')
+    if len(raw) > 200:
+        raise InputError("that location is too long (over 200 characters); give a ZIP, a city or coordinates")
+    m = _ZIP.match(raw)
+    if m:
+        return Zip(m.group(1))
+    if _SHORT_ZIP.match(raw):
+        padded = raw.zfill(5)
+        raise InputError(
+            f'"{raw}" is not a 5-digit ZIP code (a spreadsheet may have dropped leading zeros)',
+            suggestions=[padded],
+        )
+    m = _COORDS.match(raw)
+    if m:
+        return _coords(raw, m.group(1), m.group(2))
+    if _LOOKS_NUMERIC.match(raw):
+        raise InputError(
+            f'"{raw}" is neither a 5-digit ZIP code nor coordinates written as "lat,lon" (for example "32.53,-117.02")'
+        )
+    if "," in raw:
+        head, _, tail = raw.rpartition(",")
+        if head.strip() and _COUNTRY.match(tail.strip()):  # "Oaxaca de Juárez, Oaxaca, México"
+            return parse_location(head)
+        head, tail = head.strip(), tail.strip()
+        if tail and head and not any(ch.isdigit() for ch in head.split(",")[0][:1]):
+            # "City, ST" or "City, ST 12345" (the ZIP after a state wins: it is the most precise)
+            zip_after = re.match(r"^(.*?)\s+(\d{5})(?:-\d{4})?$", tail)
+            if zip_after:
+                return Zip(zip_after.group(2))
+            if "," in head:  # "street, city, state": more than a city
+                return StreetAddress(raw)
+            return CityRegion(head, tail)
+        if head and head[:1].isdigit():
+            return StreetAddress(raw)
+        if not tail:
+            return CityRegion(head, "")
+    if raw[:1].isdigit() and any(ch.isalpha() for ch in raw):
+        return StreetAddress(raw)
+    return CityRegion(raw, "")
+
+
+def _coords(raw: str, a: str, b: str) -> Coordinates:
+    lat, lon = float(a), float(b)
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InputError(f'"{raw}" is not a pair of finite coordinates')
+    if not -90 <= lat <= 90:
+        hint = [f"{b.strip()},{a.strip()}"] if -90 <= lon <= 90 and -180 <= lat <= 180 else []
+        raise InputError(f'latitude {a.strip()} in "{raw}" is out of range; expected -90 to 90, as "lat,lon"', suggestions=hint)
+    if not -180 <= lon <= 180:
+        raise InputError(f'longitude {b.strip()} in "{raw}" is out of range; expected -180 to 180, as "lat,lon"')
+    return Coordinates(lat, lon)
+
+
+_DIST = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(mi|miles?|km|kms|kilometers?|kilometres?)?\s*$", re.I)
+KM_PER_MILE = 1.609344
+
+
+def parse_distance(text: str) -> float:
+    """ "25mi", "40km", "25" (miles) -> kilometres. Negative, zero-length or unknown units are refused."""
+    m = _DIST.match(str(text))
+    if not m:
+        raise InputError(f'"{text}" is not a distance; expected a positive number with an optional unit, as "25mi" or "40km"')
+    value = float(m.group(1))
+    if not math.isfinite(value) or value <= 0:
+        raise InputError(f'"{text}" is not a positive distance; expected something like "25mi" or "40km"')
+    if value > 20100 * (1 if (m.group(2) or "mi").lower().startswith("k") else 0.62):
+        raise InputError(f'"{text}" is farther than anywhere on Earth; expected something like "25mi" or "40km"')
+    unit = (m.group(2) or "mi").lower()
+    return value if unit.startswith("k") else value * KM_PER_MILE

@@ -1,0 +1,178 @@
+"""The one place that turns rows into output: a Rich table, json, ndjson, csv or tsv.
+
+* Text that comes from data is printed literally: never read as Rich markup, and terminal control
+  characters (escape sequences, bidi overrides) are stripped from every table cell.
+* CSV/TSV cells a spreadsheet would run as a formula are neutralised (:func:`neutralize`).
+* JSON arrays stream row by row and are still valid JSON (``[]`` when empty).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import IO
+
+from advocate.textnorm import strip_control
+
+FORMATS = ("table", "json", "ndjson", "csv", "tsv")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def neutralize(value):
+    """Make a CSV/TSV cell safe to open in a spreadsheet (OWASP: prefix formula starters with ')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value  # numbers, including negative coordinates, stay numbers
+    text = _scalar(value).replace("\x00", "")
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _scalar(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(_scalar(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def cell_text(value) -> str:
+    """Terminal-safe text for one cell."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell_text(v) for v in value)
+    return strip_control(_scalar(value))
+
+
+def _multiline(value) -> str:
+    if isinstance(value, str) and "\n" in value:
+        return "\n".join(strip_control(part) for part in value.split("\n"))
+    return cell_text(value)
+
+
+def _json_default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _dumps(row) -> str:
+    return json.dumps(row, ensure_ascii=False, default=_json_default)
+
+
+def render(rows: Iterable[dict], fmt: str = "table", *, columns: list[str] | None = None,
+           table_columns: list[tuple[str, str]] | None = None, out: IO[str] | None = None,
+           title: str | None = None, empty_message: str | None = None, err: IO[str] | None = None) -> int:
+    """Write ``rows`` in ``fmt``. ``columns`` limits and orders the machine formats;
+    ``table_columns`` is [(key, header)] for the terminal table. Returns the number of rows written."""
+    out = out or sys.stdout
+    rows = iter(rows)
+    if fmt == "json":
+        return _json(rows, columns, out)
+    if fmt == "ndjson":
+        n = 0
+        for row in rows:
+            out.write(_dumps(_pick(row, columns)) + "\n")
+            n += 1
+        return n
+    if fmt in ("csv", "tsv"):
+        return _delimited(rows, columns, out, "," if fmt == "csv" else "\t")
+    if fmt == "table":
+        return _table(list(rows), table_columns or [(c, c) for c in (columns or [])], out, title, empty_message, err)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _pick(row: dict, columns):
+    return {c: row.get(c) for c in columns} if columns else row
+
+
+def _json(rows: Iterator[dict], columns, out) -> int:
+    n = 0
+    for row in rows:
+        out.write(("[" if n == 0 else ",\n ") + _dumps(_pick(row, columns)))
+        n += 1
+    out.write("[]\n" if n == 0 else "]\n")
+    return n
+
+
+def _delimited(rows: Iterator[dict], columns, out, delimiter: str) -> int:
+    writer = None
+    n = 0
+    for row in rows:
+        row = _pick(row, columns)
+        if writer is None:
+            fields = list(row)
+            writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+            writer.writerow([neutralize(f) for f in fields])
+        writer.writerow([neutralize(row.get(f)) for f in fields])
+        n += 1
+    if writer is None and columns:
+        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(columns)
+    return n
+
+
+def console(file: IO[str] | None = None, *, stderr: bool = False):
+    """A Rich console that never interprets markup in data and honours NO_COLOR and non-terminals."""
+    from rich.console import Console
+
+    return Console(file=file, stderr=stderr and file is None, markup=False, highlight=False, emoji=False,
+                   soft_wrap=False)
+
+
+def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        if empty_message:
+            (err or sys.stderr).write(empty_message + "\n")
+        return 0
+    table = Table(title=Text(strip_control(title)) if title else None, box=box.SIMPLE_HEAD,
+                  show_lines=False, expand=False, title_justify="left")
+    for _key, header in columns:
+        table.add_column(Text(header), overflow="fold")
+    for row in rows:
+        table.add_row(*[Text(_multiline(row.get(key))) for key, _ in columns])
+    console(out).print(table)
+    return len(rows)
+
+
+def render_record(record: dict, fmt: str = "table", *, out: IO[str] | None = None, title: str | None = None,
+                  labels: dict[str, str] | None = None) -> None:
+    """One record: a two-column field/value table on a terminal, or the machine formats."""
+    out = out or sys.stdout
+    if fmt != "table":
+        render([record], fmt, out=out)
+        return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(strip_control(title)) if title else None, box=box.SIMPLE, show_header=False,
+                  title_justify="left")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, value in record.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = "\n".join(", ".join(cell_text(v) for v in item.values() if v not in (None, "")) for item in value)
+            table.add_row(Text((labels or {}).get(key, key)), Text(strip_control(value, keep_newlines=True)))
+            continue
+        table.add_row(Text((labels or {}).get(key, key)), Text(cell_text(value)))
+    console(out).print(table)

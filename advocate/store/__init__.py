@@ -1,0 +1,374 @@
+"""The one layer that owns the database: path, permissions, pragmas, migrations, backup, restore.
+
+A store is a plain SQLite file (so sqlite-utils and Datasette open it too). It is created on first
+use with the bundled national directory loaded, readable by its owner only (file 0600, folder
+0700), in WAL mode with a busy timeout, foreign keys on. Schema changes go through numbered
+migrations that back the file up first. A store written by a newer advocate, or a file that is
+not an SQLite database, is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from advocate.errors import StoreError
+from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """An open store. ``store.db`` is a :class:`sqlite_utils.Database` for reading and writing."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, created: bool = False):
+        import sqlite_utils
+
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.created = created
+        self.warnings: list[str] = []
+        self.backups: list[Path] = []
+
+    # --- transactions -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self):
+        """One short write transaction (BEGIN IMMEDIATE, so writers queue instead of deadlocking).
+
+        Nested calls (and sqlite-utils' own ``atomic()``) become savepoints inside it.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        _begin_immediate(self.conn)
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def audit(self, action: str, table: str, row_id=None) -> None:
+        """Record that something changed: action, table, row id, time - never content."""
+        self.conn.execute(
+            "INSERT INTO audit (at, action, tbl, row_id) VALUES (?, ?, ?, ?)",
+            (now_utc(), action, table, None if row_id is None else str(row_id)),
+        )
+
+    # --- meta -----------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.meta("schema_version", "0") or 0)
+
+    # --- geocode cache (used only by advocate.geo.online) -----------------------------------
+    def geocode_cache_get(self, key: str) -> dict | None:
+        cur = self.conn.execute(
+            "SELECT latitude, longitude, display, provider FROM geocode_cache WHERE query = ?", (key,)
+        )
+        row = cur.fetchone()
+        return dict(zip(("latitude", "longitude", "display", "provider"), row)) if row else None
+
+    def geocode_cache_put(self, key, lat, lon, display, provider, created) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO geocode_cache VALUES (?, ?, ?, ?, ?, ?)",
+                (key, lat, lon, display, provider, created),
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5) -> None:
+    # busy_timeout already waits; this retries the rare SQLITE_BUSY that escapes it under WAL
+    for i in range(attempts):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or i == attempts - 1:
+                raise StoreError(f"the store {_where(conn)} is busy (another advocate is writing); try again") from None
+            time.sleep(0.05 * (2**i))
+
+
+def _where(conn) -> str:
+    try:
+        return conn.execute("PRAGMA database_list").fetchone()[2]
+    except sqlite3.Error:
+        return ""
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path:
+    from advocate.config import default_db_path
+
+    return Path(path).expanduser() if path else default_db_path()
+
+
+def _check_is_sqlite(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not a store file; give a file path with --db") from None
+    except PermissionError:
+        raise StoreError(f"{path} cannot be read (permission denied)") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not an SQLite database; it was left untouched (give another path with --db)")
+
+
+def _ensure_private_dir(path: Path) -> None:
+    parent = path.parent
+    if not parent.exists():
+        parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+
+
+def permission_warning(path: Path) -> str | None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    if mode & 0o077:
+        return f"the store {path} can be read by other users (mode {mode:o}); fix it with: chmod 600 '{path}'"
+    return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    old = os.umask(0o077)  # the file and its -wal/-shm are created 0600
+    try:
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            os.close(fd)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path} cannot be opened as a store ({exc}); it was left untouched") from None
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        return conn
+    finally:
+        os.umask(old)
+
+
+def open_store(path: str | os.PathLike | None = None, *, create: bool = True, migrate: bool = True,
+               progress=None) -> Store:
+    """Open (creating and filling on first use) the store at ``path`` or the default location."""
+    path = resolve_path(path)
+    exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
+    if path.exists():
+        _check_is_sqlite(path)
+    elif not create:
+        raise StoreError(f"there is no store at {path}; run `advocate db init` to create one")
+    _ensure_private_dir(path)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"the store {path} cannot be opened ({exc})") from None
+    store = Store(path, conn, created=not exists)
+    try:
+        version = _read_version(conn, path)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {path} was written by a newer advocate (schema {version}; this version knows "
+                f"up to {SCHEMA_VERSION}); upgrade advocate (pipx upgrade advocate)"
+            )
+        if version < SCHEMA_VERSION and migrate:
+            _migrate(store, version, progress=progress)
+    except BaseException:
+        conn.close()
+        if not exists:
+            _remove_store_files(path)
+        raise
+    warning = permission_warning(path)
+    if warning:
+        store.warnings.append(warning)
+    return store
+
+
+def _remove_store_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)
+
+
+def _read_version(conn: sqlite3.Connection, path: Path) -> int:
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a readable SQLite database ({exc}); it was left untouched") from None
+    if "meta" not in tables:
+        if tables:
+            raise StoreError(f"{path} is an SQLite database but not an advocate store; it was left untouched")
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    try:
+        return int(row[0]) if row else 0
+    except ValueError:
+        raise StoreError(f"{path} has an unreadable schema version {row[0]!r}") from None
+
+
+def _migrate(store: Store, current: int, progress=None) -> None:
+    if current > 0:
+        dest = backup_path(store.path, f"pre-v{SCHEMA_VERSION}")
+        backup(store, dest)
+        store.backups.append(dest)
+        if progress:
+            progress(f"Backed up the store to {dest} before upgrading its schema.")
+    with store.write():
+        for number, _title, sql in MIGRATIONS:
+            if number <= current:
+                continue
+            for statement in _split_sql(sql):
+                store.conn.execute(statement)
+            store.set_meta("schema_version", str(number))
+        if current == 0:
+            store.set_meta("created", now_utc())
+            from advocate.directory.bundled import load_bundled
+
+            load_bundled(store, progress=progress)
+        store.set_meta("migrated", now_utc())
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a script into statements (triggers contain ';' inside BEGIN ... END)."""
+    out, buf = [], []
+    for line in sql.strip().splitlines():
+        buf.append(line)
+        chunk = "\n".join(buf)
+        if sqlite3.complete_statement(chunk):
+            out.append(chunk.strip())
+            buf = []
+    if "".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
+
+
+def backup_path(path: Path, tag: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.{tag}.{stamp}.bak")
+
+
+def backup(store: Store, dest: str | os.PathLike) -> Path:
+    """SQLite's online backup API (consistent even while others write), to a 0600 file."""
+    dest = Path(dest).expanduser()
+    if dest.is_dir():
+        dest = dest / backup_path(store.path, "backup").name
+    if dest.resolve() == store.path.resolve():
+        raise StoreError("the backup destination is the store itself; choose another path")
+    if dest.exists():
+        raise StoreError(f"{dest} already exists; choose a new file name (nothing was overwritten)")
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    old = os.umask(0o077)
+    try:
+        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(dest)
+        try:
+            store.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest)
+        raise
+    finally:
+        os.umask(old)
+    return dest
+
+
+def check(store: Store) -> dict:
+    """Integrity, schema version, counts, permissions."""
+    integrity = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]
+    fk = store.conn.execute("PRAGMA foreign_key_check").fetchall()
+    mode = stat.S_IMODE(store.path.stat().st_mode)
+    counts = {}
+    for table in ("services", "locations", "organizations", "clients", "appointments"):
+        try:
+            counts[table] = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        except sqlite3.Error:
+            counts[table] = None
+    return {
+        "path": str(store.path),
+        "ok": integrity == ["ok"] and not fk,
+        "integrity": "ok" if integrity == ["ok"] else "; ".join(integrity[:5]),
+        "foreign_key_problems": len(fk),
+        "schema_version": store.schema_version,
+        "schema_version_expected": SCHEMA_VERSION,
+        "encrypted": False,
+        "journal_mode": store.conn.execute("PRAGMA journal_mode").fetchone()[0],
+        "file_mode": f"{mode:o}",
+        "private": not (mode & 0o077),
+        **{f"{k}_count": v for k, v in counts.items()},
+    }
+
+
+def restore(src: str | os.PathLike, path: str | os.PathLike | None = None) -> dict:
+    """Replace the store with the backup ``src`` after checking it; the current store is backed up first."""
+    src = Path(src).expanduser()
+    dest = resolve_path(path)
+    if not src.is_file():
+        raise StoreError(f"there is no backup file at {src}")
+    _check_is_sqlite(src)
+    probe = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        version = _read_version(probe, src)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{src} is not a usable backup ({exc}); the store was left as it was") from None
+    finally:
+        probe.close()
+    if not ok:
+        raise StoreError(f"{src} fails SQLite's integrity check; the store was left as it was")
+    if version == 0:
+        raise StoreError(f"{src} is not an advocate store; the store was left as it was")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{src} was written by a newer advocate (schema {version}); upgrade advocate first")
+    safety = None
+    if dest.exists() and dest.stat().st_size:
+        with open_store(dest, migrate=False) as current:
+            safety = backup(current, backup_path(dest, "pre-restore"))
+    _ensure_private_dir(dest)
+    src_conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = _connect(dest)
+    try:
+        src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
+    finally:
+        src_conn.close()
+        target.close()
+    os.chmod(dest, 0o600)
+    with open_store(dest) as restored:  # migrates an older backup forward
+        result = check(restored)
+    result["restored_from"] = str(src)
+    result["previous_store_saved_to"] = str(safety) if safety else None
+    return result

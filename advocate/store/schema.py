@@ -1,0 +1,104 @@
+"""Numbered migrations. Each is SQL run inside one transaction; the store is backed up first.
+
+Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+M1_DIRECTORY = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE organizations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, url TEXT, email TEXT,
+    source TEXT NOT NULL, source_id TEXT
+);
+CREATE TABLE services (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT REFERENCES organizations(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, description TEXT, url TEXT, email TEXT, phone TEXT, text_line TEXT,
+    hours TEXT, eligibility TEXT, fees TEXT,
+    scope TEXT NOT NULL DEFAULT 'local' CHECK (scope IN ('local', 'national')),
+    country TEXT,                      -- for national rows: the country served
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),
+    source TEXT NOT NULL, source_id TEXT, last_verified TEXT,
+    confidence TEXT NOT NULL DEFAULT 'high' CHECK (confidence IN ('high', 'medium', 'low')),
+    caution TEXT, notes TEXT,
+    UNIQUE (source, source_id)
+);
+CREATE TABLE locations (
+    id TEXT PRIMARY KEY, organization_id TEXT REFERENCES organizations(id) ON DELETE CASCADE,
+    name TEXT, address TEXT, city TEXT, region TEXT, postal_code TEXT, country TEXT,
+    latitude REAL, longitude REAL, approximate INTEGER NOT NULL DEFAULT 0,
+    source TEXT, source_id TEXT
+);
+CREATE TABLE service_at_location (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    location_id TEXT NOT NULL REFERENCES locations(id) ON DELETE CASCADE,
+    UNIQUE (service_id, location_id)
+);
+CREATE INDEX sal_location ON service_at_location(location_id);
+CREATE VIRTUAL TABLE sal_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+CREATE TRIGGER sal_rtree_insert AFTER INSERT ON service_at_location BEGIN
+    INSERT INTO sal_rtree SELECT new.id, l.latitude, l.latitude, l.longitude, l.longitude
+    FROM locations l WHERE l.id = new.location_id AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL;
+END;
+CREATE TRIGGER sal_rtree_delete AFTER DELETE ON service_at_location BEGIN
+    DELETE FROM sal_rtree WHERE id = old.id;
+END;
+CREATE TRIGGER locations_rtree_update AFTER UPDATE OF latitude, longitude ON locations BEGIN
+    DELETE FROM sal_rtree WHERE id IN (SELECT id FROM service_at_location WHERE location_id = new.id);
+    INSERT INTO sal_rtree SELECT s.id, new.latitude, new.latitude, new.longitude, new.longitude
+    FROM service_at_location s WHERE s.location_id = new.id AND new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+END;
+CREATE TABLE service_categories (
+    service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    category TEXT NOT NULL, PRIMARY KEY (service_id, category)
+) WITHOUT ROWID;
+CREATE INDEX service_categories_category ON service_categories(category, service_id);
+CREATE TABLE service_languages (
+    service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    language TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'staff' CHECK (mode IN ('staff', 'interpretation')),
+    PRIMARY KEY (service_id, language, mode)
+) WITHOUT ROWID;
+CREATE INDEX service_languages_language ON service_languages(language, service_id);
+CREATE TABLE geocode_cache (
+    query TEXT PRIMARY KEY, latitude REAL, longitude REAL, display TEXT, provider TEXT, created TEXT
+);
+"""
+
+M2_CASEWORK = """
+CREATE TABLE clients (
+    code TEXT PRIMARY KEY,
+    language TEXT, note TEXT,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
+    created TEXT NOT NULL, closed TEXT
+);
+CREATE TABLE appointments (
+    id INTEGER PRIMARY KEY,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    starts_utc TEXT NOT NULL, tz TEXT NOT NULL, duration_min INTEGER NOT NULL CHECK (duration_min > 0),
+    type TEXT NOT NULL, service_id TEXT REFERENCES services(id) ON DELETE SET NULL, place TEXT,
+    interpreter_language TEXT, advocate TEXT, notes TEXT,
+    status TEXT NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'attended', 'rescheduled', 'no-show', 'cancelled')),
+    follow_up TEXT, uid TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL
+);
+CREATE INDEX appointments_starts ON appointments(starts_utc);
+CREATE INDEX appointments_client ON appointments(client_code);
+CREATE TABLE checklist_progress (
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    checklist TEXT NOT NULL, item TEXT NOT NULL, answer TEXT NOT NULL, note TEXT, updated TEXT NOT NULL,
+    PRIMARY KEY (client_code, checklist, item)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT
+);
+"""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
+    (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -127,10 +127,23 @@ def _delimited(rows: Iterator[dict], columns, out, delimiter: str) -> int:
 
 def console(file: IO[str] | None = None, *, stderr: bool = False):
     """A Rich console that never interprets markup in data and honours NO_COLOR and non-terminals."""
+    import os
+
     from rich.console import Console
 
+    target = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    width = None
+    if not _isatty(target) and not os.environ.get("COLUMNS"):
+        width = 160  # piped into less or a file: do not squeeze into 80 columns
     return Console(file=file, stderr=stderr and file is None, markup=False, highlight=False, emoji=False,
-                   soft_wrap=False)
+                   soft_wrap=False, width=width)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
@@ -144,10 +157,10 @@ def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
         return 0
     table = Table(title=Text(strip_control(title)) if title else None, box=box.SIMPLE_HEAD,
                   show_lines=False, expand=False, title_justify="left")
-    for _key, header in columns:
-        table.add_column(Text(header), overflow="fold")
+    for _key, header, *opts in columns:
+        table.add_column(Text(header), **({"overflow": "fold"} | (opts[0] if opts else {})))
     for row in rows:
-        table.add_row(*[Text(_multiline(row.get(key))) for key, _ in columns])
+        table.add_row(*[Text(_multiline(row.get(col[0]))) for col in columns])
     console(out).print(table)
     return len(rows)
 

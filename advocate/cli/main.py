@@ -39,9 +39,7 @@ class AdvocateGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # the last line of defence: one sentence, exit 1
-            import click
-
-            if isinstance(exc, click.ClickException):
+            if isinstance(exc, typer.TyperException):  # usage errors: Typer prints them, exit 2
                 raise
             if _debug(ctx):
                 raise
@@ -109,7 +107,7 @@ app.add_typer(db_cli.app, name="db", help="The store: where it is, check, back u
 def run() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="advocate")
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(130)

@@ -27,8 +27,10 @@ LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="
 OnlineOpt = Annotated[bool, typer.Option(
     "--online", help="Allow the online geocoder for this lookup (street addresses). Off by default.")]
 
-NEAR_TABLE = [("rank", "#"), ("name", "Service"), ("distance", "Dist."), ("where", "Where"),
-              ("phone", "Phone / text"), ("langs", "Lang."), ("note", "Check"), ("short_id", "ID")]
+_NW = {"no_wrap": True}
+NEAR_TABLE = [("rank", "#", _NW), ("name", "Service", {"min_width": 14}), ("distance", "Dist.", _NW),
+              ("where", "Where"), ("phone", "Phone / text", {"min_width": 12}), ("langs", "Lang.", {"max_width": 12}),
+              ("note", "Check", {"max_width": 16}), ("short_id", "ID", {"overflow": "fold"})]
 
 
 def _filters(category, language, staff_only):

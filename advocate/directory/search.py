@@ -6,6 +6,7 @@ geodesic distances. National and remote resources (no point) follow the local on
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,7 +71,9 @@ def _nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, fil
                 best[sid] = (d, lid)
         if len(best) >= limit or radius >= within_km:
             break
-        radius = min(radius * 2.5, within_km)
+        # widen by what the density seen so far suggests (area grows with r^2), between 1.5x and 4x
+        growth = math.sqrt(limit / max(len(best), 0.25)) * 1.25
+        radius = min(radius * min(4.0, max(1.5, growth)), within_km)
     ranked = sorted(((d, sid, lid) for sid, (d, lid) in best.items()), key=lambda t: t[0])
     return ranked[:limit]
 

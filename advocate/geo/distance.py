@@ -17,9 +17,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    from geopy.distance import geodesic
+    """WGS-84 geodesic distance: the same Karney algorithm geopy.distance.geodesic runs, called through
+    geographiclib (geopy's own dependency) because importing geopy loads its geocoders and requests
+    (~150 ms on every cold lookup). tests/geo/test_distance.py checks the two agree."""
+    from geographiclib.geodesic import Geodesic
 
-    return geodesic((lat1, lon1), (lat2, lon2)).km
+    return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"] / 1000.0
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -15,7 +15,7 @@ from advocate.errors import InputError
 
 _ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
 _SHORT_ZIP = re.compile(r"^\d{3,4}$")
-_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _COORDS = re.compile(rf"^\s*({_NUM})\s*[,;]\s*({_NUM})\s*$")
 _COUNTRY = re.compile(
     r"^(m[eé]xico|mx|usa|u\.?s\.?a?\.?|united states( of america)?|estados unidos( de am[eé]rica)?|ee\.? ?uu\.?|eua)$",
@@ -79,6 +79,8 @@ def parse_location(text: str) -> Parsed:
         if head.strip() and _COUNTRY.match(tail.strip()):  # "Oaxaca de Juárez, Oaxaca, México"
             return parse_location(head)
         head, tail = head.strip(), tail.strip()
+        if tail.isdigit():
+            raise InputError(f'"{raw}" ends in "{tail}", which is neither a state nor a 5-digit ZIP code')
         if tail and head and not any(ch.isdigit() for ch in head.split(",")[0][:1]):
             # "City, ST" or "City, ST 12345" (the ZIP after a state wins: it is the most precise)
             zip_after = re.match(r"^(.*?)\s+(\d{5})(?:-\d{4})?$", tail)

@@ -32,14 +32,21 @@ class Store:
     """An open store. ``store.db`` is a :class:`sqlite_utils.Database` for reading and writing."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, created: bool = False):
-        import sqlite_utils
-
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
         self.created = created
         self.warnings: list[str] = []
         self.backups: list[Path] = []
+
+    @property
+    def db(self):
+        """The store as a :class:`sqlite_utils.Database` (imported on first use: it costs ~200 ms)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # --- transactions -------------------------------------------------------------------
     @contextlib.contextmanager

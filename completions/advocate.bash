@@ -1,0 +1,11 @@
+_advocate_completion() {
+    local IFS=$'
+'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
+                   COMP_CWORD=$COMP_CWORD \
+                   _ADVOCATE_COMPLETE=complete_bash $1 ) )
+    return 0
+}
+
+complete -o default -F _advocate_completion advocate
+

@@ -1,0 +1,1 @@
+complete --command advocate --no-files --arguments "(env _ADVOCATE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) advocate)" --condition "env _ADVOCATE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) advocate"

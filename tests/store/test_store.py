@@ -1,0 +1,134 @@
+import sqlite3
+import stat
+
+import pytest
+
+from advocate.errors import StoreError
+from advocate.store import backup, check, open_store, restore
+from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_created_private_with_bundled_directory(db_path):
+    s = open_store(db_path)
+    assert s.created
+    assert mode(db_path) == 0o600
+    assert mode(db_path.parent) == 0o700
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert s.schema_version == SCHEMA_VERSION
+    n = s.conn.execute("SELECT count(*) FROM services WHERE source = 'advocate-bundled'").fetchone()[0]
+    assert n > 50
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        assert mode(wal) == 0o600
+    s.close()
+    assert not open_store(db_path).created
+
+
+def test_not_sqlite_is_refused_and_untouched(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"my notes, not a database\n" * 10)
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="not an SQLite database"):
+        open_store(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused(db_path):
+    db_path.parent.mkdir(parents=True)
+    c = sqlite3.connect(db_path)
+    c.execute("CREATE TABLE other (x)")
+    c.commit()
+    c.close()
+    with pytest.raises(StoreError, match="not an advocate store"):
+        open_store(db_path)
+
+
+def test_newer_schema_is_refused(store, db_path):
+    with store.write():
+        store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
+    store.close()
+    with pytest.raises(StoreError, match="newer advocate"):
+        open_store(db_path)
+
+
+def _make_v1_store(path):
+    from advocate.store import _connect, _split_sql
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = _connect(path)
+    for stmt in _split_sql(MIGRATIONS[0][2]):
+        conn.execute(stmt)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o1', 'Old org', 'test')")
+    conn.close()
+
+
+def test_migration_backs_up_first_and_keeps_data(db_path):
+    _make_v1_store(db_path)
+    s = open_store(db_path)
+    assert s.schema_version == SCHEMA_VERSION
+    assert s.backups and s.backups[0].exists() and mode(s.backups[0]) == 0o600
+    assert s.conn.execute("SELECT name FROM organizations WHERE id='o1'").fetchone()[0] == "Old org"
+    old = sqlite3.connect(s.backups[0])
+    assert old.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    old.close()
+    s.close()
+
+
+def test_backup_and_restore_round_trip(store, db_path, tmp_path):
+    dest = backup(store, tmp_path / "b.db")
+    assert mode(dest) == 0o600
+    with store.write():
+        store.conn.execute("DELETE FROM services")
+    store.close()
+    result = restore(dest, db_path)
+    assert result["ok"]
+    s = open_store(db_path)
+    assert s.conn.execute("SELECT count(*) FROM services").fetchone()[0] > 50
+    s.close()
+
+
+def test_backup_refuses_to_overwrite(store, tmp_path):
+    (tmp_path / "exists.db").write_text("x")
+    with pytest.raises(StoreError, match="already exists"):
+        backup(store, tmp_path / "exists.db")
+
+
+def test_restore_refuses_garbage_and_leaves_store(store, db_path, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage" * 100)
+    n = store.conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    store.close()
+    with pytest.raises(StoreError):
+        restore(bad, db_path)
+    s = open_store(db_path)
+    assert s.conn.execute("SELECT count(*) FROM services").fetchone()[0] == n
+    s.close()
+
+
+def test_group_readable_store_warns(store, db_path):
+    store.close()
+    db_path.chmod(0o644)
+    s = open_store(db_path)
+    assert any("chmod 600" in w for w in s.warnings)
+    s.close()
+
+
+def test_check_reports_ok(store):
+    result = check(store)
+    assert result["ok"] and result["integrity"] == "ok" and result["private"]
+
+
+def test_failed_write_rolls_back(store):
+    n = store.conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    with pytest.raises(RuntimeError):
+        with store.write():
+            store.conn.execute("DELETE FROM services")
+            raise RuntimeError("boom")
+    assert store.conn.execute("SELECT count(*) FROM services").fetchone()[0] == n

@@ -1,0 +1,67 @@
+import csv
+import io
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from advocate.render import neutralize, render, render_record
+
+ROWS = [{"name": "=HYPERLINK(\"http://x\")", "lat": -73.5, "tags": ["a", "b"], "none": None},
+        {"name": "[bold red]not markup[/]\x1b[31m", "lat": 1.0, "tags": [], "none": None}]
+
+
+def out(fmt, rows=ROWS, **kw):
+    buf = io.StringIO()
+    render(rows, fmt, out=buf, **kw)
+    return buf.getvalue()
+
+
+def test_json_is_an_array_and_empty_is_brackets():
+    assert json.loads(out("json")) == ROWS
+    assert out("json", []) == "[]\n"
+
+
+def test_ndjson_one_object_per_line():
+    lines = out("ndjson").splitlines()
+    assert [json.loads(line) for line in lines] == ROWS
+
+
+def test_csv_neutralises_formulas_but_not_numbers():
+    rows = list(csv.DictReader(io.StringIO(out("csv"))))
+    assert rows[0]["name"].startswith("'=")
+    assert rows[0]["lat"] == "-73.5"
+    assert rows[0]["tags"] == "a;b"
+
+
+def test_tsv_uses_tabs():
+    text = out("tsv")
+    assert text.splitlines()[0] == "name\tlat\ttags\tnone"
+
+
+def test_table_prints_markup_literally_and_strips_escapes():
+    text = out("table", table_columns=[("name", "Name"), ("lat", "Lat")])
+    assert "[bold red]not markup[/]" in text
+    assert "\x1b" not in text
+
+
+def test_empty_table_says_so_on_err():
+    err = io.StringIO()
+    assert render([], "table", out=io.StringIO(), err=err, empty_message="nothing") == 0
+    assert err.getvalue() == "nothing\n"
+
+
+def test_record_table():
+    buf = io.StringIO()
+    render_record({"a": "[red]x[/]", "b": None}, "table", out=buf)
+    assert "[red]x[/]" in buf.getvalue()
+
+
+@given(st.text())
+def test_neutralize_never_leaves_a_formula(text):
+    value = neutralize(text)
+    assert not str(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_columns_select_and_order():
+    assert json.loads(out("json", columns=["lat", "name"]))[0] == {"lat": -73.5, "name": ROWS[0]["name"]}

@@ -82,7 +82,8 @@ CREATE TABLE appointments (
     interpreter_language TEXT, advocate TEXT, notes TEXT,
     status TEXT NOT NULL DEFAULT 'scheduled'
         CHECK (status IN ('scheduled', 'attended', 'rescheduled', 'no-show', 'cancelled')),
-    follow_up TEXT, uid TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL
+    follow_up TEXT, uid TEXT NOT NULL UNIQUE, sequence INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL, updated TEXT NOT NULL
 );
 CREATE INDEX appointments_starts ON appointments(starts_utc);
 CREATE INDEX appointments_client ON appointments(client_code);

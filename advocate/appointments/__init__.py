@@ -1,0 +1,1 @@
+"""Accompaniment log: clients by code, appointments, calendar export, funder reports."""

@@ -1,0 +1,54 @@
+"""RFC 5545 export through the icalendar library.
+
+Stable UIDs (stored with each appointment) and a SEQUENCE that grows with each edit, so exporting
+again updates a subscribed calendar instead of duplicating events. Client codes stay out of event
+text unless asked for; notes never leave.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from advocate.appointments.log import from_utc_text, types
+
+
+def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "en") -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//advocate//accompaniment log//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Accompaniments" if lang == "en" else "Acompañamientos")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    for row in rows:
+        zone = ZoneInfo(row["tz"])
+        start = from_utc_text(row["starts_utc"]).astimezone(zone)
+        label = types().get(row["type"], {}).get("label_es" if lang == "es" else "label_en", row["type"])
+        summary = f"{label} ({'acompañamiento' if lang == 'es' else 'accompaniment'})"
+        if with_codes:
+            summary += f" {row['client']}"
+        ev = Event()
+        ev.add("uid", row["uid"])
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(minutes=row["duration_min"]))
+        ev.add("summary", summary)
+        ev.add("sequence", int(row.get("sequence") or 0))
+        if row.get("place"):
+            ev.add("location", row["place"])
+        details = []
+        if row.get("interpreter"):
+            details.append(f"Interpreter: {row['interpreter']}")
+        if row.get("advocate"):
+            details.append(f"Advocate: {row['advocate']}")
+        if details:
+            ev.add("description", "\n".join(details))
+        ev.add("status", {"cancelled": "CANCELLED", "rescheduled": "CANCELLED"}.get(row["status"], "CONFIRMED"))
+        cal.add_component(ev)
+    try:
+        cal.add_missing_timezones()  # VTIMEZONE blocks for every TZID used (icalendar >= 6)
+    except AttributeError:
+        pass
+    return cal.to_ical()

@@ -1,0 +1,240 @@
+"""`advocate appointments ...` (also `advocate appt`): the accompaniment log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import Format, FormatOpt, info, interactive, state, warn
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="An appointment id from `appointments list`.")]
+ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")]
+TYPES_HELP = ("court, medical, mental-health, immigration, legal, benefits, consulate, law-enforcement, "
+              "shelter-intake, housing, employment, school, transportation, other")
+
+LIST_TABLE = [("id", "ID"), ("starts_local", "When"), ("client", "Client"), ("type", "Type"),
+              ("duration_min", "Min"), ("place", "Where"), ("interpreter", "Interp."), ("advocate", "Advocate"),
+              ("status", "Status")]
+EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min", "place", "service_id", "interpreter",
+                  "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
+
+
+def _prompt_missing(store, values: dict) -> dict:
+    """On a terminal, ask for what the flags did not give; elsewhere, say which flags are missing."""
+    required = ["client", "when", "type", "duration"]
+    missing = [k for k in required if not values.get(k)]
+    if not missing:
+        return values
+    if not interactive():
+        from advocate.errors import InputError
+
+        raise InputError("missing " + ", ".join(f"--{m}" for m in missing) + " (prompts only run on a terminal)")
+    import questionary
+
+    from advocate.appointments.clients import list_clients
+    from advocate.appointments.log import types
+
+    if not values.get("client"):
+        codes = [c["code"] for c in list_clients(store, status="active")]
+        values["client"] = questionary.autocomplete("Client code:", choices=codes).unsafe_ask()
+    if not values.get("when"):
+        values["when"] = questionary.text("When (YYYY-MM-DD HH:MM):").unsafe_ask()
+    if not values.get("type"):
+        values["type"] = questionary.select("Type:", choices=list(types())).unsafe_ask()
+    if not values.get("duration"):
+        values["duration"] = questionary.text("Duration in minutes:", default="60").unsafe_ask()
+    if not values.get("interpreter"):
+        from advocate.directory.vocab import languages
+
+        choices = [""] + [f"{c}" for c in languages()]
+        values["interpreter"] = questionary.autocomplete("Interpreter language (blank for none):",
+                                                         choices=choices).unsafe_ask() or None
+    return values
+
+
+def _show_local(rows):
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["starts_local"] = r["starts"].replace("T", " ")[:16] + f" {r['tz']}"
+        out.append(r)
+    return out
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    client: ClientOpt = None,
+    when: Annotated[str | None, typer.Option("--when", help='Local date and time: "2026-12-03 14:30".')] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone of --when (default: this machine's).")] = None,
+    type: Annotated[str | None, typer.Option("--type", "-t", help=TYPES_HELP)] = None,
+    duration: Annotated[int | None, typer.Option("--duration", "-d", help="Minutes.", min=1, max=1440)] = None,
+    service: Annotated[str | None, typer.Option("--service", metavar="ID", help="A service id from the directory.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Where, as free text (instead of --service).")] = None,
+    interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG", help="Interpreter language code.")] = None,
+    advocate: Annotated[str | None, typer.Option("--advocate", help="Who accompanies (staff name or initials).")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Logistics only; no story, no names.")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """Log an appointment. Everything can be given as flags; on a terminal, missing ones are asked for.
+
+    Example: advocate appt log --client C-7K3M9Q --when "2026-12-03 14:30" --tz America/Chicago --type court --duration 120 --interpreter mxt
+    """
+    from advocate.appointments.log import log_appointment
+    from advocate.render import render_record
+
+    store = state(ctx).store()
+    values = _prompt_missing(store, {"client": client, "when": when, "type": type, "duration": duration,
+                                     "interpreter": interpreter})
+    result = log_appointment(store, client=values["client"], when=values["when"], tz=tz, type=values["type"],
+                             duration=values["duration"], service_id=service, place=place,
+                             interpreter=values.get("interpreter"), advocate=advocate, notes=notes)
+    for w in result.warnings:
+        warn(w)
+    a = result.appointment
+    if fmt == Format.table:
+        info(f"Logged appointment {a['id']}: {a['type']} on {a['starts'].replace('T', ' ')} ({a['tz']}).")
+        print(a["id"])
+    else:
+        render_record(a, fmt.value)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    upcoming: Annotated[bool, typer.Option("--upcoming", help="Only scheduled appointments from now on.")] = False,
+    past: Annotated[bool, typer.Option("--past", help="Only appointments before now.")] = False,
+    client: ClientOpt = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date (YYYY-MM-DD).")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date, inclusive.")] = None,
+    type: Annotated[str | None, typer.Option("--type", "-t", help="Only this type.")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """Appointments in order, shown in each one's local time.
+
+    Example: advocate appointments list --upcoming
+    """
+    from advocate.appointments.log import list_appointments, parse_date
+    from advocate.render import render
+
+    rows = list_appointments(state(ctx).store(), upcoming=upcoming, past=past, client=client,
+                             start=parse_date(from_, "--from date") if from_ else None,
+                             end=parse_date(to, "--to date") if to else None, type=type)
+    render(_show_local(rows), fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
+           empty_message="No appointments match.")
+
+
+@app.command()
+def show(ctx: typer.Context, appointment_id: IdArg, fmt: FormatOpt = Format.table):
+    """One appointment in full."""
+    from advocate.appointments.log import get_appointment
+    from advocate.render import render_record
+
+    render_record(get_appointment(state(ctx).store(), appointment_id), fmt.value)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    client: ClientOpt = None,
+    when: Annotated[str | None, typer.Option("--when")] = None,
+    tz: Annotated[str | None, typer.Option("--tz")] = None,
+    type: Annotated[str | None, typer.Option("--type", "-t")] = None,
+    duration: Annotated[int | None, typer.Option("--duration", "-d", min=1, max=1440)] = None,
+    service: Annotated[str | None, typer.Option("--service", metavar="ID")] = None,
+    place: Annotated[str | None, typer.Option("--place")] = None,
+    interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG")] = None,
+    advocate: Annotated[str | None, typer.Option("--advocate")] = None,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+):
+    """Change an appointment's details (only the options given)."""
+    from advocate.appointments.log import edit_appointment
+
+    result = edit_appointment(state(ctx).store(), appointment_id, client=client, when=when, tz=tz, type=type,
+                              duration=duration, service_id=service, place=place, interpreter=interpreter,
+                              advocate=advocate, notes=notes)
+    for w in result.warnings:
+        warn(w)
+    info(f"Updated appointment {result.appointment['id']}.")
+
+
+@app.command()
+def complete(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    outcome: Annotated[str, typer.Option("--outcome", help="attended, rescheduled, no-show or cancelled.")],
+    follow_up: Annotated[str | None, typer.Option("--follow-up", help="The next step, briefly.")] = None,
+):
+    """Record what happened."""
+    from advocate.appointments.log import complete_appointment
+
+    a = complete_appointment(state(ctx).store(), appointment_id, outcome, follow_up)
+    info(f"Appointment {a['id']}: {a['status']}.")
+
+
+@app.command()
+def cancel(ctx: typer.Context, appointment_id: IdArg):
+    """Mark an appointment cancelled (kept for the record; the calendar shows it cancelled)."""
+    from advocate.appointments.log import cancel_appointment
+
+    a = cancel_appointment(state(ctx).store(), appointment_id)
+    info(f"Appointment {a['id']} cancelled.")
+
+
+@app.command()
+def delete(ctx: typer.Context, appointment_id: IdArg):
+    """Delete an appointment logged by mistake."""
+    from advocate.appointments.log import delete_appointment
+
+    a = delete_appointment(state(ctx).store(), appointment_id)
+    info(f"Deleted appointment {a['id']}.")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="Write an iCalendar file (- for stdout).")] = None,
+    with_codes: Annotated[bool, typer.Option("--with-codes", help="Put client codes in event titles.")] = False,
+    upcoming: Annotated[bool, typer.Option("--upcoming")] = False,
+    client: ClientOpt = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE")] = None,
+    type: Annotated[str | None, typer.Option("--type", "-t")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Event titles in en or es.")] = "en",
+    fmt: FormatOpt = Format.csv,
+):
+    """Export appointments: an .ics calendar (--ics FILE), or csv/json/ndjson/tsv rows on stdout for your own systems.
+
+    Example: advocate appointments export --ics accompaniments.ics --upcoming
+    """
+    from advocate.appointments.log import list_appointments, parse_date
+    from advocate.errors import InputError
+
+    rows = list_appointments(state(ctx).store(), upcoming=upcoming, client=client,
+                             start=parse_date(from_, "--from date") if from_ else None,
+                             end=parse_date(to, "--to date") if to else None, type=type)
+    if ics is None:
+        from advocate.render import render
+
+        render(rows, "csv" if fmt == Format.table else fmt.value, columns=EXPORT_COLUMNS)
+        if with_codes is False and rows:
+            info(f"{len(rows)} appointments exported; the rows carry client codes - store the file accordingly.")
+        return
+    if lang not in ("en", "es"):
+        raise InputError(f'"{lang}" is not a calendar language; use en or es')
+    from advocate.appointments.ics import build_calendar
+    from advocate.files import write_private
+
+    data = build_calendar(rows, with_codes=with_codes, lang=lang)
+    if str(ics) == "-":
+        import sys
+
+        sys.stdout.buffer.write(data)
+    else:
+        write_private(ics, data)
+        info(f"Wrote {len(rows)} events to {ics}.")

@@ -1,0 +1,102 @@
+"""`advocate clients ...`: pseudonymous codes only - there is no name field."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import Format, FormatOpt, info, interactive, state
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="A client code such as C-7K3M9Q.")]
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    language: Annotated[str | None, typer.Option("--language", "-l", help="Preferred language (code or name).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A short note. No names, no story.")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """Create a client with a random code and print it.
+
+    Example: advocate clients new --language mxt
+    """
+    from advocate.appointments.clients import create_client
+    from advocate.render import render
+
+    client = create_client(state(ctx).store(), language=language, note=note)
+    if fmt == Format.table:
+        print(client["code"])
+        info("Keep any link between this code and a person outside advocate, as your agency's policy says.")
+    elif fmt == Format.json:
+        import json
+
+        print(json.dumps({"code": client["code"]}))
+    else:
+        render([client], fmt.value)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option("--status", help="active or closed.")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """All clients (codes only)."""
+    from advocate.appointments.clients import list_clients
+    from advocate.render import render
+
+    rows = list_clients(state(ctx).store(), status=status)
+    render(rows, fmt.value, columns=["code", "language", "status", "created", "closed", "appointments"],
+           table_columns=[("code", "Code"), ("language", "Language"), ("status", "Status"), ("created", "Created"),
+                          ("appointments", "Appointments")], empty_message="No clients yet: `advocate clients new`.")
+
+
+@app.command()
+def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
+    """One client: language, status, how many appointments and checklist answers."""
+    from advocate.appointments.clients import get_client
+    from advocate.render import render_record
+
+    render_record(get_client(state(ctx).store(), code), fmt.value)
+
+
+@app.command()
+def close(ctx: typer.Context, code: CodeArg):
+    """Mark a client closed (retention counts from here; see `advocate db purge`)."""
+    from advocate.appointments.clients import close_client
+
+    client = close_client(state(ctx).store(), code)
+    info(f"Closed {client['code']}.")
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    code: CodeArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")] = False,
+):
+    """Delete a client and everything tied to the code (appointments, checklist answers). Cannot be undone."""
+    from advocate.appointments.clients import get_client, purge_client
+
+    store = state(ctx).store()
+    client = get_client(store, code)
+    if not yes:
+        if not interactive():
+            from advocate.errors import InputError
+
+            raise InputError("purging needs confirmation; add --yes to purge without a prompt")
+        import questionary
+
+        ok = questionary.confirm(
+            f"Delete {client['code']} with {client['appointments']} appointments and "
+            f"{client['checklist_answers']} checklist answers? This cannot be undone.", default=False).ask()
+        if not ok:
+            info("Nothing was deleted.")
+            raise typer.Exit(1)
+    result = purge_client(store, client["code"])
+    r = result["removed"]
+    info(f"Purged {result['code']}: {r['appointments']} appointments, {r['checklist_progress']} checklist answers, "
+         "and the client record.")

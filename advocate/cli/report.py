@@ -1,0 +1,52 @@
+"""`advocate report`: aggregate counts for funders, small cells suppressed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import Format, FormatOpt, info, state
+
+
+def report(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Start date (YYYY-MM-DD).")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="End date, inclusive.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Breakdowns: type, voca_family, otip_category, language, month.")] = "type,voca_family,language",
+    suppress_below: Annotated[int | None, typer.Option("--suppress-below", metavar="N",
+                                                       help="Hide counts 1..N-1 (default 5; 0 turns it off).")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """Accompaniments, unique clients (new and continuing), hours, interpreter languages, no-show rate.
+
+    Example: advocate report --month 2026-12
+    """
+    from advocate.appointments.report import build_report, period_from, report_rows
+    from advocate.render import render, render_record
+
+    st = state(ctx)
+    start, end = period_from(month, from_, to)
+    threshold = st.config().suppress_below if suppress_below is None else suppress_below
+    rep = build_report(st.store(), start, end, by=[b.strip() for b in by.split(",") if b.strip()],
+                       suppress_below=threshold)
+    if fmt == Format.json:
+        import json
+
+        print(json.dumps(rep, ensure_ascii=False, indent=2))
+    elif fmt in (Format.csv, Format.tsv, Format.ndjson):
+        render(report_rows(rep), fmt.value)
+    else:
+        render_record(rep["summary"], "table", title=f"Accompaniment report {start} to {end}")
+        for dim, table in rep["breakdowns"].items():
+            render(table, "table", title=f"By {dim.replace('_', ' ')}",
+                   table_columns=[(dim, dim.replace("_", " ").capitalize()), ("accompaniments", "Accompaniments"),
+                                  ("clients", "Clients"), ("hours", "Hours")],
+                   empty_message=f"(no accompaniments to break down by {dim})")
+    if rep["suppression"]["applied"]:
+        info(f"Small counts were suppressed ({rep['suppression']['rule']}).")
+    elif threshold:
+        info("No counts needed suppression.")
+    else:
+        info("Suppression is off: do not share this report outside your organization.")

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from advocate import __version__
 from advocate.cli import appointments as appointments_cli
+from advocate.cli import checklist as checklist_cli
 from advocate.cli import clients as clients_cli
 from advocate.cli import db as db_cli
 from advocate.cli import report as report_cli
@@ -104,6 +105,7 @@ def main(
 
 app.add_typer(services_cli.app, name="services", help="Find, show and manage services in the directory.")
 app.add_typer(places_cli.app, name="places", help="See how a location string resolves (offline first).")
+app.add_typer(checklist_cli.app, name="checklist", help="Bilingual intake checklists: show, print, fill.")
 app.add_typer(clients_cli.app, name="clients", help="Clients by pseudonymous code (no names).")
 app.add_typer(appointments_cli.app, name="appointments", help="The accompaniment log: log, list, complete, export.")
 app.add_typer(appointments_cli.app, name="appt", help="Short for `appointments`.")

@@ -1,0 +1,1 @@
+"""Bilingual checklists: structure from data/checklists, words from gettext catalogs (Babel)."""

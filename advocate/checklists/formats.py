@@ -1,0 +1,140 @@
+"""Checklists as Markdown, plain text and one self-contained printable HTML page (no Rich here)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from advocate.checklists.i18n import format_date_long, tr
+from advocate.checklists.ui import LABELS
+
+
+def _label(key: str, langs: list[str]) -> str:
+    return " / ".join(dict.fromkeys(tr(LABELS[key], lang) for lang in langs))
+
+
+def _joined(texts: dict, langs: list[str]) -> str:
+    return " / ".join(dict.fromkeys(texts[lang] for lang in langs))
+
+
+def _printed(langs, today: date) -> str:
+    return " / ".join(dict.fromkeys(f"{tr(LABELS['printed'], lang)}: {format_date_long(today, lang)}" for lang in langs))
+
+
+def _answers(item, lang) -> str:
+    if item["type"] == "date":
+        return "____/____/______"
+    if item["type"] == "text":
+        return "______________________"
+    return "  ".join(f"[ ] {a['label'][lang]}" for a in item["answers"])
+
+
+def to_markdown(c: dict, *, client: str | None = None, org: str = "", today: date | None = None) -> str:
+    langs, today = c["languages"], today or date.today()
+    lines = [f"# {_joined(c['title'], langs)}", ""]
+    if org:
+        lines += [f"**{org}**", ""]
+    lines += [f"{_label('date', langs)}: ______________    {_label('client', langs)}: {client or '______________'}", "",
+              f"_{_printed(langs, today)}_", ""]
+    if c.get("intro"):
+        lines += ["> " + "  \n> ".join(c["intro"][lang] for lang in langs), ""]
+    if c["sensitive_hidden"]:
+        lines += [f"_{_label('sensitive_hidden', langs)}_", ""]
+    for s in c["sections"]:
+        lines += [f"## {_joined(s['title'], langs)}", ""]
+        header = ["#"] + [lang.upper() for lang in langs] + [_label("answer", langs[:1])]
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for n, item in enumerate(s["items"], 1):
+            cells = [str(n)] + [item["text"][lang].replace("|", "\\|") for lang in langs]
+            cells.append(_answers(item, langs[-1]).replace("|", "\\|"))
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | None = None) -> str:
+    langs, today = c["languages"], today or date.today()
+    title = _joined(c["title"], langs)
+    out = [title, "=" * len(title)]
+    if org:
+        out.append(org)
+    out += [f"{_label('date', langs)}: ______________   {_label('client', langs)}: {client or '______________'}",
+            _printed(langs, today), ""]
+    if c.get("intro"):
+        out += [c["intro"][lang] for lang in langs] + [""]
+    if c["sensitive_hidden"]:
+        out += [_label("sensitive_hidden", langs), ""]
+    for s in c["sections"]:
+        t = _joined(s["title"], langs)
+        out += [t, "-" * len(t)]
+        for n, item in enumerate(s["items"], 1):
+            first, *rest = langs
+            out.append(f"{n:>2}. {item['text'][first]}")
+            out += [f"    {item['text'][lang]}" for lang in rest]
+            out.append(f"    {_answers(item, langs[-1])}")
+        out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+@page { size: auto; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto; max-width: 190mm; }
+h1 { font-size: 15pt; margin: 0 0 4pt; }
+.meta { display: flex; gap: 18pt; margin: 6pt 0; }
+.meta span { flex: 1; border-bottom: 1px solid #333; padding-top: 12pt; }
+.printed, .hidden-note { font-size: 8.5pt; color: #444; }
+.intro { border-left: 3px solid #888; padding: 2pt 8pt; margin: 6pt 0; }
+section { break-before: page; page-break-before: always; }
+section:first-of-type { break-before: auto; page-break-before: auto; }
+h2 { font-size: 12.5pt; border-bottom: 2px solid #111; padding-bottom: 2pt; margin: 10pt 0 4pt; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th, td { border: 1px solid #999; padding: 4pt 5pt; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #eee; text-align: left; font-size: 9pt; }
+td.n { text-align: right; color: #555; padding-left: 2pt; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.answers { font-size: 8.5pt; line-height: 1.6; }
+.answers label { display: block; padding-left: 13pt; text-indent: -13pt; }
+.box { display: inline-block; width: 9pt; height: 9pt; border: 1px solid #222; vertical-align: -1pt; margin-right: 2pt; }
+.line { display: block; border-bottom: 1px solid #333; height: 16pt; margin-bottom: 3pt; }
+@media screen { body { padding: 12mm; } }
+"""
+
+
+def to_html(c: dict, *, client: str | None = None, org: str = "", today: date | None = None) -> str:
+    langs, today = c["languages"], today or date.today()
+    e = html.escape
+    width = {1: ("64%",), 2: ("34%", "34%"), 3: ("24%", "24%", "24%")}.get(len(langs), tuple("18%" for _ in langs))
+    ans_width = f"{95 - sum(int(w[:-1]) for w in width)}%"
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{e(langs[0])}"><head><meta charset="utf-8">',
+        f"<title>{e(_joined(c['title'], langs))}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(_joined(c['title'], langs))}</h1>",
+    ]
+    if org:
+        parts.append(f"<p><strong>{e(org)}</strong></p>")
+    parts.append(f'<div class="meta"><span>{e(_label("date", langs))}:</span>'
+                 f'<span>{e(_label("client", langs))}: {e(client or "")}</span></div>')
+    parts.append(f'<p class="printed">{e(_printed(langs, today))}</p>')
+    if c.get("intro"):
+        parts.append('<div class="intro">' + "<br>".join(f'<span lang="{e(lang)}">{e(c["intro"][lang])}</span>'
+                                                         for lang in langs) + "</div>")
+    if c["sensitive_hidden"]:
+        parts.append(f'<p class="hidden-note">{e(_label("sensitive_hidden", langs))}</p>')
+    for s in c["sections"]:
+        parts.append(f'<section id="{e(s["id"])}"><h2>{e(_joined(s["title"], langs))}</h2><table><colgroup><col style="width:5%">')
+        parts += [f'<col style="width:{w}">' for w in width] + [f'<col style="width:{ans_width}"></colgroup>']
+        parts.append("<thead><tr><th>#</th>" + "".join(f"<th>{e(lang.upper())}</th>" for lang in langs)
+                     + f"<th>{e(_label('answer', langs))}</th></tr></thead><tbody>")
+        for n, item in enumerate(s["items"], 1):
+            cells = "".join(f'<td lang="{e(lang)}">{e(item["text"][lang])}</td>' for lang in langs)
+            if item["type"] in ("date", "text"):
+                answers = '<span class="line"></span><br>' + "".join(
+                    f'<label><span class="box"></span>{e(_joined(a["label"], langs))}</label>' for a in item["answers"])
+            else:
+                answers = "".join(f'<label><span class="box"></span>{e(_joined(a["label"], langs))}</label>'
+                                  for a in item["answers"])
+            parts.append(f'<tr id="{e(item["id"])}"><td class="n">{n}</td>{cells}<td class="answers">{answers}</td></tr>')
+        parts.append("</tbody></table></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,23 @@
+"""User-facing words of checklists outside the checklist files themselves (marked for extraction)."""
+
+from advocate.checklists.i18n import N_
+
+SPECIAL_ANSWERS = {
+    "prefer-not-to-say": N_("prefer not to say"),
+    "unknown": N_("unknown"),
+    "does-not-apply": N_("does not apply"),
+}
+YESNO = {"yes": N_("yes"), "no": N_("no")}
+SKIP = N_("skip for now")
+
+LABELS = {
+    "date": N_("Date"),
+    "client": N_("Client code"),
+    "note": N_("Note"),
+    "answer": N_("Answer"),
+    "printed": N_("Printed"),
+    "section": N_("Section"),
+    "sensitive": N_("sensitive"),
+    "sensitive_hidden": N_("Items marked sensitive are hidden. Show them only when the person is ready."),
+    "language": N_("Language"),
+}

@@ -1,0 +1,230 @@
+"""`advocate checklist ...`: list, show (terminal, md, html, txt, json), fill, status."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import FormatOpt, Format, info, interactive, state
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+
+class ShowFormat(str, enum.Enum):
+    terminal = "terminal"
+    md = "md"
+    html = "html"
+    txt = "txt"
+    json = "json"
+
+
+LangOpt = Annotated[list[str] | None, typer.Option(
+    "--lang", metavar="LANG", help="One or two languages side by side (repeat: --lang en --lang es). "
+                                   "Default from the config (en, es).")]
+SensitiveOpt = Annotated[bool, typer.Option("--include-sensitive",
+                                            help="Show items marked sensitive (hidden by default).")]
+
+
+def _langs(st, lang):
+    from advocate.checklists.i18n import normalize_ui_language
+    from advocate.checklists.model import default_languages
+    from advocate.errors import InputError
+
+    chosen = [normalize_ui_language(x) for x in (lang or default_languages(st.config()))]
+    chosen = list(dict.fromkeys(chosen))
+    if len(chosen) > 3:
+        raise InputError("give at most three --lang values (two side by side print best)")
+    return chosen
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
+    """The checklists available (shipped, and any in your organization's folder)."""
+    from advocate.checklists.i18n import shipped_languages, tr
+    from advocate.checklists.model import load_all
+    from advocate.render import render
+
+    st = state(ctx)
+    rows = []
+    for cid, (doc, src) in load_all(st.config().checklist_override_dir).items():
+        n = sum(len(s["items"]) for s in doc["sections"])
+        sens = sum(1 for s in doc["sections"] for it in s["items"] if it.get("sensitive"))
+        rows.append({"id": cid, "title_en": tr(doc["title"], "en") if isinstance(doc["title"], str) else doc["title"].get("en"),
+                     "title_es": tr(doc["title"], "es") if isinstance(doc["title"], str) and "es" in shipped_languages()
+                     else (doc["title"].get("es") if isinstance(doc["title"], dict) else ""),
+                     "sections": len(doc["sections"]), "items": n, "sensitive_items": sens,
+                     "source": "shipped" if src.packaged else src.path})
+    render(rows, fmt.value, columns=list(rows[0]),
+           table_columns=[("id", "Name"), ("title_en", "English"), ("title_es", "Español"), ("sections", "Sections"),
+                          ("items", "Items"), ("sensitive_items", "Sensitive"), ("source", "From")])
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A checklist name from `checklist list`, e.g. intake.")],
+    lang: LangOpt = None,
+    include_sensitive: SensitiveOpt = False,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="terminal, md, html (printable), txt or json.")] = ShowFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Print this client code on the sheet.")] = None,
+):
+    """A checklist in one or two languages side by side.
+
+    Example: advocate checklist show intake --lang en --lang es -f html -o intake.html
+    """
+    from advocate.checklists import formats
+    from advocate.checklists.model import get_checklist, localize
+
+    st = state(ctx)
+    cfg = st.config()
+    langs = _langs(st, lang)
+    if client:
+        from advocate.appointments.clients import normalize_code
+
+        client = normalize_code(client)
+    doc, _src = get_checklist(name, cfg.checklist_override_dir)
+    c = localize(doc, langs, include_sensitive=include_sensitive)
+    if fmt == ShowFormat.terminal and output is None:
+        _terminal(c)
+        return
+    if fmt == ShowFormat.json:
+        import json
+
+        text = json.dumps({k: c[k] for k in ("id", "languages", "title", "intro", "sections")}, ensure_ascii=False,
+                          indent=1) + "\n"
+    elif fmt == ShowFormat.html:
+        text = formats.to_html(c, client=client, org=cfg.organization_name)
+    elif fmt == ShowFormat.md:
+        text = formats.to_markdown(c, client=client, org=cfg.organization_name)
+    else:
+        text = formats.to_text(c, client=client, org=cfg.organization_name)
+    if output:
+        from advocate.files import write_private
+
+        write_private(output, text)
+        info(f"Wrote {output}.")
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+
+
+def _terminal(c):
+    from advocate.checklists.i18n import tr
+    from advocate.checklists.ui import LABELS
+    from advocate.render import console, render
+
+    langs = c["languages"]
+    con = console()
+    con.print(" / ".join(dict.fromkeys(c["title"][lang] for lang in langs)), style="bold")
+    if c.get("intro"):
+        for lang in langs:
+            con.print(c["intro"][lang], style="italic")
+    cols = [("n", "#", {"no_wrap": True})] + [(lang, lang.upper()) for lang in langs] + [("answers", "")]
+    for s in c["sections"]:
+        rows = [{"n": str(i), **{lang: it["text"][lang] for lang in langs},
+                 "answers": "date" if it["type"] == "date" else ("text" if it["type"] == "text" else
+                                                                 " / ".join(a["id"] for a in it["answers"][:-3]))}
+                for i, it in enumerate(s["items"], 1)]
+        render(rows, "table", table_columns=cols, title=" / ".join(dict.fromkeys(s["title"][lang] for lang in langs)))
+    if c["sensitive_hidden"]:
+        info(f"{c['sensitive_hidden']} sensitive items hidden (--include-sensitive shows them). "
+             + tr(LABELS["sensitive_hidden"], langs[-1]))
+
+
+@app.command()
+def fill(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A checklist name, e.g. intake.")],
+    client: Annotated[str, typer.Option("--client", metavar="CODE", help="The client code the answers belong to.")],
+    lang: LangOpt = None,
+    include_sensitive: SensitiveOpt = False,
+    restart: Annotated[bool, typer.Option("--restart", help="Ask answered items again.")] = False,
+):
+    """Walk the items at the prompt; every answer is saved at once (Ctrl-C loses nothing; run again to resume)."""
+    from advocate.errors import InputError
+
+    if not interactive():
+        raise InputError("`checklist fill` asks questions, so it needs a terminal; "
+                         "use `checklist show NAME -f html` for paper instead")
+    from advocate.checklists.model import get_checklist, localize
+    from advocate.checklists.progress import answers, save_answer
+
+    st = state(ctx)
+    store = st.store()
+    doc, _ = get_checklist(name, st.config().checklist_override_dir)
+    langs = _langs(st, lang)
+    c = localize(doc, langs, include_sensitive=include_sensitive)
+    run_fill(store, client, doc, c, answers(store, client, doc["id"]), save_answer, restart=restart)
+
+
+def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
+    """The prompt loop; ``ask(kind, message, choices)`` is injectable for tests (questionary by default)."""
+    from advocate.checklists.i18n import tr
+    from advocate.checklists.ui import LABELS, SKIP
+
+    ask = ask or _questionary_ask
+    langs = c["languages"]
+    total = sum(len(s["items"]) for s in c["sections"])
+    seen = 0
+    for s in c["sections"]:
+        for item in s["items"]:
+            seen += 1
+            if item["id"] in done and not restart:
+                continue
+            question = "\n".join(dict.fromkeys(item["text"][lang] for lang in langs))
+            header = f"[{seen}/{total}] " + " / ".join(dict.fromkeys(s["title"][lang] for lang in langs))
+            skip_label = " / ".join(dict.fromkeys(tr(SKIP, lang) for lang in langs))
+            if item["type"] in ("yesno", "choice"):
+                choices = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
+                choices.append(("skip", skip_label))
+                answer = ask("select", f"{header}\n{question}", choices)
+            else:
+                special = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
+                hint = "YYYY-MM-DD" if item["type"] == "date" else "short, no names"
+                answer = ask("text", f"{header}\n{question}\n({hint}; blank: {skip_label})", special)
+            if answer is None:  # Ctrl-C: everything answered so far is already saved
+                info("Stopped. Answers so far are saved; run the same command to continue.")
+                raise typer.Exit(130)
+            if answer in ("", "skip"):
+                continue
+            note = None
+            if item["type"] == "text" and answer not in {a["id"] for a in item["answers"]}:
+                note, answer = answer, "answered"
+            elif item["note"]:
+                note = ask("note", " / ".join(dict.fromkeys(tr(LABELS["note"], lang) for lang in langs)) + ":", []) or None
+            save(store, client, doc, item["id"], answer, note)
+    info("Checklist complete for now. `advocate checklist status --client CODE` shows what is open.")
+
+
+def _questionary_ask(kind, message, choices):
+    import questionary
+
+    if kind == "select":
+        return questionary.select(message, choices=[questionary.Choice(label, value=v) for v, label in choices]).ask()
+    if kind == "text":
+        return questionary.text(message).ask()
+    return questionary.text(message).ask()
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Option("--client", metavar="CODE")],
+    include_sensitive: SensitiveOpt = False,
+    fmt: FormatOpt = Format.table,
+):
+    """What is answered and what is still open for a client."""
+    from advocate.checklists.model import load_all
+    from advocate.checklists.progress import status as run_status
+    from advocate.render import render
+
+    st = state(ctx)
+    docs = {cid: doc for cid, (doc, _) in load_all(st.config().checklist_override_dir).items()}
+    rows = run_status(st.store(), client, docs, include_sensitive=include_sensitive)
+    render(rows, fmt.value, columns=["checklist", "answered", "open", "open_items"],
+           table_columns=[("checklist", "Checklist"), ("answered", "Answered"), ("open", "Open"),
+                          ("open_items", "Open items")],
+           empty_message="No checklist answers yet for this client.")

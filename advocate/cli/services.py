@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from advocate.cli.common import Format, FormatOpt, info, state
+from advocate.cli.common import Format, FormatOpt, info, interactive, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -172,3 +173,256 @@ def languages(
            table_columns=[("code", "Code"), ("iso639_1", "639-1"), ("scope", "Scope"), ("parent", "Group"),
                           ("name_en", "English"), ("name_es", "Español"), ("autonym", "Autonym")],
            empty_message=f'No language matches "{search}".')
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV) or HSDS 3 JSON.")],
+    source: Annotated[str | None, typer.Option("--source", help="Name for this directory (default: the folder name). "
+                                                                "Importing the same source again updates it.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and count everything, change nothing.")] = False,
+    rejects: Annotated[Path | None, typer.Option("--rejects", metavar="FILE", help="Write unusable rows and why to FILE (CSV).")] = None,
+    online: OnlineOpt = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json summary.")] = Format.table,
+):
+    """Import an Open Referral (HSDS) or 211 export. One transaction: a failure changes nothing.
+
+    Example: advocate services import ./open211-miami --source miami-211
+    """
+    from advocate.directory.hsds import import_directory
+    from advocate.render import render_record
+
+    st = state(ctx)
+    store = st.store()
+    with _progress("Importing services") as tick:
+        stats = import_directory(store, path, source=source, dry_run=dry_run, rejects_path=rejects,
+                                 online=online or st.config().online_geocoding, progress=tick)
+    rejected = stats.pop("rejects")
+    if fmt == Format.json:
+        import json
+
+        print(json.dumps(stats))
+    else:
+        render_record(stats, "table", title="Import" + (" (dry run: nothing changed)" if dry_run else ""))
+    if rejected and not rejects:
+        info(f"{len(rejected)} rows were rejected, e.g. id {rejected[0]['id'] or '(none)'}: {rejected[0]['reason']}; "
+             "--rejects FILE lists them all.")
+
+
+class _progress:
+    """A Rich progress bar on stderr while an import runs; nothing when stderr is not a terminal."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.task = label, None, None
+
+    def __enter__(self):
+        import sys
+
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            from advocate.render import console
+
+            self.bar = Progress(console=console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int):
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder to write the datapackage into (created if missing).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects).")] = "csv",
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    include_inactive: Annotated[bool, typer.Option("--include-inactive")] = False,
+):
+    """Export local services as HSDS 3.0, which imports back into advocate or any HSDS tool.
+
+    Example: advocate services export ./out --source miami-211
+    """
+    from advocate.directory.export import export_directory
+    from advocate.errors import InputError
+
+    if fmt not in ("csv", "json"):
+        raise InputError(f'"{fmt}" is not an export format; use csv or json')
+    result = export_directory(state(ctx).store(), folder, fmt=fmt, source=source, include_inactive=include_inactive)
+    info(f"Exported {result['services']} services to {result['folder']} (HSDS 3.0 {fmt}).")
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV (or ndjson) of locations; - reads stdin.")],
+    location_column: Annotated[str | None, typer.Option("--location-column", metavar="COL",
+                                                        help="Column with a ZIP, city or lat,lon (guessed if omitted).")] = None,
+    lat_column: Annotated[str | None, typer.Option("--lat-column", metavar="COL")] = None,
+    lon_column: Annotated[str | None, typer.Option("--lon-column", metavar="COL")] = None,
+    per_location: Annotated[int, typer.Option("--per-location", "-n", min=1, max=100, help="Services per input row.")] = 5,
+    within: WithinOpt = None,
+    category: CategoryOpt = None,
+    language: LanguageOpt = None,
+    staff_only: StaffOnlyOpt = False,
+    online: OnlineOpt = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv, tsv, json or ndjson.")] = Format.csv,
+):
+    """Nearest services for every row of a file: your columns first, then rank, service and distance.
+
+    Rows whose location does not resolve are kept with the reason (and said on stderr); the exit code
+    is 1 if any row failed. Example: advocate services batch caseload.csv --location-column zip -c shelter > out.csv
+    """
+    import sys
+
+    from advocate.directory.batch import OUT_FIELDS, pick_location_column, read_rows, run_batch
+    from advocate.errors import InputError
+    from advocate.geo.parse import parse_distance
+    from advocate.render import render
+
+    st = state(ctx)
+    cfg = st.config()
+    filters = _filters(category, language, staff_only)
+    within_km = parse_distance(within or cfg.default_within)
+    if bool(lat_column) != bool(lon_column):
+        raise InputError("give both --lat-column and --lon-column")
+    if file == "-":
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(file, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise InputError(f"cannot read {file} ({exc.strerror})") from None
+    failures = []
+    with stream:
+        columns, rows = read_rows(stream)
+        loc_col = None
+        if lat_column:
+            for c in (lat_column, lon_column):
+                if c not in columns:
+                    raise InputError(f'there is no column "{c}" in the input; columns are: {", ".join(columns)}')
+        else:
+            loc_col = pick_location_column(columns, location_column)
+        out_rows = run_batch(st.store(), rows, location_column=loc_col, lat_column=lat_column, lon_column=lon_column,
+                             per_location=per_location, within_km=within_km, filters=filters,
+                             online=online or cfg.online_geocoding, stale_months=cfg.stale_after_months,
+                             on_error=lambda n, text, msg: failures.append((n, text, msg)))
+        clash = [c for c in OUT_FIELDS if c in columns]
+        if clash:
+            raise InputError(f'the input already has columns named {", ".join(clash)}; rename them first')
+        out_fmt = "csv" if fmt == Format.table else fmt.value
+        render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
+    for n, text, msg in failures[:20]:
+        info(f"row {n}: {text!r}: {msg}")
+    if failures:
+        info(f"{len(failures)} rows could not be resolved (kept in the output with the reason).")
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find in names, descriptions and organizations (any accents).")],
+    near_: Annotated[str | None, typer.Option("--near", metavar="LOCATION", help="Order results by distance from here.")] = None,
+    category: CategoryOpt = None,
+    language: LanguageOpt = None,
+    limit: LimitOpt = 20,
+    fmt: FormatOpt = Format.table,
+):
+    """Full-text search of the directory, in English or Spanish.
+
+    Example: advocate services search "asilo" --near "Miami, FL"
+    """
+    from advocate.directory.fts import search_ids
+    from advocate.directory.search import ROW_FIELDS, fetch_services
+    from advocate.render import render
+
+    st = state(ctx)
+    store = st.store()
+    filters = _filters(category, language, False)
+    where, params = filters.sql()
+    ids = search_ids(store, text, limit=limit if not near_ else 2000, where_sql=where, params=params)
+    rows = fetch_services(store, ids, stale_months=st.config().stale_after_months)
+    if near_:
+        from advocate.geo.distance import KM_PER_MILE, haversine_km
+        from advocate.geo.resolve import resolve_place
+
+        place = resolve_place(near_, store=store, progress=info)
+        for r in rows:
+            if r["latitude"] is not None:
+                km = haversine_km(place.latitude, place.longitude, r["latitude"], r["longitude"])
+                r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
+        rows.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0, r["name"].casefold()))
+        rows = rows[:limit]
+    if fmt == Format.table:
+        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=f'"{text}": {len(rows)} services',
+               empty_message=f'No services match "{text}".')
+    else:
+        render(rows, fmt.value, columns=list(ROW_FIELDS))
+
+
+@app.command()
+def verify(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar="ID")]):
+    """Stamp a service as verified today (after you called and confirmed it)."""
+    from advocate.directory.manage import verify_service
+
+    row = verify_service(state(ctx).store(), service_id)
+    info(f'Marked "{row["name"]}" verified on {row["last_verified"]}.')
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    category: CategoryOpt = None,
+    location: Annotated[str | None, typer.Option("--location", help='ZIP, "City, ST" or "lat,lon".')] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Street address, shown as is (not geocoded).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    language: Annotated[list[str] | None, typer.Option("--language", "-l", help="Languages staff speak (repeatable).")] = None,
+    interpretation: Annotated[list[str] | None, typer.Option("--interpretation", help="Languages offered through interpreters.")] = None,
+    organization: Annotated[str | None, typer.Option("--organization")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    hours: Annotated[str | None, typer.Option("--hours")] = None,
+    description: Annotated[str | None, typer.Option("--description")] = None,
+    national: Annotated[bool, typer.Option("--national", help="A hotline or remote service with no location.")] = False,
+    fmt: FormatOpt = Format.table,
+):
+    """Add a service by hand (flags; on a terminal, missing name, category and location are asked for)."""
+    from advocate.directory.manage import add_service
+    from advocate.render import render_record
+
+    if interactive() and (not name or not category or (not location and not national)):
+        import questionary
+
+        from advocate.directory.vocab import categories as cats
+
+        name = name or questionary.text("Service name:").unsafe_ask()
+        category = category or questionary.checkbox("Categories:", choices=list(cats())).unsafe_ask()
+        if not location and not national:
+            location = questionary.text('Location (ZIP, "City, ST" or "lat,lon"):').unsafe_ask()
+    st = state(ctx)
+    row = add_service(st.store(), name=name or "", categories=category or [], location=location, phone=phone,
+                      languages=language, interpretation=interpretation, organization=organization, address=address,
+                      url=url, description=description, hours=hours, national=national)
+    if fmt == Format.table:
+        info(f'Added "{row["name"]}" as {row["id"]}.')
+        print(row["id"])
+    else:
+        render_record(row, fmt.value)
+
+
+@app.command()
+def remove(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar="ID")]):
+    """Remove a service from the directory (appointments that named it keep their own place text)."""
+    from advocate.directory.manage import remove_service
+
+    row = remove_service(state(ctx).store(), service_id)
+    info(f'Removed "{row["name"]}" ({row["id"]}).')

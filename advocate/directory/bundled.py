@@ -63,6 +63,10 @@ def load_bundled(store, progress=None) -> int:
             )
             conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, lid))
             n += 1
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'services_fts'").fetchone():
+            from advocate.directory.fts import reindex
+
+            reindex(store, source=SOURCE)
     return n
 
 

@@ -97,9 +97,23 @@ CREATE TABLE audit (
 );
 """
 
+M3_SEARCH = """
+CREATE VIRTUAL TABLE services_fts USING fts5(
+    service_id UNINDEXED, name, description, organization,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO services_fts (service_id, name, description, organization)
+    SELECT s.id, s.name, coalesce(s.description, ''), coalesce(o.name, '')
+    FROM services s LEFT JOIN organizations o ON o.id = s.organization_id;
+CREATE TRIGGER services_fts_delete AFTER DELETE ON services BEGIN
+    DELETE FROM services_fts WHERE service_id = old.id;
+END;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
+    (3, "full-text search over services (FTS5, accent-insensitive)", M3_SEARCH),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

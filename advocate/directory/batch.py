@@ -1,0 +1,139 @@
+"""Batch lookups: many locations in (CSV or ndjson, streamed), the nearest services of each out.
+
+Memory does not grow with the input: rows are read, resolved and written one at a time; only the
+resolved-location cache (bounded) is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import IO
+
+from advocate.directory.search import Filters, _nearest_ids, fetch_services
+from advocate.errors import AdvocateError, InputError
+from advocate.geo.distance import KM_PER_MILE
+
+LOCATION_GUESSES = ("location", "zip", "zipcode", "zip_code", "postal_code", "postcode", "place", "city", "address",
+                    "ubicacion", "ubicación", "codigo_postal", "cp")
+OUT_FIELDS = ("rank", "service_id", "service_name", "organization", "phone", "categories", "languages", "distance_km",
+              "distance_mi", "service_city", "service_region", "confidence", "stale", "error")
+CACHE_SIZE = 50_000
+
+
+def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Iterator[dict]]:
+    """(input columns, row iterator) for a CSV (any delimiter the sniffer finds) or ndjson stream."""
+    first = stream.readline()
+    if not first:
+        raise InputError("the batch input is empty; expected a CSV with a header row, or ndjson")
+    if fmt == "ndjson" or (fmt is None and first.lstrip().startswith("{")):
+        def gen():
+            for n, line in enumerate([first], 1):
+                yield _json_row(line, n)
+            for n, line in enumerate(stream, 2):
+                if line.strip():
+                    yield _json_row(line, n)
+        probe = _json_row(first, 1)
+        return list(probe), gen()
+    first = first.lstrip("\ufeff")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    header = [h.strip() for h in header]
+    if len(set(header)) != len(header):
+        raise InputError("the batch CSV has repeated column names; make each header unique")
+    reader = csv.reader(stream, delimiter=delimiter)
+
+    def gen():
+        for rec in reader:
+            if not any(c.strip() for c in rec):
+                continue
+            yield {h: (rec[i] if i < len(rec) else "") for i, h in enumerate(header)}
+    return header, gen()
+
+
+def _json_row(line: str, n: int) -> dict:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        raise InputError(f"line {n} of the ndjson input is not JSON") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"line {n} of the ndjson input is not a JSON object")
+    return {str(k): "" if v is None else str(v) if not isinstance(v, (int, float)) else v for k, v in obj.items()}
+
+
+def pick_location_column(columns: list[str], wanted: str | None) -> str:
+    if wanted:
+        if wanted not in columns:
+            raise InputError(f'there is no column "{wanted}" in the input; columns are: {", ".join(columns)}')
+        return wanted
+    lowered = {c.lower().strip(): c for c in columns}
+    for guess in LOCATION_GUESSES:
+        if guess in lowered:
+            return lowered[guess]
+    raise InputError("no location column found; name it with --location-column (or give --lat-column and --lon-column)")
+
+
+class Resolver:
+    """Resolve location strings with a bounded cache; ZIPs go straight to the gazetteer."""
+
+    def __init__(self, store, online: bool = False):
+        self.store, self.online = store, online
+        self.cache: OrderedDict[str, tuple] = OrderedDict()
+
+    def __call__(self, text: str):
+        key = text.strip()
+        hit = self.cache.get(key)
+        if hit is None:
+            from advocate.geo.resolve import resolve_place
+
+            try:
+                p = resolve_place(key, online=self.online, store=self.store)
+                hit = ("ok", p.latitude, p.longitude, p.country)
+            except AdvocateError as exc:
+                hit = ("error", exc.full_message)
+            self.cache[key] = hit
+            if len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+        return hit
+
+
+def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None, lat_column: str | None = None,
+              lon_column: str | None = None, per_location: int = 5, within_km: float = 80.47,
+              filters: Filters | None = None, online: bool = False, stale_months: int = 12,
+              on_error=None) -> Iterator[dict]:
+    """Yield output rows: the input's own columns first, then rank and service fields (or an error)."""
+    filters = filters or Filters()
+    resolve = Resolver(store, online=online)
+    row_cache: dict[str, dict] = {}
+    for n, row in enumerate(rows, 1):
+        base = dict(row)
+        if lat_column or lon_column:
+            text = f"{row.get(lat_column, '')},{row.get(lon_column, '')}"
+        else:
+            text = str(row.get(location_column, "") or "")
+        hit = resolve(text) if text.strip(" ,") else ("error", "no location in this row")
+        if hit[0] == "error":
+            if on_error:
+                on_error(n, text, hit[1])
+            yield {**base, **{k: None for k in OUT_FIELDS}, "error": hit[1]}
+            continue
+        _, lat, lon, _country = hit
+        near = _nearest_ids(store.conn, lat, lon, within_km, per_location, filters)
+        missing = [sid for _, sid, _ in near if sid not in row_cache]
+        if missing:
+            for svc in fetch_services(store, missing, stale_months=stale_months):
+                row_cache[svc["id"]] = svc
+            if len(row_cache) > CACHE_SIZE:
+                row_cache.clear()
+        if not near:
+            yield {**base, **{k: None for k in OUT_FIELDS}, "error": "no service within range"}
+            continue
+        for rank, (km, sid, _lid) in enumerate(near, 1):
+            svc = row_cache.get(sid) or fetch_services(store, [sid], stale_months=stale_months)[0]
+            yield {**base, "rank": rank, "service_id": sid, "service_name": svc["name"],
+                   "organization": svc["organization"], "phone": svc["phone"], "categories": svc["categories"],
+                   "languages": svc["languages"], "distance_km": round(km, 2), "distance_mi": round(km / KM_PER_MILE, 2),
+                   "service_city": svc["city"], "service_region": svc["region"], "confidence": svc["confidence"],
+                   "stale": svc["stale"], "error": None}

@@ -1,0 +1,153 @@
+"""Export the directory as an HSDS 3.0 CSV datapackage (or HSDS 3.0 JSON service objects).
+
+Categories travel as HSDS attributes pointing at taxonomy terms of the "advocate-categories"
+taxonomy, whose ``code`` is our category id, so an export imports back to the same services.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from advocate.directory.search import fetch_services
+from advocate.errors import AdvocateError
+
+TAXONOMY_ID = "advocate-categories"
+TABLES = {
+    "organizations": ["id", "name", "description", "email", "url"],
+    "services": ["id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services",
+                 "fees_description", "eligibility_description", "assured_date", "last_modified"],
+    "locations": ["id", "location_type", "organization_id", "name", "latitude", "longitude"],
+    "service_at_location": ["id", "service_id", "location_id"],
+    "addresses": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
+    "phones": ["id", "service_id", "number", "type"],
+    "languages": ["id", "service_id", "name", "code", "note"],
+    "schedules": ["id", "service_id", "description"],
+    "taxonomies": ["id", "name", "description", "uri", "version"],
+    "taxonomy_terms": ["id", "code", "name", "description", "taxonomy", "taxonomy_id", "language"],
+    "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
+}
+
+
+def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, list[dict]]:
+    from advocate.directory.vocab import categories, languages
+
+    where, params = ["s.scope = 'local'"], []
+    if source:
+        where.append("s.source = ?")
+        params.append(source)
+    if not include_inactive:
+        where.append("s.status = 'active'")
+    ids = [r[0] for r in store.conn.execute(f"SELECT s.id FROM services s WHERE {' AND '.join(where)} ORDER BY s.id", params)]
+    out: dict[str, list[dict]] = {t: [] for t in TABLES}
+    out["taxonomies"].append({"id": TAXONOMY_ID, "name": "advocate categories",
+                              "description": "The category vocabulary of the advocate toolkit",
+                              "uri": "https://example.invalid/advocate/categories", "version": "1"})
+    for cid, c in categories().items():
+        out["taxonomy_terms"].append({"id": f"{TAXONOMY_ID}:{cid}", "code": cid, "name": c["label_en"],
+                                      "description": c["description_en"], "taxonomy": "advocate",
+                                      "taxonomy_id": TAXONOMY_ID, "language": "en"})
+    seen_orgs, seen_locs = set(), set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        extra = {r[0]: r[1:] for r in store.conn.execute(
+            f"SELECT id, organization_id, description, email, eligibility, fees, hours, status FROM services "
+            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        for row in fetch_services(store, chunk, stale_months=10**6):
+            sid = row["id"]
+            org_id, desc, email, elig, fees, hours, status = extra[sid]
+            if org_id and org_id not in seen_orgs:
+                seen_orgs.add(org_id)
+                o = store.conn.execute("SELECT name, description, email, url FROM organizations WHERE id = ?",
+                                       (org_id,)).fetchone()
+                if o:
+                    out["organizations"].append({"id": org_id, "name": o[0], "description": o[1], "email": o[2], "url": o[3]})
+            interp = [c for c in row["interpretation"]]
+            out["services"].append({
+                "id": sid, "organization_id": org_id if org_id in seen_orgs else "", "name": row["name"],
+                "description": desc, "url": row["url"], "email": email, "status": status,
+                "interpretation_services": ", ".join("any language" if c == "mul" else (languages().get(c, {}).get("name_en") or c)
+                                                     for c in interp),
+                "fees_description": fees, "eligibility_description": elig, "assured_date": row["last_verified"],
+                "last_modified": row["last_verified"]})
+            for lid, lat, lon, name, address, city, region, postal, country in store.conn.execute(
+                    """SELECT l.id, l.latitude, l.longitude, l.name, l.address, l.city, l.region, l.postal_code, l.country
+                       FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?""",
+                    (sid,)):
+                if lid not in seen_locs:
+                    seen_locs.add(lid)
+                    out["locations"].append({"id": lid, "location_type": "physical", "organization_id": org_id or "",
+                                             "name": name, "latitude": lat, "longitude": lon})
+                    if address or city or postal:
+                        out["addresses"].append({"id": f"{lid}:address", "location_id": lid, "address_1": address,
+                                                 "city": city, "state_province": region, "postal_code": postal,
+                                                 "country": country, "address_type": "physical"})
+                out["service_at_location"].append({"id": f"{sid}@{lid}", "service_id": sid, "location_id": lid})
+            for n, phone in enumerate(p.strip() for p in (row["phone"] or "").split(";") if p.strip()):
+                out["phones"].append({"id": f"{sid}:phone:{n}", "service_id": sid, "number": phone, "type": "voice"})
+            for code in row["languages"]:
+                lang = languages().get(code, {})
+                out["languages"].append({"id": f"{sid}:lang:{code}", "service_id": sid, "name": lang.get("name_en") or code,
+                                         "code": lang.get("iso639_1") or code, "note": "spoken by staff"})
+            if hours:
+                out["schedules"].append({"id": f"{sid}:hours", "service_id": sid, "description": hours})
+            for cat in row["categories"]:
+                out["attributes"].append({"id": f"{sid}:cat:{cat}", "link_id": sid,
+                                          "taxonomy_term_id": f"{TAXONOMY_ID}:{cat}", "link_type": "service",
+                                          "link_entity": "service", "value": ""})
+    return out
+
+
+def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False) -> dict:
+    from advocate.files import write_private
+    from advocate.render import neutralize
+
+    dest = Path(dest).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise AdvocateError(f"{dest} is a file; give a folder for the export")
+    dest.mkdir(parents=True, exist_ok=True)
+    tables = _rows(store, source=source, include_inactive=include_inactive)
+    if fmt == "json":
+        services = _as_json(tables)
+        write_private(dest / "services.json", json.dumps(services, ensure_ascii=False, indent=1, default=str))
+        return {"folder": str(dest), "format": "json", "services": len(services)}
+    resources = []
+    for table, cols in TABLES.items():
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        for r in tables[table]:
+            w.writerow({k: neutralize(r.get(k)) if isinstance(r.get(k), str) else ("" if r.get(k) is None else r.get(k))
+                        for k in cols})
+        write_private(dest / f"{table}.csv", buf.getvalue())
+        resources.append({"name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
+                          "schema": {"fields": [{"name": c, "type": "string"} for c in cols]}})
+    package = {"name": "advocate-export", "title": "Services exported by advocate", "profile": "tabular-data-package",
+               "version": "3.0.0", "resources": resources}
+    write_private(dest / "datapackage.json", json.dumps(package, indent=1))
+    return {"folder": str(dest), "format": "csv", "services": len(tables["services"]),
+            "locations": len(tables["locations"]), "organizations": len(tables["organizations"])}
+
+
+def _as_json(t: dict[str, list[dict]]) -> list[dict]:
+    by = lambda table, key: {r[key]: r for r in t[table]}  # noqa: E731
+    orgs, locs = by("organizations", "id"), by("locations", "id")
+    addr = {r["location_id"]: r for r in t["addresses"]}
+    terms = by("taxonomy_terms", "id")
+    out = []
+    for s in t["services"]:
+        sid = s["id"]
+        svc = dict(s)
+        if s.get("organization_id") in orgs:
+            svc["organization"] = orgs[s["organization_id"]]
+        svc["phones"] = [p for p in t["phones"] if p["service_id"] == sid]
+        svc["languages"] = [x for x in t["languages"] if x["service_id"] == sid]
+        svc["schedules"] = [x for x in t["schedules"] if x["service_id"] == sid]
+        svc["attributes"] = [{**a, "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in t["attributes"] if a["link_id"] == sid]
+        svc["service_at_locations"] = [
+            {"id": x["id"], "location": {**locs[x["location_id"]], "addresses": [addr[x["location_id"]]] if x["location_id"] in addr else []}}
+            for x in t["service_at_location"] if x["service_id"] == sid]
+        out.append(svc)
+    return out

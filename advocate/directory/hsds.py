@@ -1,0 +1,422 @@
+"""Import Open Referral HSDS (1.x, 2.x, 3.x CSV or JSON) and Ohana exports; export HSDS 3.0.
+
+One transaction per import: a failure or an interruption leaves the store as it was. Records are
+keyed by (source, source id): importing the same source again updates in place, and records the
+new export no longer has are marked inactive, never deleted or duplicated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from advocate.directory.hsds_read import read_tables
+from advocate.directory.taxonomy import categories_from_code, categories_from_text
+from advocate.directory.vocab import categories as known_categories
+from advocate.directory.vocab import normalize_language, parse_language_text
+from advocate.errors import InputError
+
+_MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "GÇô": "–", "GÇö": "—", "GÇª": "…", "GÇó": "•",
+             "ΓÇÖ": "’", "ΓÇÿ": "‘", "ΓÇ£": "“", "ΓÇ¥": "”", "ΓÇô": "–", "ΓÇö": "—", "ΓÇª": "…", "ΓÇó": "•",
+             "â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\x9d": "”", "â€“": "–", "â€”": "—", "â€¦": "…", "Â ": " "}
+_MARKERS = re.compile(r"#{3}[A-Z]{2,5}#{3}")
+
+
+def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
+    """Trim, repair common mojibake, turn literal "\\n" into newlines, drop county markers and NULs."""
+    if value is None:
+        return None
+    text = str(value).replace("\x00", "")
+    if "Ã" in text or "â€" in text:
+        try:
+            text = text.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    for bad, good in _MOJIBAKE.items():
+        if bad in text:
+            text = text.replace(bad, good)
+    text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
+    text = _MARKERS.sub("", text)
+    if not multiline:
+        text = " ".join(text.split())
+    else:
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    text = text.strip()
+    return text[:limit] if text else None
+
+
+def clean_phone(number, extension=None) -> str | None:
+    text = clean(number) or ""
+    ext = clean(extension)
+    m = re.search(r"\s*(?:x|ext\.?|extension)\s*(\d+)\s*$", text, re.I)
+    if m:
+        ext = ext or m.group(1)
+        text = text[: m.start()]
+    text = text.strip('"').strip()
+    if sum(ch.isdigit() for ch in text) < 3:  # "(211)    -", "n/a"
+        return None
+    text = re.sub(r"\s{2,}", " ", text)
+    return f"{text} x{ext}" if ext else text
+
+
+def coordinate(lat, lon) -> tuple[float, float] | None:
+    try:
+        a, b = float(str(lat).strip()), float(str(lon).strip())
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(a) and math.isfinite(b)) or not (-90 <= a <= 90 and -180 <= b <= 180) or (a == 0 and b == 0):
+        return None
+    return a, b
+
+
+def _date(value) -> str | None:
+    text = clean(value)
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y", "%m/%d/%y", "%B %d, %Y"):
+        try:
+            d = datetime.strptime(text[:19] if "T" in text else text, fmt).date()
+        except ValueError:
+            continue
+        return d.isoformat() if 1990 <= d.year <= date.today().year + 1 else None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")
+    if not s:
+        raise InputError("a --source name needs letters or digits")
+    return s[:60]
+
+
+def _group(rows, key):
+    out: dict[str, list[dict]] = {}
+    for r in rows or []:
+        k = (r.get(key) or "").strip()
+        if k:
+            out.setdefault(k, []).append(r)
+    return out
+
+
+_DAYS = {"monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu", "friday": "Fri", "saturday": "Sat",
+         "sunday": "Sun", "mo": "Mon", "tu": "Tue", "we": "Wed", "th": "Thu", "fr": "Fri", "sa": "Sat", "su": "Sun"}
+
+
+def schedule_text(rows: list[dict]) -> str | None:
+    """Readable hours from regular_schedules (1.x/2.x/Ohana) or schedules (3.x)."""
+    originals = list(dict.fromkeys(clean(r.get("original_text")) for r in rows if clean(r.get("original_text"))))
+    if originals:
+        return "; ".join(originals)[:500]
+    parts = []
+    for r in rows:
+        desc = clean(r.get("description"))
+        opens, closes = clean(r.get("opens_at")), clean(r.get("closes_at"))
+        days = clean(r.get("weekday")) or clean(r.get("byday")) or ""
+        days = ",".join(_DAYS.get(d.strip().lower(), d.strip()) for d in days.split(",") if d.strip())
+        if opens or closes:
+            parts.append(f"{days} {opens or '?'}-{closes or '?'}".strip())
+        elif desc:
+            parts.append(desc)
+    return "; ".join(dict.fromkeys(parts))[:500] or None
+
+
+class Importer:
+    """One import of one export: indexes its tables, then writes every service in one transaction."""
+
+    def __init__(self, store, path, *, source: str | None = None, online: bool = False, progress=None):
+        tables, self.layout, default_name = read_tables(path)
+        self.source = _slug(source or default_name)
+        if self.source == "advocate-bundled":
+            raise InputError('"advocate-bundled" is reserved for the directory shipped with advocate; choose another --source')
+        self.store, self.conn, self.online, self.progress = store, store.conn, online, progress
+        T = tables
+        self.services = T.get("services", [])
+        self.orgs = {(r.get("id") or "").strip(): r for r in T.get("organizations", []) if (r.get("id") or "").strip()}
+        self.locs = {(r.get("id") or "").strip(): r for r in T.get("locations", []) if (r.get("id") or "").strip()}
+        self.addrs: dict[str, dict] = {}
+        for r in T.get("addresses", []):
+            lid = (r.get("location_id") or "").strip()
+            kind = (r.get("address_type") or "physical").strip().lower()
+            if lid and (lid not in self.addrs or kind == "physical"):
+                self.addrs[lid] = r
+        for r in T.get("postal_addresses", []):  # only where no physical address exists
+            lid = (r.get("location_id") or "").strip()
+            if lid and lid not in self.addrs:
+                self.addrs[lid] = r
+        self.sal = _group(T.get("service_at_location"), "service_id")
+        self.phones = {k: _group(T.get("phones"), k) for k in ("service_id", "location_id", "organization_id")}
+        self.langs = {k: _group(T.get("languages"), k) for k in ("service_id", "location_id")}
+        self.scheds = {k: _group(T.get("schedules"), k) for k in ("service_id", "location_id")}
+        self.tax_names = {(r.get("id") or r.get("taxonomy_id") or "").strip(): r for r in T.get("taxonomy", [])}
+        self.term_rows = {(r.get("id") or "").strip(): r for r in T.get("taxonomy_terms", [])}
+        self.svc_tax = _group(T.get("service_taxonomy"), "service_id")
+        self.attrs = _group(T.get("attributes"), "link_id")
+        self.geo_cache: dict[str, tuple[float, float] | None] = {}
+        self.seen_ids: set[str] = set()
+        self.written_orgs: set[str] = set()
+        self.written_locs: set[str] = set()
+        self.rejects: list[dict] = []
+        self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
+                      "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
+                      "organizations": 0, "unmapped_languages": 0, "dry_run": False}
+
+    # --- pieces ---------------------------------------------------------------------------------
+    def reject(self, row, reason):
+        self.stats["rejected"] += 1
+        self.rejects.append({"table": "services", "id": (row.get("id") or "").strip(),
+                             "name": clean(row.get("name")) or "", "reason": reason})
+
+    def offline_point(self, addr: dict) -> tuple[float, float] | None:
+        from advocate.geo.resolve import resolve_place
+
+        zip5 = re.match(r"^\s*(\d{5})", addr.get("postal_code") or "")
+        state = clean(addr.get("state_province")) or clean(addr.get("region")) or ""
+        city = clean(addr.get("city")) or ""
+        keys = ([zip5.group(1)] if zip5 else []) + ([f"{city}, {state}"] if city and state else [])
+        for key in keys:
+            if key not in self.geo_cache:
+                try:
+                    p = resolve_place(key, online=self.online, store=self.store)
+                    self.geo_cache[key] = (p.latitude, p.longitude)
+                except Exception:  # an unknown ZIP or city: try the next key
+                    self.geo_cache[key] = None
+            if self.geo_cache[key]:
+                return self.geo_cache[key]
+        return None
+
+    def write_org(self, oid: str) -> str | None:
+        key = f"{self.source}:org:{oid}"
+        if oid in self.written_orgs:
+            return key
+        o = self.orgs.get(oid)
+        if not oid or not o:
+            return None
+        self.written_orgs.add(oid)
+        self.stats["organizations"] += 1
+        self.conn.execute(
+            """INSERT INTO organizations (id, name, description, url, email, source, source_id) VALUES (?,?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET name=excluded.name, description=excluded.description, url=excluded.url,
+               email=excluded.email""",
+            (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
+             clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source, oid))
+        return key
+
+    def write_location(self, lid: str, org_key: str | None) -> str | None:
+        key = f"{self.source}:loc:{lid}"
+        if lid in self.written_locs:
+            return key
+        loc = self.locs.get(lid)
+        if loc is None:
+            return None
+        addr = self.addrs.get(lid, {})
+        point = coordinate(loc.get("latitude"), loc.get("longitude"))
+        approximate = 0
+        if point is None and addr:
+            point = self.offline_point(addr)
+            if point:
+                approximate = 1
+                self.stats["geocoded_offline"] += 1
+        address = ", ".join(x for x in (clean(addr.get("address_1")), clean(addr.get("address_2"))) if x) or None
+        country = (clean(addr.get("country")) or "").upper() or None
+        if country in ("USA", "UNITED STATES"):
+            country = "US"
+        if not country and (addr.get("state_province") or addr.get("postal_code")):
+            country = "US"
+        self.conn.execute(
+            """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country, latitude,
+               longitude, approximate, source, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
+               address=excluded.address, city=excluded.city, region=excluded.region, postal_code=excluded.postal_code,
+               country=excluded.country, latitude=excluded.latitude, longitude=excluded.longitude,
+               approximate=excluded.approximate""",
+            (key, org_key, clean(loc.get("name")), address, clean(addr.get("city")),
+             clean(addr.get("state_province")) or clean(addr.get("region")), clean(addr.get("postal_code")), country,
+             point[0] if point else None, point[1] if point else None, approximate, self.source, lid))
+        self.written_locs.add(lid)
+        self.stats["locations"] += 1
+        return key
+
+    def languages_of(self, sid: str, row: dict, loc_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """(staff codes, interpretation codes, words that are not languages)."""
+        def text_of(r):
+            return r.get("language") or r.get("code") or r.get("name") or ""
+
+        texts = [text_of(r) for r in self.langs["service_id"].get(sid, [])]
+        for lid in loc_ids:
+            texts += [text_of(r) for r in self.langs["location_id"].get(lid, []) if not (r.get("service_id") or "").strip()]
+            if self.layout == "ohana":
+                texts.append((self.locs.get(lid) or {}).get("languages") or "")
+        if row.get("languages"):
+            texts.append(row["languages"])
+        staff, leftovers = [], []
+        for text in texts:
+            codes, rest = parse_language_text(clean(text) or "")
+            staff += [c for c in codes if c not in staff]
+            leftovers += rest
+        interp = []
+        itext = clean(row.get("interpretation_services"))
+        if itext and not re.match(r"^(no|none|n/?a)\b", itext, re.I):
+            codes, _ = parse_language_text(itext)
+            interp = codes or (["mul"] if re.search(r"interpret|translat|language line|upon request|any language",
+                                                    itext, re.I) else [])
+        return staff, [c for c in interp if c not in staff], leftovers
+
+    def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list[str], list[str]]:
+        terms = []
+        for r in self.svc_tax.get(sid, []):
+            code = (r.get("taxonomy_id") or "").strip()
+            terms.append((code, clean((self.tax_names.get(code) or {}).get("name")) or ""))
+        if self.layout == "ohana" and row.get("taxonomy_ids"):
+            for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
+                if code:
+                    terms.append((code, clean((self.tax_names.get(code) or {}).get("name")) or ""))
+        for r in self.attrs.get(sid, []):
+            term = self.term_rows.get((r.get("taxonomy_term_id") or "").strip()) or {}
+            terms.append((clean(term.get("code")) or "", clean(term.get("name")) or ""))
+        cats, unmapped = [], []
+        for code, tname in terms:
+            found = [c for c in categories_from_code(code) if c in known_categories()]
+            if code in known_categories():
+                found.append(code)
+            found += [c for c in categories_from_text(tname) if c not in found]
+            if found:
+                cats += [c for c in found if c not in cats]
+            else:
+                unmapped.append(tname or code)
+        if not cats:
+            cats = categories_from_text(name, clean(row.get("description")) or "",
+                                        clean((self.orgs.get(oid) or {}).get("name")) or "")
+        return cats or ["other"], unmapped
+
+    def import_service(self, row: dict) -> None:
+        self.stats["services_read"] += 1
+        sid = (row.get("id") or "").strip()
+        name = clean(row.get("name"))
+        for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
+                            (not name, "no name"), (sid in self.seen_ids, "duplicate id in this export")):
+            if bad:
+                self.reject(row, reason)
+                return
+        self.seen_ids.add(sid)
+        oid = (row.get("organization_id") or "").strip()
+        org_key = self.write_org(oid)
+        loc_ids = [(r.get("location_id") or "").strip() for r in self.sal.get(sid, [])]
+        if self.layout == "ohana" and (row.get("location_id") or "").strip():
+            lid = row["location_id"].strip()
+            loc_ids.append(lid)
+            if not org_key:
+                oid = (self.locs.get(lid, {}).get("organization_id") or "").strip()
+                org_key = self.write_org(oid)
+        loc_ids = [lid for lid in dict.fromkeys(loc_ids) if lid]
+        loc_keys = [k for k in (self.write_location(lid, org_key) for lid in loc_ids) if k]
+        staff, interp, leftovers = self.languages_of(sid, row, loc_ids)
+        self.stats["unmapped_languages"] += len(leftovers)
+        cats, unmapped = self.categories_of(sid, row, name, oid)
+        phone_rows = self.phones["service_id"].get(sid, []) + [p for lid in loc_ids for p in self.phones["location_id"].get(lid, [])]
+        phone_rows += self.phones["organization_id"].get(oid, []) if oid else []
+        phones = list(dict.fromkeys(p for p in (clean_phone(r.get("number"), r.get("extension")) for r in phone_rows) if p))
+        hours = schedule_text(self.scheds["service_id"].get(sid, [])
+                              + [s for lid in loc_ids for s in self.scheds["location_id"].get(lid, [])])
+        verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
+        status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
+        notes = []
+        if leftovers:
+            notes.append("languages (as written): " + ", ".join(dict.fromkeys(leftovers))[:300])
+        if unmapped:
+            notes.append("taxonomy: " + "; ".join(dict.fromkeys(unmapped))[:500])
+        key = f"{self.source}:{sid}"
+        conn = self.conn
+        existed = conn.execute("SELECT 1 FROM services WHERE id = ?", (key,)).fetchone() is not None
+        conn.execute(
+            """INSERT INTO services (id, organization_id, name, description, url, email, phone, hours, eligibility, fees,
+               scope, status, source, source_id, last_verified, confidence, notes)
+               VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?)
+               ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
+               description=excluded.description, url=excluded.url, email=excluded.email, phone=excluded.phone,
+               hours=excluded.hours, eligibility=excluded.eligibility, fees=excluded.fees, status=excluded.status,
+               last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes""",
+            (key, org_key, name, clean(row.get("description"), multiline=True), clean(row.get("url") or row.get("website")),
+             clean(row.get("email")), "; ".join(phones[:3]) or None, hours,
+             clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
+             clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
+             " | ".join(notes) or None))
+        for table in ("service_categories", "service_languages", "service_at_location"):
+            conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (key,))
+        conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(key, c) for c in cats])
+        conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(key, c) for c in staff])
+        conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')", [(key, c) for c in interp])
+        conn.executemany("INSERT OR IGNORE INTO service_at_location (service_id, location_id) VALUES (?, ?)",
+                         [(key, lk) for lk in loc_keys])
+        if not loc_keys:
+            self.stats["no_location"] += 1
+        self.stats["updated" if existed else "imported"] += 1
+
+    # --- the whole import -------------------------------------------------------------------------
+    def run(self, *, dry_run: bool = False) -> dict:
+        from advocate.directory.fts import reindex
+        from advocate.geo import gazetteer
+
+        gazetteer.connection()
+        self.stats["dry_run"] = dry_run
+        total = len(self.services)
+        try:
+            with self.store.write():
+                for n, row in enumerate(self.services, 1):
+                    self.import_service(row)
+                    if self.progress and (n % 250 == 0 or n == total):
+                        self.progress(n, total)
+                if self.seen_ids:
+                    keys = [f"{self.source}:{s}" for s in self.seen_ids]
+                    self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _seen (id TEXT PRIMARY KEY)")
+                    self.conn.execute("DELETE FROM _seen")
+                    self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", [(k,) for k in keys])
+                    self.stats["inactivated"] = self.conn.execute(
+                        "UPDATE services SET status = 'inactive' WHERE source = ? AND status = 'active'"
+                        " AND id NOT IN (SELECT id FROM _seen)", (self.source,)).rowcount
+                reindex(self.store, source=self.source)
+                self.store.audit("import", "services", self.source)
+                if dry_run:
+                    raise _DryRun()
+        except _DryRun:
+            pass
+        return self.stats
+
+
+def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
+                     online: bool = False, progress=None) -> dict:
+    """Import an export; returns the summary (``services_read = imported + updated + rejected``)."""
+    importer = Importer(store, path, source=source, online=online, progress=progress)
+    stats = importer.run(dry_run=dry_run)
+    if rejects_path:
+        write_rejects(rejects_path, importer.rejects)
+    stats["rejects"] = importer.rejects[:1000]
+    return stats
+
+
+class _DryRun(Exception):
+    """Raised inside the import transaction to roll a --dry-run back."""
+
+
+def write_rejects(path, rejects: list[dict]) -> None:
+    from advocate.files import write_private
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=["table", "id", "name", "reason"], lineterminator="\n")
+    w.writeheader()
+    for r in rejects:
+        w.writerow({k: _safe_cell(v) for k, v in r.items()})
+    write_private(path, buf.getvalue())
+
+
+def _safe_cell(v):
+    from advocate.render import neutralize
+
+    return neutralize(v)

@@ -58,7 +58,8 @@ def clean_phone(number, extension=None) -> str | None:
         ext = ext or m.group(1)
         text = text[: m.start()]
     text = text.strip('"').strip()
-    if sum(ch.isdigit() for ch in text) < 3:  # "(211)    -", "n/a"
+    digits = sum(ch.isdigit() for ch in text)
+    if digits < 7 and not (text.isdigit() and digits >= 3):  # "(211)    -", "n/a"; 211 and 988 stay
         return None
     text = re.sub(r"\s{2,}", " ", text)
     return f"{text} x{ext}" if ext else text
@@ -283,10 +284,11 @@ class Importer:
             terms.append((clean(term.get("code")) or "", clean(term.get("name")) or ""))
         cats, unmapped = [], []
         for code, tname in terms:
-            found = [c for c in categories_from_code(code) if c in known_categories()]
-            if code in known_categories():
-                found.append(code)
-            found += [c for c in categories_from_text(tname) if c not in found]
+            if code in known_categories():  # our own vocabulary (an advocate export)
+                found = [code]
+            else:
+                found = [c for c in categories_from_code(code) if c in known_categories()]
+                found += [c for c in categories_from_text(tname) if c not in found]
             if found:
                 cats += [c for c in found if c not in cats]
             else:

@@ -33,6 +33,8 @@ MAX_FIELD = 10 * 1024 * 1024
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -59,6 +59,8 @@ def categories_from_code(code: str) -> list[str]:
     if re.match(r"^\d{3}(-\d+)*$", code):
         cat = OPEN_ELIGIBILITY.get(code[:3])
         return [cat] if cat else []
+    if not re.match(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+)*)?$", code):  # not an AIRS/211 LA code
+        return []
     best = ""
     for prefix in AIRS_PREFIXES:
         if code.startswith(prefix) and len(prefix) > len(best):

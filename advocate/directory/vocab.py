@@ -128,10 +128,16 @@ def parse_language_text(text: str) -> tuple[list[str], list[str]]:
         part = part.strip()
         if not part:
             continue
+        inner = re.findall(r"\((.*?)\)", part)
         cleaned = re.sub(r"\(.*?\)", "", part).strip()
-        try:
-            code = normalize_language(cleaned)
-        except InputError:
+        code = None
+        for candidate in [*inner, cleaned]:  # "Chinese (Cantonese)" is Cantonese
+            try:
+                code = normalize_language(candidate)
+                break
+            except InputError:
+                continue
+        if code is None:
             leftovers.append(part)
             continue
         if code not in codes:

@@ -1,0 +1,80 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_import_json_summary(cli):
+    r = cli("services", "import", FIX / "hsds-1.1-quirks", "-f", "json")
+    assert r.exit_code == 0, r
+    s = r.json()
+    assert {"services_read", "imported", "updated", "rejected", "geocoded_offline", "inactivated"} <= set(s)
+    assert s["services_read"] == s["imported"] + s["updated"] + s["rejected"]
+    assert "rejected" in r.stderr
+
+
+def test_import_missing_path(cli):
+    r = cli("services", "import", "/nonexistent/folder")
+    assert r.exit_code == 2 and "nothing at" in r.stderr
+
+
+def test_batch_passes_columns_through_and_flags_failures(cli):
+    cli("services", "import", FIX / "hsds-1.1-quirks")
+    data = "case_id,zip\nA1,33130\nA2,99999\nA3,Hialeah FL\nA4,33012\n"
+    r = cli("services", "batch", "-", "--location-column", "zip", "-n", "2", "--within", "30mi", input=data)
+    assert r.exit_code == 1  # some rows failed
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["case_id"] for row in rows].count("A1") == 2
+    failed = [row for row in rows if row["error"]]
+    assert {row["case_id"] for row in failed} == {"A2", "A3"}
+    assert "row 2" in r.stderr
+    ok = [row for row in rows if row["case_id"] == "A1"]
+    assert ok[0]["rank"] == "1" and float(ok[0]["distance_km"]) <= float(ok[1]["distance_km"])
+
+
+def test_batch_lat_lon_and_ndjson(cli):
+    data = "id\tlat\tlon\nx\t32.7157\t-117.1611\n"
+    r = cli("services", "batch", "-", "--lat-column", "lat", "--lon-column", "lon", "-c", "consular", "-f", "ndjson",
+            input=data)
+    assert r.exit_code == 0, r
+    first = json.loads(r.stdout.splitlines()[0])
+    assert first["id"] == "x" and first["service_name"] == "Consulate of Mexico in San Diego"
+    r = cli("services", "batch", "-", "-f", "json", input='{"ref": 1, "location": "10001"}\n')
+    assert r.exit_code == 0 and r.json()[0]["ref"] == 1
+
+
+def test_batch_bad_column(cli):
+    r = cli("services", "batch", "-", "--location-column", "nope", input="zip\n10001\n")
+    assert r.exit_code == 2 and "no column" in r.stderr
+
+
+def test_search_accent_insensitive(cli):
+    cli("services", "import", FIX / "hsds-1.1-quirks")
+    rows = cli("services", "search", "atencion medica", "-f", "json").json()
+    assert rows and rows[0]["name"] == "Clinica medica"
+    rows = cli("services", "search", "línea nacional", "-f", "json").json()
+    assert rows and "Línea Nacional" in rows[0]["name"]
+    r = cli("services", "search", "immigration", "--near", "Miami, FL", "-f", "json")
+    assert r.exit_code == 0 and r.json()[0]["distance_km"] is not None
+
+
+def test_add_verify_remove(cli):
+    r = cli("services", "add", "--name", "Mixteco interpreters", "-c", "interpretation", "--location", "93030",
+            "-l", "mixtec", "--phone", "805-555-0100")
+    assert r.exit_code == 0, r
+    sid = r.stdout.strip()
+    rows = cli("services", "near", "Oxnard, CA", "-l", "mxt", "--no-national", "-f", "json").json()
+    assert rows[0]["id"] == sid and not rows[0]["stale"]
+    assert cli("services", "verify", sid).exit_code == 0
+    assert cli("services", "remove", sid).exit_code == 0
+    assert cli("services", "show", sid).exit_code == 1
+    r = cli("services", "add", "--name", "x")
+    assert r.exit_code == 2 and "category" in r.stderr
+
+
+def test_export_cli(cli, tmp_path):
+    cli("services", "import", FIX / "ohana")
+    r = cli("services", "export", tmp_path / "out", "--source", "ohana")
+    assert r.exit_code == 0 and (tmp_path / "out" / "services.csv").exists()

@@ -1,0 +1,232 @@
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from advocate.directory.hsds import clean, clean_phone, coordinate, import_directory
+from advocate.directory.search import Filters, get_service, services_near
+from advocate.errors import InputError
+from advocate.geo.resolve import resolve_place
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/hsds is not here")
+
+
+def count(store, sql, *p):
+    return store.conn.execute(sql, p).fetchone()[0]
+
+
+def test_quirky_1_1_export(store, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    s = import_directory(store, FIX / "hsds-1.1-quirks", rejects_path=rejects)
+    assert s["layout"] == "hsds-1/2" and s["source"] == "hsds-1.1-quirks"
+    assert s["services_read"] == s["imported"] + s["updated"] + s["rejected"] == 8
+    assert s["rejected"] == 3  # no id, no name, duplicate id
+    reasons = {r["reason"] for r in csv.DictReader(rejects.open())}
+    assert reasons == {"no id", "no name", "duplicate id in this export"}
+    assert oct(rejects.stat().st_mode & 0o777) == "0o600"
+    shelter = get_service(store, "hsds-1.1-quirks:10")
+    assert "shelter" in shelter["categories"] and "domestic-violence" in shelter["categories"]
+    assert set(shelter["languages"]) == {"eng", "spa", "hat"}
+    assert shelter["phone"] == "305-555-0100 x12"
+    assert "\\n" not in shelter["description"] and "###" not in shelter["description"]
+    assert "9:00am-5:00pm, Mon-Fri" in (store.conn.execute("SELECT hours FROM services WHERE id='hsds-1.1-quirks:10'").fetchone()[0])
+    legal = get_service(store, "hsds-1.1-quirks:11")
+    assert legal["categories"] == ["legal-immigration"] or "legal-immigration" in legal["categories"]
+    assert legal["phone"] is None  # "(211)    -" is not a phone
+    assert legal["approximate"] is True and legal["latitude"] is not None  # from its ZIP, offline
+    assert "mul" in legal["interpretation"]
+    assert legal["region"] == "FL" and legal["country"] == "US"
+    clinic = get_service(store, "hsds-1.1-quirks:12")
+    assert "medical" in clinic["categories"] and clinic["languages"] == ["mixtec"]
+    assert clinic["approximate"] is True  # from "Hialeah, FL"
+    org = store.conn.execute("SELECT description FROM organizations WHERE id='hsds-1.1-quirks:org:1'").fetchone()[0]
+    assert "’" in org and "GÇ" not in org and "\n" in org
+    orphan = get_service(store, "hsds-1.1-quirks:13")
+    assert orphan["organization"] is None
+    bad = get_service(store, "hsds-1.1-quirks:15")
+    assert bad["latitude"] is None
+    notes = store.conn.execute("SELECT notes FROM services WHERE id='hsds-1.1-quirks:11'").fetchone()[0]
+    assert "other languages available upon request" in notes
+    notes = store.conn.execute("SELECT notes FROM services WHERE id='hsds-1.1-quirks:13'").fetchone()[0]
+    assert "Something unheard of" in notes  # unmapped taxonomy kept
+    assert s["geocoded_offline"] == 2
+
+
+def test_reimport_updates_and_inactivates(store, tmp_path):
+    import_directory(store, FIX / "hsds-1.1-quirks")
+    n = count(store, "SELECT count(*) FROM services WHERE source='hsds-1.1-quirks'")
+    copy = tmp_path / "hsds-1.1-quirks"
+    shutil.copytree(FIX / "hsds-1.1-quirks", copy)
+    rows = list(csv.reader((copy / "data" / "services.csv").open()))
+    with (copy / "data" / "services.csv").open("w", newline="") as fh:
+        csv.writer(fh).writerows([r for r in rows if r[0] != "12"])
+    s = import_directory(store, copy)
+    assert s["imported"] == 0 and s["updated"] == 4 and s["inactivated"] == 1
+    assert count(store, "SELECT count(*) FROM services WHERE source='hsds-1.1-quirks'") == n
+    assert get_service(store, "hsds-1.1-quirks:12")["status"] == "inactive"
+    assert "hsds-1.1-quirks:12" not in {r["id"] for r in services_near(store, resolve_place("33012"), national=False)}
+
+
+def test_dry_run_changes_nothing(store):
+    before = count(store, "SELECT count(*) FROM services")
+    s = import_directory(store, FIX / "hsds-1.1-quirks", dry_run=True)
+    assert s["imported"] == 5 and s["dry_run"]
+    assert count(store, "SELECT count(*) FROM services") == before
+
+
+def test_ohana_layout(store):
+    s = import_directory(store, FIX / "ohana")
+    assert s["layout"] == "ohana" and s["imported"] == 3
+    pantry = get_service(store, "ohana:1")
+    assert pantry["categories"] == ["food"]
+    assert set(pantry["languages"]) >= {"yue", "tgl", "spa"}
+    assert pantry["phone"] == "650 780-7525"
+    assert get_service(store, "ohana:2")["status"] == "inactive"
+    rows = services_near(store, resolve_place("94401"), national=False)
+    assert rows[0]["id"] == "ohana:1"
+
+
+def test_hsds3_csv_and_json(store, tmp_path):
+    s = import_directory(store, FIX / "hsds-3.0", source="la")
+    assert s["layout"] == "hsds-3"
+    svc = get_service(store, "la:s1")
+    assert svc["categories"] == ["legal-immigration"]
+    assert svc["languages"] == ["spa"] and set(svc["interpretation"]) == {"mam", "quc"}
+    assert svc["last_verified"] == "2026-06-01"
+    assert svc["postal_code"] == "90012"  # the physical address, not the PO box
+    assert svc["approximate"]
+    f = Filters.parse([], ["mam"])
+    assert [r["id"] for r in services_near(store, resolve_place("90012"), filters=f, national=False)] == ["la:s1"]
+
+
+def test_zip_and_datapackage_paths(store, tmp_path):
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for p in (FIX / "ohana").iterdir():
+            zf.write(p, f"nested/{p.name}")
+    assert import_directory(store, z)["imported"] == 3
+    assert import_directory(store, FIX / "hsds-1.1-quirks" / "datapackage.json", source="dp")["imported"] == 5
+
+
+def test_broken_encoding_and_bom(store, tmp_path):
+    d = tmp_path / "cp1252"
+    d.mkdir()
+    (d / "services.csv").write_bytes(b"\xef\xbb\xbfid,name,description\n1,Caf\xe9 Comunitario,Comida y ropa\n")
+    s = import_directory(store, d)
+    assert s["imported"] == 1
+    assert get_service(store, "cp1252:1")["name"] == "Café Comunitario"
+
+
+def test_not_an_export(store, tmp_path):
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="no services table"):
+        import_directory(store, tmp_path)
+    with pytest.raises(InputError):
+        import_directory(store, tmp_path / "missing")
+    with pytest.raises(InputError):
+        import_directory(store, FIX / "ohana", source="advocate-bundled")
+
+
+def test_export_round_trip(store, tmp_path):
+    from advocate.directory.export import export_directory
+    from advocate.store import open_store
+
+    import_directory(store, FIX / "hsds-1.1-quirks", source="src")
+    out = tmp_path / "out"
+    result = export_directory(store, out, source="src")
+    assert (out / "datapackage.json").exists() and result["services"] == 5
+    other = open_store(tmp_path / "other.db")
+    s = import_directory(other, out, source="back")
+    assert s["imported"] == 5 and s["rejected"] == 0
+    for sid in ("10", "11", "12", "13", "15"):
+        a, b = get_service(store, f"src:{sid}"), get_service(other, f"back:src:{sid}")
+        for k in ("name", "categories", "languages", "interpretation", "phone", "city", "region", "postal_code"):
+            assert a[k] == b[k], (sid, k)
+        assert (a["latitude"] is None) == (b["latitude"] is None)
+        if a["latitude"] is not None:
+            assert a["latitude"] == pytest.approx(b["latitude"]) and a["longitude"] == pytest.approx(b["longitude"])
+    other.close()
+    json_out = tmp_path / "json"
+    export_directory(store, json_out, fmt="json", source="src")
+    third = open_store(tmp_path / "third.db")
+    assert import_directory(third, json_out / "services.json", source="j")["imported"] == 5
+    assert get_service(third, "j:src:10")["categories"] == get_service(store, "src:10")["categories"]
+    third.close()
+
+
+def test_cleaners():
+    assert clean("  FL  ") == "FL"
+    assert clean("a\\nb", multiline=True) == "a\nb"
+    assert clean("It GÇÖs") == "It ’s"
+    assert clean("cafÃ©") == "café"
+    assert clean_phone("(211)    -") is None
+    assert clean_phone("305-555-1234 x123") == "305-555-1234 x123"
+    assert coordinate("95", "10") is None and coordinate("0", "0") is None and coordinate("x", "1") is None
+    assert coordinate(" 25.7 ", "-80.2") == (25.7, -80.2)
+
+
+def test_interrupted_import_leaves_store_as_it_was(db_path, tmp_path):
+    """kill -9 in the middle of an import: integrity ok and none of the change."""
+    from advocate.store import open_store
+
+    big = tmp_path / "big"
+    (big).mkdir()
+    with (big / "services.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name", "description"])
+        for i in range(200_000):
+            w.writerow([i, f"Service {i}", "food pantry " * 5])
+    s = open_store(db_path)
+    before = count(s, "SELECT count(*) FROM services")
+    s.close()
+    env = {**os.environ, "ADVOCATE_DB": str(db_path)}
+    p = subprocess.Popen([sys.executable, "-m", "advocate", "services", "import", str(big)], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import time
+
+    time.sleep(2.5)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    s = open_store(db_path)
+    assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    after = count(s, "SELECT count(*) FROM services")
+    assert after in (before, before + 200_000)
+    s.close()
+
+
+@needs_shared
+def test_real_miami_211(store):
+    s = import_directory(store, SHARED / "open211-miami-2019")
+    assert s["services_read"] == s["imported"] + s["updated"] + s["rejected"]
+    assert s["imported"] > 1800
+    f = Filters.parse(["legal-immigration"], ["es"])
+    rows = services_near(store, resolve_place("Miami, FL"), within_km=24.14, filters=f, national=False)
+    assert len(rows) >= 5
+    d = [r["distance_km"] for r in rows]
+    assert d == sorted(d) and all(x <= 24.2 for x in d)
+    assert all(r["region"] in ("FL", None) for r in rows)
+
+
+@needs_shared
+def test_real_ohana_san_mateo(store):
+    import_directory(store, SHARED / "ohana-san-mateo-sample")
+    rows = services_near(store, resolve_place("94403"), national=False)
+    assert rows and any("San Mateo" in (r["city"] or "") for r in rows)
+
+
+@needs_shared
+@pytest.mark.parametrize("sub", ["hsds-3.0-examples/csv", "hsds-3.0-examples/json/service_full.json",
+                                 "hsds-3.0-examples/json/service_list.json",
+                                 "hsds-3.0-examples/json/organization_full.json"])
+def test_real_hsds3_examples(store, sub):
+    s = import_directory(store, SHARED / sub, source="ex")
+    assert s["imported"] >= 1 and s["rejected"] == 0

@@ -23,6 +23,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 def neutralize(value):
     """Make a CSV/TSV cell safe to open in a spreadsheet (OWASP: prefix formula starters with ')."""
+    if type(value) is str:
+        value = value.replace("\x00", "")
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import IO
 
-from advocate.directory.search import Filters, _nearest_ids, fetch_services
+from advocate.directory.search import Filters, fetch_services
 from advocate.errors import AdvocateError, InputError
 from advocate.geo.distance import KM_PER_MILE
 
@@ -76,14 +76,24 @@ def pick_location_column(columns: list[str], wanted: str | None) -> str:
 
 
 class Resolver:
-    """Resolve location strings with a bounded cache; ZIPs go straight to the gazetteer."""
+    """Resolve location strings with a bounded cache; plain ZIPs come from one dict of every ZIP."""
 
     def __init__(self, store, online: bool = False):
         self.store, self.online = store, online
         self.cache: OrderedDict[str, tuple] = OrderedDict()
+        self.zips: dict[str, tuple[float, float]] | None = None
 
     def __call__(self, text: str):
         key = text.strip()
+        if len(key) == 5 and key.isdigit():
+            if self.zips is None:
+                from advocate.geo import gazetteer
+
+                self.zips = {z: (la, lo) for z, la, lo in gazetteer.connection().execute(
+                    "SELECT zip, latitude, longitude FROM zips")}
+            point = self.zips.get(key)
+            if point:
+                return ("ok", point[0], point[1], "US")
         hit = self.cache.get(key)
         if hit is None:
             from advocate.geo.resolve import resolve_place
@@ -99,14 +109,55 @@ class Resolver:
         return hit
 
 
+class ServiceSummaries:
+    """The fields a batch row shows, for every active service, read in one pass the first time one is needed."""
+
+    def __init__(self, store, stale_months: int):
+        self.store, self.stale_months, self.rows = store, stale_months, None
+
+    def __getitem__(self, sid: str) -> dict:
+        if self.rows is None:
+            self.rows = self._load()
+        row = self.rows.get(sid)
+        return row if row is not None else fetch_services(self.store, [sid], stale_months=self.stale_months)[0]
+
+    def _load(self) -> dict[str, dict]:
+        from datetime import date
+
+        from advocate.directory.search import is_stale
+
+        today = date.today()
+        cats: dict[str, list[str]] = {}
+        for sid, cat in self.store.conn.execute("SELECT service_id, category FROM service_categories ORDER BY category"):
+            cats.setdefault(sid, []).append(cat)
+        langs: dict[str, list[str]] = {}
+        for sid, lang in self.store.conn.execute(
+                "SELECT service_id, language FROM service_languages WHERE mode = 'staff' ORDER BY language"):
+            langs.setdefault(sid, []).append(lang)
+        out = {}
+        for sid, name, org, phone, city, region, conf, verified in self.store.conn.execute(
+                """SELECT s.id, s.name, o.name, s.phone, l.city, l.region, s.confidence, s.last_verified
+                   FROM services s LEFT JOIN organizations o ON o.id = s.organization_id
+                   LEFT JOIN service_at_location sal ON sal.service_id = s.id
+                   LEFT JOIN locations l ON l.id = sal.location_id WHERE s.status = 'active' AND s.scope = 'local'"""):
+            if sid not in out:
+                out[sid] = {"name": name, "organization": org, "phone": phone, "city": city, "region": region,
+                            "confidence": conf, "stale": is_stale(verified, today, self.stale_months),
+                            "categories": cats.get(sid, []), "languages": langs.get(sid, [])}
+        return out
+
+
 def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None, lat_column: str | None = None,
               lon_column: str | None = None, per_location: int = 5, within_km: float = 80.47,
               filters: Filters | None = None, online: bool = False, stale_months: int = 12,
               on_error=None) -> Iterator[dict]:
     """Yield output rows: the input's own columns first, then rank and service fields (or an error)."""
+    from advocate.directory.spatial import GridIndex
+
     filters = filters or Filters()
     resolve = Resolver(store, online=online)
-    row_cache: dict[str, dict] = {}
+    index = GridIndex.from_store(store, filters)
+    summaries = ServiceSummaries(store, stale_months)
     for n, row in enumerate(rows, 1):
         base = dict(row)
         if lat_column or lon_column:
@@ -120,18 +171,12 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
             yield {**base, **{k: None for k in OUT_FIELDS}, "error": hit[1]}
             continue
         _, lat, lon, _country = hit
-        near = _nearest_ids(store.conn, lat, lon, within_km, per_location, filters)
-        missing = [sid for _, sid, _ in near if sid not in row_cache]
-        if missing:
-            for svc in fetch_services(store, missing, stale_months=stale_months):
-                row_cache[svc["id"]] = svc
-            if len(row_cache) > CACHE_SIZE:
-                row_cache.clear()
+        near = index.nearest(lat, lon, per_location, within_km)
         if not near:
             yield {**base, **{k: None for k in OUT_FIELDS}, "error": "no service within range"}
             continue
-        for rank, (km, sid, _lid) in enumerate(near, 1):
-            svc = row_cache.get(sid) or fetch_services(store, [sid], stale_months=stale_months)[0]
+        for rank, (km, sid) in enumerate(near, 1):
+            svc = summaries[sid]
             yield {**base, "rank": rank, "service_id": sid, "service_name": svc["name"],
                    "organization": svc["organization"], "phone": svc["phone"], "categories": svc["categories"],
                    "languages": svc["languages"], "distance_km": round(km, 2), "distance_mi": round(km / KM_PER_MILE, 2),

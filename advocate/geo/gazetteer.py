@@ -28,9 +28,16 @@ _conn_path: Path | None = None
 
 
 def gazetteer_path() -> Path:
-    from advocate.config import cache_dir
+    env = os.environ.get("ADVOCATE_CACHE_DIR", "")
+    path = _paths.get(env)
+    if path is None:
+        from advocate.config import cache_dir
 
-    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}.sqlite"
+        path = _paths[env] = cache_dir() / f"gazetteer-v{FORMAT_VERSION}.sqlite"
+    return path
+
+
+_paths: dict[str, Path] = {}
 
 
 def connection(progress=None) -> sqlite3.Connection:

@@ -40,6 +40,27 @@ def isolated(tmp_path, monkeypatch, gazetteer_cache):
     yield tmp_path
 
 
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch, request):
+    """Every test runs with outbound connections refused: advocate must work offline, and a test
+    that needs the network (none does) would have to say so with @pytest.mark.network."""
+    if request.node.get_closest_marker("network"):
+        return
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise NetworkBlocked(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "data" / "advocate.db"

@@ -98,3 +98,56 @@ def _scrub_free_pages(store) -> None:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except Exception:  # another process holds the file: secure_delete already zeroed the rows
         pass
+
+
+def parse_age(text: str):
+    """ "7y", "18m", "90d" -> a timedelta-like cutoff description (years, months, days)."""
+    import re
+
+    m = re.match(r"^\s*(\d{1,3})\s*(y|years?|m|months?|d|days?)\s*$", str(text or ""), re.I)
+    if not m or int(m.group(1)) == 0:
+        raise InputError(f'"{text}" is not an age; write it like 7y, 18m or 90d')
+    n, unit = int(m.group(1)), m.group(2)[0].lower()
+    return n, unit
+
+
+def cutoff_date(text: str, today=None):
+    from datetime import date, timedelta
+
+    n, unit = parse_age(text)
+    today = today or date.today()
+    if unit == "d":
+        return today - timedelta(days=n)
+    months = n * 12 if unit == "y" else n
+    y, m = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(y, m + 1, min(today.day, 28))
+
+
+def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
+    """Purge every client closed before the cutoff (retention), with everything tied to them."""
+    cutoff = cutoff_date(older_than)
+    codes = [r[0] for r in store.conn.execute(
+        "SELECT code FROM clients WHERE status = 'closed' AND closed IS NOT NULL AND substr(closed, 1, 10) < ?",
+        (cutoff.isoformat(),))]
+    totals = {"clients": 0, "appointments": 0, "checklist_progress": 0}
+    if dry_run:
+        for code in codes:
+            c = get_client(store, code)
+            totals["clients"] += 1
+            totals["appointments"] += c["appointments"]
+            totals["checklist_progress"] += c["checklist_answers"]
+        return {"cutoff": cutoff.isoformat(), "dry_run": True, **totals}
+    with store.write():
+        for code in codes:
+            for table in CLIENT_TABLES:
+                totals[table] += store.conn.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,)).rowcount
+            totals["clients"] += store.conn.execute("DELETE FROM clients WHERE code = ?", (code,)).rowcount
+            store.audit("purge", "clients")
+    if codes:
+        _scrub_free_pages(store)
+    return {"cutoff": cutoff.isoformat(), "dry_run": False, **totals}
+
+
+def audit_log(store, limit: int = 100) -> list[dict]:
+    rows = store.conn.execute("SELECT id, at, action, tbl, row_id FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+    return [dict(zip(("id", "at", "action", "table", "row_id"), r)) for r in rows]

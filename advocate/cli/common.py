@@ -37,9 +37,16 @@ class State:
 
     def store(self):
         if self._store is None:
-            from advocate.store import open_store
+            from advocate.store import crypto, open_store, resolve_path
 
-            self._store = open_store(self.db, progress=info)
+            key = None
+            path = resolve_path(self.db)
+            if (path.exists() and crypto.looks_encrypted(path) and crypto.available()
+                    and not crypto.find_key(path) and interactive()):
+                import getpass
+
+                key = getpass.getpass(f"Key for {path}: ")
+            self._store = open_store(self.db, progress=info, key=key)
             for warning in self._store.warnings:
                 warn(warning)
             if self._store.created:

@@ -75,3 +75,80 @@ def restore(
     if result.get("previous_store_saved_to"):
         info(f'The store you had was saved to {result["previous_store_saved_to"]}.')
     render_record(result, fmt.value, title="Restored")
+
+
+@app.command()
+def encrypt(ctx: typer.Context):
+    """Encrypt the store with SQLCipher (pip install 'advocate[encryption]').
+
+    The key comes from ADVOCATE_DB_KEY or a prompt (typed twice). Keep it somewhere safe: without it
+    the store cannot be read. A verified copy is kept until the encrypted store checks out.
+    """
+    import os
+
+    from advocate.cli.common import interactive
+    from advocate.errors import InputError
+    from advocate.store import encrypt as run_encrypt
+
+    st = state(ctx)
+    st.close()
+    key = os.environ.get("ADVOCATE_DB_KEY")
+    if not key:
+        if not interactive():
+            raise InputError("set ADVOCATE_DB_KEY (or run on a terminal to be asked for the key)")
+        import getpass
+
+        key = getpass.getpass("New key (8+ characters): ")
+        if key != getpass.getpass("Same key again: "):
+            raise InputError("the two keys differ; nothing was changed")
+    result = run_encrypt(st.db, key, progress=info)
+    info(f"Encrypted. Open it with ADVOCATE_DB_KEY set, or type the key when asked. {result['path']}")
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    older_than: Annotated[str | None, typer.Option("--older-than", metavar="AGE",
+                                                   help="Clients closed longer ago than this: 7y, 18m, 90d "
+                                                        "(default: retention_years in the config).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go, delete nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    fmt: FormatOpt = Format.table,
+):
+    """Delete closed clients past the retention period, with their appointments and answers; then VACUUM."""
+    from advocate.appointments.clients import purge_closed
+    from advocate.cli.common import interactive
+    from advocate.errors import InputError
+    from advocate.render import render_record
+
+    st = state(ctx)
+    age = older_than or f"{st.config().retention_years}y"
+    store = st.store()
+    preview = purge_closed(store, age, dry_run=True)
+    if not dry_run and preview["clients"] and not yes:
+        if not interactive():
+            raise InputError("purging needs confirmation; add --yes (or --dry-run to count first)")
+        import questionary
+
+        if not questionary.confirm(f"Delete {preview['clients']} closed clients (closed before {preview['cutoff']})?",
+                                   default=False).ask():
+            info("Nothing was deleted.")
+            raise typer.Exit(1)
+    result = preview if dry_run else purge_closed(store, age)
+    render_record(result, fmt.value, title="Purge" + (" (dry run)" if dry_run else ""))
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100000)] = 50,
+    fmt: FormatOpt = Format.table,
+):
+    """What changed and when (action, table, row id, time - never content), newest first."""
+    from advocate.appointments.clients import audit_log
+    from advocate.render import render
+
+    rows = audit_log(state(ctx).store(), limit)
+    render(rows, fmt.value, columns=["id", "at", "action", "table", "row_id"],
+           table_columns=[("id", "#"), ("at", "When (UTC)"), ("action", "Action"), ("table", "Table"),
+                          ("row_id", "Row")], empty_message="The audit log is empty.")

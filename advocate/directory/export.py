@@ -55,7 +55,7 @@ def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, lis
         extra = {r[0]: r[1:] for r in store.conn.execute(
             f"SELECT id, organization_id, description, email, eligibility, fees, hours, status FROM services "
             f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
-        for row in fetch_services(store, chunk, stale_months=10**6):
+        for row in fetch_services(store, chunk, stale_months=12 * 1000):
             sid = row["id"]
             org_id, desc, email, elig, fees, hours, status = extra[sid]
             if org_id and org_id not in seen_orgs:

@@ -177,9 +177,10 @@ def is_stale(last_verified: str | None, today: date, months: int) -> bool:
         d = date.fromisoformat(str(last_verified)[:10])
     except ValueError:
         return True
-    y, m = today.year, today.month - months
-    while m <= 0:
-        y, m = y - 1, m + 12
+    if months >= 12 * 1000:  # "never stale"
+        return False
+    y, m = divmod(today.year * 12 + today.month - 1 - months, 12)
+    m += 1
     try:
         cutoff = today.replace(year=y, month=m)
     except ValueError:  # 31st in a shorter month

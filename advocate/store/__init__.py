@@ -31,9 +31,10 @@ def now_utc() -> str:
 class Store:
     """An open store. ``store.db`` is a :class:`sqlite_utils.Database` for reading and writing."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, created: bool = False):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, created: bool = False, key: str | None = None):
         self.path = path
         self.conn = conn
+        self.key = key  # set only for an encrypted store (SQLCipher)
         self._db = None
         self.created = created
         self.warnings: list[str] = []
@@ -138,7 +139,7 @@ def resolve_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path).expanduser() if path else default_db_path()
 
 
-def _check_is_sqlite(path: Path) -> None:
+def _check_is_sqlite(path: Path, maybe_encrypted: bool = False) -> None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(16)
@@ -147,6 +148,14 @@ def _check_is_sqlite(path: Path) -> None:
     except PermissionError:
         raise StoreError(f"{path} cannot be read (permission denied)") from None
     if head and head != SQLITE_HEADER:
+        from advocate.store import crypto
+
+        if maybe_encrypted and not crypto.available():
+            raise StoreError(f"{path} is not an SQLite database, or is encrypted and SQLCipher is not installed "
+                             "(pip install 'advocate[encryption]'); it was left untouched")
+        if maybe_encrypted:
+            raise StoreError(f"{path} is not an SQLite database, or is encrypted: give its key in ADVOCATE_DB_KEY; "
+                             "it was left untouched")
         raise StoreError(f"{path} is not an SQLite database; it was left untouched (give another path with --db)")
 
 
@@ -166,13 +175,19 @@ def permission_warning(path: Path) -> str | None:
     return None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, key: str | None = None) -> sqlite3.Connection:
     old = os.umask(0o077)  # the file and its -wal/-shm are created 0600
     try:
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
             os.close(fd)
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        if key:
+            from advocate.store import crypto
+
+            conn = crypto.connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                  check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -188,20 +203,29 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def open_store(path: str | os.PathLike | None = None, *, create: bool = True, migrate: bool = True,
-               progress=None) -> Store:
-    """Open (creating and filling on first use) the store at ``path`` or the default location."""
+               progress=None, key: str | None = None) -> Store:
+    """Open (creating and filling on first use) the store at ``path`` or the default location.
+
+    An encrypted store needs its key (``key``, ``ADVOCATE_DB_KEY`` or the OS keyring)."""
+    from advocate.store import crypto
+
     path = resolve_path(path)
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
-    if path.exists():
+    use_key = None
+    if exists and crypto.looks_encrypted(path):
+        use_key = crypto.find_key(path, key)
+        if not use_key or not crypto.available():
+            _check_is_sqlite(path, maybe_encrypted=True)
+    elif exists:
         _check_is_sqlite(path)
-    elif not create:
+    elif not path.exists() and not create:
         raise StoreError(f"there is no store at {path}; run `advocate db init` to create one")
     _ensure_private_dir(path)
     try:
-        conn = _connect(path)
+        conn = _connect(path, use_key)
     except sqlite3.Error as exc:
         raise StoreError(f"the store {path} cannot be opened ({exc})") from None
-    store = Store(path, conn, created=not exists)
+    store = Store(path, conn, created=not exists, key=use_key)
     try:
         version = _read_version(conn, path)
         if version > SCHEMA_VERSION:
@@ -299,7 +323,12 @@ def backup(store: Store, dest: str | os.PathLike) -> Path:
     try:
         fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
-        target = sqlite3.connect(dest)
+        if store.key:  # an encrypted store backs up encrypted, with the same key
+            from advocate.store import crypto
+
+            target = crypto.connect(dest, store.key)
+        else:
+            target = sqlite3.connect(dest)
         try:
             store.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
@@ -332,7 +361,7 @@ def check(store: Store) -> dict:
         "foreign_key_problems": len(fk),
         "schema_version": store.schema_version,
         "schema_version_expected": SCHEMA_VERSION,
-        "encrypted": False,
+        "encrypted": bool(store.key),
         "journal_mode": store.conn.execute("PRAGMA journal_mode").fetchone()[0],
         "file_mode": f"{mode:o}",
         "private": not (mode & 0o077),
@@ -340,14 +369,18 @@ def check(store: Store) -> dict:
     }
 
 
-def restore(src: str | os.PathLike, path: str | os.PathLike | None = None) -> dict:
+def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: str | None = None) -> dict:
     """Replace the store with the backup ``src`` after checking it; the current store is backed up first."""
     src = Path(src).expanduser()
     dest = resolve_path(path)
     if not src.is_file():
         raise StoreError(f"there is no backup file at {src}")
-    _check_is_sqlite(src)
-    probe = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    from advocate.store import crypto
+
+    key = crypto.find_key(dest, key) if crypto.looks_encrypted(src) else None
+    if key is None:
+        _check_is_sqlite(src, maybe_encrypted=True)
+    probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     try:
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = _read_version(probe, src)
@@ -363,19 +396,87 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None) -> di
         raise StoreError(f"{src} was written by a newer advocate (schema {version}); upgrade advocate first")
     safety = None
     if dest.exists() and dest.stat().st_size:
-        with open_store(dest, migrate=False) as current:
+        with open_store(dest, migrate=False, key=key) as current:
             safety = backup(current, backup_path(dest, "pre-restore"))
+            if bool(current.key) != bool(key):
+                raise StoreError("the backup and the store differ in encryption; restore into a new --db path, "
+                                 "then `advocate db encrypt` if needed")
     _ensure_private_dir(dest)
-    src_conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = _connect(dest)
+    src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = _connect(dest, key)
     try:
         src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
     finally:
         src_conn.close()
         target.close()
     os.chmod(dest, 0o600)
-    with open_store(dest) as restored:  # migrates an older backup forward
+    with open_store(dest, key=key) as restored:  # migrates an older backup forward
         result = check(restored)
     result["restored_from"] = str(src)
     result["previous_store_saved_to"] = str(safety) if safety else None
     return result
+
+
+def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
+    """Convert a plain store to SQLCipher. A verified plain backup is kept until the encrypted copy
+    checks out, then removed (leaving it would leave the data readable)."""
+    from advocate.store import crypto
+
+    crypto.driver()
+    if not key or len(key) < 8:
+        raise StoreError("an encryption key needs at least 8 characters")
+    path = resolve_path(path)
+    with open_store(path) as store:
+        if store.key:
+            raise StoreError(f"the store {path} is already encrypted")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        counts = _table_counts(store.conn)
+        safety = backup(store, backup_path(path, "pre-encrypt"))
+    tmp = path.with_name(path.name + ".encrypting")
+    for leftover in (tmp, Path(str(tmp) + "-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)
+    old = os.umask(0o077)
+    try:
+        crypto.export_encrypted(safety, tmp, key)
+    finally:
+        os.umask(old)
+    check_conn = crypto.connect(tmp, key)
+    try:
+        ok = check_conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        same = _table_counts(check_conn) == counts
+    finally:
+        check_conn.close()
+    if not (ok and same):
+        os.unlink(tmp)
+        raise StoreError(f"the encrypted copy did not verify; the store was left as it was (backup: {safety})")
+    os.chmod(tmp, 0o600)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)
+    os.replace(tmp, path)
+    _shred(safety)
+    if progress:
+        progress(f"Encrypted {path}; the plain copy made during the change was removed.")
+    return {"path": str(path), "encrypted": True, "tables_checked": len(counts)}
+
+
+def _table_counts(conn) -> dict[str, int]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'"
+        " AND name NOT LIKE '%rtree%'")]
+    return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
+
+
+def _shred(path: Path) -> None:
+    """Overwrite a file with zeros before unlinking it (best effort on SSDs; the real guard is disk encryption)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "r+b") as fh:
+            fh.write(b"\0" * size)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        pass
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

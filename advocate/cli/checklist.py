@@ -184,7 +184,13 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
             else:
                 special = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
                 hint = "YYYY-MM-DD" if item["type"] == "date" else "short, no names"
-                answer = ask("text", f"{header}\n{question}\n({hint}; blank: {skip_label})", special)
+                also = ", ".join(label for _, label in special)
+                answer = ask("text", f"{header}\n{question}\n({hint}; or: {also}; blank: {skip_label})", special)
+                if answer:  # a typed "unknown" / "no se sabe" is that answer, not free text
+                    typed = answer.strip().casefold()
+                    for aid, a in zip((x[0] for x in special), item["answers"]):
+                        if typed == aid or typed in {v.casefold() for v in a["label"].values()}:
+                            answer = aid
             if answer is None:  # Ctrl-C: everything answered so far is already saved
                 info("Stopped. Answers so far are saved; run the same command to continue.")
                 raise typer.Exit(130)

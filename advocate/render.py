@@ -23,9 +23,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 def neutralize(value):
     """Make a CSV/TSV cell safe to open in a spreadsheet (OWASP: prefix formula starters with ')."""
-    if type(value) is str:
-        value = value.replace("\x00", "")
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:
+            value = value.replace("\x00", "")
         return "'" + value if value.startswith(_FORMULA_START) else value
+    if value is None:
+        return ""
+    if kind is int or kind is float:
+        return value
+    if kind is list and all(type(v) is str for v in value):
+        return neutralize(";".join(value))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -115,13 +123,14 @@ def _json(rows: Iterator[dict], columns, out) -> int:
 def _delimited(rows: Iterator[dict], columns, out, delimiter: str) -> int:
     writer = None
     n = 0
+    cell = neutralize
     for row in rows:
-        row = _pick(row, columns)
         if writer is None:
-            fields = list(row)
+            fields = list(columns or row)
             writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-            writer.writerow([neutralize(f) for f in fields])
-        writer.writerow([neutralize(row.get(f)) for f in fields])
+            writer.writerow([cell(f) for f in fields])
+        get = row.get
+        writer.writerow([cell(get(f)) for f in fields])
         n += 1
     if writer is None and columns:
         csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(columns)

@@ -110,41 +110,55 @@ class Resolver:
 
 
 class ServiceSummaries:
-    """The fields a batch row shows, for every active service, read in one pass the first time one is needed."""
+    """The fields a batch row shows, for every service in the index, filled by the same pass that builds it."""
 
     def __init__(self, store, stale_months: int):
-        self.store, self.stale_months, self.rows = store, stale_months, None
-
-    def __getitem__(self, sid: str) -> dict:
-        if self.rows is None:
-            self.rows = self._load()
-        row = self.rows.get(sid)
-        return row if row is not None else fetch_services(self.store, [sid], stale_months=self.stale_months)[0]
-
-    def _load(self) -> dict[str, dict]:
         from datetime import date
 
         from advocate.directory.search import is_stale
 
+        self.store, self.stale_months, self.rows = store, stale_months, {}
         today = date.today()
-        cats: dict[str, list[str]] = {}
-        for sid, cat in self.store.conn.execute("SELECT service_id, category FROM service_categories ORDER BY category"):
-            cats.setdefault(sid, []).append(cat)
-        langs: dict[str, list[str]] = {}
-        for sid, lang in self.store.conn.execute(
-                "SELECT service_id, language FROM service_languages WHERE mode = 'staff' ORDER BY language"):
-            langs.setdefault(sid, []).append(lang)
-        out = {}
-        for sid, name, org, phone, city, region, conf, verified in self.store.conn.execute(
-                """SELECT s.id, s.name, o.name, s.phone, l.city, l.region, s.confidence, s.last_verified
-                   FROM services s LEFT JOIN organizations o ON o.id = s.organization_id
-                   LEFT JOIN service_at_location sal ON sal.service_id = s.id
-                   LEFT JOIN locations l ON l.id = sal.location_id WHERE s.status = 'active' AND s.scope = 'local'"""):
-            if sid not in out:
-                out[sid] = {"name": name, "organization": org, "phone": phone, "city": city, "region": region,
-                            "confidence": conf, "stale": is_stale(verified, today, self.stale_months),
-                            "categories": cats.get(sid, []), "languages": langs.get(sid, [])}
-        return out
+        self._is_stale = lambda v: is_stale(v, today, stale_months)
+        self._cats: dict[str, list[str]] = {}
+        self._langs: dict[str, list[str]] = {}
+
+    def load_lists(self) -> None:
+        # grouped by SQLite itself; split only for the services a row actually shows
+        self._cats = dict(self.store.conn.execute(
+            "SELECT service_id, group_concat(category, ';') FROM "
+            "(SELECT service_id, category FROM service_categories ORDER BY service_id, category) GROUP BY service_id"))
+        self._langs = dict(self.store.conn.execute(
+            "SELECT service_id, group_concat(language, ';') FROM (SELECT service_id, language FROM service_languages"
+            " WHERE mode = 'staff' ORDER BY service_id, language) GROUP BY service_id"))
+
+    def points(self, filters):
+        """(service_id, lat, lon) for the index, remembering each service's shown fields on the way."""
+        where, params = filters.sql()
+        stale_cache: dict[str | None, bool] = {}
+        for sid, lat, lon, name, org, phone, city, region, conf, verified in self.store.conn.execute(
+                f"""SELECT sal.service_id, l.latitude, l.longitude, s.name, o.name, s.phone, l.city, l.region,
+                           s.confidence, s.last_verified
+                    FROM service_at_location sal JOIN services s ON s.id = sal.service_id
+                    JOIN locations l ON l.id = sal.location_id LEFT JOIN organizations o ON o.id = s.organization_id
+                    WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND {where}""", params):
+            if sid not in self.rows:
+                if verified not in stale_cache:
+                    stale_cache[verified] = self._is_stale(verified)
+                self.rows[sid] = (name, org, phone, city, region, conf, stale_cache[verified])
+            yield sid, lat, lon
+
+    def __getitem__(self, sid: str) -> dict:
+        row = self.rows.get(sid)
+        if row is None:
+            return fetch_services(self.store, [sid], stale_months=self.stale_months)[0]
+        if type(row) is tuple:
+            name, org, phone, city, region, conf, stale = row
+            cats, langs = self._cats.get(sid), self._langs.get(sid)
+            row = self.rows[sid] = {"name": name, "organization": org, "phone": phone, "city": city, "region": region,
+                                    "confidence": conf, "stale": stale, "categories": cats.split(";") if cats else [],
+                                    "languages": langs.split(";") if langs else []}
+        return row
 
 
 def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None, lat_column: str | None = None,
@@ -156,8 +170,9 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
 
     filters = filters or Filters()
     resolve = Resolver(store, online=online)
-    index = GridIndex.from_store(store, filters)
     summaries = ServiceSummaries(store, stale_months)
+    index = GridIndex(summaries.points(filters))
+    summaries.load_lists()
     for n, row in enumerate(rows, 1):
         base = dict(row)
         if lat_column or lon_column:

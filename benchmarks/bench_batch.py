@@ -81,20 +81,20 @@ def write_export(folder: Path, n: int):
 
 
 def bench_import(tmp: Path, n: int) -> dict:
+    """`advocate services import` in its own process; peak RSS of that process (ru_maxrss of the child)."""
     folder = tmp / f"export{n}"
     write_export(folder, n)
     db = tmp / f"import{n}.db"
-    code = ("import resource, sys, time, advocate\n"
-            "from advocate.directory.hsds import import_directory\n"
-            f"s = advocate.open_store({str(db)!r})\n"
-            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    env = {**os.environ, "ADVOCATE_DB": str(db)}
+    subprocess.run([sys.executable, "-m", "advocate", "db", "init"], env=env, capture_output=True, check=True)
+    code = ("import resource, subprocess, sys, time\n"
             "t = time.perf_counter()\n"
-            f"r = import_directory(s, {str(folder)!r})\n"
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, r['imported'])\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "ADVOCATE_DB": str(db)})
-    secs, kib, imported = out.stdout.split()
-    return {"services": n, "seconds": float(secs), "peak_extra_mib": int(kib) / 1024, "imported": int(imported)}
+            f"p = subprocess.run([sys.executable, '-m', 'advocate', 'services', 'import', {str(folder)!r}, '-f', 'json'],"
+            " capture_output=True, text=True)\n"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    secs, kib, rc = out.stdout.split()
+    return {"services": n, "seconds": float(secs), "peak_mib": int(kib) / 1024, "exit": int(rc)}
 
 
 def main(argv=None):
@@ -110,7 +110,8 @@ def main(argv=None):
               f"{b['rows_per_s']:,.0f} rows/s (target 5,000+), {b['output_rows']:,} output rows, exit {b['exit']}")
         for n in (args.services // 5, args.services):
             r = bench_import(tmp, n)
-            print(f"import: {r['services']:,} services in {r['seconds']:.1f} s, peak memory +{r['peak_extra_mib']:.0f} MiB")
+            print(f"import: {r['services']:,} services in {r['seconds']:.1f} s "
+                  f"({r['services'] / r['seconds']:,.0f}/s), peak RSS {r['peak_mib']:.0f} MiB, exit {r['exit']}")
 
 
 if __name__ == "__main__":

@@ -98,15 +98,6 @@ def _slug(text: str) -> str:
     return s[:60]
 
 
-def _group(rows, key):
-    out: dict[str, list[dict]] = {}
-    for r in rows or []:
-        k = (r.get(key) or "").strip()
-        if k:
-            out.setdefault(k, []).append(r)
-    return out
-
-
 _DAYS = {"monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu", "friday": "Fri", "saturday": "Sat",
          "sunday": "Sun", "mo": "Mon", "tu": "Tue", "we": "Wed", "th": "Thu", "fr": "Fri", "sa": "Sat", "su": "Sun"}
 
@@ -136,30 +127,12 @@ class Importer:
         tables, self.layout, default_name = read_tables(path)
         self.source = _slug(source or default_name)
         if self.source == "advocate-bundled":
+            tables.close()
             raise InputError('"advocate-bundled" is reserved for the directory shipped with advocate; choose another --source')
         self.store, self.conn, self.online, self.progress = store, store.conn, online, progress
-        T = tables
-        self.services = T.get("services", [])
-        self.orgs = {(r.get("id") or "").strip(): r for r in T.get("organizations", []) if (r.get("id") or "").strip()}
-        self.locs = {(r.get("id") or "").strip(): r for r in T.get("locations", []) if (r.get("id") or "").strip()}
-        self.addrs: dict[str, dict] = {}
-        for r in T.get("addresses", []):
-            lid = (r.get("location_id") or "").strip()
-            kind = (r.get("address_type") or "physical").strip().lower()
-            if lid and (lid not in self.addrs or kind == "physical"):
-                self.addrs[lid] = r
-        for r in T.get("postal_addresses", []):  # only where no physical address exists
-            lid = (r.get("location_id") or "").strip()
-            if lid and lid not in self.addrs:
-                self.addrs[lid] = r
-        self.sal = _group(T.get("service_at_location"), "service_id")
-        self.phones = {k: _group(T.get("phones"), k) for k in ("service_id", "location_id", "organization_id")}
-        self.langs = {k: _group(T.get("languages"), k) for k in ("service_id", "location_id")}
-        self.scheds = {k: _group(T.get("schedules"), k) for k in ("service_id", "location_id")}
-        self.tax_names = {(r.get("id") or r.get("taxonomy_id") or "").strip(): r for r in T.get("taxonomy", [])}
-        self.term_rows = {(r.get("id") or "").strip(): r for r in T.get("taxonomy_terms", [])}
-        self.svc_tax = _group(T.get("service_taxonomy"), "service_id")
-        self.attrs = _group(T.get("attributes"), "link_id")
+        self.T = T = tables
+        self.total = T.count("services")
+        self._lookup_cache: dict[tuple, object] = {}
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         self.seen_ids: set[str] = set()
         self.written_orgs: set[str] = set()
@@ -168,6 +141,26 @@ class Importer:
         self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
+
+    # --- lookups into the staged export ---------------------------------------------------------
+    def org(self, oid: str) -> dict | None:
+        return self.T.one("organizations", "id", oid)
+
+    def loc(self, lid: str) -> dict | None:
+        return self.T.one("locations", "id", lid)
+
+    def addr(self, lid: str) -> dict:
+        rows = self.T.many("addresses", "location_id", lid)
+        physical = [r for r in rows if (r.get("address_type") or "physical").strip().lower() == "physical"]
+        return (physical or rows or self.T.many("postal_addresses", "location_id", lid) or [{}])[0]
+
+    def term_name(self, table: str, column: str, code: str) -> str:
+        """Taxonomy names repeat across services: cached."""
+        key = (table, column, code)
+        if key not in self._lookup_cache:
+            row = self.T.one(table, column, code) or {}
+            self._lookup_cache[key] = row
+        return self._lookup_cache[key]
 
     # --- pieces ---------------------------------------------------------------------------------
     def reject(self, row, reason):
@@ -197,7 +190,7 @@ class Importer:
         key = f"{self.source}:org:{oid}"
         if oid in self.written_orgs:
             return key
-        o = self.orgs.get(oid)
+        o = self.org(oid) if oid else None
         if not oid or not o:
             return None
         self.written_orgs.add(oid)
@@ -214,10 +207,10 @@ class Importer:
         key = f"{self.source}:loc:{lid}"
         if lid in self.written_locs:
             return key
-        loc = self.locs.get(lid)
+        loc = self.loc(lid)
         if loc is None:
             return None
-        addr = self.addrs.get(lid, {})
+        addr = self.addr(lid)
         point = coordinate(loc.get("latitude"), loc.get("longitude"))
         approximate = 0
         if point is None and addr:
@@ -250,11 +243,11 @@ class Importer:
         def text_of(r):
             return r.get("language") or r.get("code") or r.get("name") or ""
 
-        texts = [text_of(r) for r in self.langs["service_id"].get(sid, [])]
+        texts = [text_of(r) for r in self.T.many("languages", "service_id", sid)]
         for lid in loc_ids:
-            texts += [text_of(r) for r in self.langs["location_id"].get(lid, []) if not (r.get("service_id") or "").strip()]
+            texts += [text_of(r) for r in self.T.many("languages", "location_id", lid) if not (r.get("service_id") or "").strip()]
             if self.layout == "ohana":
-                texts.append((self.locs.get(lid) or {}).get("languages") or "")
+                texts.append((self.loc(lid) or {}).get("languages") or "")
         if row.get("languages"):
             texts.append(row["languages"])
         staff, leftovers = [], []
@@ -272,15 +265,16 @@ class Importer:
 
     def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list[str], list[str]]:
         terms = []
-        for r in self.svc_tax.get(sid, []):
+        tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
+        for r in self.T.many("service_taxonomy", "service_id", sid):
             code = (r.get("taxonomy_id") or "").strip()
-            terms.append((code, clean((self.tax_names.get(code) or {}).get("name")) or ""))
+            terms.append((code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or ""))
         if self.layout == "ohana" and row.get("taxonomy_ids"):
             for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
                 if code:
-                    terms.append((code, clean((self.tax_names.get(code) or {}).get("name")) or ""))
-        for r in self.attrs.get(sid, []):
-            term = self.term_rows.get((r.get("taxonomy_term_id") or "").strip()) or {}
+                    terms.append((code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or ""))
+        for r in self.T.many("attributes", "link_id", sid):
+            term = self.term_name("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
             terms.append((clean(term.get("code")) or "", clean(term.get("name")) or ""))
         cats, unmapped = [], []
         for code, tname in terms:
@@ -295,7 +289,7 @@ class Importer:
                 unmapped.append(tname or code)
         if not cats:
             cats = categories_from_text(name, clean(row.get("description")) or "",
-                                        clean((self.orgs.get(oid) or {}).get("name")) or "")
+                                        clean((self.org(oid) or {}).get("name")) or "" if oid else "")
         return cats or ["other"], unmapped
 
     def import_service(self, row: dict) -> None:
@@ -310,23 +304,24 @@ class Importer:
         self.seen_ids.add(sid)
         oid = (row.get("organization_id") or "").strip()
         org_key = self.write_org(oid)
-        loc_ids = [(r.get("location_id") or "").strip() for r in self.sal.get(sid, [])]
+        loc_ids = [(r.get("location_id") or "").strip() for r in self.T.many("service_at_location", "service_id", sid)]
         if self.layout == "ohana" and (row.get("location_id") or "").strip():
             lid = row["location_id"].strip()
             loc_ids.append(lid)
             if not org_key:
-                oid = (self.locs.get(lid, {}).get("organization_id") or "").strip()
+                oid = ((self.loc(lid) or {}).get("organization_id") or "").strip()
                 org_key = self.write_org(oid)
         loc_ids = [lid for lid in dict.fromkeys(loc_ids) if lid]
         loc_keys = [k for k in (self.write_location(lid, org_key) for lid in loc_ids) if k]
         staff, interp, leftovers = self.languages_of(sid, row, loc_ids)
         self.stats["unmapped_languages"] += len(leftovers)
         cats, unmapped = self.categories_of(sid, row, name, oid)
-        phone_rows = self.phones["service_id"].get(sid, []) + [p for lid in loc_ids for p in self.phones["location_id"].get(lid, [])]
-        phone_rows += self.phones["organization_id"].get(oid, []) if oid else []
+        phone_rows = self.T.many("phones", "service_id", sid)
+        phone_rows += [p for lid in loc_ids for p in self.T.many("phones", "location_id", lid)]
+        phone_rows += self.T.many("phones", "organization_id", oid) if oid else []
         phones = list(dict.fromkeys(p for p in (clean_phone(r.get("number"), r.get("extension")) for r in phone_rows) if p))
-        hours = schedule_text(self.scheds["service_id"].get(sid, [])
-                              + [s for lid in loc_ids for s in self.scheds["location_id"].get(lid, [])])
+        hours = schedule_text(self.T.many("schedules", "service_id", sid)
+                              + [s for lid in loc_ids for s in self.T.many("schedules", "location_id", lid)])
         verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
         notes = []
@@ -350,8 +345,9 @@ class Importer:
              clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
              clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
              " | ".join(notes) or None))
-        for table in ("service_categories", "service_languages", "service_at_location"):
-            conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (key,))
+        if existed:  # a new service has nothing to replace
+            for table in ("service_categories", "service_languages", "service_at_location"):
+                conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (key,))
         conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(key, c) for c in cats])
         conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(key, c) for c in staff])
         conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')", [(key, c) for c in interp])
@@ -368,10 +364,10 @@ class Importer:
 
         gazetteer.connection()
         self.stats["dry_run"] = dry_run
-        total = len(self.services)
+        total = self.total
         try:
             with self.store.write():
-                for n, row in enumerate(self.services, 1):
+                for n, row in enumerate(self.T.rows("services"), 1):
                     self.import_service(row)
                     if self.progress and (n % 250 == 0 or n == total):
                         self.progress(n, total)
@@ -396,7 +392,10 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
                      online: bool = False, progress=None) -> dict:
     """Import an export; returns the summary (``services_read = imported + updated + rejected``)."""
     importer = Importer(store, path, source=source, online=online, progress=progress)
-    stats = importer.run(dry_run=dry_run)
+    try:
+        stats = importer.run(dry_run=dry_run)
+    finally:
+        importer.T.close()
     if rejects_path:
         write_rejects(rejects_path, importer.rejects)
     stats["rejects"] = importer.rejects[:1000]

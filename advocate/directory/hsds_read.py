@@ -8,10 +8,13 @@ layout detected from the tables themselves: ``hsds-3``, ``hsds-1/2`` or ``ohana`
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import sqlite3
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -30,41 +33,165 @@ TABLE_ALIASES = {
     "attributes": "attributes", "eligibility": "eligibility", "contacts": "contacts", "metadata": "metadata",
 }
 MAX_FIELD = 10 * 1024 * 1024
+KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
+
+
+class Staged:
+    """The export's tables, streamed into a temporary SQLite file so memory does not grow with the export.
+
+    Key columns (ids) are stored trimmed and indexed; every other value is kept as text, as read.
+    """
+
+    def __init__(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="advocate-import-")
+        self.db = sqlite3.connect(Path(self._dir.name) / "stage.db")
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.columns: dict[str, list[str]] = {}
+
+    def close(self):
+        self.db.close()
+        self._dir.cleanup()
+
+    def __contains__(self, name):
+        return name in self.columns
+
+    def load(self, name: str, header: list[str], records) -> None:
+        cols, seen = [], set()
+        for h in header[:300]:
+            h = h or "column"
+            while h in seen:
+                h += "_"
+            seen.add(h)
+            cols.append(h)
+        self.columns[name] = cols
+        q = ", ".join('"' + c.replace('"', '""') + '" TEXT' for c in cols)
+        self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, {q})')
+        keys = {i for i, c in enumerate(cols) if c in KEY_COLUMNS}
+        width = len(cols)
+        insert = f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * width)})'
+        batch = []
+        for rec in records:
+            row = [(rec[i].strip() if i in keys else rec[i]) if i < len(rec) else "" for i in range(width)]
+            batch.append(row)
+            if len(batch) >= 5000:
+                self.db.executemany(insert, batch)
+                batch.clear()
+        if batch:
+            self.db.executemany(insert, batch)
+        for c in cols:
+            if c in KEY_COLUMNS:
+                self.db.execute(f'CREATE INDEX "i_{name}_{c}" ON "t_{name}" ("{c}")')
+
+    def count(self, name: str) -> int:
+        return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
+
+    def first(self, name: str) -> dict:
+        return next(self.rows(name), {})
+
+    def rows(self, name: str):
+        if name not in self:
+            return iter(())
+        cols = self.columns[name]
+        cur = self.db.execute(f'SELECT * FROM "t_{name}" ORDER BY _n')
+        return (dict(zip(cols, r[1:])) for r in cur)
+
+    def many(self, name: str, column: str, value: str) -> list[dict]:
+        if not value or name not in self or column not in self.columns[name]:
+            return []
+        cols = self.columns[name]
+        cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
+        return [dict(zip(cols, r[1:])) for r in cur]
+
+    def one(self, name: str, column: str, value: str) -> dict | None:
+        found = self.many(name, column, value)
+        return found[0] if found else None
 
 
 def _decode(raw: bytes) -> str:
+    """Text of a JSON document: UTF-8 (with or without BOM), else cp1252."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
 
 
-def _rows(text: str) -> list[dict]:
+def _encoding(opener) -> str:
+    """utf-8 if the whole file decodes as UTF-8 (read in chunks), else cp1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with opener() as fh:
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _csv_records(opener):
+    """(header, record iterator) of a CSV read as a stream."""
     csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
-    text = text.replace("\x00", "")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    encoding = _encoding(opener)
+    fh = opener()
+    if fh.read(3) != b"\xef\xbb\xbf":
+        fh.close()
+        fh = opener()
+    text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(line.replace("\x00", "") if "\x00" in line else line for line in text)
     try:
         header = next(reader)
     except StopIteration:
-        return []
+        text.close()
+        return [], iter(())
     except csv.Error as exc:
+        text.close()
         raise AdvocateError(f"a CSV file could not be read ({exc})") from None
     names = [h.strip().lstrip("\ufeff").strip('"').lower() for h in header]
-    rows = []
-    try:
-        for rec in reader:
-            if not any(cell.strip() for cell in rec):
-                continue
-            rows.append({names[i]: rec[i] for i in range(min(len(names), len(rec)))})
-    except csv.Error as exc:
-        raise AdvocateError(f"a CSV file is malformed near line {reader.line_num} ({exc})") from None
-    return rows
+
+    def records():
+        try:
+            for rec in reader:
+                if any(cell.strip() for cell in rec):
+                    yield rec
+        except csv.Error as exc:
+            raise AdvocateError(f"a CSV file is malformed near line {reader.line_num} ({exc})") from None
+        finally:
+            text.close()
+    return names, records()
 
 
-def read_tables(path: str | Path) -> tuple[dict[str, list[dict]], str, str]:
-    """(tables, layout, default source name) for a folder, .zip or datapackage.json."""
+def _sources(path: Path) -> list[tuple[str, object]]:
+    """(relative name, opener) for every .csv/.json that belongs to the export at ``path``."""
+    out = []
+    if path.is_dir() or path.name == "datapackage.json" or (path.suffix.lower() == ".csv" and path.is_file()):
+        base = path if path.is_dir() else path.parent
+        pattern = "*.csv" if path.suffix.lower() == ".csv" else "*"
+        walker = base.glob(pattern) if pattern == "*.csv" else base.rglob("*")
+        for f in sorted(walker):
+            if f.is_file() and f.suffix.lower() in (".csv", ".json"):
+                out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))
+    elif zipfile.is_zipfile(path):
+        try:
+            z = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise InputError(f"{path} is not a readable zip file ({exc})") from None
+        for info in z.infolist():
+            if not info.is_dir() and info.filename.lower().endswith((".csv", ".json")):
+                if info.file_size > 2 * 1024**3:
+                    raise InputError(f"{info.filename} in {path} is larger than 2 GB")
+                out.append((info.filename, lambda info=info: z.open(info)))
+    elif path.suffix.lower() == ".json":
+        out.append((path.name, lambda: open(path, "rb")))
+    else:
+        raise InputError(f"{path} is not a folder, a .zip, a .json or a datapackage.json")
+    return out
+
+
+def read_tables(path: str | Path) -> tuple[Staged, str, str]:
+    """(staged tables, layout, default source name) for a folder, .zip, .json or datapackage.json."""
     path = Path(path).expanduser()
     if not path.exists():
         raise InputError(f"there is nothing at {path}; give a folder, a .zip or a datapackage.json")
@@ -73,60 +200,47 @@ def read_tables(path: str | Path) -> tuple[dict[str, list[dict]], str, str]:
         name = path.parent.name
     if name.lower() in ("csv", "data", "json", "export", "datapackage", "service_full", "service_list") and path.parent.name:
         name = (path.parent if path.is_dir() or path.name != "datapackage.json" else path.parent.parent).name
-    files: dict[str, bytes] = {}
-    if path.is_dir():
-        for f in sorted(path.rglob("*")):
-            if f.is_file() and f.suffix.lower() in (".csv", ".json"):
-                files[str(f.relative_to(path))] = f.read_bytes()
-    elif zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as z:
-                for info in z.infolist():
-                    if not info.is_dir() and info.filename.lower().endswith((".csv", ".json")):
-                        if info.file_size > 512 * 1024 * 1024:
-                            raise InputError(f"{info.filename} in {path} is larger than 512 MB")
-                        files[info.filename] = z.read(info)
-        except zipfile.BadZipFile as exc:
-            raise InputError(f"{path} is not a readable zip file ({exc})") from None
-    elif path.suffix.lower() == ".json" and path.name != "datapackage.json":
-        files[path.name] = path.read_bytes()
-    elif path.name == "datapackage.json":
-        for f in sorted(path.parent.rglob("*")):
-            if f.is_file() and f.suffix.lower() in (".csv", ".json"):
-                files[str(f.relative_to(path.parent))] = f.read_bytes()
-    elif path.suffix.lower() == ".csv":
-        for f in sorted(path.parent.glob("*.csv")):
-            files[f.name] = f.read_bytes()
-    else:
-        raise InputError(f"{path} is not a folder, a .zip, a .json or a datapackage.json")
-    tables: dict[str, list[dict]] = {}
-    json_docs = []
-    for rel, raw in files.items():
-        base = Path(rel).name.lower()
-        stem = base.rsplit(".", 1)[0]
-        if base.endswith(".csv"):
-            canon = TABLE_ALIASES.get(stem)
-            if canon and canon not in tables:  # the first one found wins (data/ before nested copies)
-                tables[canon] = _rows(_decode(raw))
-        elif base != "datapackage.json" and not base.startswith(("openapi", "schema")):
-            try:
-                json_docs.append(json.loads(_decode(raw)))
-            except json.JSONDecodeError:
-                continue
-    if not tables.get("services") and json_docs:
-        tables = _tables_from_json(json_docs)
-    if not tables.get("services"):
-        raise InputError(f"no services table was found in {path}; expected services.csv (HSDS or Ohana) or HSDS 3 JSON")
-    return tables, detect_layout(tables), name
+    staged = Staged()
+    try:
+        json_docs = []
+        for rel, opener in _sources(path):
+            base = Path(rel).name.lower()
+            stem = base.rsplit(".", 1)[0]
+            if base.endswith(".csv"):
+                canon = TABLE_ALIASES.get(stem)
+                if canon and canon not in staged:  # the first one found wins
+                    header, records = _csv_records(opener)
+                    if header:
+                        staged.load(canon, header, records)
+            elif base != "datapackage.json" and not base.startswith(("openapi", "schema")):
+                with opener() as fh:
+                    raw = fh.read(256 * 1024 * 1024 + 1)
+                try:
+                    json_docs.append(json.loads(_decode(raw)))
+                except json.JSONDecodeError:
+                    continue
+        if not staged.count("services") and json_docs:
+            for table, rows in _tables_from_json(json_docs).items():
+                if table in staged:
+                    continue
+                cols = list(dict.fromkeys(k for r in rows for k in r))
+                staged.load(table, cols, ([str(r.get(c, "")) for c in cols] for r in rows))
+        if not staged.count("services"):
+            raise InputError(f"no services table was found in {path}; expected services.csv (HSDS or Ohana) "
+                             "or HSDS 3 JSON")
+        return staged, detect_layout(staged), name
+    except BaseException:
+        staged.close()
+        raise
 
 
-def detect_layout(tables: dict[str, list[dict]]) -> str:
-    svc_cols = set(tables["services"][0]) if tables["services"] else set()
-    loc_cols = set(tables.get("locations", [{}])[0]) if tables.get("locations") else set()
+def detect_layout(tables: Staged) -> str:
+    svc_cols = set(tables.columns.get("services", []))
+    loc_cols = set(tables.columns.get("locations", []))
     if "location_id" in svc_cols and "service_at_location" not in tables and ("languages" in loc_cols or "virtual" in loc_cols
                                                                               or "taxonomy_ids" in svc_cols):
         return "ohana"
-    if {"attributes", "taxonomy_terms"} & set(tables) or "assured_date" in svc_cols or "location_type" in loc_cols:
+    if "attributes" in tables or "taxonomy_terms" in tables or "assured_date" in svc_cols or "location_type" in loc_cols:
         return "hsds-3"
     return "hsds-1/2"
 

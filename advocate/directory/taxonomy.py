@@ -49,7 +49,21 @@ KEYWORDS: list[tuple[str, str]] = [
     (r"public benefits|food stamps|\bsnap\b|medicaid|\btanf\b|\bwic\b|welfare", "benefits"),
     (r"repatriat|reintegrat|family reunification", "repatriation"),
 ]
-_KW = [(re.compile(p, re.I), c) for p, c in KEYWORDS]
+
+
+def _triggers(pattern: str) -> tuple[str, ...] | None:
+    """Plain substrings one of which must be in the (lower-cased) text for ``pattern`` to match;
+    None when no such set can be read off the pattern (then the regex always runs)."""
+    out = set()
+    for alt in pattern.split("|"):
+        runs = re.findall(r"[a-z]{3,}", re.sub(r"\\b|\\s|[?+*]", " ", alt.lower()))
+        if not runs:
+            return None
+        out.add(max(runs, key=len)[:6])
+    return tuple(sorted(out))
+
+
+_KW = [(re.compile(p, re.I), c, _triggers(p)) for p, c in KEYWORDS]
 
 
 def categories_from_code(code: str) -> list[str]:
@@ -70,8 +84,11 @@ def categories_from_code(code: str) -> list[str]:
 
 def categories_from_text(*texts: str) -> list[str]:
     text = " ".join(t for t in texts if t)
+    low = text.lower()
     out = []
-    for rx, cat in _KW:
-        if cat not in out and rx.search(text):
+    for rx, cat, triggers in _KW:  # a substring test first: most patterns cannot match most texts
+        if cat in out or (triggers is not None and not any(t in low for t in triggers)):
+            continue
+        if rx.search(text):
             out.append(cat)
     return out

@@ -71,16 +71,15 @@ def _error(msg: str) -> None:
     sys.stderr.write("Error: " + strip_control(msg) + "\n")
 
 
-app = typer.Typer(
-    name="advocate",
-    cls=AdvocateGroup,
-    help="Find nearby services, print bilingual intake checklists, and keep an accompaniment log - offline.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+GROUPS = {
+    "services": (services_cli.app, "Find, show and manage services in the directory."),
+    "places": (places_cli.app, "See how a location string resolves (offline first)."),
+    "checklist": (checklist_cli.app, "Bilingual intake checklists: show, print, fill."),
+    "clients": (clients_cli.app, "Clients by pseudonymous code (no names)."),
+    "appointments": (appointments_cli.app, "The accompaniment log: log, list, complete, export."),
+    "appt": (appointments_cli.app, "Short for `appointments`."),
+    "db": (db_cli.app, "The store: where it is, check, back up, restore."),
+}
 
 
 def _version(value: bool):
@@ -89,7 +88,6 @@ def _version(value: bool):
         raise typer.Exit()
 
 
-@app.callback()
 def main(
     ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", envvar="ADVOCATE_DB", metavar="PATH",
@@ -103,20 +101,53 @@ def main(
     st.debug = debug
 
 
-app.add_typer(services_cli.app, name="services", help="Find, show and manage services in the directory.")
-app.add_typer(places_cli.app, name="places", help="See how a location string resolves (offline first).")
-app.add_typer(checklist_cli.app, name="checklist", help="Bilingual intake checklists: show, print, fill.")
-app.add_typer(clients_cli.app, name="clients", help="Clients by pseudonymous code (no names).")
-app.add_typer(appointments_cli.app, name="appointments", help="The accompaniment log: log, list, complete, export.")
-app.add_typer(appointments_cli.app, name="appt", help="Short for `appointments`.")
-app.command("report")(report_cli.report)
-app.add_typer(db_cli.app, name="db", help="The store: where it is, check, back up, restore.")
+def make_app(only: str | None = None) -> typer.Typer:
+    """The CLI; with ``only``, just that command group (Typer converts every command on each run,
+    so a run that names its group skips converting the other forty)."""
+    new = typer.Typer(
+        name="advocate",
+        cls=AdvocateGroup,
+        help="Find nearby services, print bilingual intake checklists, and keep an accompaniment log - offline.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        rich_markup_mode=None,
+    )
+    new.callback()(main)
+    for name, (sub, help_text) in GROUPS.items():
+        if only is None or name == only:
+            new.add_typer(sub, name=name, help=help_text)
+    if only is None or only == "report":
+        new.command("report")(report_cli.report)
+    return new
+
+
+app = make_app()
+
+
+def _group_in(argv: list[str]) -> str | None:
+    """The command group named on the command line, skipping global options (and --db's value)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            if arg in ("-h", "--help", "--version", "--install-completion", "--show-completion"):
+                return None
+            i += 1
+            continue
+        return arg if arg in GROUPS or arg == "report" else None
+    return None
 
 
 def run() -> None:
     """Console-script entry point."""
+    only = None if os.environ.get("_ADVOCATE_COMPLETE") else _group_in(sys.argv[1:])
     try:
-        app(prog_name="advocate")
+        (make_app(only) if only else app)(prog_name="advocate")
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(130)

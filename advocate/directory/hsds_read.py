@@ -200,10 +200,18 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
         name = path.parent.name
     if name.lower() in ("csv", "data", "json", "export", "datapackage", "service_full", "service_list") and path.parent.name:
         name = (path.parent if path.is_dir() or path.name != "datapackage.json" else path.parent.parent).name
+    sources = _sources(path)
+    homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
+    if len(homes) > 1:
+        shown = ", ".join(h if h != "." else "(top)" for h in homes[:4])
+        raise InputError(f"{path} holds several exports ({shown}); import one folder at a time")
+    if homes:  # only the tables that sit beside services.csv belong to this export
+        sources = [(rel, op) for rel, op in sources
+                   if str(Path(rel).parent) == homes[0] or not rel.lower().endswith(".csv")]
     staged = Staged()
     try:
         json_docs = []
-        for rel, opener in _sources(path):
+        for rel, opener in sources:
             base = Path(rel).name.lower()
             stem = base.rsplit(".", 1)[0]
             if base.endswith(".csv"):
@@ -276,8 +284,13 @@ def _tables_from_json(docs) -> dict[str, list[dict]]:
     def scalars(d):
         return {k: ("" if v is None else str(v)) for k, v in d.items() if not isinstance(v, (dict, list))}
 
+    seen_services = set()
     for doc in docs:
         for svc in _service_objects(doc):
+            key = str(svc.get("id") or "")
+            if key and key in seen_services:  # the same service in service_full.json and service_list.json
+                continue
+            seen_services.add(key)
             row = scalars(svc)
             org = svc.get("organization") or {}
             if isinstance(org, dict) and org.get("id"):

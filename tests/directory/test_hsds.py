@@ -230,3 +230,11 @@ def test_real_ohana_san_mateo(store):
 def test_real_hsds3_examples(store, sub):
     s = import_directory(store, SHARED / sub, source="ex")
     assert s["imported"] >= 1 and s["rejected"] == 0
+
+
+def test_a_folder_of_several_exports_is_refused(store, tmp_path):
+    for name in ("a", "b"):
+        shutil.copytree(FIX / "ohana", tmp_path / name)
+    with pytest.raises(InputError, match="several exports"):
+        import_directory(store, tmp_path)
+    assert import_directory(store, tmp_path / "a")["imported"] == 3

@@ -20,4 +20,10 @@ LABELS = {
     "sensitive": N_("sensitive"),
     "sensitive_hidden": N_("Items marked sensitive are hidden. Show them only when the person is ready."),
     "language": N_("Language"),
+    "hint_text": N_("short, no names"),
+    "hint_date": N_("YYYY-MM-DD"),
+    "or": N_("or"),
+    "blank": N_("blank"),
+    "a_date": N_("a date"),
+    "a_note": N_("a short note"),
 }

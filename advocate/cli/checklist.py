@@ -123,11 +123,19 @@ def _terminal(c):
         for lang in langs:
             con.print(c["intro"][lang], style="italic")
     cols = [("n", "#", {"no_wrap": True})] + [(lang, lang.upper()) for lang in langs] + [("answers", "")]
+
+    def both(text):
+        return " / ".join(dict.fromkeys(tr(text, lang) for lang in langs))
+
     for s in c["sections"]:
-        rows = [{"n": str(i), **{lang: it["text"][lang] for lang in langs},
-                 "answers": "date" if it["type"] == "date" else ("text" if it["type"] == "text" else
-                                                                 " / ".join(a["id"] for a in it["answers"][:-3]))}
-                for i, it in enumerate(s["items"], 1)]
+        rows = []
+        for i, it in enumerate(s["items"], 1):
+            if it["type"] in ("date", "text"):
+                answers = both(LABELS["a_date" if it["type"] == "date" else "a_note"])
+            else:  # the real answers; the three "not an answer" answers are always offered too
+                answers = ", ".join(" / ".join(dict.fromkeys(a["label"][lang] for lang in langs))
+                                    for a in it["answers"][:-3])
+            rows.append({"n": str(i), **{lang: it["text"][lang] for lang in langs}, "answers": answers})
         render(rows, "table", table_columns=cols, title=" / ".join(dict.fromkeys(s["title"][lang] for lang in langs)))
     if c["sensitive_hidden"]:
         info(f"{c['sensitive_hidden']} sensitive items hidden (--include-sensitive shows them). "
@@ -167,6 +175,10 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
 
     ask = ask or _questionary_ask
     langs = c["languages"]
+
+    def both(text):
+        return " / ".join(dict.fromkeys(tr(text, lang) for lang in langs))
+
     total = sum(len(s["items"]) for s in c["sections"])
     seen = 0
     for s in c["sections"]:
@@ -183,9 +195,10 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
                 answer = ask("select", f"{header}\n{question}", choices)
             else:
                 special = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
-                hint = "YYYY-MM-DD" if item["type"] == "date" else "short, no names"
+                hint = both(LABELS["hint_date" if item["type"] == "date" else "hint_text"])
                 also = ", ".join(label for _, label in special)
-                answer = ask("text", f"{header}\n{question}\n({hint}; or: {also}; blank: {skip_label})", special)
+                answer = ask("text", f"{header}\n{question}\n({hint}; {both(LABELS['or'])}: {also}; "
+                                     f"{both(LABELS['blank'])}: {skip_label})", special)
                 if answer:  # a typed "unknown" / "no se sabe" is that answer, not free text
                     typed = answer.strip().casefold()
                     for aid, a in zip((x[0] for x in special), item["answers"]):

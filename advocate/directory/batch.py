@@ -114,38 +114,14 @@ class ServiceSummaries:
     (bounded) for the rows after it."""
 
     def __init__(self, store, stale_months: int):
-        from datetime import date
-
-        from advocate.directory.search import is_stale
-
         self.store, self.stale_months = store, stale_months
         self.rows: OrderedDict[str, dict] = OrderedDict()
-        today = date.today()
-        self._is_stale = lambda v: is_stale(v, today, stale_months)
 
     def fetch(self, sids) -> None:
         missing = [sid for sid in dict.fromkeys(sids) if sid not in self.rows]
-        conn = self.store.conn
         for i in range(0, len(missing), 900):
-            chunk = missing[i:i + 900]
-            marks = ",".join("?" * len(chunk))
-            cats: dict[str, list[str]] = {}
-            for sid, cat in conn.execute(f"SELECT service_id, category FROM service_categories WHERE service_id IN ({marks})"
-                                         " ORDER BY category", chunk):
-                cats.setdefault(sid, []).append(cat)
-            langs: dict[str, list[str]] = {}
-            for sid, lang in conn.execute(f"SELECT service_id, language FROM service_languages WHERE mode = 'staff'"
-                                          f" AND service_id IN ({marks}) ORDER BY language", chunk):
-                langs.setdefault(sid, []).append(lang)
-            for sid, name, org, phone, city, region, conf, verified in conn.execute(
-                    f"""SELECT s.id, s.name, o.name, s.phone, l.city, l.region, s.confidence, s.last_verified
-                        FROM services s LEFT JOIN organizations o ON o.id = s.organization_id
-                        LEFT JOIN service_at_location sal ON sal.service_id = s.id
-                        LEFT JOIN locations l ON l.id = sal.location_id WHERE s.id IN ({marks})""", chunk):
-                if sid not in self.rows:
-                    self.rows[sid] = {"name": name, "organization": org, "phone": phone, "city": city,
-                                      "region": region, "confidence": conf, "stale": self._is_stale(verified),
-                                      "categories": cats.get(sid, []), "languages": langs.get(sid, [])}
+            for svc in fetch_services(self.store, missing[i:i + 900], stale_months=self.stale_months):
+                self.rows[svc["id"]] = svc
         while len(self.rows) > CACHE_SIZE:
             self.rows.popitem(last=False)
 

@@ -185,6 +185,8 @@ def _sources(path: Path) -> list[tuple[str, object]]:
                 out.append((info.filename, lambda info=info: z.open(info)))
     elif path.suffix.lower() == ".json":
         out.append((path.name, lambda: open(path, "rb")))
+    elif path.suffix.lower() == ".zip":
+        raise InputError(f"{path} is not a readable zip file (damaged or incomplete download?)")
     else:
         raise InputError(f"{path} is not a folder, a .zip, a .json or a datapackage.json")
     return out
@@ -236,6 +238,10 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
         if not staged.count("services"):
             raise InputError(f"no services table was found in {path}; expected services.csv (HSDS or Ohana) "
                              "or HSDS 3 JSON")
+        missing = [c for c in ("id", "name") if c not in staged.columns["services"]]
+        if missing:
+            raise InputError(f"the services table in {path} has no {' or '.join(missing)} column "
+                             f"(its columns: {', '.join(staged.columns['services'][:8])}); is this an HSDS export?")
         return staged, detect_layout(staged), name
     except BaseException:
         staged.close()

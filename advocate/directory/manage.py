@@ -77,8 +77,9 @@ def verify_service(store, service_id: str, on: date | None = None) -> dict:
 def remove_service(store, service_id: str) -> dict:
     row = get_service(store, service_id)
     with store.write():
-        if store.conn.execute("SELECT 1 FROM appointments WHERE service_id = ? LIMIT 1", (row["id"],)).fetchone():
-            pass  # appointments keep their place text; the link is set to NULL by the foreign key
+        # appointments that named the service keep its name as their place (the link itself goes)
+        store.conn.execute("UPDATE appointments SET place = coalesce(place, ?) WHERE service_id = ?",
+                           (row["name"], row["id"]))
         store.conn.execute("DELETE FROM services WHERE id = ?", (row["id"],))
         store.conn.execute("DELETE FROM locations WHERE id NOT IN (SELECT location_id FROM service_at_location)"
                            " AND source = ?", (row["source"],))

@@ -24,15 +24,6 @@ class GridIndex:
             n += 1
         self.size = n
 
-    @classmethod
-    def from_store(cls, store, filters) -> "GridIndex":
-        where, params = filters.sql()
-        rows = store.conn.execute(
-            f"""SELECT sal.service_id, l.latitude, l.longitude FROM service_at_location sal
-                JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id
-                WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND {where}""", params)
-        return cls(rows)
-
     def nearest(self, lat: float, lon: float, k: int, within_km: float) -> list[tuple[float, str]]:
         """[(km, service_id)] nearest first, one per service, at most k, all within ``within_km``."""
         if not self.size:

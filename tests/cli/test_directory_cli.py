@@ -78,3 +78,14 @@ def test_export_cli(cli, tmp_path):
     cli("services", "import", FIX / "ohana")
     r = cli("services", "export", tmp_path / "out", "--source", "ohana")
     assert r.exit_code == 0 and (tmp_path / "out" / "services.csv").exists()
+
+
+def test_removing_a_service_keeps_the_place_on_appointments(cli):
+    sid = cli("services", "add", "--name", "Clínica del Valle", "-c", "medical", "--location", "93030").stdout.strip()
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "medical", "--duration", "30",
+            "--service", sid)
+    assert r.exit_code == 0, r
+    assert cli("services", "remove", sid).exit_code == 0
+    rows = cli("appointments", "list", "-f", "json").json()
+    assert rows[0]["place"] == "Clínica del Valle" and rows[0]["service_id"] is None

@@ -238,3 +238,15 @@ def test_a_folder_of_several_exports_is_refused(store, tmp_path):
     with pytest.raises(InputError, match="several exports"):
         import_directory(store, tmp_path)
     assert import_directory(store, tmp_path / "a")["imported"] == 3
+
+
+def test_damaged_zip_and_headerless_services_are_clear_errors(store, tmp_path):
+    bad = tmp_path / "export.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match="not a readable zip"):
+        import_directory(store, bad)
+    d = tmp_path / "odd"
+    d.mkdir()
+    (d / "services.csv").write_text("foo,bar\n1,2\n")
+    with pytest.raises(InputError, match="no id or name column"):
+        import_directory(store, d)

@@ -12,7 +12,7 @@ from datetime import date
 
 from advocate.directory.vocab import language_family, normalize_category, normalize_language
 from advocate.errors import NotFound
-from advocate.geo.distance import KM_PER_MILE, bounding_box, geodesic_km, haversine_km
+from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
 
 DEFAULT_LIMIT = 10
 START_KM = 8.0
@@ -36,19 +36,22 @@ class Filters:
             out |= language_family(code)
         return out
 
-    def sql(self, alias: str = "s") -> tuple[str, list]:
+    def sql(self, alias: str = "s", *, id_expr: str | None = None, active_expr: str | None = None) -> tuple[str, list]:
+        """A WHERE clause over services aliased ``alias`` (or, with ``id_expr``/``active_expr``, over
+        the spatial index's own service_id and active columns)."""
         where, params = [], []
+        id_expr = id_expr or f"{alias}.id"
         if not self.include_inactive:
-            where.append(f"{alias}.status = 'active'")
+            where.append(active_expr or f"{alias}.status = 'active'")
         if self.categories:
-            where.append(f"EXISTS (SELECT 1 FROM service_categories c WHERE c.service_id = {alias}.id "
+            where.append(f"EXISTS (SELECT 1 FROM service_categories c WHERE c.service_id = {id_expr} "
                          f"AND c.category IN ({','.join('?' * len(self.categories))}))")
             params += self.categories
         if self.languages:
             langs = sorted(self.expanded_languages())
             mode = " AND g.mode = 'staff'" if self.staff_only else ""
             any_interp = "" if self.staff_only else " OR (g.mode = 'interpretation' AND g.language = 'mul')"
-            where.append(f"EXISTS (SELECT 1 FROM service_languages g WHERE g.service_id = {alias}.id AND "
+            where.append(f"EXISTS (SELECT 1 FROM service_languages g WHERE g.service_id = {id_expr} AND "
                          f"((g.language IN ({','.join('?' * len(langs))}){mode}){any_interp}))")
             params += langs
         return (" AND ".join(where) or "1"), params
@@ -56,17 +59,21 @@ class Filters:
 
 def _nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters):
     """[(distance_km, service_id, location_id)] nearest first, one per service, at most ``limit``."""
-    where, params = filters.sql()
-    sql = f"""SELECT sal.service_id, sal.location_id, r.min_lat, r.min_lon
-              FROM sal_rtree r JOIN service_at_location sal ON sal.id = r.id
-              JOIN services s ON s.id = sal.service_id
+    where, params = filters.sql(id_expr="r.service_id", active_expr="r.active = 1")
+    sql = f"""SELECT r.service_id, r.location_id, r.min_lat, r.min_lon FROM sal_rtree r
               WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND {where}"""
     radius = min(START_KM, within_km)
+    # haversine inlined (this loop is the hot path of every lookup); same formula as geo.distance
+    phi0, lam0 = math.radians(lat), math.radians(lon)
+    cos0, rad, sin, cos, asin, sqrt, diameter = math.cos(phi0), math.radians, math.sin, math.cos, math.asin, math.sqrt, \
+        2 * EARTH_KM
     while True:
         box = bounding_box(lat, lon, radius)
         best: dict[str, tuple[float, str]] = {}
         for sid, lid, plat, plon in conn.execute(sql, [*box, *params]):
-            d = haversine_km(lat, lon, plat, plon)
+            phi = rad(plat)
+            a = sin((phi - phi0) / 2) ** 2 + cos0 * cos(phi) * sin((rad(plon) - lam0) / 2) ** 2
+            d = diameter * asin(sqrt(a) if a < 1.0 else 1.0)
             if d <= radius and (sid not in best or d < best[sid][0]):
                 best[sid] = (d, lid)
         if len(best) >= limit or radius >= within_km:

@@ -110,10 +110,47 @@ CREATE TRIGGER services_fts_delete AFTER DELETE ON services BEGIN
 END;
 """
 
+M4_RTREE_AUX = """
+DROP TRIGGER sal_rtree_insert;
+DROP TRIGGER sal_rtree_delete;
+DROP TRIGGER locations_rtree_update;
+DROP TABLE sal_rtree;
+CREATE VIRTUAL TABLE sal_rtree USING rtree(
+    id, min_lat, max_lat, min_lon, max_lon, +service_id, +location_id, +active
+);
+INSERT INTO sal_rtree
+    SELECT sal.id, l.latitude, l.latitude, l.longitude, l.longitude, sal.service_id, sal.location_id,
+           s.status = 'active'
+    FROM service_at_location sal JOIN locations l ON l.id = sal.location_id JOIN services s ON s.id = sal.service_id
+    WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL;
+CREATE TRIGGER sal_rtree_insert AFTER INSERT ON service_at_location BEGIN
+    INSERT INTO sal_rtree
+        SELECT new.id, l.latitude, l.latitude, l.longitude, l.longitude, new.service_id, new.location_id,
+               coalesce((SELECT status = 'active' FROM services WHERE id = new.service_id), 0)
+        FROM locations l WHERE l.id = new.location_id AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL;
+END;
+CREATE TRIGGER sal_rtree_delete AFTER DELETE ON service_at_location BEGIN
+    DELETE FROM sal_rtree WHERE id = old.id;
+END;
+CREATE TRIGGER locations_rtree_update AFTER UPDATE OF latitude, longitude ON locations BEGIN
+    DELETE FROM sal_rtree WHERE id IN (SELECT id FROM service_at_location WHERE location_id = new.id);
+    INSERT INTO sal_rtree
+        SELECT sal.id, new.latitude, new.latitude, new.longitude, new.longitude, sal.service_id, sal.location_id,
+               coalesce((SELECT status = 'active' FROM services WHERE id = sal.service_id), 0)
+        FROM service_at_location sal
+        WHERE sal.location_id = new.id AND new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+END;
+CREATE TRIGGER services_rtree_status AFTER UPDATE OF status ON services BEGIN
+    UPDATE sal_rtree SET active = (new.status = 'active')
+    WHERE id IN (SELECT id FROM service_at_location WHERE service_id = new.id);
+END;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
     (3, "full-text search over services (FTS5, accent-insensitive)", M3_SEARCH),
+    (4, "spatial index carries service, location and active flag: lookups need no join", M4_RTREE_AUX),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -112,3 +112,27 @@ def test_stale_records_are_flagged(store):
     with store.write():
         store.conn.execute("UPDATE services SET last_verified = '2020-01-01' WHERE id = 'old'")
     assert services_near(store, place(40, -100), national=False)[0]["stale"] is True
+
+
+def test_rtree_search_matches_brute_force(store):
+    import random
+
+    from advocate.directory.search import _nearest_ids
+    from advocate.geo.distance import haversine_km
+
+    rnd = random.Random(4)
+    pts = [(f"p{i}", rnd.uniform(30, 40), rnd.uniform(-110, -95)) for i in range(400)]
+    for sid, lat, lon in pts:
+        add_service(store, sid, lat, lon)
+    with store.write():  # an inactive service never shows, however close
+        store.conn.execute("UPDATE services SET status = 'inactive' WHERE id = 'p0'")
+    pts = store.conn.execute(  # every active located service, the bundled consulates included
+        """SELECT s.id, l.latitude, l.longitude FROM services s JOIN service_at_location sal ON sal.service_id = s.id
+           JOIN locations l ON l.id = sal.location_id WHERE s.status = 'active' AND l.latitude IS NOT NULL""").fetchall()
+    for _ in range(30):
+        lat, lon = rnd.uniform(30, 40), rnd.uniform(-110, -95)
+        got = _nearest_ids(store.conn, lat, lon, 300.0, 7, Filters())
+        want = sorted((haversine_km(lat, lon, a, b), sid) for sid, a, b in pts if sid != "p0")
+        want = [w for w in want if w[0] <= 300.0][:7]
+        assert [g[1] for g in got] == [w[1] for w in want]
+        assert all(abs(g[0] - w[0]) < 0.01 for g, w in zip(got, want))

@@ -1,5 +1,11 @@
 """An in-memory grid index for batch lookups: built once per batch, then each query is a few
-dictionary reads and a handful of distance computations (no SQL per row)."""
+dictionary reads and a handful of arithmetic distance comparisons (no SQL and no trigonometry per
+candidate).
+
+Points are kept as unit vectors, so candidates are ranked by squared chord length — exactly the order
+of great-circle distance — and only the few that are returned are turned into kilometres. The search
+widens ring by ring around the query's cell and stops as soon as the k-th nearest service is closer
+than anything outside the cells already read (a lower bound computed from the block's edges)."""
 
 from __future__ import annotations
 
@@ -8,58 +14,102 @@ import math
 from advocate.geo.distance import EARTH_KM
 
 CELL_DEG = 0.25  # about 28 km north-south
+_LON_CELLS = int(360 / CELL_DEG)
+_ROW = 2 * _LON_CELLS  # cell key = lat_cell * _ROW + lon_cell (lon_cell in 0.._LON_CELLS-1)
+
+
+def _chord2(km: float) -> float:
+    """Squared chord length between two points ``km`` apart on the sphere (unit radius)."""
+    angle = km / EARTH_KM
+    return 4.0 if angle >= math.pi else (2 * math.sin(angle / 2)) ** 2
 
 
 class GridIndex:
     def __init__(self, points):
-        """``points``: iterable of (service_id, lat, lon)."""
-        # each point keeps its latitude and longitude in radians and cos(latitude), for an inlined haversine
-        self.cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = {}
+        """``points``: iterable of (service_id, location_id, lat, lon)."""
+        self.cells: dict[int, list[tuple[float, float, float, str, str]]] = {}
+        cells = self.cells
         n = 0
-        radians, cos, floor = math.radians, math.cos, math.floor
-        for sid, lat, lon in points:
-            key = (floor(lat / CELL_DEG), floor(lon / CELL_DEG))
-            phi = radians(lat)
-            self.cells.setdefault(key, []).append((sid, phi, radians(lon), cos(phi)))
+        radians, cos, sin, floor, inv = math.radians, math.cos, math.sin, math.floor, 1 / CELL_DEG
+        for sid, lid, lat, lon in points:
+            phi, lam = radians(lat), radians(lon)
+            c = cos(phi)
+            key = floor(lat * inv) * _ROW + floor(lon * inv) % _LON_CELLS
+            item = (c * cos(lam), c * sin(lam), sin(phi), sid, lid)
+            cell = cells.get(key)
+            if cell is None:
+                cells[key] = [item]
+            else:
+                cell.append(item)
             n += 1
         self.size = n
 
-    def nearest(self, lat: float, lon: float, k: int, within_km: float) -> list[tuple[float, str]]:
-        """[(km, service_id)] nearest first, one per service, at most k, all within ``within_km``."""
-        if not self.size:
+    def nearest(self, lat: float, lon: float, k: int, within_km: float) -> list[tuple[float, str, str]]:
+        """[(km, service_id, location_id)] nearest first, one per service (its nearest location), at
+        most k, all within ``within_km``."""
+        if not self.size or k < 1:
             return []
+        radians, sin, cos = math.radians, math.sin, math.cos
+        phi0, lam0 = radians(lat), radians(lon)
+        cphi0 = cos(phi0)
+        x0, y0, z0 = cphi0 * cos(lam0), cphi0 * sin(lam0), sin(phi0)
+        limit = _chord2(within_km)  # nothing farther is kept; tightened to the k-th best once known
         ci, cj = math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
-        # the narrowest side of a cell near this latitude, in km (rings are at least this far apart)
-        coslat = max(math.cos(math.radians(min(89.0, abs(lat) + CELL_DEG))), 1e-3)
-        step_km = math.radians(CELL_DEG) * EARTH_KM * coslat
-        best: dict[str, float] = {}
-        phi0, lam0 = math.radians(lat), math.radians(lon)
-        cphi0, sin, asin, sqrt, diameter = math.cos(phi0), math.sin, math.asin, math.sqrt, 2 * EARTH_KM
-        max_ring = int(within_km / step_km) + 2
-        lon_cells = int(360 / CELL_DEG)
-        for ring in range(0, max_ring + 1):
-            for i in range(ci - ring, ci + ring + 1):
-                if ring == 0:
-                    js = (cj,)
-                elif i in (ci - ring, ci + ring):
-                    js = range(cj - ring, cj + ring + 1)
-                else:
-                    js = (cj - ring, cj + ring)
-                for j in js:
-                    cell = self.cells.get((i, (j + lon_cells // 2) % lon_cells - lon_cells // 2))
-                    if not cell:
-                        continue
-                    for sid, phi, lam, cphi in cell:
-                        a = sin((phi - phi0) / 2) ** 2 + cphi0 * cphi * sin((lam - lam0) / 2) ** 2
-                        d = diameter * asin(sqrt(a) if a < 1.0 else 1.0)
-                        if d <= within_km and (sid not in best or d < best[sid]):
-                            best[sid] = d
-            # everything closer than ring * step_km has been seen
-            if len(best) >= k:
-                ranked = sorted(best.items(), key=lambda t: t[1])
-                if ranked[k - 1][1] <= ring * step_km:
-                    return [(d, sid) for sid, d in ranked[:k]]
-            if ring * step_km > within_km:
+        get = self.cells.get
+        found: list[tuple[float, str, str]] = []
+        ring = 1  # the 3 x 3 block first: one cell alone is rarely enough to be sure
+        keys = [i * _ROW + j % _LON_CELLS for i in range(ci - 1, ci + 2) for j in range(cj - 1, cj + 2)]
+        while True:
+            for key in keys:
+                cell = get(key)
+                if cell:
+                    for x, y, z, sid, lid in cell:
+                        d2 = (x - x0) * (x - x0) + (y - y0) * (y - y0) + (z - z0) * (z - z0)
+                        if d2 <= limit:
+                            found.append((d2, sid, lid))
+            fresh = len(found) >= k
+            if fresh:
+                best = _distinct(found, k)
+                if len(best) == k:
+                    limit = best[-1][0]
+            if _outside_chord2(lat, lon, cphi0, ci, cj, ring) > limit:
+                break  # nothing outside the cells read can be nearer (or within range)
+            ring += 1
+            keys = [i * _ROW + j % _LON_CELLS for i in (ci - ring, ci + ring) for j in range(cj - ring, cj + ring + 1)]
+            keys += [i * _ROW + j % _LON_CELLS for i in range(ci - ring + 1, ci + ring) for j in (cj - ring, cj + ring)]
+        if not fresh:
+            best = _distinct(found, k)
+        asin, sqrt, diameter = math.asin, math.sqrt, 2 * EARTH_KM
+        return [(diameter * asin(min(1.0, sqrt(d2) / 2)), sid, lid) for d2, sid, lid in best]
+
+
+def _outside_chord2(lat, lon, cphi0, ci, cj, ring) -> float:
+    """Squared chord to the nearest point outside the block of cells read so far (a lower bound)."""
+    top, bottom = (ci + ring + 1) * CELL_DEG, (ci - ring) * CELL_DEG
+    east, west = (cj + ring + 1) * CELL_DEG - lon, lon - (cj - ring) * CELL_DEG
+    angles = []
+    if top < 90:
+        angles.append(math.radians(top - lat))
+    if bottom > -90:
+        angles.append(math.radians(lat - bottom))
+    if (2 * ring + 1) < _LON_CELLS:
+        for width in (east, west):  # distance to the meridian plane that bounds the block
+            angles.append(math.asin(min(1.0, max(0.0, math.sin(math.radians(width))) * cphi0))
+                          if width < 180 else 0.0)
+    if not angles:
+        return 5.0  # the block covers the whole sphere
+    return (2 * math.sin(min(angles) / 2)) ** 2
+
+
+def _distinct(found, k):
+    """The k nearest (d2, sid, lid), one per service."""
+    found.sort()
+    seen: set[str] = set()
+    out = []
+    for item in found:
+        if item[1] not in seen:
+            seen.add(item[1])
+            out.append(item)
+            if len(out) == k:
                 break
-        ranked = sorted(best.items(), key=lambda t: t[1])[:k]
-        return [(d, sid) for sid, d in ranked]
+    return out

@@ -93,7 +93,7 @@ def synthetic_store(path: Path, n: int, seed: int = 7):
 
 
 def nearest_latency(sizes: list[int], tmp: Path, queries: int = 2000) -> dict:
-    from advocate.directory.search import Filters, _nearest_ids
+    from advocate.directory.search import Filters, nearest_ids
 
     out = {}
     for n in sizes:
@@ -104,13 +104,13 @@ def nearest_latency(sizes: list[int], tmp: Path, queries: int = 2000) -> dict:
         samples = []
         for lat, lon in pts:
             t = time.perf_counter()
-            _nearest_ids(store.conn, lat, lon, 20000.0, 10, f)
+            nearest_ids(store.conn, lat, lon, 20000.0, 10, f)
             samples.append(time.perf_counter() - t)
         fc = Filters.parse(["shelter"], ["es"])
         filtered = []
         for lat, lon in pts[:500]:
             t = time.perf_counter()
-            _nearest_ids(store.conn, lat, lon, 20000.0, 10, fc)
+            nearest_ids(store.conn, lat, lon, 20000.0, 10, fc)
             filtered.append(time.perf_counter() - t)
         out[n] = {"nearest10_median_ms": statistics.median(samples) * 1000,
                   "nearest10_p95_ms": sorted(samples)[int(0.95 * len(samples))] * 1000,

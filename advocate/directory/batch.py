@@ -15,6 +15,7 @@ from datetime import date
 from typing import IO
 
 from advocate.directory.search import Filters, is_stale
+from advocate.directory.spatial import GridIndex, distance_km
 from advocate.errors import AdvocateError, InputError
 from advocate.geo.distance import KM_PER_MILE
 
@@ -121,6 +122,7 @@ class ServiceSummaries:
         self.services: OrderedDict[str, tuple] = OrderedDict()
         self.places: OrderedDict[str, tuple] = OrderedDict()
         self.today = date.today()
+        self.stale: dict[str | None, bool] = {}
 
     def fetch(self, pairs) -> None:
         """Read what is not cached yet for [(service_id, location_id)]: four flat queries (categories
@@ -141,12 +143,14 @@ class ServiceSummaries:
             for sid, name, org, phone, confidence, verified in conn.execute(
                     "SELECT s.id, s.name, o.name, s.phone, s.confidence, s.last_verified FROM services s"
                     f" LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id {wanted}", arg):
-                self.services[sid] = (name, org, phone, cats.get(sid, []), langs.get(sid, []), confidence,
-                                      is_stale(verified, self.today, self.stale_months))
+                stale = self.stale.get(verified)
+                if stale is None:  # a directory has few distinct verification dates
+                    stale = self.stale[verified] = is_stale(verified, self.today, self.stale_months)
+                self.services[sid] = (name, org, phone, cats.get(sid, []), langs.get(sid, []), confidence, stale)
         if lids:
-            for lid, city, region in conn.execute(f"SELECT id, city, region FROM locations WHERE id {wanted}",
-                                                  [json.dumps(lids)]):
-                self.places[lid] = (city, region)
+            for lid, city, region, lat, lon in conn.execute(
+                    f"SELECT id, city, region, latitude, longitude FROM locations WHERE id {wanted}", [json.dumps(lids)]):
+                self.places[lid] = (city, region, lat, lon)
         for cache in (self.services, self.places):
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
@@ -154,7 +158,7 @@ class ServiceSummaries:
     def get(self, sid: str, lid: str) -> tuple[tuple, tuple]:
         if sid not in self.services or lid not in self.places:
             self.fetch([(sid, lid)])
-        return self.services[sid], self.places.get(lid, (None, None))
+        return self.services[sid], self.places.get(lid, (None, None, None, None))
 
 
 def index_points(store, filters):
@@ -178,12 +182,29 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
     """Yield output rows: the input's own columns first, then rank and service fields (or an error).
 
     Rows are taken in chunks of a few hundred: locate every row of the chunk, fetch the services
-    they need in one go, write them out; memory is bounded by the chunk, not the input."""
-    from advocate.directory.spatial import GridIndex
+    they need in one go, write them out; memory is bounded by the chunk, not the input.
+
+    An input of up to one chunk asks the store's R*Tree row by row (well under a millisecond each);
+    a longer one first builds an in-memory grid of the directory (about half a second for 100,000
+    services) and then answers each row from it in a few dozen microseconds."""
+    from itertools import chain, islice
+
+    from advocate.directory.search import nearest_ids
 
     filters = filters or Filters()
     resolve = Resolver(store, online=online)
     summaries = ServiceSummaries(store, stale_months)
+    rows = iter(rows)
+    first = list(islice(rows, CHUNK + 1))
+    if len(first) <= CHUNK:
+        def nearest(lat, lon):
+            return nearest_ids(store.conn, lat, lon, within_km, per_location, filters)
+
+        # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
+        # the way the grid computes them, so output does not depend on the length of the input
+        yield from _answer(iter(first), nearest, resolve, summaries, location_column, lat_column, lon_column,
+                           on_error, exact=False)
+        return
     # The index is a few hundred thousand long-lived objects: build it without the cyclic garbage
     # collector and then freeze it, so later collections do not walk it again and again (a large
     # share of the run time otherwise). Unfrozen when the batch ends or is abandoned.
@@ -196,14 +217,15 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
             gc.enable()
     gc.freeze()
     try:
-        yield from _answer(iter(rows), index, resolve, summaries, location_column, lat_column, lon_column,
-                           per_location, within_km, on_error)
+        yield from _answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                           resolve, summaries, location_column, lat_column, lon_column, on_error, exact=True)
     finally:
         gc.unfreeze()
 
 
-def _answer(rows, index, resolve, summaries, location_column, lat_column, lon_column, per_location, within_km,
-            on_error):
+def _answer(rows, nearest, resolve, summaries, location_column, lat_column, lon_column, on_error, exact):
+    """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)] (with
+    ``exact`` false, the km are recomputed from the locations' own coordinates)."""
     from itertools import islice
 
     nearest_cache: OrderedDict[tuple[float, float], list] = OrderedDict()
@@ -224,22 +246,24 @@ def _answer(rows, index, resolve, summaries, location_column, lat_column, lon_co
             if hit[0] == "error":
                 if on_error:
                     on_error(n, text, hit[1])
-                results.append((row, hit[1]))
+                results.append((row, hit[1], None))
                 continue
             point = (hit[1], hit[2])
             near = nearest_cache.get(point)
             if near is None:  # a caseload repeats its ZIPs and cities: ask once per place
-                near = nearest_cache[point] = index.nearest(hit[1], hit[2], per_location, within_km)
+                near = nearest_cache[point] = nearest(hit[1], hit[2])
                 if len(nearest_cache) > CACHE_SIZE:
                     nearest_cache.popitem(last=False)
-            results.append((row, near or "no service within range"))
-        summaries.fetch([(sid, lid) for _, near in results if not isinstance(near, str) for _, sid, lid in near])
-        for row, near in results:
+            results.append((row, near or "no service within range", point))
+        summaries.fetch([(sid, lid) for _, near, _ in results if not isinstance(near, str) for _, sid, lid in near])
+        for row, near, point in results:
             if isinstance(near, str):
                 yield {**row, **empty, "error": near}
                 continue
+            if not exact:
+                near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid) for _, sid, lid in near)
             for rank, (km, sid, lid) in enumerate(near, 1):
-                (name, org, phone, cats, langs, confidence, stale), (city, region) = summaries.get(sid, lid)
+                (name, org, phone, cats, langs, confidence, stale), (city, region, _, _) = summaries.get(sid, lid)
                 yield {**row, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
                        "phone": phone, "categories": cats, "languages": langs, "distance_km": round(km, 2),
                        "distance_mi": round(km / KM_PER_MILE, 2), "service_city": city, "service_region": region,

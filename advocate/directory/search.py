@@ -57,7 +57,7 @@ class Filters:
         return (" AND ".join(where) or "1"), params
 
 
-def _nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters):
+def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters):
     """[(distance_km, service_id, location_id)] nearest first, one per service, at most ``limit``."""
     where, params = filters.sql(id_expr="r.service_id", active_expr="r.active = 1")
     sql = f"""SELECT r.service_id, r.location_id, r.min_lat, r.min_lon FROM sal_rtree r
@@ -89,7 +89,7 @@ def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAUL
                   filters: Filters | None = None, national: bool = True, stale_months: int = 12) -> list[dict]:
     """Local services by distance (ties by name), then national resources matching the same filters."""
     filters = filters or Filters()
-    near = _nearest_ids(store.conn, place.latitude, place.longitude, within_km, limit, filters)
+    near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, limit, filters)
     rows = fetch_services(store, [sid for _, sid, _ in near], stale_months=stale_months,
                           location_ids={sid: lid for _, sid, lid in near})
     for row in rows:

@@ -79,8 +79,22 @@ class GridIndex:
             keys += [i * _ROW + j % _LON_CELLS for i in range(ci - ring + 1, ci + ring) for j in (cj - ring, cj + ring)]
         if not fresh:
             best = _distinct(found, k)
-        asin, sqrt, diameter = math.asin, math.sqrt, 2 * EARTH_KM
-        return [(diameter * asin(min(1.0, sqrt(d2) / 2)), sid, lid) for d2, sid, lid in best]
+        asin, sqrt = math.asin, math.sqrt
+        return [(2 * EARTH_KM * asin(min(1.0, sqrt(d2) / 2)), sid, lid) for d2, sid, lid in best]
+
+
+def distance_km(lat: float, lon: float, lat2: float, lon2: float) -> float:
+    """Great-circle km from (lat, lon) to (lat2, lon2) by exactly the arithmetic of
+    :meth:`GridIndex.nearest`, so a distance is the same to the last bit whichever way it was found."""
+    radians, sin, cos = math.radians, math.sin, math.cos
+    phi0, lam0 = radians(lat), radians(lon)
+    cphi0 = cos(phi0)
+    x0, y0, z0 = cphi0 * cos(lam0), cphi0 * sin(lam0), sin(phi0)
+    phi, lam = radians(lat2), radians(lon2)
+    c = cos(phi)
+    x, y, z = c * cos(lam), c * sin(lam), sin(phi)
+    d2 = (x - x0) * (x - x0) + (y - y0) * (y - y0) + (z - z0) * (z - z0)
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(d2) / 2))
 
 
 def _outside_chord2(lat, lon, cphi0, ci, cj, ring) -> float:

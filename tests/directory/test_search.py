@@ -117,7 +117,7 @@ def test_stale_records_are_flagged(store):
 def test_rtree_search_matches_brute_force(store):
     import random
 
-    from advocate.directory.search import _nearest_ids
+    from advocate.directory.search import nearest_ids
     from advocate.geo.distance import haversine_km
 
     rnd = random.Random(4)
@@ -131,7 +131,7 @@ def test_rtree_search_matches_brute_force(store):
            JOIN locations l ON l.id = sal.location_id WHERE s.status = 'active' AND l.latitude IS NOT NULL""").fetchall()
     for _ in range(30):
         lat, lon = rnd.uniform(30, 40), rnd.uniform(-110, -95)
-        got = _nearest_ids(store.conn, lat, lon, 300.0, 7, Filters())
+        got = nearest_ids(store.conn, lat, lon, 300.0, 7, Filters())
         want = sorted((haversine_km(lat, lon, a, b), sid) for sid, a, b in pts if sid != "p0")
         want = [w for w in want if w[0] <= 300.0][:7]
         assert [g[1] for g in got] == [w[1] for w in want]

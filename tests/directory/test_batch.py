@@ -1,0 +1,80 @@
+"""run_batch from the library: the grid path (long inputs) and the R*Tree path (short ones) agree,
+each match shows its nearest location, filters apply, and the input is read as a stream."""
+
+import itertools
+import random
+
+import pytest
+
+from advocate.directory import batch
+from advocate.directory.batch import run_batch
+from advocate.directory.search import Filters
+from tests.directory.test_search import add_service
+
+
+@pytest.fixture
+def directory(store):
+    rnd = random.Random(8)
+    for i in range(300):
+        add_service(store, f"s{i:03d}", rnd.uniform(33, 36), rnd.uniform(-99, -95),
+                    cats=("shelter",) if i % 3 else ("medical",), staff=("spa",) if i % 2 else ("eng",))
+    return store
+
+
+def rows_for(points):
+    return [{"case": f"K{i}", "location": f"{lat:.5f},{lon:.5f}"} for i, (lat, lon) in enumerate(points)]
+
+
+def run(store, rows, **kw):
+    return list(run_batch(store, iter(rows), location_column="location", **kw))
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(categories=["medical"]), Filters(languages=["es"])])
+def test_grid_and_rtree_paths_agree(directory, monkeypatch, filters):
+    rnd = random.Random(9)
+    rows = rows_for([(rnd.uniform(33, 36), rnd.uniform(-99, -95)) for _ in range(40)] * 2)  # places repeat
+    small = run(directory, rows, per_location=4, within_km=60, filters=filters)  # 80 rows: the R*Tree path
+    monkeypatch.setattr(batch, "CHUNK", 7)  # now 80 rows are "long": the grid path, in chunks of 7
+    big = run(directory, rows, per_location=4, within_km=60, filters=filters)
+    assert small == big
+    assert len(small) >= 80
+    for a, b in itertools.pairwise(small):
+        if a["case"] == b["case"] and a["distance_km"] is not None:
+            assert a["distance_km"] <= b["distance_km"]
+
+
+def test_filters_and_inactive_services(directory, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    with directory.write():
+        directory.conn.execute("UPDATE services SET status = 'inactive' WHERE id = 's001'")
+    rows = rows_for([(34.5, -97.0), (35.0, -96.0)])
+    out = run(directory, rows, per_location=10, within_km=500, filters=Filters(categories=["medical"]))
+    assert out and all(r["categories"] == ["medical"] for r in out)
+    assert "s001" not in {r["service_id"] for r in out}
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+def test_one_row_per_service_at_its_nearest_location(store, monkeypatch, chunk):
+    monkeypatch.setattr(batch, "CHUNK", chunk)
+    add_service(store, "multi", 40.0, -100.5)  # its first location is far ...
+    with store.write():  # ... its second is near, in another town
+        store.conn.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES ('near', 40.0, -100.01, 'Nearby')")
+        store.conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES ('multi', 'near')")
+    out = run(store, rows_for([(40.0, -100.0), (40.0, -100.0)]), per_location=3, within_km=100)
+    first = [r for r in out if r["case"] == "K0"]
+    assert [r["service_id"] for r in first] == ["multi"]
+    assert first[0]["service_city"] == "Nearby" and first[0]["distance_km"] < 1
+
+
+def test_input_is_streamed(directory, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 5)
+    endless = ({"case": str(i), "location": "34.5,-97.0"} for i in itertools.count())
+    out = list(itertools.islice(run_batch(directory, endless, location_column="location", per_location=1,
+                                          within_km=100), 12))
+    assert [r["case"] for r in out] == [str(i) for i in range(12)]
+
+
+def test_unresolvable_rows_keep_their_reason(directory):
+    out = run(directory, [{"case": "x", "location": "not a place anywhere"}, {"case": "y", "location": ""}])
+    assert [r["case"] for r in out] == ["x", "y"]
+    assert all(r["error"] and r["rank"] is None for r in out)

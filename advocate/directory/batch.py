@@ -15,7 +15,7 @@ from datetime import date
 from typing import IO
 
 from advocate.directory.search import Filters, is_stale
-from advocate.directory.spatial import GridIndex, distance_km
+from advocate.directory.spatial import CELL_DEG, GridIndex, distance_km
 from advocate.errors import AdvocateError, InputError
 from advocate.geo.distance import KM_PER_MILE
 
@@ -79,22 +79,22 @@ def pick_location_column(columns: list[str], wanted: str | None) -> str:
 
 
 class Resolver:
-    """Resolve location strings with a bounded cache; plain ZIPs come from one dict of every ZIP."""
+    """Resolve location strings with a bounded cache. Plain ZIPs are looked up one by one at first and,
+    once a file has shown it holds many, from one dict of every ZIP (a tenth of a second to load)."""
+
+    BULK_AFTER = 500
 
     def __init__(self, store, online: bool = False):
         self.store, self.online = store, online
         self.cache: OrderedDict[str, tuple] = OrderedDict()
         self.zips: dict[str, tuple[float, float]] | None = None
+        self.zip_lookups = 0
+        self.gazetteer = None
 
     def __call__(self, text: str):
         key = text.strip()
         if len(key) == 5 and key.isdigit():
-            if self.zips is None:
-                from advocate.geo import gazetteer
-
-                self.zips = {z: (la, lo) for z, la, lo in gazetteer.connection().execute(
-                    "SELECT zip, latitude, longitude FROM zips")}
-            point = self.zips.get(key)
+            point = self._zip(key)
             if point:
                 return ("ok", point[0], point[1], "US")
         hit = self.cache.get(key)
@@ -110,6 +110,19 @@ class Resolver:
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)
         return hit
+
+    def _zip(self, key: str) -> tuple[float, float] | None:
+        if self.zips is None:
+            if self.gazetteer is None:
+                from advocate.geo import gazetteer
+
+                self.gazetteer = gazetteer.connection()
+            conn = self.gazetteer
+            self.zip_lookups += 1
+            if self.zip_lookups <= self.BULK_AFTER:
+                return conn.execute("SELECT latitude, longitude FROM zips WHERE zip = ?", (key,)).fetchone()
+            self.zips = {z: (la, lo) for z, la, lo in conn.execute("SELECT zip, latitude, longitude FROM zips")}
+        return self.zips.get(key)
 
 
 class ServiceSummaries:
@@ -162,14 +175,18 @@ class ServiceSummaries:
 
 
 def index_points(store, filters):
-    """(service_id, location_id, lat, lon) of every located place of every matching service. Read from
-    the tables themselves: a full scan of the R*Tree that also reads its auxiliary columns is about
-    three times slower."""
+    """(service_id, location_id, lat, lon) of every located place of every matching service, cell by
+    cell. Read from the tables themselves: a full scan of the R*Tree that also reads its auxiliary
+    columns is about three times slower. The order matters: the objects of one grid cell are then
+    created next to each other in memory, which halves the time of every nearest query."""
     where, params = filters.sql("s")
+    per_deg = 1 / CELL_DEG
     return store.conn.execute(
         "SELECT sal.service_id, sal.location_id, l.latitude, l.longitude FROM service_at_location sal"
         " JOIN locations l ON l.id = sal.location_id JOIN services s ON s.id = sal.service_id"
-        f" WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND {where}", params)
+        f" WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND {where}"
+        f" ORDER BY CAST((l.latitude + 90) * {per_deg} AS INTEGER), CAST((l.longitude + 180) * {per_deg} AS INTEGER)",
+        params)
 
 
 CHUNK = 500

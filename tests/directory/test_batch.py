@@ -78,3 +78,13 @@ def test_unresolvable_rows_keep_their_reason(directory):
     out = run(directory, [{"case": "x", "location": "not a place anywhere"}, {"case": "y", "location": ""}])
     assert [r["case"] for r in out] == ["x", "y"]
     assert all(r["error"] and r["rank"] is None for r in out)
+
+
+def test_zip_lookups_one_by_one_then_in_bulk(store, monkeypatch):
+    monkeypatch.setattr(batch.Resolver, "BULK_AFTER", 2)
+    resolve = batch.Resolver(store)
+    first = [resolve(z) for z in ("10001", "33130", "94403", "60601", "00000")]
+    assert resolve.zips is not None  # switched to the dict after two lookups
+    again = [batch.Resolver(store)(z) for z in ("10001", "33130", "94403", "60601")]
+    assert first[:4] == again and all(hit[0] == "ok" for hit in again)
+    assert first[4][0] == "error"

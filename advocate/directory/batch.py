@@ -23,7 +23,8 @@ LOCATION_GUESSES = ("location", "zip", "zipcode", "zip_code", "postal_code", "po
                     "ubicacion", "ubicación", "codigo_postal", "cp")
 OUT_FIELDS = ("rank", "service_id", "service_name", "organization", "phone", "categories", "languages", "distance_km",
               "distance_mi", "service_city", "service_region", "confidence", "stale", "error")
-CACHE_SIZE = 50_000
+CACHE_SIZE = 50_000  # places resolved, services and locations described
+CACHED_MATCHES = 250_000  # nearest-service answers kept, counted in matches
 
 
 def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Iterator[dict]]:
@@ -209,8 +210,8 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
     from advocate.directory.search import nearest_ids
 
     filters = filters or Filters()
-    resolve = Resolver(store, online=online)
-    summaries = ServiceSummaries(store, stale_months)
+    batch = _Batch(Resolver(store, online=online), ServiceSummaries(store, stale_months), per_location,
+                   location_column, lat_column, lon_column, on_error)
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
@@ -219,8 +220,7 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
 
         # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
         # the way the grid computes them, so output does not depend on the length of the input
-        yield from _answer(iter(first), nearest, resolve, summaries, location_column, lat_column, lon_column,
-                           on_error, exact=False)
+        yield from batch.answer(iter(first), nearest, exact=False)
         return
     # The index is a few hundred thousand long-lived objects: build it without the cyclic garbage
     # collector and then freeze it, so later collections do not walk it again and again (a large
@@ -234,54 +234,66 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
             gc.enable()
     gc.freeze()
     try:
-        yield from _answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
-                           resolve, summaries, location_column, lat_column, lon_column, on_error, exact=True)
+        yield from batch.answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                                exact=True)
     finally:
         gc.unfreeze()
 
 
-def _answer(rows, nearest, resolve, summaries, location_column, lat_column, lon_column, on_error, exact):
-    """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)] (with
-    ``exact`` false, the km are recomputed from the locations' own coordinates)."""
-    from itertools import islice
+class _Batch:
+    def __init__(self, resolve, summaries, per_location, location_column, lat_column, lon_column, on_error):
+        self.resolve, self.summaries, self.on_error = resolve, summaries, on_error
+        self.location_column, self.lat_column, self.lon_column = location_column, lat_column, lon_column
+        # answers kept per place, bounded by the matches they hold: -n 100 keeps no more than -n 5
+        self.cache_places = max(1_000, CACHED_MATCHES // per_location)
 
-    nearest_cache: OrderedDict[tuple[float, float], list] = OrderedDict()
-    empty = {k: None for k in OUT_FIELDS}
-    n = 0
-    while True:
-        chunk = list(islice(rows, CHUNK))
-        if not chunk:
-            return
-        results = []
-        for row in chunk:
-            n += 1
-            if lat_column or lon_column:
-                text = f"{row.get(lat_column, '')},{row.get(lon_column, '')}"
-            else:
-                text = str(row.get(location_column, "") or "")
-            hit = resolve(text) if text.strip(" ,") else ("error", "no location in this row")
-            if hit[0] == "error":
-                if on_error:
-                    on_error(n, text, hit[1])
-                results.append((row, hit[1], None))
-                continue
-            point = (hit[1], hit[2])
-            near = nearest_cache.get(point)
-            if near is None:  # a caseload repeats its ZIPs and cities: ask once per place
-                near = nearest_cache[point] = nearest(hit[1], hit[2])
-                if len(nearest_cache) > CACHE_SIZE:
-                    nearest_cache.popitem(last=False)
-            results.append((row, near or "no service within range", point))
-        summaries.fetch([(sid, lid) for _, near, _ in results if not isinstance(near, str) for _, sid, lid in near])
-        for row, near, point in results:
-            if isinstance(near, str):
-                yield {**row, **empty, "error": near}
-                continue
-            if not exact:
-                near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid) for _, sid, lid in near)
-            for rank, (km, sid, lid) in enumerate(near, 1):
-                (name, org, phone, cats, langs, confidence, stale), (city, region, _, _) = summaries.get(sid, lid)
-                yield {**row, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
-                       "phone": phone, "categories": cats, "languages": langs, "distance_km": round(km, 2),
-                       "distance_mi": round(km / KM_PER_MILE, 2), "service_city": city, "service_region": region,
-                       "confidence": confidence, "stale": stale, "error": None}
+    def location_text(self, row: dict) -> str:
+        if self.lat_column or self.lon_column:
+            return f"{row.get(self.lat_column, '')},{row.get(self.lon_column, '')}"
+        return str(row.get(self.location_column, "") or "")
+
+    def answer(self, rows, nearest, *, exact: bool):
+        """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)]
+        (with ``exact`` false, the km are recomputed from the locations' own coordinates)."""
+        from itertools import islice
+
+        resolve, summaries = self.resolve, self.summaries
+        nearest_cache: OrderedDict[tuple[float, float], list] = OrderedDict()
+        empty = {k: None for k in OUT_FIELDS}
+        n = 0
+        while True:
+            chunk = list(islice(rows, CHUNK))
+            if not chunk:
+                return
+            results = []
+            for row in chunk:
+                n += 1
+                text = self.location_text(row)
+                hit = resolve(text) if text.strip(" ,") else ("error", "no location in this row")
+                if hit[0] == "error":
+                    if self.on_error:
+                        self.on_error(n, text, hit[1])
+                    results.append((row, hit[1], None))
+                    continue
+                point = (hit[1], hit[2])
+                near = nearest_cache.get(point)
+                if near is None:  # a caseload repeats its ZIPs and cities: ask once per place
+                    near = nearest_cache[point] = nearest(hit[1], hit[2])
+                    if len(nearest_cache) > self.cache_places:
+                        nearest_cache.popitem(last=False)
+                results.append((row, near or "no service within range", point))
+            summaries.fetch([(sid, lid) for _, near, _ in results if not isinstance(near, str)
+                             for _, sid, lid in near])
+            for row, near, point in results:
+                if isinstance(near, str):
+                    yield {**row, **empty, "error": near}
+                    continue
+                if not exact:
+                    near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid)
+                                  for _, sid, lid in near)
+                for rank, (km, sid, lid) in enumerate(near, 1):
+                    (name, org, phone, cats, langs, confidence, stale), (city, region, _, _) = summaries.get(sid, lid)
+                    yield {**row, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
+                           "phone": phone, "categories": cats, "languages": langs, "distance_km": round(km, 2),
+                           "distance_mi": round(km / KM_PER_MILE, 2), "service_city": city,
+                           "service_region": region, "confidence": confidence, "stale": stale, "error": None}

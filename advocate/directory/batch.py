@@ -170,9 +170,11 @@ class ServiceSummaries:
                 cache.popitem(last=False)
 
     def get(self, sid: str, lid: str) -> tuple[tuple, tuple]:
-        if sid not in self.services or lid not in self.places:
+        svc, place = self.services.get(sid), self.places.get(lid)
+        if svc is None or place is None:  # evicted since the chunk's fetch, or a location with no row
             self.fetch([(sid, lid)])
-        return self.services[sid], self.places.get(lid, (None, None, None, None))
+            svc, place = self.services[sid], self.places.get(lid, (None, None, None, None))
+        return svc, place
 
 
 def index_points(store, filters):

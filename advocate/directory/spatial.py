@@ -31,7 +31,17 @@ class GridIndex:
         cells = self.cells
         n = 0
         radians, cos, sin, floor, inv = math.radians, math.cos, math.sin, math.floor, 1 / CELL_DEG
+        lat_min = lon_min = math.inf
+        lat_max = lon_max = -math.inf
         for sid, lid, lat, lon in points:
+            if lat < lat_min:
+                lat_min = lat
+            if lat > lat_max:
+                lat_max = lat
+            if lon < lon_min:
+                lon_min = lon
+            if lon > lon_max:
+                lon_max = lon
             phi, lam = radians(lat), radians(lon)
             c = cos(phi)
             key = floor(lat * inv) * _ROW + floor(lon * inv) % _LON_CELLS
@@ -43,6 +53,12 @@ class GridIndex:
                 cell.append(item)
             n += 1
         self.size = n
+        # the box around every point: a query far from it is answered at once, and the search stops
+        # once the cells read cover it (a local directory and a caseload that reaches beyond it)
+        self.bbox = (lat_min, lat_max, lon_min, lon_max)
+        if n:
+            self.cover = (math.floor(lat_min / CELL_DEG), math.floor(lat_max / CELL_DEG),
+                          math.floor(lon_min / CELL_DEG), math.floor(lon_max / CELL_DEG))
 
     def nearest(self, lat: float, lon: float, k: int, within_km: float) -> list[tuple[float, str, str]]:
         """[(km, service_id, location_id)] nearest first, one per service (its nearest location), at
@@ -54,7 +70,11 @@ class GridIndex:
         cphi0 = cos(phi0)
         x0, y0, z0 = cphi0 * cos(lam0), cphi0 * sin(lam0), sin(phi0)
         limit = _chord2(within_km)  # nothing farther is kept; tightened to the k-th best once known
+        if _box_chord2(self.bbox, lat, lon, cphi0) > limit:
+            return []
         ci, cj = math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
+        i_lo, i_hi, j_lo, j_hi = self.cover
+        every_cell = max(ci - i_lo, i_hi - ci, cj - j_lo, j_hi - cj)  # the ring whose block holds them all
         get = self.cells.get
         found: list[tuple[float, str, str]] = []
         ring = 1  # the 3 x 3 block first: one cell alone is rarely enough to be sure
@@ -72,7 +92,7 @@ class GridIndex:
                 best = _distinct(found, k)
                 if len(best) == k:
                     limit = best[-1][0]
-            if _outside_chord2(lat, lon, cphi0, ci, cj, ring) > limit:
+            if ring >= every_cell or _outside_chord2(lat, lon, cphi0, ci, cj, ring) > limit:
                 break  # nothing outside the cells read can be nearer (or within range)
             ring += 1
             keys = [i * _ROW + j % _LON_CELLS for i in (ci - ring, ci + ring) for j in range(cj - ring, cj + ring + 1)]
@@ -95,6 +115,18 @@ def distance_km(lat: float, lon: float, lat2: float, lon2: float) -> float:
     x, y, z = c * cos(lam), c * sin(lam), sin(phi)
     d2 = (x - x0) * (x - x0) + (y - y0) * (y - y0) + (z - z0) * (z - z0)
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(d2) / 2))
+
+
+def _box_chord2(bbox, lat, lon, cphi0) -> float:
+    """Squared chord from a point to the nearest point of a lat/lon box (a lower bound; 0 inside)."""
+    lat_min, lat_max, lon_min, lon_max = bbox
+    angle = math.radians(max(lat_min - lat, lat - lat_max, 0.0))
+    if lon_max - lon_min < 180 and not lon_min <= lon <= lon_max:
+        # past the meridian plane of the nearer edge (the whole box is on its far side)
+        dlon = min((lon_min - lon) % 360, (lon - lon_max) % 360)
+        if dlon < 180 - (lon_max - lon_min):
+            angle = max(angle, math.asin(min(1.0, math.sin(math.radians(dlon)) * cphi0)))
+    return (2 * math.sin(min(angle, math.pi) / 2)) ** 2
 
 
 def _outside_chord2(lat, lon, cphi0, ci, cj, ring) -> float:

@@ -31,8 +31,12 @@ def same(got, want):
     assert {s for _, s, _ in got} == {s for _, s, _ in want} or len(got) == len(want)
 
 
+# one local directory (around Miami), queried from anywhere: a search must not wander far for nothing
+LOCAL = [(f"m{i}", f"l{i}", rnd.uniform(25.5, 26.2), rnd.uniform(-80.5, -80.1)) for i in range(400)]
+
 INDEX = GridIndex(POINTS)
 WORLD_INDEX = GridIndex(WORLD)
+LOCAL_INDEX = GridIndex(LOCAL)
 
 
 @settings(max_examples=150, deadline=None)
@@ -45,6 +49,30 @@ def test_grid_matches_brute_force(lat, lon, k, within):
 @given(st.floats(-90, 90), st.floats(-180, 180), st.integers(1, 8), st.sampled_from([50, 500, 5000, 25000]))
 def test_grid_matches_brute_force_anywhere_on_earth(lat, lon, k, within):
     same(WORLD_INDEX.nearest(lat, lon, k, within), brute(WORLD, lat, lon, k, within))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-90, 90), st.floats(-180, 180), st.integers(1, 8), st.sampled_from([30, 300, 805, 3000, 20000]))
+def test_a_local_directory_queried_from_anywhere(lat, lon, k, within):
+    same(LOCAL_INDEX.nearest(lat, lon, k, within), brute(LOCAL, lat, lon, k, within))
+
+
+class CountingCells(dict):
+    reads = 0
+
+    def get(self, key, default=None):
+        CountingCells.reads += 1
+        return super().get(key, default)
+
+
+def test_far_from_the_directory_reads_no_cells():
+    index = GridIndex(LOCAL)
+    index.cells = CountingCells(index.cells)
+    assert index.nearest(36.0, -120.0, 5, 805) == []  # California, 500 miles: nothing, and nothing read
+    assert CountingCells.reads == 0
+    # just outside the directory's box, the walk stops once the cells read cover it
+    got = index.nearest(28.0, -81.0, 5, 805)
+    assert len(got) == 5 and CountingCells.reads < 40 * 40
 
 
 def test_antimeridian_neighbours_are_found():

@@ -283,7 +283,7 @@ def batch(
     """
     import sys
 
-    from advocate.directory.batch import OUT_FIELDS, pick_location_column, read_rows, run_batch
+    from advocate.directory.batch import OUT_FIELDS, FailureTally, pick_location_column, read_rows, run_batch
     from advocate.errors import InputError
     from advocate.geo.parse import parse_distance
     from advocate.render import render
@@ -301,7 +301,7 @@ def batch(
             stream = open(file, encoding="utf-8-sig", newline="")
         except OSError as exc:
             raise InputError(f"cannot read {file} ({exc.strerror})") from None
-    failures = []
+    failures = FailureTally()
     with stream:
         columns, rows = read_rows(stream)
         loc_col = None
@@ -314,16 +314,16 @@ def batch(
         out_rows = run_batch(st.store(), rows, location_column=loc_col, lat_column=lat_column, lon_column=lon_column,
                              per_location=per_location, within_km=within_km, filters=filters,
                              online=online or cfg.online_geocoding, stale_months=cfg.stale_after_months,
-                             on_error=lambda n, text, msg: failures.append((n, text, msg)))
+                             on_error=failures)
         clash = [c for c in OUT_FIELDS if c in columns]
         if clash:
             raise InputError(f'the input already has columns named {", ".join(clash)}; rename them first')
         out_fmt = "csv" if fmt == Format.table else fmt.value
         render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
-    for n, text, msg in failures[:20]:
-        info(f"row {n}: {text!r}: {msg}")
-    if failures:
-        info(f"{len(failures)} rows could not be resolved (kept in the output with the reason).")
+    for line in failures.lines(20):
+        info(line)
+    if failures.total:
+        info(f"{failures.total} rows could not be resolved (kept in the output with the reason).")
         raise typer.Exit(1)
 
 

@@ -79,6 +79,37 @@ def pick_location_column(columns: list[str], wanted: str | None) -> str:
     raise InputError("no location column found; name it with --location-column (or give --lat-column and --lon-column)")
 
 
+class FailureTally:
+    """Rows whose location did not resolve, grouped by what they said: a count and the first few row
+    numbers of each, for up to a thousand different reasons (a file of a million bad rows stays small).
+    Pass it as ``on_error`` to :func:`run_batch`."""
+
+    def __init__(self, distinct: int = 1_000, rows_shown: int = 3):
+        self.total = 0
+        self.groups: dict[tuple[str, str], list] = {}  # (text, message) -> [count, [row numbers]]
+        self.distinct, self.rows_shown = distinct, rows_shown
+
+    def __call__(self, n: int, text: str, message: str) -> None:
+        self.total += 1
+        group = self.groups.get((text, message))
+        if group is None:
+            if len(self.groups) < self.distinct:
+                self.groups[(text, message)] = [1, [n]]
+            return
+        group[0] += 1
+        if len(group[1]) < self.rows_shown:
+            group[1].append(n)
+
+    def lines(self, limit: int = 20) -> list[str]:
+        out = []
+        for (text, message), (count, rows) in list(self.groups.items())[:limit]:
+            where = f"row {rows[0]}" if count == 1 else f"rows {', '.join(map(str, rows))}"
+            if count > len(rows):
+                where += f" and {count - len(rows)} more"
+            out.append(f"{where}: {text!r}: {message}")
+        return out
+
+
 class Resolver:
     """Resolve location strings with a bounded cache. Plain ZIPs are looked up one by one at first and,
     once a file has shown it holds many, from one dict of every ZIP (a tenth of a second to load)."""

@@ -88,3 +88,13 @@ def test_zip_lookups_one_by_one_then_in_bulk(store, monkeypatch):
     again = [batch.Resolver(store)(z) for z in ("10001", "33130", "94403", "60601")]
     assert first[:4] == again and all(hit[0] == "ok" for hit in again)
     assert first[4][0] == "error"
+
+
+def test_failure_tally_groups_and_stays_bounded():
+    tally = batch.FailureTally(distinct=2)
+    for n in range(1, 8):
+        tally(n, "99999", "no such ZIP")
+    tally(8, "Nowhere", "not a place")
+    tally(9, "Elsewhere", "not a place")  # a third reason: counted, not kept
+    assert tally.total == 9
+    assert tally.lines() == ["rows 1, 2, 3 and 4 more: '99999': no such ZIP", "row 8: 'Nowhere': not a place"]

@@ -158,9 +158,9 @@ class Resolver:
 
 
 class ServiceSummaries:
-    """The fields a batch row shows, read in one query per chunk for the services (and the matched
-    locations) its rows need, and kept (bounded) for the rows after it. Lists are stored already
-    joined the way every output format shows them, once per service rather than once per row."""
+    """The fields a batch row shows, read once per chunk for the services (and the matched locations)
+    its rows need, and kept (bounded) for the rows after it: each service's details are read and its
+    staleness worked out once, however many rows show it."""
 
     def __init__(self, store, stale_months: int):
         self.conn, self.stale_months = store.conn, stale_months

@@ -81,7 +81,7 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
         # widen by what the density seen so far suggests (area grows with r^2), between 1.5x and 4x
         growth = math.sqrt(limit / max(len(best), 0.25)) * 1.25
         radius = min(radius * min(4.0, max(1.5, growth)), within_km)
-    ranked = sorted(((d, sid, lid) for sid, (d, lid) in best.items()), key=lambda t: t[0])
+    ranked = sorted((d, sid, lid) for sid, (d, lid) in best.items())  # ties by id: the same choice as batch's grid
     return ranked[:limit]
 
 

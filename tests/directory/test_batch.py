@@ -43,6 +43,19 @@ def test_grid_and_rtree_paths_agree(directory, monkeypatch, filters):
             assert a["distance_km"] <= b["distance_km"]
 
 
+def test_services_at_one_address_are_chosen_alike_by_both_paths(store, monkeypatch):
+    # a 211 lists many programmes of one organisation at one address: at the cut-off, both paths must
+    # keep the same ones (by id), however the index happens to order them
+    for i in (7, 3, 9, 1, 5, 8, 2):
+        add_service(store, f"prog{i}", 25.77, -80.19)
+    rows = rows_for([(25.771, -80.191)] * 3)
+    small = run(store, rows, per_location=4, within_km=10)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    big = run(store, rows, per_location=4, within_km=10)
+    assert small == big
+    assert [r["service_id"] for r in small[:4]] == ["prog1", "prog2", "prog3", "prog5"]
+
+
 def test_filters_and_inactive_services(directory, monkeypatch):
     monkeypatch.setattr(batch, "CHUNK", 1)
     with directory.write():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -20,6 +21,9 @@ from advocate.textnorm import strip_control
 FORMATS = ("table", "json", "ndjson", "csv", "tsv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _FORMULA_CHARS = "".join(_FORMULA_START)
+# a signed plain number is a number to a spreadsheet, not a formula: "-80.19" from a caller's own
+# longitude column is left as it is
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def neutralize(value):
@@ -31,6 +35,8 @@ def neutralize(value):
     if kind is str:
         if value and (value[0] in _FORMULA_CHARS or "\x00" in value):
             value = value.replace("\x00", "")
+            if _PLAIN_NUMBER.fullmatch(value):
+                return value
             return "'" + value if value.startswith(_FORMULA_START) else value
         return value
     if value is None:

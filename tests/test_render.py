@@ -1,7 +1,9 @@
 import csv
 import io
 import json
+import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,7 +62,16 @@ def test_record_table():
 @given(st.text())
 def test_neutralize_never_leaves_a_formula(text):
     value = neutralize(text)
+    if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?", value):
+        return  # a signed plain number: a spreadsheet reads it as a number
     assert not str(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("text, cell", [("-80.19", "-80.19"), ("+52", "+52"), ("-1+2", "'-1+2"),
+                                        ("-80.19\n", "'-80.19\n"), ("+52 55 1234 5678", "'+52 55 1234 5678"),
+                                        ("=1", "'=1"), ("-", "'-"), ("-\x001", "-1")])
+def test_signed_plain_numbers_stay_numbers(text, cell):
+    assert neutralize(text) == cell
 
 
 def test_columns_select_and_order():

@@ -13,10 +13,16 @@ def strings_of(doc: dict):
     yield f"{doc['id']}.title", doc["title"]
     if doc.get("intro"):
         yield f"{doc['id']}.intro", doc["intro"]
+    if doc.get("safe_to_keep"):
+        yield f"{doc['id']}.safe_to_keep", doc["safe_to_keep"]
     for section in doc["sections"]:
         yield f"{doc['id']}.{section['id']}.title", section["title"]
+        if section.get("note"):
+            yield f"{doc['id']}.{section['id']}.note", section["note"]
         for item in section["items"]:
             yield f"{doc['id']}.{section['id']}.{item['id']}", item["text"]
+            if item.get("note") and not isinstance(item["note"], bool):
+                yield f"{doc['id']}.{section['id']}.{item['id']}.note", item["note"]
             for opt in item.get("options") or []:
                 yield f"{doc['id']}.{section['id']}.{item['id']}.{opt['id']}", opt["label"]
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advocate.checklists.i18n import SOURCE_LANGUAGE, tr
-from advocate.checklists.ui import SPECIAL_ANSWERS, YESNO
+from advocate.checklists.ui import DONE, SPECIAL_ANSWERS, YESNO
 from advocate.errors import AdvocateError, InputError, NotFound
 
-ANSWER_TYPES = ("yesno", "choice", "date", "text")
+ANSWER_TYPES = ("yesno", "choice", "date", "text", "say")
+STAGES = ("first", "later", "as-needed")
+STAGE_CHOICES = (*STAGES, "all")
+REACTIONS = ("stop", "emergency")
 PACKAGE_DIR = "checklists"
+LINES_MAX = 30
 
 
 @dataclass
@@ -58,6 +62,10 @@ def validate(doc, where: str) -> None:
     for s in doc["sections"]:
         if not isinstance(s, dict) or not s.get("id") or not isinstance(s.get("items"), list):
             bad('every section needs an "id", a "title" and "items"')
+        if s.get("stage", "first") not in STAGES:
+            bad(f'section "{s["id"]}" has stage "{s.get("stage")}"; expected one of {", ".join(STAGES)}')
+        if s.get("note") is not None and not isinstance(s["note"], (str, dict)):
+            bad(f'section "{s["id"]}" has a "note" that is neither text nor {{"en": ..., "es": ...}}')
         for it in s["items"]:
             if not isinstance(it, dict) or not it.get("id") or not it.get("text"):
                 bad(f'every item of section "{s["id"]}" needs an "id" and a "text"')
@@ -67,6 +75,20 @@ def validate(doc, where: str) -> None:
             seen.add(key)
             if it.get("answers", "yesno") not in ANSWER_TYPES:
                 bad(f'item "{key}" has answers "{it.get("answers")}"; expected one of {", ".join(ANSWER_TYPES)}')
+            stage = it.get("stage", s.get("stage", "first"))
+            if stage not in STAGES:
+                bad(f'item "{key}" has stage "{stage}"; expected one of {", ".join(STAGES)}')
+            note = it.get("note")
+            if note is not None and not isinstance(note, (bool, str, dict)):
+                bad(f'item "{key}" has a "note" that is neither text nor {{"en": ..., "es": ...}}')
+            lines = it.get("lines")
+            if lines is not None and (isinstance(lines, bool) or not isinstance(lines, int) or not 0 < lines <= LINES_MAX):
+                bad(f'item "{key}" has "lines" {lines!r}; expected a whole number from 1 to {LINES_MAX}')
+            if not isinstance(it.get("free_note", False), bool):
+                bad(f'item "{key}" has "free_note" {it.get("free_note")!r}; expected true or false')
+            react = it.get("react") or {}
+            if not isinstance(react, dict) or any(v not in REACTIONS for v in react.values()):
+                bad(f'item "{key}" has "react" {react!r}; expected {{"yes" or "no": {" or ".join(REACTIONS)}}}')
 
 
 def get_checklist(name: str, override_dir: Path | None = None) -> tuple[dict, Source]:
@@ -88,9 +110,40 @@ def text_in(value, lang: str, where: str) -> str:
     return tr(value, lang)
 
 
+def advocate_note(item: dict):
+    """The guidance for the advocate (a msgid or an inline {"en", "es"} object), or None.
+
+    A boolean ``note`` is the legacy spelling of ``free_note`` and is no advocate note.
+    """
+    note = item.get("note")
+    return None if isinstance(note, bool) or not note else note
+
+
+def free_note(item: dict) -> bool:
+    """Whether a short free-text note may be recorded with the answer (legacy files: ``"note": true``)."""
+    if "free_note" in item:
+        return bool(item["free_note"])
+    return item.get("note") is True
+
+
+def stage_of(item: dict, section: dict | None = None) -> str:
+    return item.get("stage") or (section or {}).get("stage") or "first"
+
+
+def in_stage(stage: str, chosen: str) -> bool:
+    if chosen not in STAGE_CHOICES:
+        raise InputError(f'"{chosen}" is not a stage; choose one of {", ".join(STAGE_CHOICES)}', field="stage")
+    return chosen == "all" or stage == chosen
+
+
 def answer_choices(item: dict) -> list[tuple[str, str]]:
-    """(answer id, English label) in the order offered; the three 'not an answer' answers always last."""
+    """(answer id, English label) in the order offered; the three 'not an answer' answers always last.
+
+    A "say" item (something the advocate says or does) has one answer, "done", and no 'not an answer' answers.
+    """
     kind = item.get("answers", "yesno")
+    if kind == "say":
+        return [("done", DONE)]
     if kind == "yesno":
         base = list(YESNO.items())
     elif kind == "choice":
@@ -100,25 +153,43 @@ def answer_choices(item: dict) -> list[tuple[str, str]]:
     return base + list(SPECIAL_ANSWERS.items())
 
 
-def localize(doc: dict, langs: list[str], *, include_sensitive: bool = False) -> dict:
-    """The JSON shape every format renders from: texts keyed by language."""
+def localize(doc: dict, langs: list[str], *, stage: str = "all", notes: bool = True,
+             include_sensitive: bool = False) -> dict:
+    """The JSON shape every format renders from: texts keyed by language.
+
+    ``stage`` ("first", "later", "as-needed" or "all") chooses which items are included; ``notes=False``
+    drops the advocate notes. Sensitive items are always included: ``sensitive`` says whether their
+    *answers* may be shown, which is the renderer's business (``include_sensitive`` is accepted and ignored
+    here, for callers of the first version).
+    """
     def both(value, where):
         return {lang: text_in(value, lang, where) for lang in langs}
 
+    in_stage("first", stage)  # a bad stage is an error even for an empty checklist
     out = {"id": doc["id"], "languages": langs, "title": both(doc.get("title") or doc["id"], f'checklist "{doc["id"]}"'),
            "intro": both(doc["intro"], f'the intro of "{doc["id"]}"') if doc.get("intro") else None,
-           "sensitive_hidden": 0, "sections": []}
+           "safe_to_keep": both(doc["safe_to_keep"], f'the safe-to-keep line of "{doc["id"]}"')
+           if doc.get("safe_to_keep") else None,
+           "stage": stage, "sensitive_hidden": 0, "stage_hidden": 0, "sections": []}
     for s in doc["sections"]:
-        sec = {"id": s["id"], "title": both(s.get("title") or s["id"], f'section "{s["id"]}"'), "items": []}
+        sec = {"id": s["id"], "title": both(s.get("title") or s["id"], f'section "{s["id"]}"'),
+               "note": both(s["note"], f'the note of section "{s["id"]}"') if notes and s.get("note") else None,
+               "items": []}
         for it in s["items"]:
-            if it.get("sensitive") and not include_sensitive:
-                out["sensitive_hidden"] += 1
+            item_stage = stage_of(it, s)
+            if not in_stage(item_stage, stage):
+                out["stage_hidden"] += 1
                 continue
             where = f'item "{s["id"]}.{it["id"]}"'
+            note = advocate_note(it)
+            kind = it.get("answers", "yesno")
             sec["items"].append({
-                "id": f'{s["id"]}.{it["id"]}', "text": both(it["text"], where), "sensitive": bool(it.get("sensitive")),
-                "type": it.get("answers", "yesno"), "note": bool(it.get("note")),
-                "answers": [{"id": aid, "label": both(label, where)} for aid, label in answer_choices(it)],
+                "id": f'{s["id"]}.{it["id"]}', "text": both(it["text"], where),
+                "note": both(note, f"the note of {where}") if notes and note else None,
+                "stage": item_stage, "sensitive": bool(it.get("sensitive")), "type": kind,
+                "lines": it.get("lines"), "free_note": free_note(it), "react": dict(it.get("react") or {}),
+                "answers": [] if kind == "say" else
+                [{"id": aid, "label": both(label, where)} for aid, label in answer_choices(it)],
             })
         if sec["items"]:
             out["sections"].append(sec)

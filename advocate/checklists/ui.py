@@ -9,6 +9,8 @@ SPECIAL_ANSWERS = {
 }
 YESNO = {"yes": N_("yes"), "no": N_("no")}
 SKIP = N_("skip for now")
+DONE = N_("done")
+STAGE_LABELS = {"first": N_("first meeting"), "later": N_("later"), "as-needed": N_("as needed")}
 
 LABELS = {
     "date": N_("Date"),
@@ -26,4 +28,6 @@ LABELS = {
     "blank": N_("blank"),
     "a_date": N_("a date"),
     "a_note": N_("a short note"),
+    "advocate_note": N_("For the advocate"),
+    "stopped_neutral": N_("Saved. See you soon."),
 }

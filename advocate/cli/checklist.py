@@ -25,7 +25,19 @@ LangOpt = Annotated[list[str] | None, typer.Option(
     "--lang", metavar="LANG", help="One or two languages side by side (repeat: --lang en --lang es). "
                                    "Default from the config (en, es).")]
 SensitiveOpt = Annotated[bool, typer.Option("--include-sensitive",
-                                            help="Show items marked sensitive (hidden by default).")]
+                                            help="Show the answers to items marked sensitive (never shown by default).")]
+
+
+class Stage(str, enum.Enum):
+    first = "first"
+    later = "later"
+    as_needed = "as-needed"
+    all = "all"
+
+
+StageOpt = Annotated[Stage, typer.Option("--stage", help="Which questions: first (the first meeting), later, "
+                                                         "as-needed, or all.")]
+NoNotesOpt = Annotated[bool, typer.Option("--no-notes", help="Leave out the notes meant for the advocate.")]
 
 
 def _langs(st, lang):
@@ -68,6 +80,8 @@ def show(
     name: Annotated[str, typer.Argument(help="A checklist name from `checklist list`, e.g. intake.")],
     lang: LangOpt = None,
     include_sensitive: SensitiveOpt = False,
+    stage: StageOpt = Stage.first,
+    no_notes: NoNotesOpt = False,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="terminal, md, html (printable), txt or json.")] = ShowFormat.terminal,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
     client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Print this client code on the sheet.")] = None,
@@ -87,14 +101,14 @@ def show(
 
         client = normalize_code(client)
     doc, _src = get_checklist(name, cfg.checklist_override_dir)
-    c = localize(doc, langs, include_sensitive=include_sensitive)
+    c = localize(doc, langs, stage=stage.value, notes=not no_notes, include_sensitive=include_sensitive)
     if fmt == ShowFormat.terminal and output is None:
         _terminal(c)
         return
     if fmt == ShowFormat.json:
         import json
 
-        text = json.dumps({k: c[k] for k in ("id", "languages", "title", "intro", "sections")}, ensure_ascii=False,
+        text = json.dumps({k: c[k] for k in ("id", "languages", "title", "intro", "stage", "sections")}, ensure_ascii=False,
                           indent=1) + "\n"
     elif fmt == ShowFormat.html:
         text = formats.to_html(c, client=client, org=cfg.organization_name)
@@ -171,7 +185,7 @@ def fill(
 def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
     """The prompt loop; ``ask(kind, message, choices)`` is injectable for tests (questionary by default)."""
     from advocate.checklists.i18n import tr
-    from advocate.checklists.ui import LABELS, SKIP
+    from advocate.checklists.ui import DONE, LABELS, SKIP
 
     ask = ask or _questionary_ask
     langs = c["languages"]
@@ -189,7 +203,9 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
             question = "\n".join(dict.fromkeys(item["text"][lang] for lang in langs))
             header = f"[{seen}/{total}] " + " / ".join(dict.fromkeys(s["title"][lang] for lang in langs))
             skip_label = " / ".join(dict.fromkeys(tr(SKIP, lang) for lang in langs))
-            if item["type"] in ("yesno", "choice"):
+            if item["type"] == "say":
+                answer = ask("select", f"{header}\n{question}", [("done", both(DONE)), ("skip", skip_label)])
+            elif item["type"] in ("yesno", "choice"):
                 choices = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
                 choices.append(("skip", skip_label))
                 answer = ask("select", f"{header}\n{question}", choices)
@@ -212,7 +228,7 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
             note = None
             if item["type"] == "text" and answer not in {a["id"] for a in item["answers"]}:
                 note, answer = answer, "answered"
-            elif item["note"]:
+            elif item["free_note"]:
                 note = ask("note", " / ".join(dict.fromkeys(tr(LABELS["note"], lang) for lang in langs)) + ":", []) or None
             save(store, client, doc, item["id"], answer, note)
     info("Checklist complete for now. `advocate checklist status --client CODE` shows what is open.")

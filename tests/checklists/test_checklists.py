@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from advocate.checklists import formats
 from advocate.checklists.extract import strings_of
 from advocate.checklists.i18n import LOCALE_DIR, format_date_long, shipped_languages, tr
-from advocate.checklists.model import get_checklist, load_all, localize
+from advocate.checklists.model import get_checklist, load_all, localize, validate
 from advocate.checklists.ui import LABELS, SKIP, SPECIAL_ANSWERS, YESNO
 from advocate.errors import AdvocateError, InputError
 
@@ -75,13 +75,90 @@ def test_neutral_header():
             assert not re.search(r"traffick|trata", tr(doc["title"], lang), re.I)
 
 
-def test_sensitive_hidden_by_default():
+def test_sensitive_questions_are_always_asked():
+    """``sensitive`` governs whether answers are shown, not whether the question is asked."""
     doc = SHIPPED["intake"]
-    c = localize(doc, ["en", "es"])
-    shown = {it["id"] for s in c["sections"] for it in s["items"]}
-    assert "safety.controller-near" not in shown and c["sensitive_hidden"] > 0
-    c = localize(doc, ["en", "es"], include_sensitive=True)
-    assert "safety.controller-near" in {it["id"] for s in c["sections"] for it in s["items"]}
+    for kwargs in ({}, {"include_sensitive": True}):
+        c = localize(doc, ["en", "es"], **kwargs)
+        items = {it["id"]: it for s in c["sections"] for it in s["items"]}
+        assert items["safety.controller-near"]["sensitive"] is True
+        assert c["sensitive_hidden"] == 0
+
+
+def _doc(*items, section_stage=None):
+    section = {"id": "s", "title": {"en": "S", "es": "S"}, "items": list(items)}
+    if section_stage:
+        section["stage"] = section_stage
+    return {"id": "t", "title": {"en": "T", "es": "T"}, "sections": [section]}
+
+
+def _item(id_, **kw):
+    return {"id": id_, "text": {"en": id_, "es": id_ + "-es"}, **kw}
+
+
+def test_model_fields_and_defaults():
+    doc = _doc(_item("a"), _item("b", note={"en": "Never assume.", "es": "No lo dé por hecho."}, stage="later",
+                                 answers="text", lines=4, free_note=True, sensitive=True),
+               _item("c", answers="say", note="Explain our role."))
+    validate(doc, "t.json")
+    c = localize(doc, ["en", "es"], stage="all")
+    a, b, say = c["sections"][0]["items"]
+    assert a["note"] is None and a["stage"] == "first" and a["type"] == "yesno" and a["lines"] is None
+    assert a["free_note"] is False and a["sensitive"] is False
+    assert b["note"] == {"en": "Never assume.", "es": "No lo dé por hecho."} and b["stage"] == "later"
+    assert b["lines"] == 4 and b["free_note"] is True and b["sensitive"] is True
+    assert [x["id"] for x in b["answers"]] == ["prefer-not-to-say", "unknown", "does-not-apply"]
+    assert say["type"] == "say" and say["answers"] == [] and say["note"] == {"en": "Explain our role.",
+                                                                           "es": "Explain our role."}
+    assert localize(doc, ["en"], notes=False)["sections"][0]["items"][0]["note"] is None
+
+
+def test_legacy_boolean_note_means_free_note():
+    doc = _doc(_item("a", note=True), _item("b", note=False), _item("c", note=True, free_note=False))
+    validate(doc, "old.json")
+    items = localize(doc, ["en"])["sections"][0]["items"]
+    assert [(it["free_note"], it["note"]) for it in items] == [(True, None), (False, None), (False, None)]
+
+
+@pytest.mark.parametrize("stage, expected", [("first", ["a"]), ("later", ["b"]), ("as-needed", ["c", "d"]),
+                                             ("all", ["a", "b", "c", "d"])])
+def test_stage_chooses_the_items(stage, expected):
+    doc = _doc(_item("a"), _item("b", stage="later"), _item("c", stage="as-needed"), _item("d"),
+               section_stage="as-needed")
+    doc["sections"][0]["items"][0]["stage"] = "first"
+    c = localize(doc, ["en"], stage=stage)
+    got = [it["id"].split(".")[1] for s in c["sections"] for it in s["items"]]
+    assert got == expected
+    assert c["stage_hidden"] == 4 - len(expected)
+
+
+def test_bad_stage_is_a_clear_error():
+    with pytest.raises(InputError, match="not a stage"):
+        localize(_doc(_item("a")), ["en"], stage="second")
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"stage": "soon"}, "stage"), ({"lines": 0}, "lines"), ({"lines": "3"}, "lines"), ({"lines": True}, "lines"),
+    ({"free_note": "yes"}, "free_note"), ({"note": 3}, "note"), ({"answers": "essay"}, "answers"),
+    ({"react": {"no": "explode"}}, "react"),
+])
+def test_malformed_new_fields(bad, message):
+    with pytest.raises(AdvocateError, match=message):
+        validate(_doc(_item("a", **bad)), "x.json")
+
+
+def test_notes_are_extracted_for_translation():
+    doc = _doc(_item("a", note="Ask gently."), _item("b", note=True))
+    texts = [t for _, t in strings_of(doc)]
+    assert "Ask gently." in texts and True not in texts
+
+
+def test_every_shipped_item_uses_the_current_fields():
+    for doc in SHIPPED.values():
+        validate(doc, doc["id"])
+        for s in doc["sections"]:
+            for it in s["items"]:
+                assert not isinstance(it.get("note"), bool), f'{doc["id"]}.{s["id"]}.{it["id"]}: use free_note'
 
 
 def test_three_kinds_of_non_answer_are_distinct():
@@ -89,7 +166,7 @@ def test_three_kinds_of_non_answer_are_distinct():
     for s in c["sections"]:
         for it in s["items"]:
             ids = [a["id"] for a in it["answers"]]
-            assert ids[-3:] == ["prefer-not-to-say", "unknown", "does-not-apply"]
+            assert ids[-3:] == ["prefer-not-to-say", "unknown", "does-not-apply"] or it["type"] == "say"
 
 
 @pytest.mark.parametrize("render", [formats.to_markdown, formats.to_text, formats.to_html])

@@ -100,3 +100,22 @@ def test_status(cli, store):
     rows = cli("checklist", "status", "--client", code, "-f", "json").json()
     assert rows[0]["checklist"] == "documents" and rows[0]["answered"] == 2
     assert "papers.birth-certificate" in rows[0]["open_items"]
+
+
+def test_show_stage_and_no_notes(cli, tmp_path):
+    folder = tmp_path / "config" / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "visit.json").write_text(json.dumps({
+        "id": "visit", "title": {"en": "Visit", "es": "Visita"},
+        "sections": [{"id": "a", "title": {"en": "A", "es": "A"}, "items": [
+            {"id": "now", "text": {"en": "Asked now", "es": "Ahora"},
+             "note": {"en": "Ask gently", "es": "Con calma"}},
+            {"id": "soon", "text": {"en": "Asked later", "es": "Luego"}, "stage": "later"}]}]}))
+    data = cli("checklist", "show", "visit", "--lang", "en", "-f", "json").json()
+    assert [it["id"] for it in data["sections"][0]["items"]] == ["a.now"] and data["stage"] == "first"
+    assert data["sections"][0]["items"][0]["note"] == {"en": "Ask gently"}
+    data = cli("checklist", "show", "visit", "--lang", "en", "-f", "json", "--stage", "all", "--no-notes").json()
+    assert [it["id"] for it in data["sections"][0]["items"]] == ["a.now", "a.soon"]
+    assert data["sections"][0]["items"][0]["note"] is None
+    r = cli("checklist", "show", "visit", "--stage", "second")
+    assert r.exit_code == 2

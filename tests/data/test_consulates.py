@@ -1,0 +1,105 @@
+"""data/consulates.csv: every Mexican consulate open in the U.S., each row with its own source and date.
+
+A wrong city or number sends a survivor to the wrong place, so the file is checked for shape here and a
+few known facts are pinned (Nashville has none; Oklahoma City and New Brunswick opened in 2023).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import zipcodes
+
+from advocate.data import read_csv
+
+COLUMNS = ["city", "state", "name", "name_es", "address", "postal_code", "phone", "source", "source_url",
+           "source_date", "confidence", "notes"]
+REQUIRED = ["city", "state", "name", "name_es", "source", "source_url", "source_date", "confidence"]
+NANP = re.compile(r"^\(([2-9]\d\d)\) [2-9]\d\d-\d{4}$")
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return read_csv("consulates.csv")
+
+
+def test_columns_are_the_agreed_ones(rows):
+    assert list(rows[0]) == COLUMNS
+
+
+def test_every_row_has_the_required_fields(rows):
+    for r in rows:
+        missing = [c for c in REQUIRED if not (r[c] or "").strip()]
+        assert not missing, (r["city"], missing)
+        assert r["confidence"] in {"high", "medium", "low"}
+        if r["confidence"] != "high":
+            assert r["notes"].strip(), f"{r['city']}: a row that is not 'high' says what to re-check"
+        assert r["source_url"].startswith(("https://", "http://"))
+
+
+def test_the_53_offices_and_no_duplicates(rows):
+    keys = [(r["city"], r["state"]) for r in rows]
+    assert len(keys) == len(set(keys)) == 53
+    assert len({r["name"] for r in rows}) == 53
+
+
+def test_no_consulate_in_nashville_and_the_2023_openings_are_there(rows):
+    cities = {r["city"] for r in rows}
+    assert not any("nashville" in r["city"].lower() or "nashville" in r["name"].lower() for r in rows)
+    assert {"Oklahoma City", "New Brunswick"} <= cities
+    atlanta = next(r for r in rows if r["city"] == "Atlanta")
+    assert "Tennessee" in atlanta["notes"]
+
+
+def test_names_say_which_city_in_both_languages(rows):
+    for r in rows:
+        assert r["city"] in r["name"] and r["city"] in r["name_es"]
+        assert "Mexico" in r["name"] and "México" in r["name_es"]
+
+
+def test_postal_codes_are_real_zips_of_the_row_state(rows):
+    for r in rows:
+        z = r["postal_code"]
+        if not z:
+            continue
+        assert re.fullmatch(r"\d{5}", z), (r["city"], z)
+        found = zipcodes.matching(z)
+        assert found, (r["city"], z)
+        assert found[0]["state"] == r["state"], (r["city"], z, found[0]["state"])
+
+
+def test_phones_are_us_numbers_as_dialled_from_the_us(rows):
+    for r in rows:
+        if r["phone"]:
+            assert NANP.match(r["phone"]), (r["city"], r["phone"])
+
+
+def test_dates_are_real_and_not_in_the_future(rows):
+    today = dt.date.today()
+    for r in rows:
+        d = dt.date.fromisoformat(r["source_date"])
+        assert dt.date(2000, 1, 1) <= d <= today, (r["city"], d)
+
+
+def test_a_row_without_address_or_phone_says_how_to_reach_the_consulate(rows):
+    for r in rows:
+        if not r["address"] or not r["phone"]:
+            assert "520 623 7874" in r["notes"] or "CIAM" in r["notes"] or r["phone"], r["city"]
+
+
+def test_nashville_is_sent_to_atlanta(cli):
+    r = cli("services", "near", "Nashville, TN", "-c", "consular", "-w", "300mi", "-f", "json")
+    assert r.exit_code == 0, r
+    names = [x["name"] for x in r.json() if x["scope"] == "local"]
+    assert "Atlanta" in names[0]
+    assert not any("Nashville" in n for n in names)
+
+
+def test_new_jersey_and_oklahoma_have_their_own_consulates(cli):
+    for place, city in (("New Brunswick, NJ", "New Brunswick"), ("Tulsa, OK", "Oklahoma City")):
+        r = cli("services", "near", place, "-c", "consular", "-w", "150mi", "-f", "json")
+        assert r.exit_code == 0, r
+        local = [x["name"] for x in r.json() if x["scope"] == "local"]
+        assert city in local[0], place

@@ -57,6 +57,7 @@ class Config:
     default_within: str = "50mi"
     suppress_below: int = 5
     retention_years: int = 7
+    interface_language: str = ""  # en or es; empty: ADVOCATE_LANG, then the locale (LANG=es_MX... -> es)
     checklists_dir: str = ""  # extra/override checklists; default <config dir>/checklists
 
     @property

@@ -34,8 +34,10 @@ class AdvocateError(Exception):
     @property
     def full_message(self) -> str:
         if self.suggestions:
+            from advocate.i18n import _
+
             quoted = ", ".join(f'"{s}"' for s in self.suggestions[:3])
-            return f"{self.message} (did you mean {quoted}?)"
+            return _("{message} (did you mean {suggestions}?)").format(message=self.message, suggestions=quoted)
         return self.message
 
 

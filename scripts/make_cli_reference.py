@@ -34,6 +34,7 @@ def render() -> str:
     from advocate.cli.main import app
 
     os.environ["COLUMNS"] = "100"
+    os.environ["ADVOCATE_LANG"] = "en"  # the reference is in English whatever the locale
     runner = CliRunner()
     parts = ["# advocate command reference", "", "Generated from `--help` by `scripts/make_cli_reference.py`; "
              "do not edit by hand.", ""]

@@ -37,7 +37,15 @@ def isolated(tmp_path, monkeypatch, gazetteer_cache):
     monkeypatch.delenv("ADVOCATE_CONFIG", raising=False)
     monkeypatch.delenv("ADVOCATE_DEBUG", raising=False)
     monkeypatch.setenv("TZ", "UTC")
+    # the interface language comes from these: every test starts in English unless it says otherwise
+    for var in ("ADVOCATE_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from advocate.i18n import set_language
+
+    set_language("en")
     yield tmp_path
+    set_language("en")
 
 
 class NetworkBlocked(RuntimeError):

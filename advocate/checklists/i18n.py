@@ -17,9 +17,13 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 SOURCE_LANGUAGE = "en"
 
 
-def N_(text: str) -> str:
-    """Mark a string for extraction without translating it here."""
+def CN_(text: str) -> str:
+    """Mark a checklist-catalog string (domain ``advocate``) for extraction without translating it here;
+    interface strings use ``advocate.i18n.N_`` and go to the ``interface`` catalog instead."""
     return text
+
+
+N_ = CN_  # the old name, for code written before the interface catalog
 
 
 def shipped_languages() -> list[str]:

@@ -86,7 +86,9 @@ def info(msg: str) -> None:
 
 
 def warn(msg: str) -> None:
-    sys.stderr.write("Warning: " + _clean(msg) + "\n")
+    from advocate.i18n import _
+
+    sys.stderr.write(_("Warning: {message}").format(message=_clean(msg)) + "\n")
     sys.stderr.flush()
 
 

@@ -19,11 +19,19 @@ from advocate.cli import report as report_cli
 from advocate.cli import places as places_cli
 from advocate.cli import services as services_cli
 from advocate.cli.common import state
+from advocate.i18n import N_, _
 
 
 class AdvocateGroup(TyperGroup):
     """Turns library errors into one line on stderr and a stable exit code; never a traceback
     (unless --debug or ADVOCATE_DEBUG=1)."""
+
+    def main(self, args=None, *rest, **kwargs):
+        """Choose the interface language before Click parses anything (see :mod:`advocate.cli.lang`)."""
+        from advocate.cli import lang
+
+        args = lang.begin(self, list(sys.argv[1:] if args is None else args))
+        return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx):
         from advocate.errors import AdvocateError, ExitStatus
@@ -34,7 +42,7 @@ class AdvocateGroup(TyperGroup):
             _error(exc.full_message)
             ctx.exit(int(exc.exit_status))
         except KeyboardInterrupt:
-            _error("interrupted; nothing half-written was kept")
+            _error(_("interrupted; nothing half-written was kept"))
             ctx.exit(int(ExitStatus.INTERRUPTED))
         except BrokenPipeError:
             # `advocate ... | head`: the reader went away; not an error worth a message
@@ -50,9 +58,10 @@ class AdvocateGroup(TyperGroup):
             import sqlite3
 
             if isinstance(exc, sqlite3.DatabaseError):
-                _error(f"the store could not be read or written ({exc}); run `advocate db check`")
+                _error(_("the store could not be read or written ({error}); run `advocate db check`").format(error=exc))
             else:
-                _error(f"unexpected {type(exc).__name__}: {exc}; run again with --debug for details")
+                _error(_("unexpected {kind}: {error}; run again with --debug for details").format(
+                    kind=type(exc).__name__, error=exc))
             ctx.exit(int(ExitStatus.FAILURE))
         finally:
             st = ctx.obj
@@ -68,17 +77,17 @@ def _debug(ctx) -> bool:
 def _error(msg: str) -> None:
     from advocate.textnorm import strip_control
 
-    sys.stderr.write("Error: " + strip_control(msg) + "\n")
+    sys.stderr.write(_("Error: {message}").format(message=strip_control(msg)) + "\n")
 
 
 GROUPS = {
-    "services": (services_cli.app, "Find, show and manage services in the directory."),
-    "places": (places_cli.app, "See how a location string resolves (offline first)."),
-    "checklist": (checklist_cli.app, "Bilingual intake checklists: show, print, fill."),
-    "clients": (clients_cli.app, "Clients by pseudonymous code (no names)."),
-    "appointments": (appointments_cli.app, "The accompaniment log: log, list, complete, export."),
-    "appt": (appointments_cli.app, "Short for `appointments`."),
-    "db": (db_cli.app, "The store: where it is, check, back up, restore."),
+    "services": (services_cli.app, N_("Find, show and manage services in the directory.")),
+    "places": (places_cli.app, N_("See how a location string resolves (offline first).")),
+    "checklist": (checklist_cli.app, N_("Bilingual intake checklists: show, print, fill.")),
+    "clients": (clients_cli.app, N_("Clients by pseudonymous code (no names).")),
+    "appointments": (appointments_cli.app, N_("The accompaniment log: log, list, complete, export.")),
+    "appt": (appointments_cli.app, N_("Short for `appointments`.")),
+    "db": (db_cli.app, N_("The store: where it is, check, back up, restore.")),
 }
 
 
@@ -91,10 +100,15 @@ def _version(value: bool):
 def main(
     ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", envvar="ADVOCATE_DB", metavar="PATH",
-                                            help="The store file (default: ADVOCATE_DB, then the user data dir).")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also ADVOCATE_DEBUG=1).")] = False,
+                                            help=N_("The store file (default: ADVOCATE_DB, then the user data dir)."))] = None,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show tracebacks (also ADVOCATE_DEBUG=1)."))] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=N_("Print the version and exit."))] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="en|es",
+        help=N_("Interface language, here or after any command (also ADVOCATE_LANG, interface_language in the "
+                "config, then the locale: LANG=es_MX.UTF-8 means Spanish). Data in json, csv, tsv and ndjson "
+                "keeps its English keys and values."))] = None,
 ):
     st = state(ctx)
     st.db = db
@@ -107,7 +121,7 @@ def make_app(only: str | None = None) -> typer.Typer:
     new = typer.Typer(
         name="advocate",
         cls=AdvocateGroup,
-        help="Find nearby services, print bilingual intake checklists, and keep an accompaniment log - offline.",
+        help=N_("Find nearby services, print bilingual intake checklists, and keep an accompaniment log - offline."),
         no_args_is_help=True,
         pretty_exceptions_show_locals=False,
         pretty_exceptions_enable=False,
@@ -131,7 +145,7 @@ def _group_in(argv: list[str]) -> str | None:
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--db":
+        if arg in ("--db", "--lang"):
             i += 2
             continue
         if arg.startswith("-"):
@@ -149,5 +163,5 @@ def run() -> None:
     try:
         (make_app(only) if only else app)(prog_name="advocate")
     except KeyboardInterrupt:
-        sys.stderr.write("Error: interrupted\n")
+        sys.stderr.write(_("Error: {message}").format(message=_("interrupted")) + "\n")
         sys.exit(130)

@@ -283,7 +283,9 @@ def batch(
     """
     import sys
 
-    from advocate.directory.batch import OUT_FIELDS, FailureTally, pick_location_column, read_rows, run_batch
+    from advocate.directory.batch import (OUT_FIELDS, FailureTally, pick_location_column, pick_region_column,
+                                          read_rows, run_batch)
+    from advocate.i18n import _
     from advocate.errors import InputError
     from advocate.geo.parse import parse_distance
     from advocate.render import render
@@ -304,26 +306,42 @@ def batch(
     failures = FailureTally()
     with stream:
         columns, rows = read_rows(stream)
-        loc_col = None
+        loc_col = region_col = None
         if lat_column:
             for c in (lat_column, lon_column):
                 if c not in columns:
                     raise InputError(f'there is no column "{c}" in the input; columns are: {", ".join(columns)}')
         else:
             loc_col = pick_location_column(columns, location_column)
+            region_col = pick_region_column(columns, loc_col)
+            if not location_column:
+                info(_('Reading locations from the column "{column}"{region} (--location-column to choose another).')
+                     .format(column=loc_col, region=_(' with the state from "{column}"').format(column=region_col)
+                             if region_col else ""))
+        notes: list[str] = []
+
+        def on_note(text, note):
+            notes.append(note)
+            if len(notes) <= 20:
+                info(note)
+
         out_rows = run_batch(st.store(), rows, location_column=loc_col, lat_column=lat_column, lon_column=lon_column,
                              per_location=per_location, within_km=within_km, filters=filters,
                              online=online or cfg.online_geocoding, stale_months=cfg.stale_after_months,
-                             on_error=failures)
+                             on_error=failures, region_column=region_col, on_note=on_note)
         clash = [c for c in OUT_FIELDS if c in columns]
         if clash:
             raise InputError(f'the input already has columns named {", ".join(clash)}; rename them first')
         out_fmt = "csv" if fmt == Format.table else fmt.value
         render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
+    if len(notes) > 20:
+        info(_("{n} more ambiguous place names were resolved to the most populous place; "
+               "see the resolved_place column.").format(n=len(notes) - 20))
     for line in failures.lines(20):
         info(line)
     if failures.total:
-        info(f"{failures.total} rows could not be resolved (kept in the output with the reason).")
+        info(_("{n} rows have no answer: the location did not resolve or no service is in range "
+               "(kept in the output with the reason in the error column).").format(n=failures.total))
         raise typer.Exit(1)
 
 

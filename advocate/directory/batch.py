@@ -18,11 +18,19 @@ from advocate.directory.search import Filters, is_stale
 from advocate.directory.spatial import CELL_DEG, GridIndex, distance_km
 from advocate.errors import AdvocateError, InputError
 from advocate.geo.distance import KM_PER_MILE
+from advocate.i18n import _
 
-LOCATION_GUESSES = ("location", "zip", "zipcode", "zip_code", "postal_code", "postcode", "place", "city", "address",
-                    "ubicacion", "ubicación", "codigo_postal", "cp")
-OUT_FIELDS = ("rank", "service_id", "service_name", "organization", "phone", "categories", "languages", "distance_km",
-              "distance_mi", "service_city", "service_region", "confidence", "stale", "error")
+# Column names a location is found under, most precise first; compared folded (case, accents, spaces,
+# "_" and "-" ignored), so "ZIP Code", "zip_code", "Código Postal" and "CODIGO-POSTAL" all match.
+LOCATION_GUESSES = ("location", "ubicacion", "localizacion", "zip", "zipcode", "zip5", "zips", "postalcode",
+                    "postcode", "postal", "codigopostal", "cp", "codpostal", "place", "lugar", "city", "ciudad",
+                    "town", "municipio", "municipality", "localidad", "poblacion", "address", "direccion",
+                    "domicilio")
+_CITY_GUESSES = ("place", "lugar", "city", "ciudad", "town", "municipio", "municipality", "localidad", "poblacion")
+# a state column next to a city column is read with it ("Miami" + "FL" = "Miami, FL")
+REGION_GUESSES = ("state", "st", "estado", "region", "province", "provincia", "entidad", "entidadfederativa")
+OUT_FIELDS = ("resolved_place", "rank", "service_id", "service_name", "organization", "phone", "categories", "languages",
+              "distance_km", "distance_mi", "service_city", "service_region", "confidence", "stale", "error")
 CACHE_SIZE = 50_000  # places resolved, services and locations described
 CACHED_MATCHES = 250_000  # nearest-service answers kept, counted in matches
 
@@ -67,16 +75,35 @@ def _json_row(line: str, n: int) -> dict:
     return {str(k): "" if v is None else str(v) if not isinstance(v, (int, float)) else v for k, v in obj.items()}
 
 
+def _column_key(name: str) -> str:
+    from advocate.textnorm import fold
+
+    return fold(str(name)).replace(" ", "")
+
+
 def pick_location_column(columns: list[str], wanted: str | None) -> str:
     if wanted:
         if wanted not in columns:
-            raise InputError(f'there is no column "{wanted}" in the input; columns are: {", ".join(columns)}')
+            raise InputError(_('there is no column "{column}" in the input; columns are: {columns}').format(
+                column=wanted, columns=", ".join(columns)), field="location_column")
         return wanted
-    lowered = {c.lower().strip(): c for c in columns}
+    folded: dict[str, str] = {}
+    for c in columns:
+        folded.setdefault(_column_key(c), c)
     for guess in LOCATION_GUESSES:
-        if guess in lowered:
-            return lowered[guess]
-    raise InputError("no location column found; name it with --location-column (or give --lat-column and --lon-column)")
+        if guess in folded:
+            return folded[guess]
+    raise InputError(_("no location column found among {columns}; name it with the location column option "
+                       "(or give the latitude and longitude columns)").format(columns=", ".join(columns)),
+                     field="location_column")
+
+
+def pick_region_column(columns: list[str], location_column: str) -> str | None:
+    """A state column to read with a city column, or None (a ZIP or full location column needs none)."""
+    if _column_key(location_column) not in _CITY_GUESSES:
+        return None
+    folded = {_column_key(c): c for c in columns}
+    return next((folded[g] for g in REGION_GUESSES if g in folded), None)
 
 
 class FailureTally:
@@ -119,23 +146,25 @@ class Resolver:
     def __init__(self, store, online: bool = False):
         self.store, self.online = store, online
         self.cache: OrderedDict[str, tuple] = OrderedDict()
-        self.zips: dict[str, tuple[float, float]] | None = None
+        self.zips: dict[str, tuple[float, float, str, str]] | None = None
         self.zip_lookups = 0
         self.gazetteer = None
 
     def __call__(self, text: str):
+        """("ok", lat, lon, country, label, note) or ("error", message); the note says how an ambiguous
+        name was resolved ("" when it was not)."""
         key = text.strip()
         if len(key) == 5 and key.isdigit():
             point = self._zip(key)
             if point:
-                return ("ok", point[0], point[1], "US")
+                return ("ok", point[0], point[1], "US", f"{point[2].title()}, {point[3]} {key}", "")
         hit = self.cache.get(key)
         if hit is None:
             from advocate.geo.resolve import resolve_place
 
             try:
                 p = resolve_place(key, online=self.online, store=self.store)
-                hit = ("ok", p.latitude, p.longitude, p.country)
+                hit = ("ok", p.latitude, p.longitude, p.country, p.label, p.note)
             except AdvocateError as exc:
                 hit = ("error", exc.full_message)
             self.cache[key] = hit
@@ -143,7 +172,7 @@ class Resolver:
                 self.cache.popitem(last=False)
         return hit
 
-    def _zip(self, key: str) -> tuple[float, float] | None:
+    def _zip(self, key: str) -> tuple[float, float, str, str] | None:
         if self.zips is None:
             if self.gazetteer is None:
                 from advocate.geo import gazetteer
@@ -152,8 +181,9 @@ class Resolver:
             conn = self.gazetteer
             self.zip_lookups += 1
             if self.zip_lookups <= self.BULK_AFTER:
-                return conn.execute("SELECT latitude, longitude FROM zips WHERE zip = ?", (key,)).fetchone()
-            self.zips = {z: (la, lo) for z, la, lo in conn.execute("SELECT zip, latitude, longitude FROM zips")}
+                return conn.execute("SELECT latitude, longitude, city, state FROM zips WHERE zip = ?", (key,)).fetchone()
+            self.zips = {z: (la, lo, c, st) for z, la, lo, c, st in
+                         conn.execute("SELECT zip, latitude, longitude, city, state FROM zips")}
         return self.zips.get(key)
 
 
@@ -229,11 +259,15 @@ CHUNK = 500
 def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None, lat_column: str | None = None,
               lon_column: str | None = None, per_location: int = 5, within_km: float = 80.47,
               filters: Filters | None = None, online: bool = False, stale_months: int = 12,
-              on_error=None) -> Iterator[dict]:
+              on_error=None, region_column: str | None = None, on_note=None) -> Iterator[dict]:
     """Yield output rows: the input's own columns first, then rank and service fields (or an error).
 
     Rows are taken in chunks of a few hundred: locate every row of the chunk, fetch the services
     they need in one go, write them out; memory is bounded by the chunk, not the input.
+
+    ``on_error(row_number, text, message)`` hears of rows that did not resolve or found no service
+    in range; ``on_note(text, note)`` of each ambiguous place name the first time it was resolved (to
+    the most populous place: the choice is in every row's ``resolved_place``).
 
     An input of up to one chunk asks the store's R*Tree row by row (well under a millisecond each);
     a longer one first builds an in-memory grid of the directory (about half a second for 100,000
@@ -244,7 +278,7 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
 
     filters = filters or Filters()
     batch = _Batch(Resolver(store, online=online), ServiceSummaries(store, stale_months), per_location,
-                   location_column, lat_column, lon_column, on_error)
+                   location_column, lat_column, lon_column, on_error, region_column, on_note)
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
@@ -274,16 +308,24 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
 
 
 class _Batch:
-    def __init__(self, resolve, summaries, per_location, location_column, lat_column, lon_column, on_error):
-        self.resolve, self.summaries, self.on_error = resolve, summaries, on_error
+    def __init__(self, resolve, summaries, per_location, location_column, lat_column, lon_column, on_error,
+                 region_column=None, on_note=None):
+        self.resolve, self.summaries, self.on_error, self.on_note = resolve, summaries, on_error, on_note
         self.location_column, self.lat_column, self.lon_column = location_column, lat_column, lon_column
+        self.region_column = region_column
+        self.noted: set[str] = set()
         # answers kept per place, bounded by the matches they hold: -n 100 keeps no more than -n 5
         self.cache_places = max(1_000, CACHED_MATCHES // per_location)
 
     def location_text(self, row: dict) -> str:
         if self.lat_column or self.lon_column:
             return f"{row.get(self.lat_column, '')},{row.get(self.lon_column, '')}"
-        return str(row.get(self.location_column, "") or "")
+        text = str(row.get(self.location_column, "") or "")
+        if self.region_column:
+            region = str(row.get(self.region_column, "") or "").strip()
+            if region and text.strip() and "," not in text:
+                text = f"{text.strip()}, {region}"
+        return text
 
     def answer(self, rows, nearest, *, exact: bool):
         """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)]
@@ -306,27 +348,34 @@ class _Batch:
                 if hit[0] == "error":
                     if self.on_error:
                         self.on_error(n, text, hit[1])
-                    results.append((row, hit[1], None))
+                    results.append((row, hit[1], None, None))
                     continue
+                if hit[5] and self.on_note and text not in self.noted and len(self.noted) < 1_000:
+                    self.noted.add(text)
+                    self.on_note(text, hit[5])
                 point = (hit[1], hit[2])
                 near = nearest_cache.get(point)
                 if near is None:  # a caseload repeats its ZIPs and cities: ask once per place
                     near = nearest_cache[point] = nearest(hit[1], hit[2])
                     if len(nearest_cache) > self.cache_places:
                         nearest_cache.popitem(last=False)
-                results.append((row, near or "no service within range", point))
-            summaries.fetch([(sid, lid) for _, near, _ in results if not isinstance(near, str)
-                             for _, sid, lid in near])
-            for row, near, point in results:
+                if not near:
+                    near = _("no service within range")
+                    if self.on_error:
+                        self.on_error(n, text, near)
+                results.append((row, near, point, hit[4]))
+            summaries.fetch([(sid, lid) for _row, near, _point, _label in results if not isinstance(near, str)
+                             for _km, sid, lid in near])
+            for row, near, point, label in results:
                 if isinstance(near, str):
-                    yield {**row, **empty, "error": near}
+                    yield {**row, **empty, "resolved_place": label, "error": near}
                     continue
                 if not exact:
                     near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid)
-                                  for _, sid, lid in near)
+                                  for _km, sid, lid in near)
                 for rank, (km, sid, lid) in enumerate(near, 1):
-                    (name, org, phone, cats, langs, confidence, stale), (city, region, _, _) = summaries.get(sid, lid)
-                    yield {**row, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
+                    (name, org, phone, cats, langs, confidence, stale), (city, region, _lat, _lon) = summaries.get(sid, lid)
+                    yield {**row, "resolved_place": label, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
                            "phone": phone, "categories": cats, "languages": langs, "distance_km": round(km, 2),
                            "distance_mi": round(km / KM_PER_MILE, 2), "service_city": city,
                            "service_region": region, "confidence": confidence, "stale": stale, "error": None}

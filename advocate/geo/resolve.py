@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from advocate.errors import InputError, NotFound
 from advocate.geo import gazetteer
+from advocate.i18n import _
 from advocate.geo.parse import CityRegion, Coordinates, StreetAddress, Zip, parse_location
 from advocate.geo.regions import lookup_region, region_label
 from advocate.textnorm import fold_place
@@ -30,6 +31,7 @@ class Place:
     approximate: bool = True  # a centroid, not a door
     note: str = ""  # e.g. the ambiguity that was resolved
     candidates: list[dict] = field(default_factory=list)
+    population: int | None = None  # the gazetteer's figure for a city (0 = unknown)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -61,16 +63,21 @@ def _city(query: str, parsed: CityRegion, *, online, store, geocoder) -> Place:
     if regions:
         wanted = set(regions)
         found = [p for p in found if (p["country"], p["admin1"]) in wanted]
+    if not found and not parsed.region:
+        # "Miami FL", "El Paso TX", "Tijuana Baja California": the state after the name, without a comma
+        split = _split_trailing_region(parsed.city)
+        if split is not None:
+            return _city(query, split, online=online, store=store, geocoder=geocoder)
     if not found:
         if online:
             return _online(query, online=online, store=store, geocoder=geocoder)
         raise NotFound(_not_found_message(query, parsed, regions), suggestions=_suggest(parsed, regions))
-    # primary-name matches beat alternate names, then population
-    found.sort(key=lambda p: (-p["is_primary"], -p["population"]))
+    found = rank_places(found, norm)
+    # places that match only through an unrelated other name are no real alternative ("Ciudad Juarez"
+    # is not Villa Juárez, Durango, though GeoNames lists that name for it)
+    found = [p for p in found if p["is_primary"] or _names_it(p["name"], norm)] or found
     best = found[0]
-    label = f'{best["name"]}, {region_label(best["country"], best["admin1"])}'
-    if best["country"] == "MX":
-        label += ", México"
+    label = _place_label(best)
     candidates = [
         {"name": p["name"], "region": region_label(p["country"], p["admin1"]), "country": p["country"],
          "latitude": p["latitude"], "longitude": p["longitude"], "population": p["population"]}
@@ -79,11 +86,59 @@ def _city(query: str, parsed: CityRegion, *, online, store, geocoder) -> Place:
     note = ""
     distinct = {(p["country"], p["admin1"]) for p in found}
     if len(distinct) > 1:
-        note = (f'"{query}" matches {len(found)} places; using {label}, the most populous '
-                "(add the state to choose another)")
+        others = "; ".join(_place_label(p) + _people(p) for p in found[1:4])
+        more = len(found) - 4
+        note = _('"{query}" matches {n} places; using {label}{people}, the most populous '
+                 "(add the state to choose another). Others: {others}{more}").format(
+            query=query, n=len(found), label=label, people=_people(best), others=others,
+            more=_(" and {n} more").format(n=more) if more > 0 else "")
     return Place(query, best["latitude"], best["longitude"], label, "city", best["source"],
                  country=best["country"], region=region_label(best["country"], best["admin1"]),
-                 note=note, candidates=candidates)
+                 note=note, candidates=candidates, population=best["population"] or 0)
+
+
+def _place_label(p: dict) -> str:
+    label = f'{p["name"]}, {region_label(p["country"], p["admin1"])}'
+    return label + ", México" if p["country"] == "MX" else label
+
+
+def _people(p: dict) -> str:
+    return _(" ({n:,} people)").format(n=p["population"]) if p.get("population") else ""
+
+
+def _names_it(place_name: str, norm: str) -> bool:
+    """True when the place's own name holds the words typed, in order ("Ciudad Juárez" for "juarez")."""
+    return f" {norm} " in f" {fold_place(place_name)} "
+
+
+def rank_places(found: list[dict], norm: str) -> list[dict]:
+    """Places matching a typed name, the one meant first: the most populous among those whose own name
+    contains the words typed (GeoNames lists "Juarez" as another name of Ciudad Juárez, 1.5 million
+    people, and of a Chiapas village of 7,000 called just "Juárez"). Places that match only through an
+    unrelated alternate name ("El Paso" for Colorado Springs, from its county) come last."""
+    named = [p for p in found if p["is_primary"] or _names_it(p["name"], norm)]
+    other = [p for p in found if p not in named]
+    key = (lambda p: (-(p["population"] or 0), -p["is_primary"], p["name"], p["admin1"]))
+    if not named:
+        return sorted(other, key=key)
+    return sorted(named, key=key) + sorted(other, key=key)
+
+
+def _split_trailing_region(text: str) -> CityRegion | None:
+    """ "Miami FL" -> CityRegion("Miami", "FL") when the last one to three words name a state and the rest a
+    place in it; None otherwise."""
+    words = text.split()
+    for k in (1, 2, 3):
+        if len(words) <= k:
+            break
+        head, tail = " ".join(words[:-k]), " ".join(words[-k:])
+        regions = lookup_region(tail)
+        if not regions:
+            continue
+        wanted = set(regions)
+        if any((p["country"], p["admin1"]) in wanted for p in gazetteer.places_named(fold_place(head))):
+            return CityRegion(head, tail)
+    return None
 
 
 def _not_found_message(query: str, parsed: CityRegion, regions) -> str:

@@ -22,7 +22,7 @@ def test_import_missing_path(cli):
 
 def test_batch_passes_columns_through_and_flags_failures(cli):
     cli("services", "import", FIX / "hsds-1.1-quirks")
-    data = "case_id,zip\nA1,33130\nA2,99999\nA3,Hialeah FL\nA4,33012\n"
+    data = "case_id,zip\nA1,33130\nA2,99999\nA3,Atlantis ZZ\nA4,33012\nA5,Hialeah FL\n"
     r = cli("services", "batch", "-", "--location-column", "zip", "-n", "2", "--within", "30mi", input=data)
     assert r.exit_code == 1  # some rows failed
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
@@ -32,6 +32,38 @@ def test_batch_passes_columns_through_and_flags_failures(cli):
     assert "row 2" in r.stderr
     ok = [row for row in rows if row["case_id"] == "A1"]
     assert ok[0]["rank"] == "1" and float(ok[0]["distance_km"]) <= float(ok[1]["distance_km"])
+    assert ok[0]["resolved_place"] == "Miami, FL 33130"
+    assert {row["resolved_place"] for row in rows if row["case_id"] == "A5"} == {"Hialeah, FL"}  # no comma needed
+
+
+def test_batch_row_with_no_service_in_range_fails_the_run(cli):
+    cli("services", "import", FIX / "hsds-1.1-quirks")
+    r = cli("services", "batch", "-", "--within", "5mi", "-n", "1",
+            input="case,zip\nA,33130\nB,99501\n")
+    assert r.exit_code == 1  # as the README says: a row without an answer fails the run
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["error"] for row in rows if row["case"] == "B"] == ["no service within range"]
+    assert not [row["error"] for row in rows if row["case"] == "A" and row["error"]]
+    assert "no service within range" in r.stderr
+
+
+def test_batch_guesses_english_and_spanish_column_names(cli):
+    from advocate.directory.batch import pick_location_column, pick_region_column
+
+    assert pick_location_column(["Name", "ZIP Code"], None) == "ZIP Code"
+    assert pick_location_column(["Name", "Postal Code"], None) == "Postal Code"
+    assert pick_location_column(["Nombre", "Código postal"], None) == "Código postal"
+    assert pick_location_column(["Nombre", "Ciudad"], None) == "Ciudad"
+    assert pick_location_column(["City", "ZIP"], None) == "ZIP"  # the more precise one
+    assert pick_region_column(["Ciudad", "Estado"], "Ciudad") == "Estado"
+    assert pick_region_column(["ZIP", "State"], "ZIP") is None
+    cli("services", "import", FIX / "hsds-1.1-quirks")
+    r = cli("services", "batch", "-", "-n", "1", input="Caso,Ciudad,Estado\nA,Hialeah,FL\nB,Juarez,\n")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert rows[0]["resolved_place"] == "Hialeah, FL"
+    assert rows[1]["resolved_place"] == "Ciudad Juárez, Chihuahua, México"
+    assert '"Ciudad"' in r.stderr and '"Estado"' in r.stderr
+    assert "Ciudad Juárez" in r.stderr and "most populous" in r.stderr  # the choice is said, not silent
 
 
 def test_batch_lat_lon_and_ndjson(cli):

@@ -81,3 +81,38 @@ def test_online_geocoder_is_used_only_when_enabled(store):
 def test_online_geocoder_refuses_client_codes(store):
     with pytest.raises(InputError):
         resolve_place("C-7K3M9Q, 12 Elm St, Austin, TX", online=True, store=store, geocoder=object())
+
+
+@pytest.mark.parametrize("text,label,at_least", [
+    ("Juarez", "Ciudad Juárez, Chihuahua, México", 1_000_000),
+    ("Matamoros", "Heroica Matamoros, Tamaulipas, México", 100_000),
+    ("Queretaro", "Santiago de Querétaro, Querétaro, México", 1_000_000),
+    ("Juchitan", "Heroica Ciudad de Juchitán de Zaragoza, Oaxaca, México", 50_000),
+    ("Leon", "León de los Aldama, Guanajuato, México", 1_000_000),
+])
+def test_ambiguous_name_picks_the_city_not_a_small_namesake(text, label, at_least):
+    place = resolve_place(text)
+    assert place.label == label and place.population >= at_least
+    assert "most populous" in place.note and "Others:" in place.note  # the choice and the alternatives
+    pops = [c["population"] for c in place.candidates]
+    assert pops[0] == max(pops)
+
+
+def test_full_name_does_not_warn_about_an_unrelated_village():
+    place = resolve_place("Ciudad Juarez")
+    assert place.label.startswith("Ciudad Juárez, Chihuahua") and place.note == ""
+    # an unrelated alternate name (Colorado Springs is listed as "El Paso", its county) is no alternative
+    assert all(c["name"] != "Colorado Springs" for c in resolve_place("El Paso").candidates)
+
+
+@pytest.mark.parametrize("text,label", [
+    ("Miami FL", "Miami, FL"), ("El Paso TX", "El Paso, TX"), ("el paso texas", "El Paso, TX"),
+    ("Tijuana Baja California", "Tijuana, Baja California, México"), ("San Diego CA", "San Diego, CA"),
+])
+def test_city_and_state_without_a_comma(text, label):
+    assert resolve_place(text).label == label
+
+
+def test_city_state_without_comma_unknown_still_refused():
+    with pytest.raises(NotFound):
+        resolve_place("Atlantis ZZ")

@@ -13,8 +13,6 @@ def strings_of(doc: dict):
     yield f"{doc['id']}.title", doc["title"]
     if doc.get("intro"):
         yield f"{doc['id']}.intro", doc["intro"]
-    if doc.get("safe_to_keep"):
-        yield f"{doc['id']}.safe_to_keep", doc["safe_to_keep"]
     for section in doc["sections"]:
         yield f"{doc['id']}.{section['id']}.title", section["title"]
         if section.get("note"):

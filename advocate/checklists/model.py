@@ -168,8 +168,6 @@ def localize(doc: dict, langs: list[str], *, stage: str = "all", notes: bool = T
     in_stage("first", stage)  # a bad stage is an error even for an empty checklist
     out = {"id": doc["id"], "languages": langs, "title": both(doc.get("title") or doc["id"], f'checklist "{doc["id"]}"'),
            "intro": both(doc["intro"], f'the intro of "{doc["id"]}"') if doc.get("intro") else None,
-           "safe_to_keep": both(doc["safe_to_keep"], f'the safe-to-keep line of "{doc["id"]}"')
-           if doc.get("safe_to_keep") else None,
            "stage": stage, "sensitive_hidden": 0, "stage_hidden": 0, "sections": []}
     for s in doc["sections"]:
         sec = {"id": s["id"], "title": both(s.get("title") or s["id"], f'section "{s["id"]}"'),

@@ -61,12 +61,75 @@ def test_no_labelling_words_in_survivor_facing_text():
     assert not offenders
 
 
-def test_intake_has_13_sections_of_8_to_13_items():
+def test_intake_sections_and_companions():
     intake = SHIPPED["intake"]
-    assert len(intake["sections"]) == 13
-    assert all(8 <= len(s["items"]) <= 13 for s in intake["sections"])
+    assert len(intake["sections"]) == 15
+    assert all(3 <= len(s["items"]) <= 15 for s in intake["sections"])
     for name in ("safety-plan", "documents", "consent", "appointment-prep"):
         assert name in SHIPPED
+
+
+def test_identification_screen_covers_the_topics_and_prints_at_first_meeting():
+    c = localize(SHIPPED["intake"], ["en"], stage="first")
+    items = {it["id"] for s in c["sections"] for it in s["items"]}
+    for topic in ("job-different", "promises", "free-to-leave", "watched", "pay-kept", "debt", "papers-held",
+                  "cut-off", "threats", "forced-sex", "sex-for-needs", "drugs", "kind-of-work"):
+        assert f"screen.{topic}" in items
+    assert {"about.age-now", "about.age-began", "about.kind", "start.talk-alone", "start.role",
+            "immigration.t-visa", "immigration.u-visa", "immigration.last-arrival", "health.self-harm",
+            "health.sexual-health", "language.indigenous", "language.address"} <= items
+    assert "return.decision" not in items and "benefits.income" not in items
+
+
+def test_screen_answers_are_sensitive_and_never_ask_for_a_label():
+    screen = next(s for s in SHIPPED["intake"]["sections"] if s["id"] == "screen")
+    asked = [it for it in screen["items"] if it.get("answers", "yesno") != "say"]
+    assert asked and all(it.get("sensitive") for it in asked)
+    for lang in shipped_languages():
+        for it in screen["items"]:
+            assert not re.search(r"traffick|\btrata\b|victim|v[ií]ctima", tr(it["text"], lang), re.I)
+
+
+def test_role_statement_says_who_we_are_not():
+    role = next(it for s in SHIPPED["intake"]["sections"] for it in s["items"] if it["id"] == "role")
+    assert "not the police" in role["text"] and "not immigration" in role["text"] and "will not call" in role["text"]
+    es = tr(role["text"], "es")
+    assert "No somos la policía" in es and "migración" in es and "No les vamos a llamar" in es
+
+
+def test_content_mends():
+    """The corrections a domain review asked for, pinned so they do not drift back."""
+    es = {path: tr(text, "es") for doc in SHIPPED.values() for path, text in strings_of(doc)}
+    en = {path: text for doc in SHIPPED.values() for path, text in strings_of(doc)}
+    everything_es = "\n".join(es.values())
+    assert "72 hours" in en["intake.health.sexual-health"] and "VIH" in es["intake.health.sexual-health"]
+    exam = en["intake.health.exam-after-assault"]
+    assert "free" in exam and "do not need to report to the police" in exam
+    assert "forense" not in es["intake.health.exam-after-assault"]
+    assert "not required" in en["intake.immigration.t-visa.note"] and "is required" in en["intake.immigration.u-visa.note"]
+    assert "one year" in en["intake.immigration.last-arrival.note"]
+    assert "audiencia" in es["intake.immigration.hearing-checkin"] and "Fechas de corte" not in everything_es
+    assert "carta poder" in es["intake.immigration.children-care-plan"]
+    assert "usted decide" in es["intake.immigration.other-routes"] and "abogado decide" not in everything_es
+    assert "dialecto" in es["intake.language.indigenous"]
+    for doc in ("intake", "documents"):
+        papers = " ".join(t for p, t in en.items() if p.startswith(f"{doc}."))
+        for word in ("INE", "CURP", "A-number", "NTA", "I-797", "cartilla"):
+            assert word in papers, (doc, word)
+    consent = " ".join(t for p, t in en.items() if p.startswith("consent."))
+    for word in ("cannot take back", "30 days", "Under 18", "What could happen"):
+        assert word in consent
+    assert "referir" not in everything_es and "referida" not in everything_es
+
+
+def test_papers_that_could_betray_a_plan_have_neutral_titles_and_a_keep_line():
+    for name in ("documents", "safety-plan"):
+        doc = SHIPPED[name]
+        for lang in shipped_languages():
+            title = tr(doc["title"], lang)
+            assert not re.search(r"go-bag|emergency|safety|escape|leave|bolsa|emergencia|seguridad|huida", title, re.I)
+        assert "only if it is safe for you to keep it" in doc["intro"]
+        assert "solo si es seguro para usted tenerlo" in tr(doc["intro"], "es")
 
 
 def test_neutral_header():
@@ -219,3 +282,43 @@ def test_malformed_override_is_a_clear_error(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(AdvocateError, match="not valid JSON"):
         load_all(tmp_path)
+
+
+GUARD = LOCALE_DIR / "es" / "gendered-forms.txt"
+
+
+def guard_forms() -> list[str]:
+    return [line.strip() for line in GUARD.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def guard_pattern():
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in guard_forms()) + r")(?!\w)", re.I)
+
+
+def test_no_spanish_string_assumes_a_gender_or_a_role():
+    """Every Spanish string of the checklist catalog (texts, notes, options, labels) is checked against the
+    list kept beside the catalog: the survivor may be a man, a woman, or neither."""
+    forms = guard_forms()
+    assert {"segura", "sola", "referida", "contactarla", "la controlaba"} <= set(forms)
+    pattern = guard_pattern()
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "advocate.po", "rb") as fh:
+        offenders = [(m.id, pattern.findall(m.string)) for m in read_po(fh) if m.id and pattern.search(m.string)]
+    assert not offenders
+    for doc in SHIPPED.values():  # inline {"es": ...} texts in the shipped files too
+        for path, text in strings_of(doc):
+            if isinstance(text, dict):
+                assert not pattern.search(text.get("es", "")), path
+
+
+@pytest.mark.parametrize("bad", ["¿Se siente segura?", "¿La persona que la controlaba está cerca?",
+                                 "¿Referida a un abogado?", "Revisar juntas el plan", "Una consejera",
+                                 "examen médico forense", "Fechas de corte"])
+def test_the_guard_catches_what_the_review_found(bad):
+    assert guard_pattern().search(bad)
+
+
+@pytest.mark.parametrize("fine", ["¿Se siente a salvo?", "Hablar a solas", "Le canalizamos con un abogado",
+                                  "un lugar seguro", "solo si usted quiere", "¿Puede hablar ahora sin riesgo?"])
+def test_the_guard_lets_neutral_forms_through(fine):
+    assert not guard_pattern().search(fine)

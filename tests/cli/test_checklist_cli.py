@@ -11,8 +11,16 @@ def test_show_html_side_by_side(cli, tmp_path):
     r = cli("checklist", "show", "intake", "--lang", "en", "--lang", "es", "-f", "html", "-o", out)
     assert r.exit_code == 0, r
     html = out.read_text()
-    assert html.count("<section") == 13
-    assert "Is it safe to talk right now?" in html and "¿Es seguro hablar ahora?" in html
+    assert html.count("<section") == 12  # "return" is as-needed; benefits and justice come later
+    assert "Can you talk right now without risk?" in html and "¿Puede hablar ahora sin riesgo?" in html
+    for shown in ("Could you leave or quit when you wanted to?", "How old are you?", "papers-held", "screen.debt",
+                  "immigration.t-visa", "immigration.u-visa", "health.self-harm"):
+        assert shown in html, shown
+    assert "return.decision" not in html
+    everything = cli("checklist", "show", "intake", "--stage", "all", "-f", "json").json()
+    assert len(everything["sections"]) == 15
+    assert sum(len(s["items"]) for s in everything["sections"]) == sum(
+        len(s["items"]) for s in get_checklist("intake")[0]["sections"])
     assert "@page" in html and "break-before: page" in html
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import Format, FormatOpt, info, interactive, state, warn
+from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state, warn
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -198,7 +198,9 @@ def delete(ctx: typer.Context, appointment_id: IdArg):
 @app.command()
 def export(
     ctx: typer.Context,
-    ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="Write an iCalendar file (- for stdout).")] = None,
+    ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", path_type=str,
+                                             help="Write an iCalendar file (- for stdout).")] = None,
+    force: ForceOpt = False,
     with_codes: Annotated[bool, typer.Option("--with-codes", help="Put client codes in event titles.")] = False,
     upcoming: Annotated[bool, typer.Option("--upcoming")] = False,
     client: ClientOpt = None,
@@ -214,7 +216,11 @@ def export(
     """
     from advocate.appointments.log import list_appointments, parse_date
     from advocate.errors import InputError
+    from advocate.files import output_path
 
+    target = None
+    if ics is not None and str(ics) != "-":  # a refused path fails before anything is read
+        target = output_path(ics, default_name="appointments.ics", **overwrite(force))
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, client=client,
                              start=parse_date(from_, "--from date") if from_ else None,
                              end=parse_date(to, "--to date") if to else None, type=type)
@@ -236,5 +242,5 @@ def export(
 
         sys.stdout.buffer.write(data)
     else:
-        write_private(ics, data)
-        info(f"Wrote {len(rows)} events to {ics}.")
+        written = write_private(target, data, force=True)  # checked (and agreed to) above
+        info(f"Wrote {len(rows)} events to {written}.")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import FormatOpt, Format, info, interactive, state
+from advocate.cli.common import ForceOpt, FormatOpt, Format, info, interactive, overwrite, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -83,7 +83,9 @@ def show(
     stage: StageOpt = Stage.first,
     no_notes: NoNotesOpt = False,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="terminal, md, html (printable), txt or json.")] = ShowFormat.terminal,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", path_type=str,
+                                                help="Write to FILE instead of stdout.")] = None,
+    force: ForceOpt = False,
     client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Print this client code on the sheet.")] = None,
 ):
     """A checklist in one or two languages side by side.
@@ -119,8 +121,9 @@ def show(
     if output:
         from advocate.files import write_private
 
-        write_private(output, text)
-        info(f"Wrote {output}.")
+        written = write_private(output, text, default_name=f"{name}.{fmt.value if fmt != ShowFormat.terminal else 'txt'}",
+                                **overwrite(force))
+        info(f"Wrote {written}.")
     else:
         print(text, end="" if text.endswith("\n") else "\n")
 

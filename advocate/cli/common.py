@@ -95,3 +95,25 @@ def warn(msg: str) -> None:
 def interactive() -> bool:
     """Prompts only when a person is there: stdin and stdout are terminals and CI is not set."""
     return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists "
+                                                         "(never the store or its backups).")]
+
+
+def overwrite(force: bool) -> dict:
+    """Keyword arguments for :func:`advocate.files.write_private` and friends: replace an existing file with
+    --force, or after a yes on a terminal; otherwise refuse."""
+    if force:
+        return {"force": True}
+    if interactive():
+        return {"confirm": _confirm_replace}
+    return {}
+
+
+def _confirm_replace(path: Path) -> bool:
+    import questionary
+
+    from advocate.i18n import _
+
+    return bool(questionary.confirm(_("{path} exists. Replace it?").format(path=path), default=False).ask())

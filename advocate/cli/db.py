@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import Format, FormatOpt, info, state
+from advocate.cli.common import ForceOpt, Format, FormatOpt, info, overwrite, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -47,14 +47,22 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table):
 @app.command()
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path | None, typer.Argument(help="File or folder for the copy (default: beside the store).")] = None,
+    dest: Annotated[Path | None, typer.Argument(help="File or folder (ending in /) for the copy "
+                                                     "(default: beside the store).", path_type=str)] = None,
+    force: ForceOpt = False,
 ):
     """Copy the store with SQLite's online backup (safe while in use); the copy is readable by you only."""
+    from advocate.files import output_path
     from advocate.store import backup as run_backup
-    from advocate.store import backup_path
+    from advocate.store import backup_path, resolve_path
 
-    store = state(ctx).store()
-    target = run_backup(store, dest or backup_path(store.path, "backup"))
+    st = state(ctx)
+    checked = None
+    if dest is not None:  # refuse a bad destination before the store is even opened
+        name = backup_path(resolve_path(st.db), "backup").name
+        checked = output_path(dest, default_name=name, make_parents=str(dest).endswith("/"), **overwrite(force))
+    store = st.store()
+    target = run_backup(store, checked, force=True)  # the destination was checked (and agreed to) above
     info(f"Backed up {store.path} to {target}.")
     print(target)
 

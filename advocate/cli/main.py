@@ -113,6 +113,10 @@ def main(
     st = state(ctx)
     st.db = db
     st.debug = debug
+    if db:
+        from advocate.files import protect_store
+
+        protect_store(db)
 
 
 def make_app(only: str | None = None) -> typer.Typer:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import Format, FormatOpt, info, interactive, state
+from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -182,7 +182,9 @@ def import_(
     source: Annotated[str | None, typer.Option("--source", help="Name for this directory (default: the folder name). "
                                                                 "Importing the same source again updates it.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and count everything, change nothing.")] = False,
-    rejects: Annotated[Path | None, typer.Option("--rejects", metavar="FILE", help="Write unusable rows and why to FILE (CSV).")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", metavar="FILE", path_type=str,
+                                                 help="Write unusable rows and why to FILE (CSV).")] = None,
+    force: ForceOpt = False,
     online: OnlineOpt = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json summary.")] = Format.table,
 ):
@@ -193,10 +195,14 @@ def import_(
     from advocate.directory.hsds import import_directory
     from advocate.render import render_record
 
+    from advocate.files import output_path
+
     st = state(ctx)
+    if rejects:  # a refused rejects file fails before the store is opened
+        rejects = output_path(rejects, default_name="rejects.csv", **overwrite(force))
     store = st.store()
     with _progress("Importing services") as tick:
-        stats = import_directory(store, path, source=source, dry_run=dry_run, rejects_path=rejects,
+        stats = import_directory(store, path, source=source, dry_run=dry_run, rejects_path=rejects, force=True,
                                  online=online or st.config().online_geocoding, progress=tick)
     rejected = stats.pop("rejects")
     if fmt == Format.json:
@@ -206,7 +212,7 @@ def import_(
     else:
         render_record(stats, "table", title="Import" + (" (dry run: nothing changed)" if dry_run else ""))
     if rejected and not rejects:
-        info(f"{len(rejected)} rows were rejected, e.g. id {rejected[0]['id'] or '(none)'}: {rejected[0]['reason']}; "
+        info(f"{stats['rejected']} rows were rejected, e.g. id {rejected[0]['id'] or '(none)'}: {rejected[0]['reason']}; "
              "--rejects FILE lists them all.")
 
 
@@ -246,6 +252,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects).")] = "csv",
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     include_inactive: Annotated[bool, typer.Option("--include-inactive")] = False,
+    force: ForceOpt = False,
 ):
     """Export local services as HSDS 3.0, which imports back into advocate or any HSDS tool.
 
@@ -256,7 +263,8 @@ def export(
 
     if fmt not in ("csv", "json"):
         raise InputError(f'"{fmt}" is not an export format; use csv or json')
-    result = export_directory(state(ctx).store(), folder, fmt=fmt, source=source, include_inactive=include_inactive)
+    result = export_directory(state(ctx).store(), folder, fmt=fmt, source=source, include_inactive=include_inactive,
+                              **overwrite(force))
     info(f"Exported {result['services']} services to {result['folder']} (HSDS 3.0 {fmt}).")
 
 

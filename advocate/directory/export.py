@@ -100,18 +100,31 @@ def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, lis
     return out
 
 
-def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False) -> dict:
-    from advocate.files import write_private
+def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False,
+                     force: bool = False, confirm=None) -> dict:
+    """Write the export into the folder ``dest`` (created 0700). Every file is checked by the output gateway
+    before the first is written: an existing export is replaced only with ``force`` (or ``confirm``)."""
+    from advocate.files import output_path, private_folder, write_private
     from advocate.render import neutralize
 
     dest = Path(dest).expanduser()
     if dest.exists() and not dest.is_dir():
         raise AdvocateError(f"{dest} is a file; give a folder for the export")
-    dest.mkdir(parents=True, exist_ok=True)
+    names = ["services.json"] if fmt == "json" else [f"{t}.csv" for t in TABLES] + ["datapackage.json"]
+    if dest.is_dir():
+        existing = [dest / n for n in names if (dest / n).exists() or (dest / n).is_symlink()]
+        agreed = force or bool(existing and confirm is not None and confirm(existing[0]))
+        for n in names:
+            output_path(dest / n, force=agreed)
+        force = agreed
+    else:
+        output_path(dest / names[0], make_parents=True)
+    dest = private_folder(dest)
     tables = _rows(store, source=source, include_inactive=include_inactive)
     if fmt == "json":
         services = _as_json(tables)
-        write_private(dest / "services.json", json.dumps(services, ensure_ascii=False, indent=1, default=str))
+        write_private(dest / "services.json", json.dumps(services, ensure_ascii=False, indent=1, default=str),
+                      force=force)
         return {"folder": str(dest), "format": "json", "services": len(services)}
     resources = []
     for table, cols in TABLES.items():
@@ -121,12 +134,12 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
         for r in tables[table]:
             w.writerow({k: neutralize(r.get(k)) if isinstance(r.get(k), str) else ("" if r.get(k) is None else r.get(k))
                         for k in cols})
-        write_private(dest / f"{table}.csv", buf.getvalue())
+        write_private(dest / f"{table}.csv", buf.getvalue(), force=force)
         resources.append({"name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
                           "schema": {"fields": [{"name": c, "type": "string"} for c in cols]}})
     package = {"name": "advocate-export", "title": "Services exported by advocate", "profile": "tabular-data-package",
                "version": "3.0.0", "resources": resources}
-    write_private(dest / "datapackage.json", json.dumps(package, indent=1))
+    write_private(dest / "datapackage.json", json.dumps(package, indent=1), force=force)
     return {"folder": str(dest), "format": "csv", "services": len(tables["services"]),
             "locations": len(tables["locations"]), "organizations": len(tables["organizations"])}
 

@@ -137,7 +137,9 @@ class Importer:
         self.seen_ids: set[str] = set()
         self.written_orgs: set[str] = set()
         self.written_locs: set[str] = set()
-        self.rejects: list[dict] = []
+        self.rejects: list[dict] = []  # the first few only (for the summary); the rest stream to the rejects file
+        self.rejects_target = None  # a path already checked by the output gateway
+        self._rejects_csv = None
         self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
@@ -165,8 +167,12 @@ class Importer:
     # --- pieces ---------------------------------------------------------------------------------
     def reject(self, row, reason):
         self.stats["rejected"] += 1
-        self.rejects.append({"table": "services", "id": (row.get("id") or "").strip(),
-                             "name": clean(row.get("name")) or "", "reason": reason})
+        entry = {"table": "services", "id": clean(row.get("id")) or "", "name": clean(row.get("name")) or "",
+                 "reason": reason}
+        if len(self.rejects) < REJECT_SAMPLE:
+            self.rejects.append(entry)
+        if self._rejects_csv is not None:
+            self._rejects_csv.writerow({k: _safe_cell(v) for k, v in entry.items()})
 
     def offline_point(self, addr: dict) -> tuple[float, float] | None:
         from advocate.geo.resolve import resolve_place
@@ -365,8 +371,16 @@ class Importer:
         gazetteer.connection()
         self.stats["dry_run"] = dry_run
         total = self.total
+        import contextlib
+
+        from advocate.files import open_private
+
         try:
-            with self.store.write():
+            with self.store.write(), contextlib.ExitStack() as outputs:
+                if self.rejects_target is not None:  # streamed, renamed into place before the commit
+                    fh = outputs.enter_context(open_private(self.rejects_target, "w", checked=self.rejects_target))
+                    self._rejects_csv = csv.DictWriter(fh, fieldnames=REJECT_FIELDS, lineterminator="\n")
+                    self._rejects_csv.writeheader()
                 for n, row in enumerate(self.T.rows("services"), 1):
                     self.import_service(row)
                     if self.progress and (n % 250 == 0 or n == total):
@@ -381,6 +395,8 @@ class Importer:
                         " AND id NOT IN (SELECT id FROM _seen)", (self.source,)).rowcount
                 reindex(self.store, source=self.source)
                 self.store.audit("import", "services", self.source)
+                outputs.close()  # the rejects file: if it cannot be written, the import rolls back
+                self._rejects_csv = None
                 if dry_run:
                     raise _DryRun()
         except _DryRun:
@@ -388,17 +404,29 @@ class Importer:
         return self.stats
 
 
+REJECT_FIELDS = ["table", "id", "name", "reason"]
+REJECT_SAMPLE = 20
+
+
 def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
-                     online: bool = False, progress=None) -> dict:
-    """Import an export; returns the summary (``services_read = imported + updated + rejected``)."""
+                     online: bool = False, progress=None, force: bool = False, confirm=None) -> dict:
+    """Import an export; returns the summary (``services_read = imported + updated + rejected``).
+
+    ``rejects_path`` is checked by the output gateway before anything is read (``force``/``confirm`` allow
+    replacing an existing file); rejected rows stream to it, and it is put in place before the import
+    commits, so an import whose rejects file cannot be written changes nothing. ``stats["rejects"]`` holds
+    the first few rejected rows only."""
+    from advocate.files import output_path
+
+    target = output_path(rejects_path, force=force, confirm=confirm, default_name="rejects.csv") \
+        if rejects_path else None
     importer = Importer(store, path, source=source, online=online, progress=progress)
+    importer.rejects_target = target
     try:
         stats = importer.run(dry_run=dry_run)
     finally:
         importer.T.close()
-    if rejects_path:
-        write_rejects(rejects_path, importer.rejects)
-    stats["rejects"] = importer.rejects[:1000]
+    stats["rejects"] = importer.rejects
     return stats
 
 
@@ -406,15 +434,15 @@ class _DryRun(Exception):
     """Raised inside the import transaction to roll a --dry-run back."""
 
 
-def write_rejects(path, rejects: list[dict]) -> None:
+def write_rejects(path, rejects: list[dict], **kw) -> None:
     from advocate.files import write_private
 
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["table", "id", "name", "reason"], lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=REJECT_FIELDS, lineterminator="\n")
     w.writeheader()
     for r in rejects:
         w.writerow({k: _safe_cell(v) for k, v in r.items()})
-    write_private(path, buf.getvalue())
+    write_private(path, buf.getvalue(), **kw)
 
 
 def _safe_cell(v):

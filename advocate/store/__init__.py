@@ -209,7 +209,10 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     An encrypted store needs its key (``key``, ``ADVOCATE_DB_KEY`` or the OS keyring)."""
     from advocate.store import crypto
 
+    from advocate import files
+
     path = resolve_path(path)
+    files.protect_store(path)
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     use_key = None
     if exists and crypto.looks_encrypted(path):
@@ -270,8 +273,7 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
 
 def _migrate(store: Store, current: int, progress=None) -> None:
     if current > 0:
-        dest = backup_path(store.path, f"pre-v{SCHEMA_VERSION}")
-        backup(store, dest)
+        dest = backup(store, kind=f"pre-v{SCHEMA_VERSION}")
         store.backups.append(dest)
         if progress:
             progress(f"Backed up the store to {dest} before upgrading its schema.")
@@ -309,38 +311,91 @@ def backup_path(path: Path, tag: str) -> Path:
     return path.with_name(f"{path.name}.{tag}.{stamp}.bak")
 
 
-def backup(store: Store, dest: str | os.PathLike) -> Path:
-    """SQLite's online backup API (consistent even while others write), to a 0600 file."""
-    dest = Path(dest).expanduser()
-    if dest.is_dir():
-        dest = dest / backup_path(store.path, "backup").name
-    if dest.resolve() == store.path.resolve():
-        raise StoreError("the backup destination is the store itself; choose another path")
-    if dest.exists():
-        raise StoreError(f"{dest} already exists; choose a new file name (nothing was overwritten)")
-    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def backup(store: Store, dest: str | os.PathLike | None = None, *, force: bool = False, confirm=None,
+           kind: str = "backup") -> Path:
+    """SQLite's online backup API (consistent even while others write), to a 0600 file.
+
+    With no ``dest`` the copy goes beside the store under a new dated name. A ``dest`` goes through the
+    output gateway (:func:`advocate.files.output_path`): never the store, its copies or the data folder; a
+    folder (or a path ending in ``/``) gets the dated name; an existing file only with ``force``; an
+    existing database never. The copy is written to a temporary file and renamed, and recorded in the
+    store's list of copies."""
+    from advocate import files
+
+    if dest is None:
+        target = _unique_backup_path(store.path, kind)
+    else:
+        target = files.output_path(dest, force=force, confirm=confirm, make_parents=True,
+                                   default_name=backup_path(store.path, kind).name)
+        if not target.parent.exists():
+            files.make_private_dirs(target.parent)
+    _write_backup(store, target)
+    from advocate.store import copies
+
+    copies.record(store.path, target, kind, encrypted=bool(store.key))
+    return target
+
+
+def _unique_backup_path(path: Path, tag: str) -> Path:
+    target = backup_path(path, tag)
+    n = 1
+    while os.path.lexists(target):
+        n += 1
+        target = target.with_name(target.name[: -len(".bak")] + f"-{n}.bak")
+    return target
+
+
+def _write_backup(store: Store, dest: Path) -> None:
+    """Copy the store into a new temporary file beside ``dest``, then rename it into place."""
+    import tempfile
+
+    from advocate import files
+
     old = os.umask(0o077)
+    tmp = None
     try:
-        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
         os.close(fd)
         if store.key:  # an encrypted store backs up encrypted, with the same key
             from advocate.store import crypto
 
-            target = crypto.connect(dest, store.key)
+            target = crypto.connect(Path(tmp), store.key)
         else:
-            target = sqlite3.connect(dest)
+            target = sqlite3.connect(tmp)
         try:
             store.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(dest)
-        raise
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+        tmp = None
+    except OSError as exc:
+        raise files._os_error(exc, dest) from None
+    except sqlite3.Error as exc:
+        if _disk_full(exc):
+            raise files.DiskFull(f"the disk holding {dest} is full; the backup was not written "
+                                 f"(it needs about {_human(store.path.stat().st_size)} free)") from None
+        raise StoreError(f"the backup to {dest} failed ({exc}); nothing was written") from None
     finally:
         os.umask(old)
-    return dest
+        if tmp:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp + suffix)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "full" in text or "no space" in text or getattr(exc, "sqlite_errorcode", None) == 13
+
+
+def _human(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
 
 
 def check(store: Store) -> dict:
@@ -397,7 +452,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     safety = None
     if dest.exists() and dest.stat().st_size:
         with open_store(dest, migrate=False, key=key) as current:
-            safety = backup(current, backup_path(dest, "pre-restore"))
+            safety = backup(current, kind="pre-restore")
             if bool(current.key) != bool(key):
                 raise StoreError("the backup and the store differ in encryption; restore into a new --db path, "
                                  "then `advocate db encrypt` if needed")
@@ -431,7 +486,7 @@ def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
             raise StoreError(f"the store {path} is already encrypted")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = _table_counts(store.conn)
-        safety = backup(store, backup_path(path, "pre-encrypt"))
+        safety = backup(store, kind="pre-encrypt")
     tmp = path.with_name(path.name + ".encrypting")
     for leftover in (tmp, Path(str(tmp) + "-journal")):
         with contextlib.suppress(FileNotFoundError):

@@ -96,7 +96,9 @@ def test_backup_and_restore_round_trip(store, db_path, tmp_path):
 
 def test_backup_refuses_to_overwrite(store, tmp_path):
     (tmp_path / "exists.db").write_text("x")
-    with pytest.raises(StoreError, match="already exists"):
+    from advocate.files import OutputRefused
+
+    with pytest.raises(OutputRefused, match="already exists"):
         backup(store, tmp_path / "exists.db")
 
 

@@ -1,0 +1,115 @@
+"""The list of copies advocate made of a store (``<store>.copies``, beside it, 0600).
+
+Every backup advocate writes - ``db backup``, the copy kept before a restore, a schema upgrade or an
+encryption - is recorded here with its kind and whether it is encrypted, so ``clients purge`` can say
+which copies still hold a client and scrub or delete them, and the output gateway never writes over one.
+One JSON object a line; entries whose file is gone are dropped when the list is next written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def registry_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".copies")
+
+
+def _read(reg: Path) -> list[dict]:
+    try:
+        text = reg.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError):
+        return []
+    out = []
+    for line in text.splitlines():
+        with contextlib.suppress(ValueError, TypeError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                out.append(entry)
+    return out
+
+
+@contextlib.contextmanager
+def _locked(store_path: Path):
+    reg = registry_path(store_path)
+    old = os.umask(0o077)
+    try:
+        fd = os.open(reg, os.O_RDWR | os.O_CREAT, 0o600)
+    finally:
+        os.umask(old)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        entries = _read(reg)
+        yield entries
+        data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries
+                       if os.path.lexists(e["path"])).encode("utf-8")
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.ftruncate(fd, 0)
+        os.write(fd, data)
+        os.fsync(fd)
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def record(store_path: Path, copy: Path, kind: str, *, encrypted: bool = False) -> None:
+    """Add ``copy`` (a file advocate just wrote) to the store's list."""
+    store_path = Path(store_path)
+    path = str(Path(copy).resolve())
+    try:
+        with _locked(store_path) as entries:
+            entries[:] = [e for e in entries if e["path"] != path]
+            entries.append({"path": path, "kind": kind, "encrypted": bool(encrypted),
+                            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    except OSError:
+        # the list lives beside the store; if it cannot be written the copy still exists and is found by name
+        pass
+
+
+def forget(store_path: Path, copy: Path) -> None:
+    path = str(Path(copy).resolve())
+    with contextlib.suppress(OSError), _locked(Path(store_path)) as entries:
+        entries[:] = [e for e in entries if e["path"] != path]
+
+
+def list_copies(store_path: Path) -> list[dict]:
+    """The copies of this store that still exist: listed ones, plus any advocate-named backup beside it."""
+    store_path = Path(store_path)
+    seen: dict[str, dict] = {}
+    for e in _read(registry_path(store_path)):
+        if os.path.lexists(e["path"]):
+            seen[e["path"]] = e
+    with contextlib.suppress(OSError):
+        for p in store_path.parent.iterdir():
+            name = p.name
+            if name.startswith(store_path.name + ".") and (name.endswith(".bak") or ".encrypting" in name):
+                key = str(p.resolve())
+                if key not in seen:
+                    kind = name[len(store_path.name) + 1:].split(".")[0]
+                    seen[key] = {"path": key, "kind": kind, "encrypted": _looks_encrypted(p), "created": None}
+    return sorted(seen.values(), key=lambda e: e["path"])
+
+
+def _looks_encrypted(p: Path) -> bool:
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return bool(head) and head != b"SQLite format 3\x00"
+
+
+def listed_copies() -> set[Path]:
+    """Every listed copy of every store this process knows (for the output gateway)."""
+    from advocate.files import protected_stores
+
+    out = set()
+    for store in protected_stores():
+        for e in _read(registry_path(store)):
+            out.add(Path(e["path"]))
+    return out

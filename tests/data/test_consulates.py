@@ -15,7 +15,7 @@ import zipcodes
 from advocate.data import read_csv
 
 COLUMNS = ["city", "state", "name", "name_es", "address", "postal_code", "phone", "source", "source_url",
-           "source_date", "confidence", "notes"]
+           "source_date", "confidence", "notes", "notes_es"]
 REQUIRED = ["city", "state", "name", "name_es", "source", "source_url", "source_date", "confidence"]
 NANP = re.compile(r"^\(([2-9]\d\d)\) [2-9]\d\d-\d{4}$")
 
@@ -36,6 +36,8 @@ def test_every_row_has_the_required_fields(rows):
         assert r["confidence"] in {"high", "medium", "low"}
         if r["confidence"] != "high":
             assert r["notes"].strip(), f"{r['city']}: a row that is not 'high' says what to re-check"
+        if r["notes"].strip():
+            assert r["notes_es"].strip(), f"{r['city']}: every note has its Spanish twin"
         assert r["source_url"].startswith(("https://", "http://"))
 
 

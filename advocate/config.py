@@ -58,6 +58,9 @@ class Config:
     suppress_below: int = 5
     retention_years: int = 7
     interface_language: str = ""  # en or es; empty: ADVOCATE_LANG, then the locale (LANG=es_MX... -> es)
+    agenda_days: int = 7  # `advocate today`: appointments in the next N days
+    referral_followup_days: int = 14  # a referral with no change for N days is listed for follow-up
+    release_warning_days: int = 14  # releases ending within N days are listed
     checklists_dir: str = ""  # extra/override checklists; default <config dir>/checklists
 
     @property

@@ -10,7 +10,8 @@ from advocate.store import now_utc
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy
 CODE_RE = re.compile(r"^C-[2-9A-HJKMNP-TV-Z]{6}$")
-CLIENT_TABLES = ("appointments", "checklist_progress")
+# every table holding rows tied to a client code (purge and retention delete from each, in this order)
+CLIENT_TABLES = ("plan_events", "referrals", "releases", "goals", "appointments", "checklist_progress")
 
 
 def new_code() -> str:
@@ -129,13 +130,13 @@ def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
     codes = [r[0] for r in store.conn.execute(
         "SELECT code FROM clients WHERE status = 'closed' AND closed IS NOT NULL AND substr(closed, 1, 10) < ?",
         (cutoff.isoformat(),))]
-    totals = {"clients": 0, "appointments": 0, "checklist_progress": 0}
+    totals = {"clients": 0, **{t: 0 for t in CLIENT_TABLES}}
     if dry_run:
         for code in codes:
-            c = get_client(store, code)
             totals["clients"] += 1
-            totals["appointments"] += c["appointments"]
-            totals["checklist_progress"] += c["checklist_answers"]
+            for table in CLIENT_TABLES:
+                totals[table] += store.conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE client_code = ?", (code,)).fetchone()[0]
         return {"cutoff": cutoff.isoformat(), "dry_run": True, **totals}
     with store.write():
         for code in codes:

@@ -108,10 +108,15 @@ def build_report(store, start: date, end: date, *, by: list[str] | None = None, 
         breakdowns[dim] = table
     if suppress_below:
         suppressed_any |= _suppress_summary(summary, suppress_below)
+    from advocate.plan.report import plan_report
+
+    plan = plan_report(store, start, end, suppress_below=suppress_below)
+    suppressed_any |= plan.pop("suppression_applied")
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat(), "fiscal_year_start": fy.isoformat()},
         "summary": summary,
         "breakdowns": breakdowns,
+        "plan": plan,
         "suppression": {"threshold": suppress_below, "applied": suppressed_any,
                         "rule": f"counts from 1 to {suppress_below - 1} shown as <{suppress_below}, with complementary "
                                 "suppression" if suppress_below else "off"},
@@ -134,7 +139,8 @@ def suppress(table: list[dict], columns: list[str], n: int) -> bool:
                 small.append(others[0][1])
         for i in small:
             table[i][col] = f"<{n}" if _small(table[i][col], n) else "suppressed"
-            table[i]["hours"] = "suppressed"
+            if "hours" in table[i]:
+                table[i]["hours"] = "suppressed"
             applied = True
     return applied
 
@@ -167,5 +173,12 @@ def report_rows(report: dict) -> list[dict]:
         for row in table:
             for col in ("accompaniments", "clients", "hours"):
                 rows.append({"section": f"by_{dim}", "key": f"{row[dim]}:{col}", "value": row[col]})
+    plan = report.get("plan") or {"summary": {}, "breakdowns": {}}
+    rows += [{"section": "plan", "key": k, "value": v} for k, v in plan["summary"].items()]
+    for name, table in plan["breakdowns"].items():
+        for row in table:
+            label, *counts = row
+            for col in counts:
+                rows.append({"section": name, "key": f"{row[label]}:{col}", "value": row[col]})
     rows.append({"section": "suppression", "key": "applied", "value": report["suppression"]["applied"]})
     return rows

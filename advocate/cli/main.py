@@ -15,9 +15,12 @@ from advocate.cli import appointments as appointments_cli
 from advocate.cli import checklist as checklist_cli
 from advocate.cli import clients as clients_cli
 from advocate.cli import db as db_cli
+from advocate.cli import goals as goals_cli
 from advocate.cli import report as report_cli
 from advocate.cli import places as places_cli
+from advocate.cli import referrals as referrals_cli
 from advocate.cli import services as services_cli
+from advocate.cli import today as today_cli
 from advocate.cli.common import state
 from advocate.i18n import N_, _
 
@@ -87,8 +90,12 @@ GROUPS = {
     "clients": (clients_cli.app, N_("Clients by pseudonymous code (no names).")),
     "appointments": (appointments_cli.app, N_("The accompaniment log: log, list, complete, export.")),
     "appt": (appointments_cli.app, N_("Short for `appointments`.")),
+    "goals": (goals_cli.app, N_("The survivor's own goals and the milestones reached.")),
+    "referrals": (referrals_cli.app, N_("Referrals to partner organizations, followed to the outcome.")),
+    "releases": (referrals_cli.releases_app, N_("Releases of information: who may receive what, until when.")),
     "db": (db_cli.app, N_("The store: where it is, check, back up, restore.")),
 }
+COMMANDS = {"report": report_cli.report, "today": today_cli.today}
 
 
 def _version(value: bool):
@@ -136,8 +143,9 @@ def make_app(only: str | None = None) -> typer.Typer:
     for name, (sub, help_text) in GROUPS.items():
         if only is None or name == only:
             new.add_typer(sub, name=name, help=help_text)
-    if only is None or only == "report":
-        new.command("report")(report_cli.report)
+    for name, func in COMMANDS.items():
+        if only is None or only == name:
+            new.command(name)(func)
     return new
 
 
@@ -157,7 +165,7 @@ def _group_in(argv: list[str]) -> str | None:
                 return None
             i += 1
             continue
-        return arg if arg in GROUPS or arg == "report" else None
+        return arg if arg in GROUPS or arg in COMMANDS else None
     return None
 
 

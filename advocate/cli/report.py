@@ -44,9 +44,35 @@ def report(
                    table_columns=[(dim, dim.replace("_", " ").capitalize()), ("accompaniments", "Accompaniments"),
                                   ("clients", "Clients"), ("hours", "Hours")],
                    empty_message=f"(no accompaniments to break down by {dim})")
+        _render_plan(rep["plan"])
     if rep["suppression"]["applied"]:
         info(f"Small counts were suppressed ({rep['suppression']['rule']}).")
     elif threshold:
         info("No counts needed suppression.")
     else:
         info("Suppression is off: do not share this report outside your organization.")
+
+
+def _render_plan(plan: dict) -> None:
+    """Goals and referrals: the summary, then each breakdown that has rows."""
+    from advocate.i18n import _
+    from advocate.render import render, render_record
+
+    labels = {"goals_set": _("Goals set"), "goals_reached": _("Goals reached (milestones)"),
+              "clients_with_goals": _("Clients who set goals"), "referrals": _("Referrals made"),
+              "referrals_accepted": _("Referrals accepted"), "clients_referred": _("Clients referred"),
+              "median_days_to_acceptance": _("Median days from referral to acceptance")}
+    render_record(plan["summary"], "table", title=_("Goals and referrals"), labels=labels)
+    titles = {"goals_set_by_area": (_("Goals set by area"), "area", "goals", _("Area"), _("Goals")),
+              "goals_reached_by_area": (_("Goals reached by area"), "area", "goals", _("Area"), _("Goals")),
+              "referrals_by_category": (_("Referrals by category"), "category", "referrals", _("Category"),
+                                        _("Referrals")),
+              "referrals_by_outcome": (_("Referrals by outcome"), "status", "referrals", _("Outcome"), _("Referrals")),
+              "referrals_by_country": (_("Referrals by country"), "country", "referrals", _("Country"),
+                                       _("Referrals"))}
+    for name, table in plan["breakdowns"].items():
+        if not table:
+            continue
+        title, key, count, key_header, count_header = titles[name]
+        render(table, "table", title=title,
+               table_columns=[(key, key_header), (count, count_header), ("clients", _("Clients"))])

@@ -146,11 +146,51 @@ CREATE TRIGGER services_rtree_status AFTER UPDATE OF status ON services BEGIN
 END;
 """
 
+M5_PLAN = """
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    text TEXT NOT NULL, area TEXT NOT NULL DEFAULT 'other', target TEXT,
+    status TEXT NOT NULL DEFAULT 'working' CHECK (status IN ('working', 'reached', 'paused', 'dropped')),
+    reached TEXT, created TEXT NOT NULL, updated TEXT NOT NULL
+);
+CREATE INDEX goals_client ON goals(client_code);
+CREATE TABLE releases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    recipient TEXT NOT NULL, service_id TEXT REFERENCES services(id) ON DELETE SET NULL,
+    signed TEXT NOT NULL, expires TEXT NOT NULL, revoked TEXT, note TEXT, created TEXT NOT NULL
+);
+CREATE INDEX releases_client ON releases(client_code);
+CREATE TABLE referrals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    service_id TEXT REFERENCES services(id) ON DELETE SET NULL,
+    service_name TEXT NOT NULL, categories TEXT NOT NULL DEFAULT '', country TEXT,
+    reason TEXT,
+    release_id INTEGER REFERENCES releases(id) ON DELETE SET NULL,
+    goal_id INTEGER REFERENCES goals(id) ON DELETE SET NULL,
+    appointment_id INTEGER REFERENCES appointments(id) ON DELETE SET NULL,
+    status TEXT NOT NULL DEFAULT 'sent'
+        CHECK (status IN ('sent', 'contacted', 'accepted', 'declined', 'no-response', 'completed')),
+    sent TEXT NOT NULL, accepted TEXT, created TEXT NOT NULL, updated TEXT NOT NULL
+);
+CREATE INDEX referrals_client ON referrals(client_code);
+CREATE TABLE plan_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('goal', 'referral')), ref_id INTEGER NOT NULL,
+    status TEXT NOT NULL, note TEXT, at TEXT NOT NULL
+);
+CREATE INDEX plan_events_ref ON plan_events(kind, ref_id);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
     (3, "full-text search over services (FTS5, accent-insensitive)", M3_SEARCH),
     (4, "spatial index carries service, location and active flag: lookups need no join", M4_RTREE_AUX),
+    (5, "the survivor's plan: goals, releases of information, referrals to partners, their history", M5_PLAN),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

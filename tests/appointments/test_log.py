@@ -126,7 +126,8 @@ def test_purge_leaves_no_trace(store, client, db_path):
     with store.write():
         store.conn.execute("INSERT INTO checklist_progress VALUES (?, 'intake', 'a1', 'yes', NULL, 'x')", (client,))
     result = cl.purge_client(store, client)
-    assert result["removed"] == {"appointments": 1, "checklist_progress": 1, "clients": 1}
+    assert result["removed"] == {"appointments": 1, "checklist_progress": 1, "clients": 1, "goals": 0, "referrals": 0,
+                                 "releases": 0, "plan_events": 0}
     for (table,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
         for row in store.conn.execute(f'SELECT * FROM "{table}"'):
             assert client not in " ".join(map(str, row)), table

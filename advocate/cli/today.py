@@ -1,0 +1,45 @@
+"""`advocate today`: what needs attention - appointments coming up, referrals with no answer, goals past their
+target, checklists left half-filled, releases about to end."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from advocate.cli.common import Format, FormatOpt, state
+from advocate.i18n import _
+
+COLUMNS = ["kind", "reason", "client", "ref", "due", "days", "detail"]
+
+
+def today(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Only this client.")] = None,
+    days: Annotated[int | None, typer.Option("--days", metavar="N", min=0, max=366,
+                                             help="Appointments in the next N days (default: agenda_days, 7).")] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """What needs attention: upcoming appointments, referrals with no answer, goals past their target date,
+    half-filled checklists, releases about to end.
+
+    Example: advocate today
+    """
+    from advocate.checklists.model import load_all
+    from advocate.plan.agenda import KINDS, REASONS, AgendaSettings, agenda
+    from advocate.render import render
+
+    st = state(ctx)
+    cfg = st.config()
+    settings = AgendaSettings(days_ahead=cfg.agenda_days if days is None else days,
+                              referral_days=cfg.referral_followup_days, release_days=cfg.release_warning_days)
+    docs = {cid: doc for cid, (doc, _src) in load_all(cfg.checklist_override_dir).items()}
+    items = [i.as_dict() for i in agenda(st.store(), client=client, settings=settings, checklists=docs)]
+    if fmt == Format.table:
+        for row in items:
+            row["kind"] = _(KINDS[row["kind"]])
+            row["reason"] = _(REASONS[row["reason"]])
+    render(items, fmt.value, columns=COLUMNS,
+           table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Date")),
+                          ("reason", _("Why")), ("detail", _("Detail"))],
+           title=_("Needs attention") if items else None, empty_message=_("Nothing needs attention."))

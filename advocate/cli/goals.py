@@ -36,9 +36,10 @@ def _table_columns():
 
 
 def _labelled(goal: dict) -> dict:
-    from advocate.plan.goals import areas
+    from advocate.plan.goals import STATUS_LABELS, areas
 
     row = dict(goal)
+    row["status"] = _(STATUS_LABELS.get(goal["status"], goal["status"]))
     area = areas().get(goal["area"])
     if area:
         from advocate.i18n import current_language

@@ -78,7 +78,11 @@ def list_(
     from advocate.plan.referrals import list_referrals
     from advocate.render import render
 
+    from advocate.plan.referrals import STATUS_LABELS
+
     rows = list_referrals(state(ctx).store(), client=client, statuses=status)
+    if fmt == Format.table:
+        rows = [{**r, "status": _(STATUS_LABELS[r["status"]])} for r in rows]
     render(rows, fmt.value, columns=COLUMNS, table_columns=_table_columns(),
            empty_message=_("No referrals yet: `advocate referrals add --client CODE --service ID`."))
 

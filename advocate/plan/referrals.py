@@ -8,11 +8,13 @@ from datetime import date
 
 from advocate.appointments.clients import normalize_code, require_client
 from advocate.errors import InputError, NotFound
-from advocate.i18n import _
+from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
 from advocate.store import now_utc
 
 STATUSES = ("sent", "contacted", "accepted", "declined", "no-response", "completed")
+STATUS_LABELS = {"sent": N_("sent"), "contacted": N_("contacted"), "accepted": N_("accepted"),
+                 "declined": N_("declined"), "no-response": N_("no response"), "completed": N_("completed")}
 OPEN_STATUSES = ("sent", "contacted", "accepted")
 WAITING_STATUSES = ("sent", "contacted")  # no answer from the partner yet
 COLUMNS = ("id", "client_code", "service_id", "service_name", "categories", "country", "reason", "release_id",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
+from advocate.i18n import _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -24,6 +25,10 @@ StaffOnlyOpt = Annotated[bool, typer.Option(
 WithinOpt = Annotated[str | None, typer.Option(
     "--within", "-w", metavar="DISTANCE", help='Search radius: "25mi", "40km"; a plain number means miles. '
                                                "Default: 50mi (config: default_within).")]
+NationalFromOpt = Annotated[str | None, typer.Option(
+    "--national-from", metavar="US|MX|all",
+    help="National lines that work when dialled from this country (default: the place's country), e.g. a U.S. "
+         "advocate giving numbers to family in Mexico: --national-from MX.")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="Local results to show at most.")]
 OnlineOpt = Annotated[bool, typer.Option(
     "--online", help="Allow the online geocoder for this lookup (street addresses). Off by default.")]
@@ -42,10 +47,15 @@ def _filters(category, language, staff_only):
 
 def _decorate(rows: list[dict]) -> list[dict]:
     """Terminal-only columns: rank, readable distance, place, caution marks."""
+    from advocate.i18n import current_language
+
+    spanish = current_language() == "es"
     out = []
     rank = 0
     for row in rows:
         r = dict(row)
+        if spanish and r.get("name_es"):
+            r["name"] = r["name_es"]
         if r["scope"] == "local":
             rank += 1
             r["rank"] = str(rank)
@@ -84,10 +94,14 @@ def near(
     staff_only: StaffOnlyOpt = False,
     limit: LimitOpt = 10,
     no_national: Annotated[bool, typer.Option("--no-national", help="Leave out national hotlines and remote services.")] = False,
+    national_from: NationalFromOpt = None,
     online: OnlineOpt = False,
     fmt: FormatOpt = Format.table,
 ):
-    """Services near a place, nearest first, then national hotlines that match.
+    """Services near a place, nearest first, then the national lines that work from the place's country.
+
+    National rows are survivor-first (the country's trafficking hotline, then crisis, DV and sexual-assault
+    lines, consular help, the rest); law-enforcement lines only with -c law-enforcement.
 
     Examples: advocate services near 10001 ; advocate services near "Tijuana, BC" -c consular ;
     advocate services near "Los Angeles, CA" -l mixtec -f json
@@ -105,7 +119,8 @@ def near(
     if place.note:
         info(place.note)
     rows = services_near(store, place, within_km=within_km, limit=limit, filters=filters,
-                         national=not no_national, stale_months=cfg.stale_after_months)
+                         national=not no_national, stale_months=cfg.stale_after_months,
+                         national_from=national_from)
     from advocate.render import render
 
     if fmt == Format.table:
@@ -116,10 +131,36 @@ def near(
         render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title,
                empty_message=f"No services found near {place.label}; try a wider --within or fewer filters.")
         if any(r.get("confidence") in ("medium", "low") for r in rows):
-            info("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
-                 "for the caution, and confirm before sending someone.")
+            info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
+                   "for the caution, and confirm before sending someone."))
+        _national_note(rows)
     else:
-        render(rows, fmt.value, columns=list(ROW_FIELDS))
+        render(_machine(rows, fmt), fmt.value, columns=list(ROW_FIELDS))
+
+
+def _national_note(rows: list[dict]) -> None:
+    """Say from where the national numbers shown can be dialled, and warn about law-enforcement rows."""
+    nat = [r for r in rows if r.get("scope") == "national"]
+    if nat:
+        where = nat[0].get("dialled_from") or "all"
+        if where == "all":
+            info(_("National lines from every country are shown; each line says where it can be dialled from "
+                   "(services show ID)."))
+        else:
+            info(_("National lines shown work when dialled from {country}; --national-from US|MX|all shows "
+                   "another set.").format(country=where))
+    for r in rows:
+        if r.get("law_enforcement"):
+            info(_("{name} is law enforcement: {caution}").format(name=r["name"], caution=r.get("caution") or ""))
+
+
+def _machine(rows: list[dict], fmt: Format) -> list[dict]:
+    """CSV/TSV cells cannot hold the list of lines: write them as words there."""
+    if fmt.value not in ("csv", "tsv"):
+        return rows
+    from advocate.directory.national import line_text
+
+    return [{**r, "lines": "; ".join(line_text(ln) for ln in r.get("lines") or [])} for r in rows]
 
 
 @app.command()
@@ -134,9 +175,36 @@ def show(
 
     st = state(ctx)
     row = get_service(st.store(), service_id, stale_months=st.config().stale_after_months)
-    render_record(row, fmt.value, title=row["name"])
-    if fmt == Format.table and row.get("confidence") in ("medium", "low"):
-        info(f'Caution ({row["confidence"]} confidence): {row.get("caution") or "verify before use."}')
+    if fmt != Format.table:
+        render_record(row, fmt.value, title=row["name"])
+        return
+    render_record(_show_table(row), "table", title=row["name"])
+    if row.get("confidence") in ("medium", "low") or row.get("law_enforcement"):
+        info(_("Caution ({confidence} confidence): {caution}").format(
+            confidence=row["confidence"], caution=row.get("caution") or _("verify before use.")))
+
+
+def _show_table(row: dict) -> dict:
+    """The record for a terminal: each line with where it works from and its own source and date."""
+    from advocate.directory.national import line_text
+
+    out = {k: v for k, v in row.items() if k not in ("lines", "locations", "citation", "citation_url", "source_date")}
+    record_source = _("{source} ({date})").format(source=row.get("citation") or row.get("source") or "?",
+                                                 date=row.get("source_date") or row.get("last_verified") or "?")
+    lines = []
+    for ln in row.get("lines") or []:
+        own = bool(ln.get("source"))
+        src = ln.get("source") or row.get("citation") or row.get("source")
+        when = ln.get("source_date") or (_("undated") if own else row.get("source_date") or row.get("last_verified"))
+        conf = ln.get("confidence") or row.get("confidence")
+        lines.append({"line": line_text(ln),
+                      "source": _("source: {source} ({date}; {confidence})").format(source=src, date=when or "?",
+                                                                                  confidence=conf)})
+    out["lines"] = lines or None
+    out["source_of_facts"] = record_source + (f'\n{row["citation_url"]}' if row.get("citation_url") else "")
+    if row.get("locations"):
+        out["locations"] = row["locations"]
+    return out
 
 
 @app.command()

@@ -1,72 +1,297 @@
-"""Load the bundled national resources and the Mexican consular network into a store."""
+"""The directory shipped with advocate: national and cross-border lines, Mexico's lines and agencies, and
+the Mexican consulates in the U.S.
+
+Files (all in ``data/``, record shape in docs/sources.md):
+
+* ``national.json`` - U.S. and bi-national records (``services`` list);
+* ``mexico.json`` - Mexican national lines and state agencies (same shape; optional);
+* ``consulates.csv`` - one row per Mexican consulate in the U.S.
+
+Every record carries its own citation (``source``, ``source_url``) and the date that source said it
+(``source_date``); ``last_verified`` is that date, so the stale flag fires on old facts. Every phone or
+text line says where it can be dialled from (``from``). The whole set is reloaded when the shipped files
+change (a digest is kept in the store's meta table); user and imported records are never touched.
+"""
 
 from __future__ import annotations
 
-from advocate.data import read_csv, read_json
+import hashlib
+import json
+
+from advocate.data import data_file, read_csv, read_text
 
 SOURCE = "advocate-bundled"
-CIAM_PHONE = "+1 520 623 7874 (CIAM)"
+DATA_FILES = ("national.json", "mexico.json", "consulates.csv")
+LINE_KINDS = ("phone", "text", "whatsapp", "tty", "chat")
+COUNTRIES = ("US", "MX")
+CONFIDENCE = ("high", "medium", "low")
+CIAM = "+1 520 623 7874"
+
+# Survivor-first order of national rows (lower first). Records set ``priority`` from these bands.
+PRIORITY_BANDS = {
+    10: "trafficking hotline",
+    20: "emergency, crisis and suicide lines",
+    25: "domestic-violence and sexual-assault lines",
+    30: "consular help",
+    40: "children, youth and victims' agencies",
+    50: "labor rights, legal help, benefits and government processes",
+    60: "directories and referral lists",
+    90: "law enforcement (never in a default lookup)",
+}
+DEFAULT_PRIORITY = 50
+
+
+def _text(name: str) -> str | None:
+    if not data_file(name).is_file():
+        return None
+    return read_text(name)
+
+
+def digest() -> str:
+    """A fingerprint of the shipped data files (missing files count as empty)."""
+    h = hashlib.sha256()
+    for name in DATA_FILES:
+        h.update(name.encode())
+        h.update((_text(name) or "").encode())
+    return h.hexdigest()[:16]
+
+
+def records(name: str) -> list[dict]:
+    """The ``services`` list of a bundled JSON file ([] when the file is not shipped)."""
+    text = _text(name)
+    if text is None:
+        return []
+    return list(json.loads(text).get("services", []))
+
+
+def consulate_rows() -> list[dict]:
+    """consulates.csv rows; the old two-column file (city,state) is still read, marked unverified."""
+    if _text("consulates.csv") is None:
+        return []
+    return [dict(r) for r in read_csv("consulates.csv")]
+
+
+def record_problems(rec: dict) -> list[str]:
+    """What a bundled record lacks (empty when it is complete). Used by the loader's tests and by
+    anyone editing the files."""
+    out = []
+    rid = rec.get("id") or "?"
+    for key in ("id", "name", "name_es", "organization", "country", "source", "source_url", "source_date",
+                "confidence", "categories", "priority"):
+        if rec.get(key) in (None, "", []):
+            out.append(f"{rid}: no {key}")
+    if rec.get("confidence") not in CONFIDENCE:
+        out.append(f"{rid}: confidence must be one of {', '.join(CONFIDENCE)}")
+    if rec.get("confidence") != "high" and not (rec.get("caution") and rec.get("caution_es")):
+        out.append(f"{rid}: a {rec.get('confidence')} record needs caution and caution_es")
+    if rec.get("caution") and not rec.get("caution_es"):
+        out.append(f"{rid}: caution without caution_es")
+    if rec.get("law_enforcement") and not rec.get("caution"):
+        out.append(f"{rid}: a law-enforcement record needs a caution naming the agency")
+    if not _is_date(rec.get("source_date")):
+        out.append(f"{rid}: source_date must be YYYY-MM-DD")
+    scope = rec.get("scope", "national")
+    if scope not in ("national", "local"):
+        out.append(f"{rid}: scope must be national or local")
+    if scope == "local" and not (rec.get("location") or {}).get("city"):
+        out.append(f"{rid}: a local record needs location.city")
+    for line in rec.get("lines", []):
+        if line.get("kind") not in LINE_KINDS:
+            out.append(f"{rid}: line kind {line.get('kind')!r} is not one of {', '.join(LINE_KINDS)}")
+        if not line.get("number"):
+            out.append(f"{rid}: a line without number")
+        frm = line.get("from")
+        if not frm or not isinstance(frm, list) or any(c not in COUNTRIES for c in frm):
+            out.append(f"{rid}: line {line.get('number')} needs 'from' (a list of {', '.join(COUNTRIES)})")
+        if line.get("source_date") and not _is_date(line["source_date"]):
+            out.append(f"{rid}: line {line.get('number')} source_date must be YYYY-MM-DD")
+        if line.get("confidence") and line["confidence"] not in CONFIDENCE:
+            out.append(f"{rid}: line {line.get('number')} has an unknown confidence")
+    if not rec.get("lines") and not rec.get("url"):
+        out.append(f"{rid}: neither a line nor a url: nothing to reach it by")
+    return out
+
+
+def _is_date(value) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return False
+    return len(str(value)) == 10
+
+
+def refresh_if_changed(store, progress=None) -> bool:
+    """Reload the bundled records when the shipped files differ from what the store holds."""
+    if store.meta("bundled_digest") == digest():
+        return False
+    load_bundled(store, progress=progress)
+    return True
 
 
 def load_bundled(store, progress=None) -> int:
-    """(Re)load the bundled records; user and imported records are not touched. Returns the count."""
-    from advocate.geo.resolve import resolve_place
+    """(Re)load the bundled records; user and imported records are not touched. Returns the count.
 
-    doc = read_json("national.json")
-    verified = doc["last_verified"]
+    A bundled record that someone stamped with ``services verify`` after its source date keeps that date."""
     conn = store.conn
     with store.write():
+        kept = dict(conn.execute(
+            "SELECT source_id, last_verified FROM services WHERE source = ? AND last_verified IS NOT NULL "
+            "AND (source_date IS NULL OR last_verified > source_date)", (SOURCE,)).fetchall()) \
+            if _has_column(conn, "services", "source_date") else {}
         conn.execute("DELETE FROM services WHERE source = ?", (SOURCE,))
         conn.execute("DELETE FROM locations WHERE source = ?", (SOURCE,))
         conn.execute("DELETE FROM organizations WHERE source = ?", (SOURCE,))
         n = 0
-        for svc in doc["services"]:
-            org_id = f"{SOURCE}:org:{svc['id']}"
-            conn.execute(
-                "INSERT INTO organizations (id, name, source, source_id) VALUES (?, ?, ?, ?)",
-                (org_id, svc["organization"], SOURCE, "org:" + svc["id"]),
-            )
-            _insert_service(conn, {
-                "id": f"{SOURCE}:{svc['id']}", "organization_id": org_id, "name": svc["name"],
-                "description": svc.get("description"), "url": svc.get("url"), "phone": svc.get("phone"),
-                "text_line": svc.get("text_line"), "scope": "national", "country": svc["country"],
-                "source": SOURCE, "source_id": svc["id"], "last_verified": verified,
-                "confidence": svc["confidence"], "caution": svc.get("caution"),
-            }, svc["categories"], svc.get("languages", []), svc.get("interpretation", []))
-            n += 1
-        sre = f"{SOURCE}:org:sre"
-        conn.execute(
-            "INSERT INTO organizations (id, name, url, source, source_id) VALUES (?, ?, ?, ?, ?)",
-            (sre, "Secretaría de Relaciones Exteriores (SRE) - Consulados de México", "https://www.gob.mx/sre",
-             SOURCE, "org:sre"),
-        )
-        for row in read_csv("consulates.csv"):
-            place = resolve_place(f"{row['city']}, {row['state']}", progress=progress)
-            key = "consulate-" + row["city"].lower().replace(" ", "-") + "-" + row["state"].lower()
-            sid = f"{SOURCE}:{key}"
-            _insert_service(conn, {
-                "id": sid, "organization_id": sre, "name": f"Consulate of Mexico in {row['city']}",
-                "description": ("Consulado de México: protección consular (protection department), Ventanilla/"
-                                "Política de Atención Integral a la Mujer (VAIM) for survivors of violence, "
-                                "passports, matrícula consular, birth certificates."),
-                "phone": CIAM_PHONE, "scope": "local", "country": "US", "source": SOURCE, "source_id": key,
-                "last_verified": verified, "confidence": "medium",
-                "caution": ("City-level location only; no local phone bundled. CIAM (24/7) connects callers to this "
-                            "consulate's protection department; confirm the address and hours."),
-            }, ["consular", "victim-services"], ["spa", "eng"], [])
-            lid = f"{SOURCE}:loc:{key}"
-            conn.execute(
-                """INSERT INTO locations (id, organization_id, name, city, region, country, latitude, longitude,
-                   approximate, source, source_id) VALUES (?, ?, ?, ?, ?, 'US', ?, ?, 1, ?, ?)""",
-                (lid, sre, f"Consulado de México en {row['city']}", row["city"], row["state"], place.latitude,
-                 place.longitude, SOURCE, "loc:" + key),
-            )
-            conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, lid))
-            n += 1
+        for name in ("national.json", "mexico.json"):
+            for rec in records(name):
+                _insert_record(conn, rec, kept, progress)
+                n += 1
+        n += _load_consulates(conn, kept, progress)
+        store.set_meta("bundled_digest", digest())
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'services_fts'").fetchone():
             from advocate.directory.fts import reindex
 
             reindex(store, source=SOURCE)
+    return n
+
+
+def _has_column(conn, table: str, column: str) -> bool:
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
+def _first(lines: list[dict], kinds: tuple[str, ...], country: str) -> str | None:
+    """The first line of these kinds that works from ``country`` (else any), for the plain phone column."""
+    pick = [ln for ln in lines if ln["kind"] in kinds]
+    here = [ln for ln in pick if country in ln.get("from", [])]
+    chosen = (here or pick or [None])[0]
+    if not chosen:
+        return None
+    return chosen["number"] if chosen["kind"] == "phone" else f'{chosen["kind"]}: {chosen["number"]}'
+
+
+def _insert_record(conn, rec: dict, kept: dict, progress=None) -> None:
+    sid = f"{SOURCE}:{rec['id']}"
+    org_id = f"{SOURCE}:org:{rec['id']}"
+    conn.execute("INSERT INTO organizations (id, name, source, source_id) VALUES (?, ?, ?, ?)",
+                 (org_id, rec["organization"], SOURCE, "org:" + rec["id"]))
+    lines = rec.get("lines", [])
+    country = rec.get("country") or "US"
+    scope = rec.get("scope", "national")
+    _insert_service(conn, {
+        "id": sid, "organization_id": org_id, "name": rec["name"], "name_es": rec.get("name_es"),
+        "description": rec.get("description"), "description_es": rec.get("description_es"),
+        "url": rec.get("url"), "hours": rec.get("hours"),
+        "phone": _first(lines, ("phone",), country),
+        "text_line": _first(lines, ("text", "whatsapp", "chat", "tty"), country),
+        "scope": scope, "country": country, "source": SOURCE, "source_id": rec["id"],
+        "citation": rec.get("source"), "citation_url": rec.get("source_url"), "source_date": rec.get("source_date"),
+        "last_verified": kept.get(rec["id"], rec.get("source_date")),
+        "confidence": rec.get("confidence", "low"), "caution": rec.get("caution"),
+        "caution_es": rec.get("caution_es"), "law_enforcement": 1 if rec.get("law_enforcement") else 0,
+        "priority": rec.get("priority", DEFAULT_PRIORITY),
+    }, rec.get("categories", []), rec.get("languages", []), rec.get("interpretation", []))
+    _insert_lines(conn, sid, lines)
+    if scope == "local" and rec.get("location"):
+        _insert_location(conn, sid, org_id, rec["id"], rec["location"], progress)
+
+
+def _insert_lines(conn, sid: str, lines: list[dict]) -> None:
+    conn.executemany(
+        """INSERT INTO service_lines (service_id, position, kind, number, dial_from, label, label_es, citation,
+           citation_url, source_date, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+        [(sid, i, ln["kind"], ln["number"], ",".join(sorted(ln.get("from") or [])), ln.get("label"),
+          ln.get("label_es"), ln.get("source"), ln.get("source_url"), ln.get("source_date"), ln.get("confidence"))
+         for i, ln in enumerate(lines)])
+
+
+def _resolve(query: str, progress=None):
+    from advocate.errors import AdvocateError
+    from advocate.geo.resolve import resolve_place
+
+    try:
+        return resolve_place(query, progress=progress)
+    except AdvocateError:
+        return None
+
+
+def _insert_location(conn, sid: str, org_id: str, key: str, loc: dict, progress=None) -> bool:
+    """A point for a local record: its postal code when the gazetteer knows it, else its city (approximate)."""
+    place, approximate = None, True
+    if loc.get("postal_code") and (loc.get("country") or "US") == "US":
+        place = _resolve(loc["postal_code"], progress)
+        approximate = place is None
+    if place is None:
+        place = _resolve(", ".join(x for x in (loc.get("city"), loc.get("region")) if x), progress)
+    if place is None:
+        return False
+    lid = f"{SOURCE}:loc:{key}"
+    conn.execute(
+        """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country, latitude,
+           longitude, approximate, source, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (lid, org_id, loc.get("name"), loc.get("address") or None, loc.get("city"), loc.get("region"),
+         loc.get("postal_code") or None, loc.get("country") or "US", place.latitude, place.longitude,
+         1 if approximate else 0, SOURCE, "loc:" + key))
+    conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, lid))
+    return True
+
+
+def consulate_record(row: dict) -> dict:
+    """A consulates.csv row in the record shape (the old city,state file gives a low-confidence record)."""
+    city, state = row["city"].strip(), row["state"].strip()
+    key = "consulate-" + "-".join(city.lower().split()) + "-" + state.lower()
+    legacy = "name" not in row
+    rec = {
+        "id": key, "scope": "local", "country": "US", "priority": 30,
+        "name": row.get("name") or f"Consulate of Mexico in {city}",
+        "name_es": row.get("name_es") or f"Consulado de México en {city}",
+        "organization": "Secretaría de Relaciones Exteriores (SRE) - Consulados de México",
+        "description": ("Mexican consulate: consular protection (protection department), the women's-care desk "
+                        "(VAIM) for survivors of violence, passports, matrícula consular, birth certificates."),
+        "description_es": ("Consulado de México: protección consular, atención integral a la mujer (VAIM) para "
+                           "personas que vivieron violencia, pasaportes, matrícula consular, actas de nacimiento."),
+        "categories": ["consular", "victim-services"], "languages": ["spa", "eng"],
+        "location": {"address": row.get("address") or "", "city": city, "region": state,
+                     "postal_code": row.get("postal_code") or "", "country": "US",
+                     "name": row.get("name_es") or f"Consulado de México en {city}"},
+        "lines": [],
+        "source": row.get("source") or "advocate's earlier city list of Mexican consulates (no source recorded)",
+        "source_url": row.get("source_url") or "https://directorio.sre.gob.mx",
+        "source_date": row.get("source_date") or "2026-11-20",
+        "confidence": row.get("confidence") or "low",
+    }
+    if row.get("phone"):
+        rec["lines"].append({"kind": "phone", "number": row["phone"], "from": ["US"]})
+    rec["lines"].append({"kind": "phone", "number": CIAM, "from": ["US"],
+                         "label": "CIAM (24/7) routes calls to this consulate",
+                         "label_es": "CIAM (24 h) comunica con este consulado"})
+    notes = (row.get("notes") or "").strip()
+    if legacy:
+        notes = ("City only, from an unsourced list: confirm that this consulate exists and its address with "
+                 "CIAM (+1 520 623 7874, 24/7) before sending anyone.")
+        rec["caution_es"] = ("Solo la ciudad, de una lista sin fuente: confirme con el CIAM (+1 520 623 7874, 24 h) "
+                             "que este consulado existe y su dirección antes de enviar a alguien.")
+    elif rec["confidence"] != "high" or notes:
+        rec["caution_es"] = row.get("notes_es") or (
+            "Dato de una sola fuente o con fecha: confirme la dirección y el teléfono con el CIAM "
+            "(+1 520 623 7874, 24 h) o MiConsulado (+1 424 309 0009).")
+    if notes:
+        rec["caution"] = notes
+    elif rec["confidence"] != "high":
+        rec["caution"] = ("Confirm the address and phone with CIAM (+1 520 623 7874, 24/7) or MiConsulado "
+                          "(+1 424 309 0009).")
+    return rec
+
+
+def _load_consulates(conn, kept: dict, progress=None) -> int:
+    n = 0
+    for row in consulate_rows():
+        if not (row.get("city") or "").strip():
+            continue
+        rec = consulate_record(row)
+        _insert_record(conn, rec, kept, progress)
+        n += 1
     return n
 
 

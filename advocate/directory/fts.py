@@ -8,7 +8,7 @@ from advocate.errors import InputError
 
 
 def reindex(store, *, source: str | None = None, ids: list[str] | None = None) -> None:
-    """Refresh the index rows of one source, some ids, or everything."""
+    """Refresh the index rows of one source, some ids, or everything (Spanish names and descriptions included)."""
     conn = store.conn
     if ids is not None:
         where, params = f"s.id IN ({','.join('?' * len(ids))})", list(ids)
@@ -19,7 +19,8 @@ def reindex(store, *, source: str | None = None, ids: list[str] | None = None) -
     conn.execute(f"DELETE FROM services_fts WHERE service_id IN (SELECT s.id FROM services s WHERE {where})", params)
     conn.execute(
         f"""INSERT INTO services_fts (service_id, name, description, organization)
-            SELECT s.id, s.name, coalesce(s.description, ''), coalesce(o.name, '')
+            SELECT s.id, s.name || coalesce(' / ' || s.name_es, ''),
+                   coalesce(s.description, '') || coalesce(' ' || s.description_es, ''), coalesce(o.name, '')
             FROM services s LEFT JOIN organizations o ON o.id = s.organization_id WHERE {where}""", params)
 
 

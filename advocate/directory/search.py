@@ -15,6 +15,7 @@ from advocate.errors import NotFound
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
 
 DEFAULT_LIMIT = 10
+CONSULAR_REACH_KM = 1200.0  # -c consular with nothing in the radius: the nearest consulates up to this far
 START_KM = 8.0
 
 
@@ -86,12 +87,21 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
 
 
 def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAULT_LIMIT,
-                  filters: Filters | None = None, national: bool = True, stale_months: int = 12) -> list[dict]:
-    """Local services by distance (ties by name), then national resources matching the same filters."""
+                  filters: Filters | None = None, national: bool = True, stale_months: int = 12,
+                  national_from: str | None = None) -> list[dict]:
+    """Local services by distance (ties by name), then the national lines that work from the place's
+    country (``national_from``: "US", "MX" or "all" to show another set), survivor-first.
+
+    Law-enforcement records appear only when the filters ask for ``law-enforcement``."""
     filters = filters or Filters()
     near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, limit, filters)
+    if not near and filters.categories == ["consular"] and within_km < CONSULAR_REACH_KM:
+        # consulates are few and far apart: name the nearest ones beyond the radius rather than none
+        near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters)
     rows = fetch_services(store, [sid for _, sid, _ in near], stale_months=stale_months,
                           location_ids={sid: lid for _, sid, lid in near})
+    if "law-enforcement" not in filters.categories:
+        rows = [r for r in rows if not r.get("law_enforcement")]
     for row in rows:
         if row["latitude"] is not None:
             km = geodesic_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
@@ -99,25 +109,18 @@ def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAUL
             row["distance_mi"] = round(km / KM_PER_MILE, 2)
     rows.sort(key=lambda r: (r["distance_km"], r["name"].casefold()))
     if national:
-        rows += national_services(store, filters, country_first=getattr(place, "country", ""),
-                                  stale_months=stale_months)
-    return rows
+        from advocate.directory.national import national_services
 
-
-def national_services(store, filters: Filters, *, country_first: str = "", stale_months: int = 12) -> list[dict]:
-    where, params = filters.sql()
-    ids = [r[0] for r in store.conn.execute(
-        f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
-    rows = fetch_services(store, ids, stale_months=stale_months)
-    rows.sort(key=lambda r: (r["country"] != country_first, r["name"].casefold()))
+        rows += national_services(store, filters, place_country=getattr(place, "country", "") or "",
+                                  dial_from=national_from, stale_months=stale_months)
     return rows
 
 
 ROW_FIELDS = (
-    "id", "name", "organization", "categories", "languages", "interpretation", "distance_km", "distance_mi",
-    "address", "city", "region", "postal_code", "country", "phone", "text_line", "url", "hours",
-    "latitude", "longitude", "approximate", "scope", "status", "source", "last_verified", "stale",
-    "confidence", "caution",
+    "id", "name", "name_es", "organization", "categories", "languages", "interpretation", "distance_km",
+    "distance_mi", "address", "city", "region", "postal_code", "country", "phone", "text_line", "lines", "url",
+    "hours", "latitude", "longitude", "approximate", "scope", "status", "source", "citation", "citation_url",
+    "source_date", "last_verified", "stale", "confidence", "caution", "caution_es", "law_enforcement", "priority",
 )
 
 
@@ -147,7 +150,17 @@ def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_id
         if sid not in locs or lid == wanted:
             locs[sid] = dict(zip(loc_cols, vals))
     svc_cols = ("id", "name", "phone", "text_line", "url", "hours", "scope", "status", "country", "source",
-                "last_verified", "confidence", "caution", "description")
+                "last_verified", "confidence", "caution", "description", "name_es", "description_es", "caution_es",
+                "citation", "citation_url", "source_date", "law_enforcement", "priority")
+    lines: dict[str, list[dict]] = {}
+    for sid, *vals in conn.execute(
+            f"""SELECT service_id, kind, number, dial_from, label, label_es, citation, citation_url, source_date,
+                       confidence FROM service_lines WHERE service_id IN ({marks}) ORDER BY service_id, position""",
+            ids):
+        line = dict(zip(("kind", "number", "from", "label", "label_es", "source", "source_url", "source_date",
+                         "confidence"), vals))
+        line["from"] = [c for c in (line["from"] or "").split(",") if c]
+        lines.setdefault(sid, []).append({k: v for k, v in line.items() if v not in (None, "")})
     found = {}
     for vals in conn.execute(
             f"""SELECT {', '.join('s.' + c for c in svc_cols)}, o.name FROM services s
@@ -173,6 +186,9 @@ def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_id
         row["approximate"] = bool(loc.get("approximate")) if loc else None
         row["stale"] = is_stale(svc.get("last_verified"), today, stale_months)
         row["description"] = svc.get("description")
+        row["description_es"] = svc.get("description_es")
+        row["law_enforcement"] = bool(svc.get("law_enforcement"))
+        row["lines"] = lines.get(sid, [])
         out.append(row)
     return out
 

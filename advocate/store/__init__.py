@@ -238,6 +238,10 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
             )
         if version < SCHEMA_VERSION and migrate:
             _migrate(store, version, progress=progress)
+        if migrate:  # the shipped directory changed since this store was filled: reload it
+            from advocate.directory.bundled import refresh_if_changed
+
+            refresh_if_changed(store, progress=progress)
     except BaseException:
         conn.close()
         if not exists:

@@ -185,12 +185,37 @@ CREATE TABLE plan_events (
 CREATE INDEX plan_events_ref ON plan_events(kind, ref_id);
 """
 
+M6_FACTS = """
+ALTER TABLE services ADD COLUMN name_es TEXT;
+ALTER TABLE services ADD COLUMN description_es TEXT;
+ALTER TABLE services ADD COLUMN caution_es TEXT;
+ALTER TABLE services ADD COLUMN citation TEXT;
+ALTER TABLE services ADD COLUMN citation_url TEXT;
+ALTER TABLE services ADD COLUMN source_date TEXT;
+ALTER TABLE services ADD COLUMN law_enforcement INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN priority INTEGER;
+CREATE TABLE service_lines (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL CHECK (kind IN ('phone', 'text', 'whatsapp', 'tty', 'chat')),
+    number TEXT NOT NULL,
+    dial_from TEXT NOT NULL,           -- countries it can be dialled from, e.g. 'US' or 'MX,US'
+    label TEXT, label_es TEXT,
+    citation TEXT, citation_url TEXT, source_date TEXT,
+    confidence TEXT CHECK (confidence IS NULL OR confidence IN ('high', 'medium', 'low'))
+);
+CREATE INDEX service_lines_service ON service_lines(service_id, position);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
     (3, "full-text search over services (FTS5, accent-insensitive)", M3_SEARCH),
     (4, "spatial index carries service, location and active flag: lookups need no join", M4_RTREE_AUX),
     (5, "the survivor's plan: goals, releases of information, referrals to partners, their history", M5_PLAN),
+    (6, "bundled facts: Spanish names, each fact's own citation and date, dialling scope per line, "
+        "law-enforcement flag and survivor-first priority", M6_FACTS),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

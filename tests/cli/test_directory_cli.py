@@ -87,7 +87,7 @@ def test_search_accent_insensitive(cli):
     rows = cli("services", "search", "atencion medica", "-f", "json").json()
     assert rows and rows[0]["name"] == "Clinica medica"
     rows = cli("services", "search", "línea nacional", "-f", "json").json()
-    assert rows and "Línea Nacional" in rows[0]["name"]
+    assert rows and "Línea Nacional" in rows[0]["name_es"]
     r = cli("services", "search", "immigration", "--near", "Miami, FL", "-f", "json")
     assert r.exit_code == 0 and r.json()[0]["distance_km"] is not None
 

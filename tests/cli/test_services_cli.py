@@ -85,7 +85,7 @@ def test_bad_input_one_sentence_and_exit_code(cli, args, code, words):
 
 
 def test_show(cli):
-    r = cli("services", "show", "mx-ciam", "-f", "json")
+    r = cli("services", "show", "bi-ciam", "-f", "json")
     assert r.exit_code == 0
     assert r.json()[0]["phone"].startswith("+1 520 623 7874")
     r = cli("services", "show", "nope")
@@ -141,3 +141,49 @@ def test_not_a_database_is_refused(cli, tmp_path):
     r = cli("--db", bad, "services", "near", "10001")
     assert r.exit_code == 1 and "not an SQLite database" in r.stderr
     assert bad.read_text() == "hello"
+
+
+def test_near_us_place_survivor_first(cli):
+    rows = cli("services", "near", "10001", "-f", "json").json()
+    national = [x for x in rows if x["scope"] == "national"]
+    assert national[0]["name"] == "National Human Trafficking Hotline (U.S.)"
+    assert not any(x["law_enforcement"] for x in rows)
+
+
+def test_near_mexican_place_lines_from_mexico(cli):
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.")
+    assert r.exit_code == 0, r
+    assert "988" not in r.stdout and "1-888-373-7888" not in r.stdout
+    assert "800 5533 000" in r.stdout and "dialled from MX" in r.stderr
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "--national-from", "all", "-f", "json")
+    assert any(x["id"].endswith(":us-988") for x in r.json())
+
+
+def test_law_enforcement_with_caution(cli):
+    r = cli("services", "near", "10001", "-c", "law-enforcement")
+    assert r.exit_code == 0, r
+    assert "HSI Tip Line" in r.stdout and "ICE / Homeland Security Investigations" in r.stderr
+
+
+def test_nashville_consular_names_atlanta(cli):
+    rows = cli("services", "near", "Nashville, TN", "-c", "consular", "-f", "json").json()
+    local = [x for x in rows if x["scope"] == "local"]
+    assert local and local[0]["city"] == "Atlanta"
+    assert not any("Nashville" in x["name"] for x in rows)
+
+
+def test_bad_national_from(cli):
+    r = cli("services", "near", "10001", "--national-from", "GT")
+    assert r.exit_code != 0 and "US, MX or all" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_show_prints_each_line_with_scope_and_source(cli):
+    r = cli("services", "show", "bi-ciam")
+    assert r.exit_code == 0, r
+    assert "001 520 623 7874 (from Mexico) - from MX" in r.stdout
+    assert "source:" in r.stdout and "2021-05-01" in r.stdout
+
+
+def test_csv_writes_lines_as_words(cli):
+    r = cli("services", "near", "10001", "-f", "csv")
+    assert r.exit_code == 0 and "call 1-888-373-7888 (24/7, 200+ languages) - from US" in r.stdout

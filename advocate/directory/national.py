@@ -1,0 +1,102 @@
+"""National rows for a place: which lines work from where, and the survivor-first order.
+
+* **Dialling scope.** Every line of a bundled record says from which countries it can be dialled. The
+  national rows for a place are the records with a line that works from the place's country (or, for a
+  record with no line, a web-only record of that country); ``dial_from`` chooses another country, or
+  ``"all"``. Each row keeps only the lines that work from there, so a U.S. 1-800 number is never shown
+  for a place in Mexico unless asked for.
+* **Order.** Curated, not alphabetical: records carry a ``priority`` (bands in
+  ``advocate.directory.bundled.PRIORITY_BANDS``: trafficking hotline 10, crisis 20, DV/SA 25, consular
+  30, ...). Ties go to the place's own country, then the name.
+* **Law enforcement.** A record whose only role is reporting to police or immigration authorities
+  (``law_enforcement``) is never in a default lookup: only when ``law-enforcement`` is among the
+  requested categories.
+"""
+
+from __future__ import annotations
+
+from advocate.directory.search import Filters, fetch_services
+
+LAW_ENFORCEMENT = "law-enforcement"
+DIAL_CHOICES = ("US", "MX", "all")
+
+
+def dialling_country(place_country: str | None, dial_from: str | None = None) -> str:
+    """The country whose lines to show: ``dial_from`` when given, else the place's (US or MX), else all."""
+    if dial_from:
+        choice = dial_from.strip()
+        if choice.lower() == "all":
+            return "all"
+        if choice.upper() in DIAL_CHOICES:
+            return choice.upper()
+        from advocate.errors import InputError
+
+        raise InputError(f'"{dial_from}" is not a dialling country; use US, MX or all', field="national_from")
+    country = (place_country or "").upper()
+    return country if country in ("US", "MX") else "all"
+
+
+def wants_law_enforcement(filters: Filters) -> bool:
+    return LAW_ENFORCEMENT in (filters.categories or [])
+
+
+def national_services(store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
+                      stale_months: int = 12) -> list[dict]:
+    """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
+    filters = filters or Filters()
+    where, params = filters.sql()
+    if not wants_law_enforcement(filters):
+        where += " AND coalesce(s.law_enforcement, 0) = 0"
+    ids = [r[0] for r in store.conn.execute(
+        f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
+    rows = fetch_services(store, ids, stale_months=stale_months)
+    country = dialling_country(place_country, dial_from)
+    home = (place_country or "").upper()
+    out = []
+    for row in rows:
+        lines = row.get("lines") or []
+        if country != "all":
+            usable = [ln for ln in lines if country in ln["from"]]
+            if lines and not usable:
+                continue
+            if not lines and row.get("country") != country:
+                continue
+            row["lines"] = usable
+        row["dialled_from"] = country
+        _summarise(row)
+        out.append(row)
+    out.sort(key=lambda r: rank_key(r, home))
+    return out
+
+
+def rank_key(row: dict, home: str) -> tuple:
+    pri = row.get("priority")
+    return (pri if pri is not None else 50, (row.get("country") or "") != home, (row.get("name") or "").casefold())
+
+
+def _summarise(row: dict) -> None:
+    """The plain phone/text columns from the lines that are shown (what a table or CSV prints)."""
+    lines = row.get("lines") or []
+    if not lines:
+        return
+    phones = [ln["number"] for ln in lines if ln["kind"] == "phone"]
+    others = [line_text(ln, with_scope=False) for ln in lines if ln["kind"] != "phone"]
+    row["phone"] = "; ".join(phones) or None
+    row["text_line"] = "; ".join(others) or None
+
+
+KIND_LABELS = {"phone": "call", "text": "text", "whatsapp": "WhatsApp", "tty": "TTY", "chat": "chat"}
+KIND_LABELS_ES = {"phone": "llamar", "text": "mensaje de texto", "whatsapp": "WhatsApp", "tty": "TTY", "chat": "chat"}
+
+
+def line_text(line: dict, *, with_scope: bool = True, spanish: bool = False) -> str:
+    """One line in words: "call 1-888-373-7888 (24/7) - from US"."""
+    kinds = KIND_LABELS_ES if spanish else KIND_LABELS
+    text = f'{kinds.get(line["kind"], line["kind"])} {line["number"]}'
+    label = (line.get("label_es") if spanish else None) or line.get("label")
+    if label:
+        text += f" ({label})"
+    if with_scope:
+        frm = " + ".join(line.get("from") or [])
+        text += (" - desde " if spanish else " - from ") + frm
+    return text

@@ -1,0 +1,100 @@
+"""Every bundled fact carries its own source, date, confidence and dialling scope (national.json, mexico.json,
+consulates.csv), and no two national names collide without their country."""
+
+from __future__ import annotations
+
+import pytest
+
+from advocate.directory import bundled
+from advocate.directory.vocab import categories
+
+ALL_RECORDS = [*bundled.records("national.json"), *bundled.records("mexico.json"),
+               *(bundled.consulate_record(r) for r in bundled.consulate_rows())]
+
+
+def _ids(recs):
+    return [r["id"] for r in recs]
+
+
+@pytest.mark.parametrize("rec", ALL_RECORDS, ids=_ids(ALL_RECORDS))
+def test_every_record_is_complete(rec):
+    assert bundled.record_problems(rec) == []
+
+
+@pytest.mark.parametrize("rec", ALL_RECORDS, ids=_ids(ALL_RECORDS))
+def test_every_line_says_where_it_works_from(rec):
+    for line in rec.get("lines", []):
+        assert line["from"] and set(line["from"]) <= {"US", "MX"}, line
+
+
+def test_ids_are_unique_and_prefixed():
+    ids = _ids(ALL_RECORDS)
+    assert len(ids) == len(set(ids))
+    for rec in [*bundled.records("national.json"), *bundled.records("mexico.json")]:
+        assert rec["id"].startswith(("us-", "mx-", "bi-")), rec["id"]
+
+
+def test_national_names_say_their_country_and_never_collide():
+    national = [r for r in ALL_RECORDS if r.get("scope", "national") == "national"]
+    for key in ("name", "name_es"):
+        names = [r[key].casefold() for r in national]
+        assert len(names) == len(set(names)), key
+    for rec in national:
+        text = rec["name"] + " " + rec["name_es"]
+        assert any(w in text for w in ("U.S.", "EE. UU.", "Mexico", "México", "Mexican")), rec["id"]
+
+
+def test_categories_are_known():
+    known = set(categories())
+    for rec in ALL_RECORDS:
+        assert set(rec["categories"]) <= known, rec["id"]
+
+
+def test_law_enforcement_records_name_the_agency_and_sit_last():
+    le = [r for r in ALL_RECORDS if r.get("law_enforcement")]
+    assert le, "the HSI tip line is bundled as a law-enforcement record"
+    for rec in le:
+        assert rec["priority"] >= 90
+        assert "law-enforcement" in rec["categories"]
+    hsi = next(r for r in le if r["id"] == "us-ice-hsi-tipline")
+    assert "ICE / Homeland Security Investigations" in hsi["caution"]
+
+
+def test_trafficking_hotline_caution_says_who_may_hear_and_that_an_advocate_can_call_with_them():
+    rec = next(r for r in ALL_RECORDS if r["id"] == "us-trafficking-hotline")
+    assert "law enforcement" in rec["caution"] and "advocate can place the call" in rec["caution"]
+    assert "policía" in rec["caution_es"] and "junto con" in rec["caution_es"]
+    assert rec["priority"] == 10
+
+
+def test_spanish_routes_of_988_and_crisis_text_line():
+    by_id = {r["id"]: r for r in ALL_RECORDS}
+    labels = [ln.get("label", "") for ln in by_id["us-988"]["lines"]]
+    assert "press 2 for Spanish" in labels and "text AYUDA for Spanish" in labels
+    ctl = by_id["us-crisis-text-line-es"]["lines"]
+    assert ctl[0]["number"] == "741741" and "AYUDA" in ctl[0]["label"] and "HOLA" not in str(ctl)
+
+
+def test_no_nashville_consulate():
+    assert not [r for r in bundled.consulate_rows() if r["city"].strip() == "Nashville"]
+
+
+def test_store_keeps_each_records_own_date(store):
+    """last_verified is the record's source date (not the file's), so the stale flag can fire."""
+    rows = dict(store.conn.execute(
+        "SELECT source_id, last_verified FROM services WHERE source = 'advocate-bundled'").fetchall())
+    for rec in bundled.records("national.json"):
+        assert rows[rec["id"]] == rec["source_date"]
+    lines = store.conn.execute("SELECT count(*) FROM service_lines WHERE dial_from = ''").fetchone()[0]
+    assert lines == 0
+
+
+def test_changed_files_reload_and_keep_a_later_verification(store, monkeypatch):
+    from advocate.directory.manage import verify_service
+
+    verify_service(store, "us-988")
+    store.set_meta("bundled_digest", "old")
+    assert bundled.refresh_if_changed(store) is True
+    row = store.conn.execute("SELECT last_verified FROM services WHERE source_id = 'us-988'").fetchone()
+    assert row[0] > "2025-09-12"
+    assert bundled.refresh_if_changed(store) is False

@@ -1,0 +1,62 @@
+"""Dialling scope and survivor-first order of national rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from advocate.directory.national import dialling_country, national_services
+from advocate.directory.search import Filters, services_near
+from advocate.errors import InputError
+from advocate.geo.resolve import resolve_place
+
+
+def _national(rows):
+    return [r for r in rows if r["scope"] == "national"]
+
+
+def test_us_place_trafficking_hotline_first_and_no_law_enforcement(store):
+    rows = _national(services_near(store, resolve_place("10001")))
+    assert rows[0]["id"].endswith(":us-trafficking-hotline")
+    assert not any(r["law_enforcement"] or "law-enforcement" in r["categories"] for r in rows)
+    # every line shown works from the U.S.
+    assert all("US" in ln["from"] for r in rows for ln in r["lines"])
+    # crisis before consular before the rest
+    order = [r["priority"] for r in rows]
+    assert order == sorted(order)
+
+
+def test_mexican_place_only_lines_that_work_from_mexico(store):
+    rows = _national(services_near(store, resolve_place("Oaxaca de Juárez, Oax.")))
+    assert rows[0]["country"] == "MX" and "trafficking" in rows[0]["categories"]
+    ids = {r["id"].split(":")[-1] for r in rows}
+    assert not ids & {"us-988", "us-crisis-text-line-es", "us-dv-hotline", "us-trafficking-hotline"}
+    for r in rows:
+        assert all("MX" in ln["from"] for ln in r["lines"]), r["id"]
+    ciam = next(r for r in rows if r["id"].endswith(":bi-ciam"))
+    assert ciam["phone"] == "001 520 623 7874"
+
+
+def test_national_from_shows_another_set(store):
+    f = Filters()
+    from_mx = national_services(store, f, place_country="US", dial_from="MX")
+    assert {r["id"].split(":")[-1] for r in from_mx} >= {"bi-ciam"}
+    assert not any(r["id"].endswith(":us-988") for r in from_mx)
+    everything = national_services(store, f, place_country="US", dial_from="all")
+    assert len(everything) > len(from_mx)
+    # with every country the place's own trafficking hotline still comes first
+    assert everything[0]["id"].endswith(":us-trafficking-hotline")
+    assert everything[1]["id"].endswith(":mx-linea-nacional-trata")
+
+
+def test_law_enforcement_only_when_asked(store):
+    rows = national_services(store, Filters.parse(["law-enforcement"]), place_country="US")
+    hsi = next(r for r in rows if r["id"].endswith(":us-ice-hsi-tipline"))
+    assert hsi["law_enforcement"] and "ICE / Homeland Security Investigations" in hsi["caution"]
+    assert not any(r["id"].endswith(":us-ice-hsi-tipline") for r in national_services(store, Filters(), place_country="US"))
+
+
+def test_dialling_country():
+    assert dialling_country("MX") == "MX" and dialling_country("US") == "US" and dialling_country("") == "all"
+    assert dialling_country("US", "mx") == "MX" and dialling_country("MX", "ALL") == "all"
+    with pytest.raises(InputError):
+        dialling_country("US", "GT")

@@ -72,7 +72,7 @@ def test_batch_lat_lon_and_ndjson(cli):
             input=data)
     assert r.exit_code == 0, r
     first = json.loads(r.stdout.splitlines()[0])
-    assert first["id"] == "x" and first["service_name"] == "Consulate of Mexico in San Diego"
+    assert first["id"] == "x" and first["service_name"] == "Consulate General of Mexico in San Diego"
     r = cli("services", "batch", "-", "-f", "json", input='{"ref": 1, "location": "10001"}\n')
     assert r.exit_code == 0 and r.json()[0]["ref"] == 1
 

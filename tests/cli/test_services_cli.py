@@ -19,12 +19,12 @@ def test_near_includes_national_hotlines(cli, where):
 def test_los_angeles_consulate_first(cli):
     r = cli("services", "near", "Los Angeles, CA", "-c", "consular", "-f", "json")
     assert r.exit_code == 0, r
-    assert r.json()[0]["name"] == "Consulate of Mexico in Los Angeles"
+    assert r.json()[0]["name"] == "Consulate General of Mexico in Los Angeles"
 
 
 def test_tijuana_finds_the_san_diego_consulate_then_mexican_lines_first(cli):
     rows = cli("services", "near", "Tijuana, BC", "-f", "json").json()
-    assert rows[0]["name"] == "Consulate of Mexico in San Diego"
+    assert rows[0]["name"] == "Consulate General of Mexico in San Diego"
     national = [x for x in rows if x["scope"] == "national"]
     assert national[0]["country"] == "MX"
 

@@ -143,9 +143,12 @@ def load_bundled(store, progress=None) -> int:
         conn.execute("DELETE FROM services WHERE source = ?", (SOURCE,))
         conn.execute("DELETE FROM locations WHERE source = ?", (SOURCE,))
         conn.execute("DELETE FROM organizations WHERE source = ?", (SOURCE,))
-        n = 0
-        for name in ("national.json", "mexico.json"):
+        n, seen = 0, set()
+        for name in ("mexico.json", "national.json"):  # a Mexican record in both files: mexico.json's wins
             for rec in records(name):
+                if rec.get("id") in seen:
+                    continue
+                seen.add(rec.get("id"))
                 _insert_record(conn, rec, kept, progress)
                 n += 1
         n += _load_consulates(conn, kept, progress)

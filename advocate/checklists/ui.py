@@ -30,4 +30,5 @@ LABELS = {
     "a_note": CN_("a short note"),
     "advocate_note": CN_("For the advocate"),
     "stopped_neutral": CN_("Saved. See you soon."),
+    "emergency": CN_("Emergency"),
 }

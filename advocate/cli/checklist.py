@@ -165,86 +165,177 @@ def fill(
     name: Annotated[str, typer.Argument(help="A checklist name, e.g. intake.")],
     client: Annotated[str, typer.Option("--client", metavar="CODE", help="The client code the answers belong to.")],
     lang: LangOpt = None,
+    stage: StageOpt = Stage.first,
+    place: Annotated[str | None, typer.Option(
+        "--place", metavar="PLACE", help='Where the person is now (a ZIP, "City, ST", "Ciudad, Estado"): '
+                                         "emergency numbers shown during the fill are the ones that work there.")] = None,
     include_sensitive: SensitiveOpt = False,
     restart: Annotated[bool, typer.Option("--restart", help="Ask answered items again.")] = False,
 ):
-    """Walk the items at the prompt; every answer is saved at once (Ctrl-C loses nothing; run again to resume)."""
+    """Walk the items at the prompt; every answer is saved at once (Ctrl-C loses nothing; run again to resume).
+
+    A "no" to "can you talk without risk?" ends the session at once and clears the screen; a "yes" to
+    "emergency care now?" shows the emergency numbers for --place first.
+    Example: advocate checklist fill intake --client C-7K3M9Q --place "Fresno, CA"
+    """
     from advocate.errors import InputError
+    from advocate.i18n import _
 
     if not interactive():
-        raise InputError("`checklist fill` asks questions, so it needs a terminal; "
-                         "use `checklist show NAME -f html` for paper instead")
+        raise InputError(_("`checklist fill` asks questions, so it needs a terminal; "
+                           "use `checklist show NAME -f html` for paper instead"))
     from advocate.checklists.model import get_checklist, localize
     from advocate.checklists.progress import answers, save_answer
 
     st = state(ctx)
+    cfg = st.config()
     store = st.store()
-    doc, _ = get_checklist(name, st.config().checklist_override_dir)
+    doc, _src = get_checklist(name, cfg.checklist_override_dir)
     langs = _langs(st, lang)
-    c = localize(doc, langs, include_sensitive=include_sensitive)
-    run_fill(store, client, doc, c, answers(store, client, doc["id"]), save_answer, restart=restart)
+    c = localize(doc, langs, stage=stage.value, include_sensitive=include_sensitive)
+    country = ""
+    if place:  # resolved now, offline, so the numbers are ready the moment they are needed
+        from advocate.geo.resolve import resolve_place
+
+        country = resolve_place(place, online=False, store=store).country
+    done = answers(store, client, doc["id"])
+    run_fill(store, client, doc, c, done, save_answer, restart=restart,
+             emergency=lambda: _show_emergency(store, country, langs))
 
 
-def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None):
-    """The prompt loop; ``ask(kind, message, choices)`` is injectable for tests (questionary by default)."""
+class _Stop(Exception):
+    """Ctrl-C at any prompt."""
+
+
+def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emergency=None, clear=None):
+    """The prompt loop.
+
+    ``ask(kind, message, choices)`` is injectable for tests (questionary by default): it returns the answer,
+    or None (or raises KeyboardInterrupt) for Ctrl-C, which ends the whole fill at once whatever prompt is
+    open. A bad answer (a date that is not a date) is said in one sentence and asked again. An item with
+    ``react`` {"no": "stop"} ends the fill at once on a no: the answer is saved, the screen cleared, and only
+    a neutral line is left; {"yes": "emergency"} calls ``emergency()`` before anything else.
+    """
+    from datetime import date
+
     from advocate.checklists.i18n import tr
     from advocate.checklists.ui import DONE, LABELS, SKIP
+    from advocate.i18n import _, current_language
 
     ask = ask or _questionary_ask
+    clear = clear or _clear_screen
     langs = c["languages"]
+    note_lang = current_language() if current_language() in langs else langs[0]
 
     def both(text):
         return " / ".join(dict.fromkeys(tr(text, lang) for lang in langs))
 
+    def prompt(kind, message, choices):
+        try:
+            got = ask(kind, message, choices)
+        except KeyboardInterrupt:
+            raise _Stop from None
+        if got is None:
+            raise _Stop
+        return got
+
     total = sum(len(s["items"]) for s in c["sections"])
     seen = 0
-    for s in c["sections"]:
-        for item in s["items"]:
-            seen += 1
-            if item["id"] in done and not restart:
-                continue
-            question = "\n".join(dict.fromkeys(item["text"][lang] for lang in langs))
-            header = f"[{seen}/{total}] " + " / ".join(dict.fromkeys(s["title"][lang] for lang in langs))
-            skip_label = " / ".join(dict.fromkeys(tr(SKIP, lang) for lang in langs))
-            if item["type"] == "say":
-                answer = ask("select", f"{header}\n{question}", [("done", both(DONE)), ("skip", skip_label)])
-            elif item["type"] in ("yesno", "choice"):
-                choices = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
-                choices.append(("skip", skip_label))
-                answer = ask("select", f"{header}\n{question}", choices)
-            else:
-                special = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs))) for a in item["answers"]]
-                hint = both(LABELS["hint_date" if item["type"] == "date" else "hint_text"])
-                also = ", ".join(label for _, label in special)
-                answer = ask("text", f"{header}\n{question}\n({hint}; {both(LABELS['or'])}: {also}; "
-                                     f"{both(LABELS['blank'])}: {skip_label})", special)
-                if answer:  # a typed "unknown" / "no se sabe" is that answer, not free text
-                    typed = answer.strip().casefold()
-                    for aid, a in zip((x[0] for x in special), item["answers"]):
-                        if typed == aid or typed in {v.casefold() for v in a["label"].values()}:
-                            answer = aid
-            if answer is None:  # Ctrl-C: everything answered so far is already saved
-                info("Stopped. Answers so far are saved; run the same command to continue.")
-                raise typer.Exit(130)
-            if answer in ("", "skip"):
-                continue
-            note = None
-            if item["type"] == "text" and answer not in {a["id"] for a in item["answers"]}:
-                note, answer = answer, "answered"
-            elif item["free_note"]:
-                note = ask("note", " / ".join(dict.fromkeys(tr(LABELS["note"], lang) for lang in langs)) + ":", []) or None
-            save(store, client, doc, item["id"], answer, note)
-    info("Checklist complete for now. `advocate checklist status --client CODE` shows what is open.")
+    try:
+        for s in c["sections"]:
+            for item in s["items"]:
+                seen += 1
+                if item["id"] in done and not restart:
+                    continue
+                question = "\n".join(dict.fromkeys(item["text"][lang] for lang in langs))
+                if item.get("note"):
+                    question += f"\n  » {item['note'][note_lang]}"
+                header = f"[{seen}/{total}] " + " / ".join(dict.fromkeys(s["title"][lang] for lang in langs))
+                skip_label = both(SKIP)
+                specials = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs)))
+                            for a in item["answers"] if a["id"] in ("prefer-not-to-say", "unknown", "does-not-apply")]
+                while True:
+                    if item["type"] == "say":
+                        answer = prompt("select", f"{header}\n{question}", [("done", both(DONE)), ("skip", skip_label)])
+                    elif item["type"] in ("yesno", "choice"):
+                        choices = [(a["id"], " / ".join(dict.fromkeys(a["label"][lang] for lang in langs)))
+                                   for a in item["answers"]]
+                        answer = prompt("select", f"{header}\n{question}", choices + [("skip", skip_label)])
+                    else:
+                        hint = both(LABELS["hint_date" if item["type"] == "date" else "hint_text"])
+                        also = ", ".join(label for _id, label in specials)
+                        answer = prompt("text", f"{header}\n{question}\n({hint}; {both(LABELS['or'])}: {also}; "
+                                                f"{both(LABELS['blank'])}: {skip_label})", specials).strip()
+                        typed = answer.casefold()
+                        for a in item["answers"]:  # a typed "unknown" / "no se sabe" is that answer, not free text
+                            if a["id"] in dict(specials) and (typed == a["id"] or typed in {
+                                    v.casefold() for v in a["label"].values()}):
+                                answer = a["id"]
+                        if item["type"] == "date" and answer and answer not in dict(specials):
+                            try:
+                                answer = date.fromisoformat(answer).isoformat()
+                            except ValueError:
+                                info(_('"{answer}" is not a date; write it as YYYY-MM-DD (for example {example}), '
+                                       'or leave it blank to skip.').format(answer=answer,
+                                                                            example=date.today().isoformat()))
+                                continue
+                    break
+                if answer in ("", "skip"):
+                    continue
+                note = None
+                if item["type"] == "text" and answer not in dict(specials):
+                    note, answer = answer, "answered"
+                save(store, client, doc, item["id"], answer, note)  # saved before anything else is asked
+                reaction = (item.get("react") or {}).get(answer)
+                if reaction == "stop":
+                    clear()
+                    info(both(LABELS["stopped_neutral"]))
+                    raise typer.Exit(0)
+                if reaction == "emergency" and emergency:
+                    emergency()
+                if item["free_note"] and item["type"] != "text":
+                    extra = prompt("note", both(LABELS["note"]) + ":", []).strip()
+                    if extra:
+                        save(store, client, doc, item["id"], answer, extra)
+    except _Stop:
+        info(_("Stopped. Answers so far are saved; run the same command to continue."))
+        raise typer.Exit(130) from None
+    info(_("Checklist complete for now. `advocate checklist status --client CODE` shows what is open."))
+
+
+def _clear_screen():
+    """Leave no question or answer on a terminal someone else may look at."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream.isatty():
+            stream.write("\x1b[H\x1b[2J\x1b[3J")
+            stream.flush()
+            return
+
+
+def _show_emergency(store, country, langs):
+    from advocate.checklists.emergency import emergency_lines
+    from advocate.checklists.i18n import tr
+    from advocate.checklists.ui import LABELS
+
+    title = " / ".join(dict.fromkeys(tr(LABELS["emergency"], lang) for lang in langs))
+    info("")
+    for row in emergency_lines(store, country):
+        how = " · ".join(x for x in (row["phone"], row["text_line"]) if x)
+        where = f" ({row['country']})" if not country and row["country"] else ""
+        info(f"  {title}{where}: {how}" if row["kind"] == "general" else f"  {row['name']}{where}: {how}")
+    info("")
 
 
 def _questionary_ask(kind, message, choices):
+    """One prompt; Ctrl-C raises KeyboardInterrupt (``unsafe_ask``) so the fill can end at once."""
     import questionary
 
     if kind == "select":
-        return questionary.select(message, choices=[questionary.Choice(label, value=v) for v, label in choices]).ask()
-    if kind == "text":
-        return questionary.text(message).ask()
-    return questionary.text(message).ask()
+        return questionary.select(message, choices=[questionary.Choice(label, value=v) for v, label in choices]
+                                  ).unsafe_ask()
+    return questionary.text(message).unsafe_ask()
 
 
 @app.command()

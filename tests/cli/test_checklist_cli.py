@@ -127,3 +127,115 @@ def test_show_stage_and_no_notes(cli, tmp_path):
     assert data["sections"][0]["items"][0]["note"] is None
     r = cli("checklist", "show", "visit", "--stage", "second")
     assert r.exit_code == 2
+
+
+def _fill(store, name, script, *, stage="all", emergency=None):
+    import typer
+
+    from advocate.appointments.clients import create_client
+    from advocate.cli.checklist import run_fill
+
+    code = create_client(store)["code"]
+    doc, _ = get_checklist(name)
+    c = localize(doc, ["en", "es"], stage=stage)
+    cleared = []
+    try:
+        run_fill(store, code, doc, c, answers(store, code, doc["id"]), save_answer, ask=script,
+                 emergency=emergency, clear=lambda: cleared.append(True))
+        exit_code = 0
+    except typer.Exit as exc:
+        exit_code = exc.exit_code
+    return code, doc, exit_code, cleared
+
+
+def test_fill_no_to_talk_now_stops_at_once_and_leaves_a_neutral_line(store, capsys):
+    asked = []
+
+    def ask(kind, message, choices):
+        asked.append(message)
+        return "no" if "talk right now" in message else choices[0][0]
+
+    code, doc, exit_code, cleared = _fill(store, "intake", ask)
+    assert exit_code == 0 and len(asked) == 1 and cleared == [True]
+    assert answers(store, code, "intake") == {"start.talk-now": answers(store, code, "intake")["start.talk-now"]}
+    assert answers(store, code, "intake")["start.talk-now"]["answer"] == "no"
+    err = capsys.readouterr().err.strip()
+    assert err == "Saved. See you soon. / Guardado. Hasta pronto."
+
+
+def test_fill_emergency_yes_shows_numbers_before_the_next_question(store):
+    events = []
+
+    def ask(kind, message, choices):
+        events.append(("ask", message.split("\n")[1]))
+        if kind == "note":
+            return ""
+        if len([e for e in events if e[0] == "ask"]) > 3:
+            return None
+        return "yes" if kind == "select" and any(v == "yes" for v, _ in choices) else choices[0][0]
+
+    _code, _doc, exit_code, _ = _fill(store, "intake", ask, emergency=lambda: events.append(("emergency", "")))
+    assert exit_code == 130
+    kinds = [e[0] for e in events]
+    medical = next(i for i, e in enumerate(events) if "emergency care" in e[1])
+    assert kinds[medical + 1] == "emergency"
+
+
+def test_fill_ctrl_c_at_a_note_prompt_ends_the_fill(store):
+    asked = []
+
+    def ask(kind, message, choices):
+        asked.append(kind)
+        if kind == "note":
+            raise KeyboardInterrupt
+        return "yes" if any(v == "yes" for v, _ in choices) else choices[0][0]
+
+    code, doc, exit_code, _ = _fill(store, "appointment-prep", ask)
+    assert exit_code == 130 and asked == ["select", "note"]
+    saved = answers(store, code, doc["id"])
+    assert list(saved) == ["prep.what-happens"] and saved["prep.what-happens"]["answer"] == "yes"
+
+
+def test_fill_reasks_a_bad_date_instead_of_ending(store, capsys):
+    typed = iter(["next tuesday", "2026-13-40", "2026-12-10"])
+    asked = []
+
+    def ask(kind, message, choices):
+        asked.append(message)
+        if "YYYY-MM-DD" in message:
+            return next(typed)
+        return "" if kind == "text" else choices[0][0]
+
+    code, doc, exit_code, _ = _fill(store, "safety-plan", ask)
+    assert exit_code == 0
+    assert answers(store, code, doc["id"])["review.review-date"]["answer"] == "2026-12-10"
+    assert sum("YYYY-MM-DD" in m for m in asked) == 3
+    err = capsys.readouterr().err
+    assert '"next tuesday" is not a date' in err and "Traceback" not in err
+
+
+def test_fill_typed_special_answer_and_say_items(store):
+    def ask(kind, message, choices):
+        if kind == "text":
+            return "No se sabe"
+        return "" if kind == "note" else choices[0][0]
+
+    code, doc, exit_code, _ = _fill(store, "intake", ask, stage="first")
+    saved = answers(store, code, doc["id"])
+    assert exit_code == 0
+    assert saved["start.role"]["answer"] == "done"
+    assert saved["safety.contact-channel"]["answer"] == "unknown" and saved["safety.contact-channel"]["note"] is None
+    assert "return.decision" not in saved  # --stage first
+
+
+def test_emergency_lines_work_where_the_person_is(store):
+    from advocate.checklists.emergency import emergency_lines
+
+    mx = emergency_lines(store, "MX")
+    assert mx[0]["kind"] == "general" and mx[0]["phone"] == "911" and mx[0]["source"]
+    assert all(r["country"] == "MX" for r in mx)
+    us = emergency_lines(store, "US")
+    assert us[0]["phone"] == "911" and any("988" in (r["phone"] or "") for r in us)
+    assert not any("HSI" in r["name"] or "law" in r["name"].lower() for r in us + mx)
+    anywhere = emergency_lines(store, "")
+    assert {r["country"] for r in anywhere if r["kind"] == "general"} >= {"US", "MX"}

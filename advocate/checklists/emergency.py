@@ -43,12 +43,20 @@ def emergency_lines(store, country: str = "") -> list[dict]:
         return out
     rows = national_services(store, Filters(categories=["crisis"]), country_first=country)
     for row in rows:
-        if "law-enforcement" in (row.get("categories") or []):
+        if row.get("law_enforcement") or "law-enforcement" in (row.get("categories") or []):
             continue
-        if country and not _works_from(row, country):
+        phone, text_line = row.get("phone"), row.get("text_line")
+        if row.get("lines"):  # per-line dialling scope, when the directory records it
+            usable = [ln for ln in row["lines"] if not country or country in (ln.get("from") or [])]
+            if not usable:
+                continue
+            phone = "; ".join(f'{ln["number"]} ({ln["kind"]})' if ln.get("kind") not in (None, "phone")
+                              else ln["number"] for ln in usable if ln.get("number"))
+            text_line = None
+        elif country and not _works_from(row, country):
             continue
-        if not (row.get("phone") or row.get("text_line")):
+        if not (phone or text_line):
             continue
-        out.append({"kind": "crisis", "name": row["name"], "phone": row.get("phone"), "text_line": row.get("text_line"),
+        out.append({"kind": "crisis", "name": row["name"], "phone": phone, "text_line": text_line,
                     "country": row.get("country") or "", "source": row.get("source") or ""})
     return out

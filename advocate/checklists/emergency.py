@@ -16,45 +16,32 @@ GENERAL_EMERGENCY = {
 }
 
 
-def _works_from(row: dict, country: str) -> bool:
-    """Whether a national row can be dialled from ``country``: its own dialling scope when the directory
-    records one, else the country it belongs to."""
-    for key in ("works_from", "dial_from", "callable_from"):
-        scope = row.get(key)
-        if scope:
-            scope = [scope] if isinstance(scope, str) else list(scope)
-            return country in scope or "*" in scope
-    return (row.get("country") or "") == country
-
-
 def emergency_lines(store, country: str = "") -> list[dict]:
     """Rows of {kind, name, phone, text_line, country, source}: the general emergency number first
-    (kind "general", no name), then the crisis lines (kind "crisis")."""
-    from advocate.directory.search import Filters, national_services
+    (kind "general", no name), then the crisis lines that can be dialled from ``country`` (kind "crisis"),
+    survivor-first, from the directory's national rows (``advocate.directory.national``), which keep only
+    the lines that work from there and never offer law enforcement unasked."""
+    from advocate.directory.national import national_services
+    from advocate.directory.search import Filters
 
+    country = (country or "").upper()
     out = []
-    countries = [country] if country else list(GENERAL_EMERGENCY)
-    for c in countries:
+    for c in ([country] if country else list(GENERAL_EMERGENCY)):
         if c in GENERAL_EMERGENCY:
             number, source, when = GENERAL_EMERGENCY[c]
             out.append({"kind": "general", "name": "", "phone": number, "text_line": None, "country": c,
                         "source": f"{source}, {when}"})
     if store is None:
         return out
-    rows = national_services(store, Filters(categories=["crisis"]), country_first=country)
+    general = {r["phone"] for r in out}
+    rows = national_services(store, Filters(categories=["crisis"]), place_country=country,
+                             dial_from=None if country in ("US", "MX") else "all")
     for row in rows:
-        if row.get("law_enforcement") or "law-enforcement" in (row.get("categories") or []):
+        if row.get("law_enforcement"):
             continue
         phone, text_line = row.get("phone"), row.get("text_line")
-        if row.get("lines"):  # per-line dialling scope, when the directory records it
-            usable = [ln for ln in row["lines"] if not country or country in (ln.get("from") or [])]
-            if not usable:
-                continue
-            phone = "; ".join(f'{ln["number"]} ({ln["kind"]})' if ln.get("kind") not in (None, "phone")
-                              else ln["number"] for ln in usable if ln.get("number"))
-            text_line = None
-        elif country and not _works_from(row, country):
-            continue
+        if phone in general and not text_line:
+            continue  # the general number, already first
         if not (phone or text_line):
             continue
         out.append({"kind": "crisis", "name": row["name"], "phone": phone, "text_line": text_line,

@@ -233,25 +233,10 @@ def test_emergency_lines_work_where_the_person_is(store):
 
     mx = emergency_lines(store, "MX")
     assert mx[0]["kind"] == "general" and mx[0]["phone"] == "911" and mx[0]["source"]
-    assert all(r["country"] == "MX" for r in mx)
+    assert sum(r["phone"] == "911" for r in mx) == 1  # the bundled 911 row is not repeated
+    assert not any("1-800" in (r["phone"] or "") or "1-888" in (r["phone"] or "") for r in mx)
     us = emergency_lines(store, "US")
     assert us[0]["phone"] == "911" and any("988" in (r["phone"] or "") for r in us)
     assert not any("HSI" in r["name"] or "law" in r["name"].lower() for r in us + mx)
     anywhere = emergency_lines(store, "")
     assert {r["country"] for r in anywhere if r["kind"] == "general"} >= {"US", "MX"}
-
-
-def test_emergency_lines_honour_a_per_line_dialling_scope(store, monkeypatch):
-    from advocate.checklists import emergency
-    from advocate.directory import search
-
-    rows = [{"name": "Line A", "country": "MX", "categories": ["crisis"], "source": "s",
-             "lines": [{"kind": "phone", "number": "800 1", "from": ["MX"]},
-                       {"kind": "whatsapp", "number": "+52 800 1", "from": ["MX", "US"]}]},
-            {"name": "Police", "country": "MX", "categories": ["crisis"], "law_enforcement": True, "phone": "089"}]
-    monkeypatch.setattr(search, "national_services", lambda *a, **k: rows)
-    us = [r for r in emergency.emergency_lines(store, "US") if r["kind"] == "crisis"]
-    assert us == [{"kind": "crisis", "name": "Line A", "phone": "+52 800 1 (whatsapp)", "text_line": None,
-                   "country": "MX", "source": "s"}]
-    mx = [r for r in emergency.emergency_lines(store, "MX") if r["kind"] == "crisis"]
-    assert [r["phone"] for r in mx] == ["800 1; +52 800 1 (whatsapp)"]

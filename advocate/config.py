@@ -12,6 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from advocate.i18n import _
 
 APP = "advocate"
 
@@ -78,15 +79,15 @@ def load_config(path: Path | None = None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise AdvocateError(f"the config file {path} cannot be read ({exc}); fix or remove it") from None
+        raise AdvocateError(_("the config file {path} cannot be read ({exc}); fix or remove it").format(path=path, exc=exc)) from None
     for key, value in raw.items():
         key = key.replace("-", "_")
         if not hasattr(cfg, key):
-            raise AdvocateError(f'the config file {path} has an unknown key "{key}"')
+            raise AdvocateError(_('the config file {path} has an unknown key "{key}"').format(path=path, key=key))
         expected = type(getattr(cfg, key))
         if not isinstance(value, expected):
             raise AdvocateError(
-                f'the config key "{key}" in {path} should be a {expected.__name__}, not {value!r}'
+                _('the config key "{key}" in {path} should be a {name}, not {value!r}').format(key=key, path=path, name=expected.__name__, value=value)
             )
         setattr(cfg, key, value)
     return cfg

@@ -23,13 +23,21 @@ class AdvocateError(Exception):
 
     exit_status = ExitStatus.FAILURE
 
-    def __init__(self, message: str, *, suggestions: list[str] | None = None, field: str | None = None):
+    def __init__(self, message: str, *, suggestions: list[str] | None = None,
+                 field: str | tuple[str, ...] | None = None):
         self.message = message
         self.suggestions = list(suggestions or [])
         # which input the error is about ("place", "within", "source"...): the message names no CLI flag;
         # a front end maps the field to its own option or form field
         self.field = field
         super().__init__(self.full_message)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The inputs the error is about (a front end may name its own controls for them)."""
+        if not self.field:
+            return ()
+        return (self.field,) if isinstance(self.field, str) else tuple(self.field)
 
     @property
     def full_message(self) -> str:

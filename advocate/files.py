@@ -137,8 +137,8 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
         raise OutputRefused(_("{path} is a folder; give a file name").format(path=target), field="output")
     if target.exists() or target.is_symlink():
         if not (force or (confirm is not None and confirm(target))):
-            raise OutputRefused(_("{path} already exists; add --force to replace it (nothing was written)")
-                                .format(path=target), field="output")
+            raise OutputRefused(_("{path} already exists; nothing was written (replacing it has to be asked for)")
+                                .format(path=target), field="force")
     parent = target.parent
     if not parent.exists():
         if not make_parents:

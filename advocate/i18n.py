@@ -149,8 +149,16 @@ def format_time(value, format: str = "short", lang: str | None = None, tzinfo=No
     return fmt(value, format=format, tzinfo=tzinfo, locale=babel_locale(lang))
 
 
+_COMMA_POINT = ("en_US", "es_MX")  # grouping ",", decimal "." in CLDR
+
+
 def format_number(value, decimals: int | None = None, lang: str | None = None) -> str:
     """``1,234.5`` in English and in Mexican Spanish (CLDR es_MX), grouping included."""
+    locale = babel_locale(lang)
+    if locale in _COMMA_POINT and decimals is not None:
+        # CLDR gives en_US and es_MX the same symbols (tests check Babel agrees): no Babel import on the
+        # path every table row takes
+        return f"{value:,.{decimals}f}"
     from babel.numbers import format_decimal
 
     if decimals is None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO
 
+from advocate.i18n import _
 from advocate.textnorm import strip_control
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv")
@@ -181,7 +182,7 @@ def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
     table = Table(title=Text(strip_control(title)) if title else None, box=box.SIMPLE_HEAD,
                   show_lines=False, expand=False, title_justify="left")
     for _key, header, *opts in columns:
-        table.add_column(Text(header), **({"overflow": "fold"} | (opts[0] if opts else {})))
+        table.add_column(Text(_(header)), **({"overflow": "fold"} | (opts[0] if opts else {})))
     for row in rows:
         table.add_row(*[Text(_multiline(row.get(col[0]))) for col in columns])
     console(out).print(table)

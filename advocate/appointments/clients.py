@@ -7,6 +7,7 @@ import secrets
 
 from advocate.errors import InputError, NotFound
 from advocate.store import now_utc
+from advocate.i18n import _
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy
 CODE_RE = re.compile(r"^C-[2-9A-HJKMNP-TV-Z]{6}$")
@@ -21,7 +22,7 @@ def new_code() -> str:
 def normalize_code(text: str) -> str:
     code = (text or "").strip().upper()
     if not CODE_RE.match(code):
-        raise InputError(f'"{text}" is not a client code; codes look like C-7K3M9Q (see `advocate clients list`)')
+        raise InputError(_('"{text}" is not a client code; codes look like C-7K3M9Q (see `advocate clients list`)').format(text=text))
     return code
 
 
@@ -31,9 +32,9 @@ def create_client(store, *, language: str | None = None, note: str | None = None
 
         language = normalize_language(language)
     if note is not None and len(note) > 500:
-        raise InputError("a client note is limited to 500 characters; keep names and stories out of it")
+        raise InputError(_("a client note is limited to 500 characters; keep names and stories out of it"))
     with store.write():
-        for _ in range(20):
+        for _attempt in range(20):
             code = new_code()
             if not store.conn.execute("SELECT 1 FROM clients WHERE code = ?", (code,)).fetchone():
                 break
@@ -51,7 +52,7 @@ def get_client(store, code: str) -> dict:
                   (SELECT count(*) FROM checklist_progress p WHERE p.client_code = c.code)
            FROM clients c WHERE c.code = ?""", (code,)).fetchone()
     if not row:
-        raise NotFound(f"no client with code {code}; see `advocate clients list`")
+        raise NotFound(_("no client with code {code}; see `advocate clients list`").format(code=code))
     keys = ("code", "language", "note", "status", "created", "closed", "appointments", "checklist_answers")
     return dict(zip(keys, row))
 
@@ -107,7 +108,7 @@ def parse_age(text: str):
 
     m = re.match(r"^\s*(\d{1,3})\s*(y|years?|m|months?|d|days?)\s*$", str(text or ""), re.I)
     if not m or int(m.group(1)) == 0:
-        raise InputError(f'"{text}" is not an age; write it like 7y, 18m or 90d')
+        raise InputError(_('"{text}" is not an age; write it like 7y, 18m or 90d').format(text=text))
     n, unit = int(m.group(1)), m.group(2)[0].lower()
     return n, unit
 

@@ -13,6 +13,7 @@ from advocate.appointments.clients import require_client
 from advocate.data import read_csv
 from advocate.errors import InputError, NotFound
 from advocate.store import now_utc
+from advocate.i18n import _
 
 OUTCOMES = ("attended", "rescheduled", "no-show", "cancelled")
 MAX_DURATION = 24 * 60
@@ -29,7 +30,7 @@ def normalize_type(text: str) -> str:
         return key
     import difflib
 
-    raise InputError(f'"{text}" is not an appointment type; expected one of: {", ".join(types())}',
+    raise InputError(_('"{text}" is not an appointment type; expected one of: {value}').format(text=text, value=', '.join(types())),
                      suggestions=difflib.get_close_matches(key, list(types()), n=2))
 
 
@@ -56,7 +57,7 @@ def get_zone(name: str | None) -> ZoneInfo:
             raise ValueError
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f'"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana') from None
+        raise InputError(_('"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana').format(name=name)) from None
 
 
 _WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})(?::\d{2})?\s*$")
@@ -66,23 +67,24 @@ def parse_when(text: str, zone: ZoneInfo) -> datetime:
     """ "2026-12-03 14:30" in ``zone`` -> an aware datetime. Times that do not exist (DST gap) are refused."""
     m = _WHEN.match(text or "")
     if not m:
-        raise InputError(f'"{text}" is not a date and time; write it as "2026-12-03 14:30" (24-hour clock)')
+        raise InputError(_('"{text}" is not a date and time; write it as "2026-12-03 14:30" (24-hour clock)').format(text=text))
     try:
         naive = datetime.fromisoformat(f"{m.group(1)} {m.group(2).zfill(5)}")
     except ValueError:
-        raise InputError(f'"{text}" is not a real date and time; write it as "2026-12-03 14:30"') from None
+        raise InputError(_('"{text}" is not a real date and time; write it as "2026-12-03 14:30"').format(text=text)) from None
     aware = naive.replace(tzinfo=zone)
     back = aware.astimezone(timezone.utc).astimezone(zone)
     if back.replace(tzinfo=None) != naive:
-        raise InputError(f'{text} does not exist in {zone.key} (the clocks jump forward then); pick another time')
+        raise InputError(_("{text} does not exist in {key} (the clocks jump forward then); pick another time").format(text=text, key=zone.key))
     return aware
 
 
-def parse_date(text: str, what: str = "date") -> date:
+def parse_date(text: str, what: str | None = None, *, field: str | None = None) -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise InputError(f'"{text}" is not a {what}; write it as YYYY-MM-DD, for example 2026-12-03') from None
+        raise InputError(_('"{text}" is not a {what}; write it as YYYY-MM-DD, for example 2026-12-03').format(
+            text=text, what=what or _("date")), field=field) from None
 
 
 def to_utc_text(dt: datetime) -> str:
@@ -103,18 +105,18 @@ def _duration(value) -> int:
     try:
         minutes = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InputError(f'"{value}" is not a duration; give whole minutes, for example 90') from None
+        raise InputError(_('"{value}" is not a duration; give whole minutes, for example 90').format(value=value)) from None
     if not 0 < minutes <= MAX_DURATION:
-        raise InputError(f"a duration of {minutes} minutes is out of range; expected 1 to {MAX_DURATION}")
+        raise InputError(_("a duration of {minutes} minutes is out of range; expected 1 to {MAX_DURATION}").format(minutes=minutes, MAX_DURATION=MAX_DURATION))
     return minutes
 
 
-def _clean_text(value: str | None, what: str, limit: int = 500) -> str | None:
+def _clean_text(value: str | None, what: str, limit: int = 500, field: str | None = None) -> str | None:
     if value is None:
         return None
     value = value.replace("\x00", "").strip()
     if len(value) > limit:
-        raise InputError(f"{what} is limited to {limit} characters")
+        raise InputError(_("{what} is limited to {limit} characters").format(what=what, limit=limit), field=field)
     return value or None
 
 
@@ -127,7 +129,7 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
     minutes = _duration(duration)
     code = require_client(store, client)
     if service_id and place:
-        raise InputError("give --service or --place, not both")
+        raise InputError(_("give a service from the directory or a place, not both"), field=("service", "place"))
     if service_id:
         from advocate.directory.search import get_service
 
@@ -136,8 +138,9 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
         from advocate.directory.vocab import normalize_language
 
         interpreter = normalize_language(interpreter)
-    place, advocate, notes = _clean_text(place, "--place", 200), _clean_text(advocate, "--advocate", 100), \
-        _clean_text(notes, "--notes", 1000)
+    place, advocate, notes = (_clean_text(place, _("the place"), 200, "place"),
+                              _clean_text(advocate, _("the name of who accompanies"), 100, "advocate"),
+                              _clean_text(notes, _("the notes"), 1000, "notes"))
     warnings = _overlaps(store, start, minutes, advocate)
     now = now or datetime.now(timezone.utc)
     if start < now:
@@ -198,10 +201,10 @@ def get_appointment(store, appointment_id) -> dict:
     try:
         aid = int(appointment_id)
     except (TypeError, ValueError):
-        raise InputError(f'"{appointment_id}" is not an appointment id; ids are whole numbers') from None
+        raise InputError(_('"{appointment_id}" is not an appointment id; ids are whole numbers').format(appointment_id=appointment_id)) from None
     row = store.conn.execute(_SELECT + " WHERE a.id = ?", (aid,)).fetchone()
     if not row:
-        raise NotFound(f"no appointment {aid}; see `advocate appointments list`")
+        raise NotFound(_("no appointment {aid}; see `advocate appointments list`").format(aid=aid))
     return _row(row)
 
 
@@ -210,7 +213,7 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
                       status: str | None = None, now: datetime | None = None, tz: str | None = None) -> list[dict]:
     """Appointments ordered by start. ``start``/``end`` are inclusive local dates (in ``tz``)."""
     if upcoming and past:
-        raise InputError("choose --upcoming or --past, not both")
+        raise InputError(_("choose upcoming or past appointments, not both"), field=("upcoming", "past"))
     where, params = [], []
     now = now or datetime.now(timezone.utc)
     if upcoming:
@@ -230,7 +233,8 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
         where.append("a.starts_utc < ?")
         params.append(to_utc_text(datetime.combine(end + timedelta(days=1), time(0), zone)))
     if start and end and end < start:
-        raise InputError(f"--to {end} is before --from {start}")
+        raise InputError(_("the end date {end} is before the start date {start}").format(end=end, start=start),
+                         field=("from", "to"))
     if type:
         where.append("a.type = ?")
         params.append(normalize_type(type))
@@ -260,16 +264,17 @@ def edit_appointment(store, appointment_id, **changes) -> LogResult:
 
         sets["service_id"], sets["place"] = get_service(store, changes["service_id"])["id"], None
     if changes.get("place") is not None:
-        sets["place"], sets["service_id"] = _clean_text(changes["place"], "--place", 200), None
+        sets["place"], sets["service_id"] = _clean_text(changes["place"], _("the place"), 200, "place"), None
     if changes.get("interpreter") is not None:
         from advocate.directory.vocab import normalize_language
 
         sets["interpreter_language"] = normalize_language(changes["interpreter"]) if changes["interpreter"] else None
-    for key, col, limit in (("advocate", "advocate", 100), ("notes", "notes", 1000)):
+    for key, what, limit in (("advocate", _("the name of who accompanies"), 100), ("notes", _("the notes"), 1000)):
         if changes.get(key) is not None:
-            sets[col] = _clean_text(changes[key], f"--{key}", limit)
+            sets[key] = _clean_text(changes[key], what, limit, key)
     if not sets:
-        raise InputError("nothing to change; give at least one option such as --when or --type")
+        raise InputError(_("nothing to change; give at least one new value, such as the date and time or the type"),
+                         field=("when", "type"))
     start = from_utc_text(sets.get("starts_utc", current["starts_utc"]))
     warnings += _overlaps(store, start, sets.get("duration_min", current["duration_min"]),
                           sets.get("advocate", current["advocate"]), exclude=current["id"])
@@ -288,9 +293,9 @@ def _update(store, aid: int, sets: dict) -> None:
 def complete_appointment(store, appointment_id, outcome: str, follow_up: str | None = None) -> dict:
     outcome = (outcome or "").strip().lower()
     if outcome not in OUTCOMES:
-        raise InputError(f'"{outcome}" is not an outcome; expected one of: {", ".join(OUTCOMES)}')
+        raise InputError(_('"{outcome}" is not an outcome; expected one of: {OUTCOMES}').format(outcome=outcome, OUTCOMES=', '.join(OUTCOMES)))
     current = get_appointment(store, appointment_id)
-    _update(store, current["id"], {"status": outcome, "follow_up": _clean_text(follow_up, "--follow-up", 500)})
+    _update(store, current["id"], {"status": outcome, "follow_up": _clean_text(follow_up, _("the follow-up"), 500, "follow_up")})
     return get_appointment(store, current["id"])
 
 

@@ -13,25 +13,27 @@ from zoneinfo import ZoneInfo
 
 from advocate.appointments.log import from_utc_text, parse_date, types
 from advocate.errors import InputError
+from advocate.i18n import _
 
 DIMENSIONS = ("type", "voca_family", "otip_category", "language", "month")
 
 
 def period_from(month: str | None = None, start: str | None = None, end: str | None = None) -> tuple[date, date]:
     if month and (start or end):
-        raise InputError("give --month or --from/--to, not both")
+        raise InputError(_("give a month, or a start and an end date, not both"), field=("month", "from", "to"))
     if month:
         try:
             first = date.fromisoformat(month.strip() + "-01")
         except ValueError:
-            raise InputError(f'"{month}" is not a month; write it as YYYY-MM, for example 2026-12') from None
+            raise InputError(_('"{month}" is not a month; write it as YYYY-MM, for example 2026-12').format(month=month)) from None
         nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
         return first, nxt - timedelta(days=1)
     if not (start and end):
-        raise InputError("give --month YYYY-MM, or both --from and --to (YYYY-MM-DD)")
-    a, b = parse_date(start, "--from date"), parse_date(end, "--to date")
+        raise InputError(_("give a month (YYYY-MM), or both a start and an end date (YYYY-MM-DD)"),
+                         field=("month", "from", "to"))
+    a, b = parse_date(start, _("start date"), field="from"), parse_date(end, _("end date"), field="to")
     if b < a:
-        raise InputError(f"--to {b} is before --from {a}")
+        raise InputError(_("the end date {end} is before the start date {start}").format(end=b, start=a), field=("from", "to"))
     return a, b
 
 
@@ -48,9 +50,9 @@ def build_report(store, start: date, end: date, *, by: list[str] | None = None, 
     by = by or ["type", "voca_family", "language"]
     for dim in by:
         if dim not in DIMENSIONS:
-            raise InputError(f'"{dim}" is not a report breakdown; expected some of: {", ".join(DIMENSIONS)}')
+            raise InputError(_('"{dim}" is not a report breakdown; expected some of: {DIMENSIONS}').format(dim=dim, DIMENSIONS=', '.join(DIMENSIONS)))
     if suppress_below < 0 or suppress_below > 100:
-        raise InputError("--suppress-below takes a number from 0 (off) to 100")
+        raise InputError(_("the small-count threshold takes a number from 0 (off) to 100"), field="suppress_below")
     # look a day either side in UTC, then filter on each appointment's own local date
     lo = datetime.combine(start - timedelta(days=1), time(0), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     hi = datetime.combine(end + timedelta(days=2), time(0), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -9,6 +9,7 @@ from pathlib import Path
 from advocate.checklists.i18n import SOURCE_LANGUAGE, tr
 from advocate.checklists.ui import DONE, SPECIAL_ANSWERS, YESNO
 from advocate.errors import AdvocateError, InputError, NotFound
+from advocate.i18n import _
 
 ANSWER_TYPES = ("yesno", "choice", "date", "text", "say")
 STAGES = ("first", "later", "as-needed")
@@ -44,7 +45,7 @@ def load_all(override_dir: Path | None = None) -> dict[str, tuple[dict, Source]]
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise AdvocateError(f"the checklist file {path} is not valid JSON ({exc})") from None
+                raise AdvocateError(_("the checklist file {path} is not valid JSON ({exc})").format(path=path, exc=exc)) from None
             validate(doc, str(path))
             docs[doc["id"]] = (doc, Source(str(path), False))
     return docs
@@ -52,7 +53,7 @@ def load_all(override_dir: Path | None = None) -> dict[str, tuple[dict, Source]]
 
 def validate(doc, where: str) -> None:
     def bad(msg):
-        raise AdvocateError(f"the checklist file {where} is malformed: {msg}")
+        raise AdvocateError(_("the checklist file {where} is malformed: {msg}").format(where=where, msg=msg))
 
     if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not doc["id"]:
         bad('it needs an "id"')
@@ -96,7 +97,7 @@ def get_checklist(name: str, override_dir: Path | None = None) -> tuple[dict, So
     if name not in docs:
         import difflib
 
-        raise NotFound(f'no checklist called "{name}"; see `advocate checklist list`',
+        raise NotFound(_('no checklist called "{name}"; see `advocate checklist list`').format(name=name),
                        suggestions=difflib.get_close_matches(name, list(docs), n=2))
     return docs[name]
 
@@ -106,7 +107,8 @@ def text_in(value, lang: str, where: str) -> str:
     if isinstance(value, dict):
         if value.get(lang):
             return value[lang]
-        raise InputError(f'{where} has no text in "{lang}"; add it to the checklist file or choose another --lang')
+        raise InputError(_('{where} has no text in "{lang}"; add it to the checklist file or choose another language').format(where=where, lang=lang),
+                         field="lang")
     return tr(value, lang)
 
 
@@ -132,7 +134,7 @@ def stage_of(item: dict, section: dict | None = None) -> str:
 
 def in_stage(stage: str, chosen: str) -> bool:
     if chosen not in STAGE_CHOICES:
-        raise InputError(f'"{chosen}" is not a stage; choose one of {", ".join(STAGE_CHOICES)}', field="stage")
+        raise InputError(_('"{chosen}" is not a stage; choose one of {STAGE_CHOICES}').format(chosen=chosen, STAGE_CHOICES=', '.join(STAGE_CHOICES)), field="stage")
     return chosen == "all" or stage == chosen
 
 

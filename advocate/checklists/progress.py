@@ -8,6 +8,7 @@ from advocate.appointments.clients import require_client
 from advocate.checklists.model import answer_choices, item_index
 from advocate.errors import InputError
 from advocate.store import now_utc
+from advocate.i18n import _
 
 NOTE_LIMIT = 200
 
@@ -16,7 +17,7 @@ def save_answer(store, client: str, doc: dict, item_id: str, answer: str, note: 
     code = require_client(store, client)
     items = item_index(doc)
     if item_id not in items:
-        raise InputError(f'"{item_id}" is not an item of the checklist "{doc["id"]}"')
+        raise InputError(_('"{item_id}" is not an item of the checklist "{id}"').format(item_id=item_id, id=doc['id']))
     item = items[item_id]
     allowed = {a for a, _ in answer_choices(item)}
     kind = item.get("answers", "yesno")
@@ -25,11 +26,11 @@ def save_answer(store, client: str, doc: dict, item_id: str, answer: str, note: 
             try:
                 answer = date.fromisoformat(answer).isoformat()
             except (TypeError, ValueError):
-                raise InputError(f'"{answer}" is not a date; write it as YYYY-MM-DD') from None
+                raise InputError(_('"{answer}" is not a date; write it as YYYY-MM-DD').format(answer=answer)) from None
         elif kind == "text" and answer == "answered":
             pass
         else:
-            raise InputError(f'"{answer}" is not an answer to {item_id}; expected one of {", ".join(sorted(allowed))}')
+            raise InputError(_('"{answer}" is not an answer to {item_id}; expected one of {value}').format(answer=answer, item_id=item_id, value=', '.join(sorted(allowed))))
     if note is not None:
         note = note.replace("\x00", "").strip()[:NOTE_LIMIT] or None
     with store.write():

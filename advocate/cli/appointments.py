@@ -8,17 +8,18 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state, warn
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="An appointment id from `appointments list`.")]
-ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help=N_("An appointment id from `appointments list`."))]
+ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))]
 TYPES_HELP = ("court, medical, mental-health, immigration, legal, benefits, consulate, law-enforcement, "
               "shelter-intake, housing, employment, school, transportation, other")
 
-LIST_TABLE = [("id", "ID"), ("starts_local", "When"), ("client", "Client"), ("type", "Type"),
-              ("duration_min", "Min"), ("place", "Where"), ("interpreter", "Interp."), ("advocate", "Advocate"),
-              ("status", "Status")]
+LIST_TABLE = [("id", "ID"), ("starts_local", N_("When")), ("client", N_("Client")), ("type", N_("Type")),
+              ("duration_min", N_("Min")), ("place", N_("Where")), ("interpreter", N_("Interp.")), ("advocate", N_("Advocate")),
+              ("status", N_("Status"))]
 EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min", "place", "service_id", "interpreter",
                   "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
 
@@ -40,18 +41,18 @@ def _prompt_missing(store, values: dict) -> dict:
 
     if not values.get("client"):
         codes = [c["code"] for c in list_clients(store, status="active")]
-        values["client"] = questionary.autocomplete("Client code:", choices=codes).unsafe_ask()
+        values["client"] = questionary.autocomplete(_("Client code:"), choices=codes).unsafe_ask()
     if not values.get("when"):
-        values["when"] = questionary.text("When (YYYY-MM-DD HH:MM):").unsafe_ask()
+        values["when"] = questionary.text(_("When (YYYY-MM-DD HH:MM):")).unsafe_ask()
     if not values.get("type"):
-        values["type"] = questionary.select("Type:", choices=list(types())).unsafe_ask()
+        values["type"] = questionary.select(_("Type:"), choices=list(types())).unsafe_ask()
     if not values.get("duration"):
-        values["duration"] = questionary.text("Duration in minutes:", default="60").unsafe_ask()
+        values["duration"] = questionary.text(_("Duration in minutes:"), default="60").unsafe_ask()
     if not values.get("interpreter"):
         from advocate.directory.vocab import languages
 
         choices = [""] + [f"{c}" for c in languages()]
-        values["interpreter"] = questionary.autocomplete("Interpreter language (blank for none):",
+        values["interpreter"] = questionary.autocomplete(_("Interpreter language (blank for none):"),
                                                          choices=choices).unsafe_ask() or None
     return values
 
@@ -69,15 +70,15 @@ def _show_local(rows):
 def log(
     ctx: typer.Context,
     client: ClientOpt = None,
-    when: Annotated[str | None, typer.Option("--when", help='Local date and time: "2026-12-03 14:30".')] = None,
-    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone of --when (default: this machine's).")] = None,
+    when: Annotated[str | None, typer.Option("--when", help=N_('Local date and time: "2026-12-03 14:30".'))] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help=N_("IANA time zone of --when (default: this machine's)."))] = None,
     type: Annotated[str | None, typer.Option("--type", "-t", help=TYPES_HELP)] = None,
-    duration: Annotated[int | None, typer.Option("--duration", "-d", help="Minutes.", min=1, max=1440)] = None,
-    service: Annotated[str | None, typer.Option("--service", metavar="ID", help="A service id from the directory.")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Where, as free text (instead of --service).")] = None,
-    interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG", help="Interpreter language code.")] = None,
-    advocate: Annotated[str | None, typer.Option("--advocate", help="Who accompanies (staff name or initials).")] = None,
-    notes: Annotated[str | None, typer.Option("--notes", help="Logistics only; no story, no names.")] = None,
+    duration: Annotated[int | None, typer.Option("--duration", "-d", help=N_("Minutes."), min=1, max=1440)] = None,
+    service: Annotated[str | None, typer.Option("--service", metavar="ID", help=N_("A service id from the directory."))] = None,
+    place: Annotated[str | None, typer.Option("--place", help=N_("Where, as free text (instead of --service)."))] = None,
+    interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG", help=N_("Interpreter language code."))] = None,
+    advocate: Annotated[str | None, typer.Option("--advocate", help=N_("Who accompanies (staff name or initials)."))] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help=N_("Logistics only; no story, no names."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Log an appointment. Everything can be given as flags; on a terminal, missing ones are asked for.
@@ -97,7 +98,7 @@ def log(
         warn(w)
     a = result.appointment
     if fmt == Format.table:
-        info(f"Logged appointment {a['id']}: {a['type']} on {a['starts'].replace('T', ' ')} ({a['tz']}).")
+        info(_("Logged appointment {id}: {type} on {value} ({tz}).").format(id=a['id'], type=a['type'], value=a['starts'].replace('T', ' '), tz=a['tz']))
         print(a["id"])
     else:
         render_record(a, fmt.value)
@@ -106,12 +107,12 @@ def log(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    upcoming: Annotated[bool, typer.Option("--upcoming", help="Only scheduled appointments from now on.")] = False,
-    past: Annotated[bool, typer.Option("--past", help="Only appointments before now.")] = False,
+    upcoming: Annotated[bool, typer.Option("--upcoming", help=N_("Only scheduled appointments from now on."))] = False,
+    past: Annotated[bool, typer.Option("--past", help=N_("Only appointments before now."))] = False,
     client: ClientOpt = None,
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date (YYYY-MM-DD).")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date, inclusive.")] = None,
-    type: Annotated[str | None, typer.Option("--type", "-t", help="Only this type.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help=N_("From this date (YYYY-MM-DD)."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=N_("Up to this date, inclusive."))] = None,
+    type: Annotated[str | None, typer.Option("--type", "-t", help=N_("Only this type."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Appointments in order, shown in each one's local time.
@@ -122,10 +123,10 @@ def list_(
     from advocate.render import render
 
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, past=past, client=client,
-                             start=parse_date(from_, "--from date") if from_ else None,
-                             end=parse_date(to, "--to date") if to else None, type=type)
+                             start=parse_date(from_, _("start date"), field="from") if from_ else None,
+                             end=parse_date(to, _("end date"), field="to") if to else None, type=type)
     render(_show_local(rows), fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
-           empty_message="No appointments match.")
+           empty_message=_("No appointments match."))
 
 
 @app.command()
@@ -160,21 +161,21 @@ def edit(
                               advocate=advocate, notes=notes)
     for w in result.warnings:
         warn(w)
-    info(f"Updated appointment {result.appointment['id']}.")
+    info(_("Updated appointment {id}.").format(id=result.appointment['id']))
 
 
 @app.command()
 def complete(
     ctx: typer.Context,
     appointment_id: IdArg,
-    outcome: Annotated[str, typer.Option("--outcome", help="attended, rescheduled, no-show or cancelled.")],
-    follow_up: Annotated[str | None, typer.Option("--follow-up", help="The next step, briefly.")] = None,
+    outcome: Annotated[str, typer.Option("--outcome", help=N_("attended, rescheduled, no-show or cancelled."))],
+    follow_up: Annotated[str | None, typer.Option("--follow-up", help=N_("The next step, briefly."))] = None,
 ):
     """Record what happened."""
     from advocate.appointments.log import complete_appointment
 
     a = complete_appointment(state(ctx).store(), appointment_id, outcome, follow_up)
-    info(f"Appointment {a['id']}: {a['status']}.")
+    info(_("Appointment {id}: {status}.").format(id=a['id'], status=a['status']))
 
 
 @app.command()
@@ -183,7 +184,7 @@ def cancel(ctx: typer.Context, appointment_id: IdArg):
     from advocate.appointments.log import cancel_appointment
 
     a = cancel_appointment(state(ctx).store(), appointment_id)
-    info(f"Appointment {a['id']} cancelled.")
+    info(_("Appointment {id} cancelled.").format(id=a['id']))
 
 
 @app.command()
@@ -192,22 +193,22 @@ def delete(ctx: typer.Context, appointment_id: IdArg):
     from advocate.appointments.log import delete_appointment
 
     a = delete_appointment(state(ctx).store(), appointment_id)
-    info(f"Deleted appointment {a['id']}.")
+    info(_("Deleted appointment {id}.").format(id=a['id']))
 
 
 @app.command()
 def export(
     ctx: typer.Context,
     ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", path_type=str,
-                                             help="Write an iCalendar file (- for stdout).")] = None,
+                                             help=N_("Write an iCalendar file (- for stdout)."))] = None,
     force: ForceOpt = False,
-    with_codes: Annotated[bool, typer.Option("--with-codes", help="Put client codes in event titles.")] = False,
+    with_codes: Annotated[bool, typer.Option("--with-codes", help=N_("Put client codes in event titles."))] = False,
     upcoming: Annotated[bool, typer.Option("--upcoming")] = False,
     client: ClientOpt = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATE")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATE")] = None,
     type: Annotated[str | None, typer.Option("--type", "-t")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Event titles in en or es.")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help=N_("Event titles in en or es."))] = "en",
     fmt: FormatOpt = Format.csv,
 ):
     """Export appointments: an .ics calendar (--ics FILE), or csv/json/ndjson/tsv rows on stdout for your own systems.
@@ -222,17 +223,17 @@ def export(
     if ics is not None and str(ics) != "-":  # a refused path fails before anything is read
         target = output_path(ics, default_name="appointments.ics", **overwrite(force))
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, client=client,
-                             start=parse_date(from_, "--from date") if from_ else None,
-                             end=parse_date(to, "--to date") if to else None, type=type)
+                             start=parse_date(from_, _("start date"), field="from") if from_ else None,
+                             end=parse_date(to, _("end date"), field="to") if to else None, type=type)
     if ics is None:
         from advocate.render import render
 
         render(rows, "csv" if fmt == Format.table else fmt.value, columns=EXPORT_COLUMNS)
         if with_codes is False and rows:
-            info(f"{len(rows)} appointments exported; the rows carry client codes - store the file accordingly.")
+            info(_("{n_rows} appointments exported; the rows carry client codes - store the file accordingly.").format(n_rows=len(rows)))
         return
     if lang not in ("en", "es"):
-        raise InputError(f'"{lang}" is not a calendar language; use en or es')
+        raise InputError(_('"{lang}" is not a calendar language; use en or es').format(lang=lang))
     from advocate.appointments.ics import build_calendar
     from advocate.files import write_private
 
@@ -243,4 +244,4 @@ def export(
         sys.stdout.buffer.write(data)
     else:
         written = write_private(target, data, force=True)  # checked (and agreed to) above
-        info(f"Wrote {len(rows)} events to {written}.")
+        info(_("Wrote {n_rows} events to {written}.").format(n_rows=len(rows), written=written))

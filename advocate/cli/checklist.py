@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, FormatOpt, Format, info, interactive, overwrite, state
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -22,10 +23,10 @@ class ShowFormat(str, enum.Enum):
 
 
 LangOpt = Annotated[list[str] | None, typer.Option(
-    "--lang", metavar="LANG", help="One or two languages side by side (repeat: --lang en --lang es). "
-                                   "Default from the config (en, es).")]
+    "--lang", metavar="LANG", help=N_("One or two languages side by side (repeat: --lang en --lang es). "
+                                   "Default from the config (en, es)."))]
 SensitiveOpt = Annotated[bool, typer.Option("--include-sensitive",
-                                            help="Show the answers to items marked sensitive (never shown by default).")]
+                                            help=N_("Show the answers to items marked sensitive (never shown by default)."))]
 
 
 class Stage(str, enum.Enum):
@@ -35,9 +36,9 @@ class Stage(str, enum.Enum):
     all = "all"
 
 
-StageOpt = Annotated[Stage, typer.Option("--stage", help="Which questions: first (the first meeting), later, "
-                                                         "as-needed, or all.")]
-NoNotesOpt = Annotated[bool, typer.Option("--no-notes", help="Leave out the notes meant for the advocate.")]
+StageOpt = Annotated[Stage, typer.Option("--stage", help=N_("Which questions: first (the first meeting), later, "
+                                                         "as-needed, or all."))]
+NoNotesOpt = Annotated[bool, typer.Option("--no-notes", help=N_("Leave out the notes meant for the advocate."))]
 
 
 def _langs(st, lang):
@@ -48,7 +49,7 @@ def _langs(st, lang):
     chosen = [normalize_ui_language(x) for x in (lang or default_languages(st.config()))]
     chosen = list(dict.fromkeys(chosen))
     if len(chosen) > 3:
-        raise InputError("give at most three --lang values (two side by side print best)")
+        raise InputError(_("give at most three --lang values (two side by side print best)"))
     return chosen
 
 
@@ -70,23 +71,23 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
                      "sections": len(doc["sections"]), "items": n, "sensitive_items": sens,
                      "source": "shipped" if src.packaged else src.path})
     render(rows, fmt.value, columns=list(rows[0]),
-           table_columns=[("id", "Name"), ("title_en", "English"), ("title_es", "Español"), ("sections", "Sections"),
-                          ("items", "Items"), ("sensitive_items", "Sensitive"), ("source", "From")])
+           table_columns=[("id", N_("Name")), ("title_en", N_("English")), ("title_es", N_("Spanish")), ("sections", N_("Sections")),
+                          ("items", N_("Items")), ("sensitive_items", N_("Sensitive")), ("source", N_("From"))])
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A checklist name from `checklist list`, e.g. intake.")],
+    name: Annotated[str, typer.Argument(help=N_("A checklist name from `checklist list`, e.g. intake."))],
     lang: LangOpt = None,
     include_sensitive: SensitiveOpt = False,
     stage: StageOpt = Stage.first,
     no_notes: NoNotesOpt = False,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="terminal, md, html (printable), txt or json.")] = ShowFormat.terminal,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help=N_("terminal, md, html (printable), txt or json."))] = ShowFormat.terminal,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", path_type=str,
-                                                help="Write to FILE instead of stdout.")] = None,
+                                                help=N_("Write to FILE instead of stdout."))] = None,
     force: ForceOpt = False,
-    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Print this client code on the sheet.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Print this client code on the sheet."))] = None,
 ):
     """A checklist in one or two languages side by side.
 
@@ -123,7 +124,7 @@ def show(
 
         written = write_private(output, text, default_name=f"{name}.{fmt.value if fmt != ShowFormat.terminal else 'txt'}",
                                 **overwrite(force))
-        info(f"Wrote {written}.")
+        info(_("Wrote {written}.").format(written=written))
     else:
         print(text, end="" if text.endswith("\n") else "\n")
 
@@ -162,15 +163,15 @@ def _terminal(c):
 @app.command()
 def fill(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A checklist name, e.g. intake.")],
-    client: Annotated[str, typer.Option("--client", metavar="CODE", help="The client code the answers belong to.")],
+    name: Annotated[str, typer.Argument(help=N_("A checklist name, e.g. intake."))],
+    client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The client code the answers belong to."))],
     lang: LangOpt = None,
     stage: StageOpt = Stage.first,
     place: Annotated[str | None, typer.Option(
-        "--place", metavar="PLACE", help='Where the person is now (a ZIP, "City, ST", "Ciudad, Estado"): '
-                                         "emergency numbers shown during the fill are the ones that work there.")] = None,
+        "--place", metavar="PLACE", help=N_('Where the person is now (a ZIP, "City, ST", "Ciudad, Estado"): '
+                                         "emergency numbers shown during the fill are the ones that work there."))] = None,
     include_sensitive: SensitiveOpt = False,
-    restart: Annotated[bool, typer.Option("--restart", help="Ask answered items again.")] = False,
+    restart: Annotated[bool, typer.Option("--restart", help=N_("Ask answered items again."))] = False,
 ):
     """Walk the items at the prompt; every answer is saved at once (Ctrl-C loses nothing; run again to resume).
 
@@ -351,9 +352,9 @@ def status(
     from advocate.render import render
 
     st = state(ctx)
-    docs = {cid: doc for cid, (doc, _) in load_all(st.config().checklist_override_dir).items()}
+    docs = {cid: doc for cid, (doc, _src) in load_all(st.config().checklist_override_dir).items()}
     rows = run_status(st.store(), client, docs, include_sensitive=include_sensitive)
     render(rows, fmt.value, columns=["checklist", "answered", "open", "open_items"],
-           table_columns=[("checklist", "Checklist"), ("answered", "Answered"), ("open", "Open"),
-                          ("open_items", "Open items")],
-           empty_message="No checklist answers yet for this client.")
+           table_columns=[("checklist", N_("Checklist")), ("answered", N_("Answered")), ("open", N_("Open")),
+                          ("open_items", N_("Open items"))],
+           empty_message=_("No checklist answers yet for this client."))

@@ -7,16 +7,17 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, interactive, state
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="A client code such as C-7K3M9Q.")]
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help=N_("A client code such as C-7K3M9Q."))]
 
 
 @app.command()
 def new(
     ctx: typer.Context,
-    language: Annotated[str | None, typer.Option("--language", "-l", help="Preferred language (code or name).")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A short note. No names, no story.")] = None,
+    language: Annotated[str | None, typer.Option("--language", "-l", help=N_("Preferred language (code or name)."))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=N_("A short note. No names, no story."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Create a client with a random code and print it.
@@ -29,7 +30,7 @@ def new(
     client = create_client(state(ctx).store(), language=language, note=note)
     if fmt == Format.table:
         print(client["code"])
-        info("Keep any link between this code and a person outside advocate, as your agency's policy says.")
+        info(_("Keep any link between this code and a person outside advocate, as your agency's policy says."))
     elif fmt == Format.json:
         import json
 
@@ -41,7 +42,7 @@ def new(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help="active or closed.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help=N_("active or closed."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """All clients (codes only)."""
@@ -50,8 +51,8 @@ def list_(
 
     rows = list_clients(state(ctx).store(), status=status)
     render(rows, fmt.value, columns=["code", "language", "status", "created", "closed", "appointments"],
-           table_columns=[("code", "Code"), ("language", "Language"), ("status", "Status"), ("created", "Created"),
-                          ("appointments", "Appointments")], empty_message="No clients yet: `advocate clients new`.")
+           table_columns=[("code", N_("Code")), ("language", N_("Language")), ("status", N_("Status")), ("created", N_("Created")),
+                          ("appointments", N_("Appointments"))], empty_message=_("No clients yet: `advocate clients new`."))
 
 
 @app.command()
@@ -69,14 +70,14 @@ def close(ctx: typer.Context, code: CodeArg):
     from advocate.appointments.clients import close_client
 
     client = close_client(state(ctx).store(), code)
-    info(f"Closed {client['code']}.")
+    info(_("Closed {code}.").format(code=client['code']))
 
 
 @app.command()
 def purge(
     ctx: typer.Context,
     code: CodeArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation (for scripts)."))] = False,
 ):
     """Delete a client and everything tied to the code (appointments, checklist answers). Cannot be undone."""
     from advocate.appointments.clients import get_client, purge_client
@@ -87,16 +88,14 @@ def purge(
         if not interactive():
             from advocate.errors import InputError
 
-            raise InputError("purging needs confirmation; add --yes to purge without a prompt")
+            raise InputError(_("purging needs confirmation; add --yes to purge without a prompt"))
         import questionary
 
         ok = questionary.confirm(
-            f"Delete {client['code']} with {client['appointments']} appointments and "
-            f"{client['checklist_answers']} checklist answers? This cannot be undone.", default=False).ask()
+            _("Delete {code} with {appointments} appointments and {checklist_answers} checklist answers? This cannot be undone.").format(code=client['code'], appointments=client['appointments'], checklist_answers=client['checklist_answers']), default=False).ask()
         if not ok:
-            info("Nothing was deleted.")
+            info(_("Nothing was deleted."))
             raise typer.Exit(1)
     result = purge_client(store, client["code"])
     r = result["removed"]
-    info(f"Purged {result['code']}: {r['appointments']} appointments, {r['checklist_progress']} checklist answers, "
-         "and the client record.")
+    info(_("Purged {code}: {appointments} appointments, {checklist_progress} checklist answers, and the client record.").format(code=result['code'], appointments=r['appointments'], checklist_progress=r['checklist_progress']))

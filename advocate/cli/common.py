@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from advocate.i18n import N_, _
+
 
 class Format(str, enum.Enum):
     table = "table"
@@ -22,7 +24,7 @@ class Format(str, enum.Enum):
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output: a table on the terminal, or json, ndjson, csv, tsv for scripts.",
+    typer.Option("--format", "-f", help=N_("Output: a table on the terminal, or json, ndjson, csv, tsv for scripts."),
                  case_sensitive=False),
 ]
 
@@ -50,7 +52,7 @@ class State:
             for warning in self._store.warnings:
                 warn(warning)
             if self._store.created:
-                info(f"Created a new store at {self._store.path} with the bundled national directory.")
+                info(_("Created a new store at {path} with the bundled national directory.").format(path=self._store.path))
         return self._store
 
     def config(self):

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, overwrite, state
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -28,7 +29,7 @@ def init(ctx: typer.Context):
     gazetteer.connection(progress=info)
     store = state(ctx).store()
     if not store.created:
-        info(f"The store at {store.path} already exists (schema {store.schema_version}); nothing to do.")
+        info(_("The store at {path} already exists (schema {schema_version}); nothing to do.").format(path=store.path, schema_version=store.schema_version))
     print(store.path)
 
 
@@ -39,7 +40,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table):
     from advocate.store import check as run_check
 
     result = run_check(state(ctx).store())
-    render_record(result, fmt.value, title="Store check")
+    render_record(result, fmt.value, title=_("Store check"))
     if not result["ok"]:
         raise typer.Exit(1)
 
@@ -47,8 +48,8 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table):
 @app.command()
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path | None, typer.Argument(help="File or folder (ending in /) for the copy "
-                                                     "(default: beside the store).", path_type=str)] = None,
+    dest: Annotated[Path | None, typer.Argument(help=N_("File or folder (ending in /) for the copy "
+                                                     "(default: beside the store)."), path_type=str)] = None,
     force: ForceOpt = False,
 ):
     """Copy the store with SQLite's online backup (safe while in use); the copy is readable by you only."""
@@ -63,14 +64,14 @@ def backup(
         checked = output_path(dest, default_name=name, make_parents=str(dest).endswith("/"), **overwrite(force))
     store = st.store()
     target = run_backup(store, checked, force=True)  # the destination was checked (and agreed to) above
-    info(f"Backed up {store.path} to {target}.")
+    info(_("Backed up {path} to {target}.").format(path=store.path, target=target))
     print(target)
 
 
 @app.command()
 def restore(
     ctx: typer.Context,
-    src: Annotated[Path, typer.Argument(help="A backup made by `advocate db backup`.")],
+    src: Annotated[Path, typer.Argument(help=N_("A backup made by `advocate db backup`."))],
     fmt: FormatOpt = Format.table,
 ):
     """Replace the store with a backup after checking it; the current store is saved first."""
@@ -81,8 +82,8 @@ def restore(
     st.close()
     result = run_restore(src, st.db)
     if result.get("previous_store_saved_to"):
-        info(f'The store you had was saved to {result["previous_store_saved_to"]}.')
-    render_record(result, fmt.value, title="Restored")
+        info(_("The store you had was saved to {previous_store_saved_to}.").format(previous_store_saved_to=result['previous_store_saved_to']))
+    render_record(result, fmt.value, title=_("Restored"))
 
 
 @app.command()
@@ -103,24 +104,24 @@ def encrypt(ctx: typer.Context):
     key = os.environ.get("ADVOCATE_DB_KEY")
     if not key:
         if not interactive():
-            raise InputError("set ADVOCATE_DB_KEY (or run on a terminal to be asked for the key)")
+            raise InputError(_("set ADVOCATE_DB_KEY (or run on a terminal to be asked for the key)"))
         import getpass
 
         key = getpass.getpass("New key (8+ characters): ")
         if key != getpass.getpass("Same key again: "):
-            raise InputError("the two keys differ; nothing was changed")
+            raise InputError(_("the two keys differ; nothing was changed"))
     result = run_encrypt(st.db, key, progress=info)
-    info(f"Encrypted. Open it with ADVOCATE_DB_KEY set, or type the key when asked. {result['path']}")
+    info(_("Encrypted. Open it with ADVOCATE_DB_KEY set, or type the key when asked. {path}").format(path=result['path']))
 
 
 @app.command()
 def purge(
     ctx: typer.Context,
     older_than: Annotated[str | None, typer.Option("--older-than", metavar="AGE",
-                                                   help="Clients closed longer ago than this: 7y, 18m, 90d "
-                                                        "(default: retention_years in the config).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go, delete nothing.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+                                                   help=N_("Clients closed longer ago than this: 7y, 18m, 90d "
+                                                        "(default: retention_years in the config)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Count what would go, delete nothing."))] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
     fmt: FormatOpt = Format.table,
 ):
     """Delete closed clients past the retention period, with their appointments and answers; then VACUUM."""
@@ -135,12 +136,12 @@ def purge(
     preview = purge_closed(store, age, dry_run=True)
     if not dry_run and preview["clients"] and not yes:
         if not interactive():
-            raise InputError("purging needs confirmation; add --yes (or --dry-run to count first)")
+            raise InputError(_("purging needs confirmation; add --yes (or --dry-run to count first)"))
         import questionary
 
-        if not questionary.confirm(f"Delete {preview['clients']} closed clients (closed before {preview['cutoff']})?",
+        if not questionary.confirm(_("Delete {clients} closed clients (closed before {cutoff})?").format(clients=preview['clients'], cutoff=preview['cutoff']),
                                    default=False).ask():
-            info("Nothing was deleted.")
+            info(_("Nothing was deleted."))
             raise typer.Exit(1)
     result = preview if dry_run else purge_closed(store, age)
     render_record(result, fmt.value, title="Purge" + (" (dry run)" if dry_run else ""))
@@ -158,5 +159,5 @@ def audit(
 
     rows = audit_log(state(ctx).store(), limit)
     render(rows, fmt.value, columns=["id", "at", "action", "table", "row_id"],
-           table_columns=[("id", "#"), ("at", "When (UTC)"), ("action", "Action"), ("table", "Table"),
-                          ("row_id", "Row")], empty_message="The audit log is empty.")
+           table_columns=[("id", "#"), ("at", N_("When (UTC)")), ("action", N_("Action")), ("table", N_("Table")),
+                          ("row_id", N_("Row"))], empty_message=_("The audit log is empty."))

@@ -21,6 +21,7 @@ import sys
 from advocate.i18n import N_, _, choose_language, normalize_language, set_language
 
 _installed = False
+_commands: list = []  # the command path of this run (root first), for mapping error fields to flags
 
 
 def _takes_value(param) -> bool:
@@ -40,6 +41,7 @@ def split_lang(root, args: list[str]) -> tuple[list[str], str | None, str | None
     """``args`` without the interface ``--lang`` given after the subcommand, the interface flag value
     and the value of a command's own ``--lang`` (only when it names one interface language)."""
     out: list[str] = []
+    _commands[:] = [root]
     flag = None
     own: list[str] = []
     cmd = root
@@ -78,11 +80,33 @@ def split_lang(root, args: list[str]) -> tuple[list[str], str | None, str | None
         sub = getattr(cmd, "commands", {}).get(arg) if hasattr(cmd, "commands") else None
         if sub is not None:
             cmd = sub
+            _commands.append(sub)
             options = _option_index(cmd)
         i += 1
     single = {normalize_language(v) for v in own}
     own_lang = single.pop() if len(own) == 1 and len(single) == 1 and None not in single else None
     return out, flag, own_lang
+
+
+def flags_for(fields) -> list[str]:
+    """The options of this run's command (or the root's) that the library's error ``fields`` name:
+    ``("from", "to")`` -> ``["--from", "--to"]``."""
+    out = []
+    for field in fields or ():
+        want = field.replace("_", "-")
+        for cmd in reversed(_commands):
+            match = None
+            for p in getattr(cmd, "params", []):
+                longs = [o for o in getattr(p, "opts", []) if o.startswith("--")]
+                if getattr(p, "param_type_name", "") == "option" and longs and (
+                        (p.name or "").rstrip("_") == field or f"--{want}" in longs):
+                    match = f"--{want}" if f"--{want}" in longs else longs[0]
+                    break
+            if match:
+                if match not in out:
+                    out.append(match)
+                break
+    return out
 
 
 def begin(root, args: list[str]) -> list[str]:

@@ -42,7 +42,13 @@ class AdvocateGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except AdvocateError as exc:
-            _error(exc.full_message)
+            from advocate.cli.lang import flags_for
+
+            message = exc.full_message
+            flags = flags_for(exc.fields)
+            if flags:  # the library names the input in words; the command line names its option
+                message = _("{message} ({flags})").format(message=message, flags=", ".join(flags))
+            _error(message)
             ctx.exit(int(exc.exit_status))
         except KeyboardInterrupt:
             _error(_("interrupted; nothing half-written was kept"))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, state
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -14,8 +15,8 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 @app.command()
 def resolve(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help='A US ZIP, "City, ST", "Ciudad, Estado" or "lat,lon".')],
-    online: Annotated[bool, typer.Option("--online", help="Allow the online geocoder for this lookup.")] = False,
+    text: Annotated[str, typer.Argument(help=N_('A US ZIP, "City, ST", "Ciudad, Estado" or "lat,lon".'))],
+    online: Annotated[bool, typer.Option("--online", help=N_("Allow the online geocoder for this lookup."))] = False,
     fmt: FormatOpt = Format.table,
 ):
     """Show what a location resolves to, from which source, and the other candidates.
@@ -37,6 +38,6 @@ def resolve(
     candidates = record.pop("candidates")
     render_record(record, "table", title=place.label)
     if len(candidates) > 1:
-        render(candidates, "table", title="Other places with that name",
-               table_columns=[("name", "Name"), ("region", "Region"), ("country", "Country"),
-                              ("population", "Population"), ("latitude", "Lat"), ("longitude", "Lon")])
+        render(candidates, "table", title=_("Other places with that name"),
+               table_columns=[("name", N_("Name")), ("region", N_("Region")), ("country", N_("Country")),
+                              ("population", N_("Population")), ("latitude", "Lat"), ("longitude", "Lon")])

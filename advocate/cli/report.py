@@ -7,16 +7,17 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, state
+from advocate.i18n import N_, _
 
 
 def report(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Start date (YYYY-MM-DD).")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="End date, inclusive.")] = None,
-    by: Annotated[str, typer.Option("--by", help="Breakdowns: type, voca_family, otip_category, language, month.")] = "type,voca_family,language",
+    month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help=N_("A calendar month."))] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help=N_("Start date (YYYY-MM-DD)."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=N_("End date, inclusive."))] = None,
+    by: Annotated[str, typer.Option("--by", help=N_("Breakdowns: type, voca_family, otip_category, language, month."))] = "type,voca_family,language",
     suppress_below: Annotated[int | None, typer.Option("--suppress-below", metavar="N",
-                                                       help="Hide counts 1..N-1 (default 5; 0 turns it off).")] = None,
+                                                       help=N_("Hide counts 1..N-1 (default 5; 0 turns it off)."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Accompaniments, unique clients (new and continuing), hours, interpreter languages, no-show rate.
@@ -38,19 +39,19 @@ def report(
     elif fmt in (Format.csv, Format.tsv, Format.ndjson):
         render(report_rows(rep), fmt.value)
     else:
-        render_record(rep["summary"], "table", title=f"Accompaniment report {start} to {end}")
+        render_record(rep["summary"], "table", title=_("Accompaniment report {start} to {end}").format(start=start, end=end))
         for dim, table in rep["breakdowns"].items():
-            render(table, "table", title=f"By {dim.replace('_', ' ')}",
-                   table_columns=[(dim, dim.replace("_", " ").capitalize()), ("accompaniments", "Accompaniments"),
-                                  ("clients", "Clients"), ("hours", "Hours")],
-                   empty_message=f"(no accompaniments to break down by {dim})")
+            render(table, "table", title=_("By {value}").format(value=dim.replace('_', ' ')),
+                   table_columns=[(dim, dim.replace("_", " ").capitalize()), ("accompaniments", N_("Accompaniments")),
+                                  ("clients", N_("Clients")), ("hours", N_("Hours"))],
+                   empty_message=_("(no accompaniments to break down by {dim})").format(dim=dim))
         _render_plan(rep["plan"])
     if rep["suppression"]["applied"]:
-        info(f"Small counts were suppressed ({rep['suppression']['rule']}).")
+        info(_("Small counts were suppressed ({rule}).").format(rule=rep['suppression']['rule']))
     elif threshold:
-        info("No counts needed suppression.")
+        info(_("No counts needed suppression."))
     else:
-        info("Suppression is off: do not share this report outside your organization.")
+        info(_("Suppression is off: do not share this report outside your organization."))
 
 
 def _render_plan(plan: dict) -> None:

@@ -8,35 +8,36 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 # Shared filter options (near, batch and search use the same bundle)
 CategoryOpt = Annotated[list[str] | None, typer.Option(
     "--category", "-c", metavar="CATEGORY",
-    help="Only these categories (repeatable), e.g. -c shelter -c legal-immigration. See `services categories`.")]
+    help=N_("Only these categories (repeatable), e.g. -c shelter -c legal-immigration. See `services categories`."))]
 LanguageOpt = Annotated[list[str] | None, typer.Option(
     "--language", "-l", metavar="LANG",
-    help="Only services in this language (repeatable): ISO 639-1/639-3 code or name; a group (mixtec, zap) "
-         "matches every variant. Staff who speak it and interpretation are told apart.")]
+    help=N_("Only services in this language (repeatable): ISO 639-1/639-3 code or name; a group (mixtec, zap) "
+         "matches every variant. Staff who speak it and interpretation are told apart."))]
 StaffOnlyOpt = Annotated[bool, typer.Option(
-    "--staff-only", help="With -l: only services whose staff speak the language (not through interpreters).")]
+    "--staff-only", help=N_("With -l: only services whose staff speak the language (not through interpreters)."))]
 WithinOpt = Annotated[str | None, typer.Option(
-    "--within", "-w", metavar="DISTANCE", help='Search radius: "25mi", "40km"; a plain number means miles. '
-                                               "Default: 50mi (config: default_within).")]
+    "--within", "-w", metavar="DISTANCE", help=N_('Search radius: "25mi", "40km"; a plain number means miles. '
+                                               "Default: 50mi (config: default_within)."))]
 NationalFromOpt = Annotated[str | None, typer.Option(
     "--national-from", metavar="US|MX|all",
-    help="National lines that work when dialled from this country (default: the place's country), e.g. a U.S. "
-         "advocate giving numbers to family in Mexico: --national-from MX.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="Local results to show at most.")]
+    help=N_("National lines that work when dialled from this country (default: the place's country), e.g. a U.S. "
+         "advocate giving numbers to family in Mexico: --national-from MX."))]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help=N_("Local results to show at most."))]
 OnlineOpt = Annotated[bool, typer.Option(
-    "--online", help="Allow the online geocoder for this lookup (street addresses). Off by default.")]
+    "--online", help=N_("Allow the online geocoder for this lookup (street addresses). Off by default."))]
 
 _NW = {"no_wrap": True}
-NEAR_TABLE = [("rank", "#", _NW), ("name", "Service", {"min_width": 14}), ("distance", "Dist.", _NW),
-              ("where", "Where"), ("phone", "Phone / text", {"min_width": 12}), ("langs", "Lang.", {"max_width": 12}),
-              ("note", "Check", {"max_width": 16}), ("short_id", "ID", {"overflow": "fold"})]
+NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("distance", N_("Dist."), _NW),
+              ("where", N_("Where")), ("phone", N_("Phone / text"), {"min_width": 12}),
+              ("langs", N_("Lang."), {"max_width": 12}), ("note", N_("Check"), {"max_width": 16}),
+              ("short_id", "ID", {"overflow": "fold"})]
 
 
 def _filters(category, language, staff_only):
@@ -47,6 +48,9 @@ def _filters(category, language, staff_only):
 
 def _decorate(rows: list[dict]) -> list[dict]:
     """Terminal-only columns: rank, readable distance, place, caution marks."""
+    from advocate.directory.search import cautions
+    from advocate.i18n import format_number
+
     from advocate.i18n import current_language
 
     spanish = current_language() == "es"
@@ -59,25 +63,17 @@ def _decorate(rows: list[dict]) -> list[dict]:
         if r["scope"] == "local":
             rank += 1
             r["rank"] = str(rank)
-            r["distance"] = f'{r["distance_mi"]:.1f} mi' if r["distance_km"] is not None else ""
+            r["distance"] = (format_number(r["distance_mi"], 1) + " mi") if r["distance_km"] is not None else ""
             r["where"] = ", ".join(x for x in (r.get("city"), r.get("region")) if x)
         else:
             r["rank"] = "-"
-            r["distance"] = "national" if r["scope"] == "national" else ""
+            r["distance"] = _("national") if r["scope"] == "national" else ""
             r["where"] = r.get("country") or ""
         langs = list(r.get("languages") or [])
-        interp = [f"+{c} interp." if c != "mul" else "+interp." for c in r.get("interpretation") or []]
+        interp = [_("+{code} interp.").format(code=c) if c != "mul" else _("+interp.")
+                  for c in r.get("interpretation") or []]
         r["langs"] = langs + interp
-        notes = []
-        if r.get("confidence") in ("medium", "low"):
-            notes.append(f'verify ({r["confidence"]})')
-        if r.get("stale"):
-            notes.append(f'stale ({r.get("last_verified") or "never verified"})')
-        if r.get("approximate") and r["scope"] == "local":
-            notes.append("approx. place")
-        if r.get("status") == "inactive":
-            notes.append("inactive")
-        r["note"] = ", ".join(notes)
+        r["note"] = ", ".join(c.text() for c in cautions(r))
         r["short_id"] = r["id"].removeprefix("advocate-bundled:")
         r["phone"] = "\n".join(x for x in (r.get("phone"), r.get("text_line")) if x)
         out.append(r)
@@ -87,13 +83,13 @@ def _decorate(rows: list[dict]) -> list[dict]:
 @app.command()
 def near(
     ctx: typer.Context,
-    location: Annotated[str, typer.Argument(help='A US ZIP, "City, ST", "Ciudad, Estado" (Mexico) or "lat,lon".')],
+    location: Annotated[str, typer.Argument(help=N_('A US ZIP, "City, ST", "Ciudad, Estado" (Mexico) or "lat,lon".'))],
     within: WithinOpt = None,
     category: CategoryOpt = None,
     language: LanguageOpt = None,
     staff_only: StaffOnlyOpt = False,
     limit: LimitOpt = 10,
-    no_national: Annotated[bool, typer.Option("--no-national", help="Leave out national hotlines and remote services.")] = False,
+    no_national: Annotated[bool, typer.Option("--no-national", help=N_("Leave out national hotlines and remote services."))] = False,
     national_from: NationalFromOpt = None,
     online: OnlineOpt = False,
     fmt: FormatOpt = Format.table,
@@ -125,11 +121,14 @@ def near(
 
     if fmt == Format.table:
         local = sum(1 for r in rows if r["scope"] == "local")
-        title = f"Near {place.label} (within {within or cfg.default_within}): {local} local"
-        if not no_national:
-            title += f", {len(rows) - local} national"
+        if no_national:
+            title = _("Near {place} (within {within}): {local} local").format(
+                place=place.label, within=within or cfg.default_within, local=local)
+        else:
+            title = _("Near {place} (within {within}): {local} local, {national} national").format(
+                place=place.label, within=within or cfg.default_within, local=local, national=len(rows) - local)
         render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title,
-               empty_message=f"No services found near {place.label}; try a wider --within or fewer filters.")
+               empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
                    "for the caution, and confirm before sending someone."))
@@ -166,7 +165,7 @@ def _machine(rows: list[dict], fmt: Format) -> list[dict]:
 @app.command()
 def show(
     ctx: typer.Context,
-    service_id: Annotated[str, typer.Argument(metavar="ID", help="A service id from `services near`.")],
+    service_id: Annotated[str, typer.Argument(metavar="ID", help=N_("A service id from `services near`."))],
     fmt: FormatOpt = Format.table,
 ):
     """Everything known about one service."""
@@ -207,6 +206,12 @@ def _show_table(row: dict) -> dict:
     return out
 
 
+def _description_column() -> str:
+    from advocate.i18n import current_language
+
+    return "description_es" if current_language() == "es" else "description_en"
+
+
 @app.command()
 def categories(
     fmt: FormatOpt = Format.table,
@@ -218,13 +223,13 @@ def categories(
     rows = [{"id": c["id"], "label_en": c["label_en"], "label_es": c["label_es"],
              "description_en": c["description_en"], "description_es": c["description_es"]} for c in cats().values()]
     render(rows, fmt.value, columns=list(rows[0]),
-           table_columns=[("id", "Id"), ("label_en", "English"), ("label_es", "Español"),
-                          ("description_en", "What it covers")])
+           table_columns=[("id", "Id"), ("label_en", N_("English")), ("label_es", N_("Spanish")),
+                          (_description_column(), N_("What it covers"))])
 
 
 @app.command()
 def languages(
-    search: Annotated[str | None, typer.Argument(help="Only languages whose code or name contains this.")] = None,
+    search: Annotated[str | None, typer.Argument(help=N_("Only languages whose code or name contains this."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """The language table: ISO 639-3 codes with English and Spanish names, Indigenous languages included."""
@@ -238,23 +243,23 @@ def languages(
         rows = [r for r in rows if any(key in fold(r[k]) for k in ("code", "iso639_1", "name_en", "name_es", "autonym", "parent"))]
     columns = ["code", "iso639_1", "scope", "parent", "name_en", "name_es", "autonym", "countries", "notes"]
     render(rows, fmt.value, columns=columns,
-           table_columns=[("code", "Code"), ("iso639_1", "639-1"), ("scope", "Scope"), ("parent", "Group"),
-                          ("name_en", "English"), ("name_es", "Español"), ("autonym", "Autonym")],
-           empty_message=f'No language matches "{search}".')
+           table_columns=[("code", N_("Code")), ("iso639_1", "639-1"), ("scope", N_("Scope")), ("parent", N_("Group")),
+                          ("name_en", N_("English")), ("name_es", N_("Spanish")), ("autonym", N_("Autonym"))],
+           empty_message=_('No language matches "{search}".').format(search=search))
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV) or HSDS 3 JSON.")],
-    source: Annotated[str | None, typer.Option("--source", help="Name for this directory (default: the folder name). "
-                                                                "Importing the same source again updates it.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and count everything, change nothing.")] = False,
+    path: Annotated[Path, typer.Argument(help=N_("A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV) or HSDS 3 JSON."))],
+    source: Annotated[str | None, typer.Option("--source", help=N_("Name for this directory (default: the folder name). "
+                                                                "Importing the same source again updates it."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Read and count everything, change nothing."))] = False,
     rejects: Annotated[Path | None, typer.Option("--rejects", metavar="FILE", path_type=str,
-                                                 help="Write unusable rows and why to FILE (CSV).")] = None,
+                                                 help=N_("Write unusable rows and why to FILE (CSV)."))] = None,
     force: ForceOpt = False,
     online: OnlineOpt = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json summary.")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("table or json summary."))] = Format.table,
 ):
     """Import an Open Referral (HSDS) or 211 export. One transaction: a failure changes nothing.
 
@@ -269,7 +274,7 @@ def import_(
     if rejects:  # a refused rejects file fails before the store is opened
         rejects = output_path(rejects, default_name="rejects.csv", **overwrite(force))
     store = st.store()
-    with _progress("Importing services") as tick:
+    with _progress(_("Importing services")) as tick:
         stats = import_directory(store, path, source=source, dry_run=dry_run, rejects_path=rejects, force=True,
                                  online=online or st.config().online_geocoding, progress=tick)
     rejected = stats.pop("rejects")
@@ -278,10 +283,9 @@ def import_(
 
         print(json.dumps(stats))
     else:
-        render_record(stats, "table", title="Import" + (" (dry run: nothing changed)" if dry_run else ""))
+        render_record(stats, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
     if rejected and not rejects:
-        info(f"{stats['rejected']} rows were rejected, e.g. id {rejected[0]['id'] or '(none)'}: {rejected[0]['reason']}; "
-             "--rejects FILE lists them all.")
+        info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
 
 
 class _progress:
@@ -316,9 +320,9 @@ class _progress:
 @app.command()
 def export(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help="Folder to write the datapackage into (created if missing).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects).")] = "csv",
-    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    folder: Annotated[Path, typer.Argument(help=N_("Folder to write the datapackage into (created if missing)."))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=N_("csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects)."))] = "csv",
+    source: Annotated[str | None, typer.Option("--source", help=N_("Only this source."))] = None,
     include_inactive: Annotated[bool, typer.Option("--include-inactive")] = False,
     force: ForceOpt = False,
 ):
@@ -330,27 +334,27 @@ def export(
     from advocate.errors import InputError
 
     if fmt not in ("csv", "json"):
-        raise InputError(f'"{fmt}" is not an export format; use csv or json')
+        raise InputError(_('"{fmt}" is not an export format; use csv or json').format(fmt=fmt))
     result = export_directory(state(ctx).store(), folder, fmt=fmt, source=source, include_inactive=include_inactive,
                               **overwrite(force))
-    info(f"Exported {result['services']} services to {result['folder']} (HSDS 3.0 {fmt}).")
+    info(_("Exported {services} services to {folder} (HSDS 3.0 {fmt}).").format(services=result['services'], folder=result['folder'], fmt=fmt))
 
 
 @app.command()
 def batch(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV (or ndjson) of locations; - reads stdin.")],
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help=N_("CSV (or ndjson) of locations; - reads stdin."))],
     location_column: Annotated[str | None, typer.Option("--location-column", metavar="COL",
-                                                        help="Column with a ZIP, city or lat,lon (guessed if omitted).")] = None,
+                                                        help=N_("Column with a ZIP, city or lat,lon (guessed if omitted)."))] = None,
     lat_column: Annotated[str | None, typer.Option("--lat-column", metavar="COL")] = None,
     lon_column: Annotated[str | None, typer.Option("--lon-column", metavar="COL")] = None,
-    per_location: Annotated[int, typer.Option("--per-location", "-n", min=1, max=100, help="Services per input row.")] = 5,
+    per_location: Annotated[int, typer.Option("--per-location", "-n", min=1, max=100, help=N_("Services per input row."))] = 5,
     within: WithinOpt = None,
     category: CategoryOpt = None,
     language: LanguageOpt = None,
     staff_only: StaffOnlyOpt = False,
     online: OnlineOpt = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv, tsv, json or ndjson.")] = Format.csv,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("csv, tsv, json or ndjson."))] = Format.csv,
 ):
     """Nearest services for every row of a file: your columns first, then rank, service and distance.
 
@@ -371,14 +375,14 @@ def batch(
     filters = _filters(category, language, staff_only)
     within_km = parse_distance(within or cfg.default_within)
     if bool(lat_column) != bool(lon_column):
-        raise InputError("give both --lat-column and --lon-column")
+        raise InputError(_("give both --lat-column and --lon-column"))
     if file == "-":
         stream = sys.stdin
     else:
         try:
             stream = open(file, encoding="utf-8-sig", newline="")
         except OSError as exc:
-            raise InputError(f"cannot read {file} ({exc.strerror})") from None
+            raise InputError(_("cannot read {file} ({strerror})").format(file=file, strerror=exc.strerror)) from None
     failures = FailureTally()
     with stream:
         columns, rows = read_rows(stream)
@@ -386,7 +390,7 @@ def batch(
         if lat_column:
             for c in (lat_column, lon_column):
                 if c not in columns:
-                    raise InputError(f'there is no column "{c}" in the input; columns are: {", ".join(columns)}')
+                    raise InputError(_('there is no column "{c}" in the input; columns are: {columns}').format(c=c, columns=', '.join(columns)))
         else:
             loc_col = pick_location_column(columns, location_column)
             region_col = pick_region_column(columns, loc_col)
@@ -407,7 +411,7 @@ def batch(
                              on_error=failures, region_column=region_col, on_note=on_note)
         clash = [c for c in OUT_FIELDS if c in columns]
         if clash:
-            raise InputError(f'the input already has columns named {", ".join(clash)}; rename them first')
+            raise InputError(_("the input already has columns named {clash}; rename them first").format(clash=', '.join(clash)))
         out_fmt = "csv" if fmt == Format.table else fmt.value
         render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
     if len(notes) > 20:
@@ -424,8 +428,8 @@ def batch(
 @app.command()
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to find in names, descriptions and organizations (any accents).")],
-    near_: Annotated[str | None, typer.Option("--near", metavar="LOCATION", help="Order results by distance from here.")] = None,
+    text: Annotated[str, typer.Argument(help=N_("Words to find in names, descriptions and organizations (any accents)."))],
+    near_: Annotated[str | None, typer.Option("--near", metavar="LOCATION", help=N_("Order results by distance from here."))] = None,
     category: CategoryOpt = None,
     language: LanguageOpt = None,
     limit: LimitOpt = 20,
@@ -446,19 +450,13 @@ def search(
     ids = search_ids(store, text, limit=limit if not near_ else 2000, where_sql=where, params=params)
     rows = fetch_services(store, ids, stale_months=st.config().stale_after_months)
     if near_:
-        from advocate.geo.distance import KM_PER_MILE, haversine_km
+        from advocate.directory.search import order_by_distance
         from advocate.geo.resolve import resolve_place
 
-        place = resolve_place(near_, store=store, progress=info)
-        for r in rows:
-            if r["latitude"] is not None:
-                km = haversine_km(place.latitude, place.longitude, r["latitude"], r["longitude"])
-                r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
-        rows.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0, r["name"].casefold()))
-        rows = rows[:limit]
+        rows = order_by_distance(rows, resolve_place(near_, store=store, progress=info), limit)
     if fmt == Format.table:
-        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=f'"{text}": {len(rows)} services',
-               empty_message=f'No services match "{text}".')
+        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=_('"{text}": {n_rows} services').format(text=text, n_rows=len(rows)),
+               empty_message=_('No services match "{text}".').format(text=text))
     else:
         render(rows, fmt.value, columns=list(ROW_FIELDS))
 
@@ -469,7 +467,7 @@ def verify(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar
     from advocate.directory.manage import verify_service
 
     row = verify_service(state(ctx).store(), service_id)
-    info(f'Marked "{row["name"]}" verified on {row["last_verified"]}.')
+    info(_('Marked "{name}" verified on {last_verified}.').format(name=row['name'], last_verified=row['last_verified']))
 
 
 @app.command()
@@ -477,16 +475,16 @@ def add(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name")] = None,
     category: CategoryOpt = None,
-    location: Annotated[str | None, typer.Option("--location", help='ZIP, "City, ST" or "lat,lon".')] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Street address, shown as is (not geocoded).")] = None,
+    location: Annotated[str | None, typer.Option("--location", help=N_('ZIP, "City, ST" or "lat,lon".'))] = None,
+    address: Annotated[str | None, typer.Option("--address", help=N_("Street address, shown as is (not geocoded)."))] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
-    language: Annotated[list[str] | None, typer.Option("--language", "-l", help="Languages staff speak (repeatable).")] = None,
-    interpretation: Annotated[list[str] | None, typer.Option("--interpretation", help="Languages offered through interpreters.")] = None,
+    language: Annotated[list[str] | None, typer.Option("--language", "-l", help=N_("Languages staff speak (repeatable)."))] = None,
+    interpretation: Annotated[list[str] | None, typer.Option("--interpretation", help=N_("Languages offered through interpreters."))] = None,
     organization: Annotated[str | None, typer.Option("--organization")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
     hours: Annotated[str | None, typer.Option("--hours")] = None,
     description: Annotated[str | None, typer.Option("--description")] = None,
-    national: Annotated[bool, typer.Option("--national", help="A hotline or remote service with no location.")] = False,
+    national: Annotated[bool, typer.Option("--national", help=N_("A hotline or remote service with no location."))] = False,
     fmt: FormatOpt = Format.table,
 ):
     """Add a service by hand (flags; on a terminal, missing name, category and location are asked for)."""
@@ -498,16 +496,16 @@ def add(
 
         from advocate.directory.vocab import categories as cats
 
-        name = name or questionary.text("Service name:").unsafe_ask()
-        category = category or questionary.checkbox("Categories:", choices=list(cats())).unsafe_ask()
+        name = name or questionary.text(_("Service name:")).unsafe_ask()
+        category = category or questionary.checkbox(_("Categories:"), choices=list(cats())).unsafe_ask()
         if not location and not national:
-            location = questionary.text('Location (ZIP, "City, ST" or "lat,lon"):').unsafe_ask()
+            location = questionary.text(_('Location (ZIP, "City, ST" or "lat,lon"):')).unsafe_ask()
     st = state(ctx)
     row = add_service(st.store(), name=name or "", categories=category or [], location=location, phone=phone,
                       languages=language, interpretation=interpretation, organization=organization, address=address,
                       url=url, description=description, hours=hours, national=national)
     if fmt == Format.table:
-        info(f'Added "{row["name"]}" as {row["id"]}.')
+        info(_('Added "{name}" as {id}.').format(name=row['name'], id=row['id']))
         print(row["id"])
     else:
         render_record(row, fmt.value)
@@ -519,4 +517,4 @@ def remove(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar
     from advocate.directory.manage import remove_service
 
     row = remove_service(state(ctx).store(), service_id)
-    info(f'Removed "{row["name"]}" ({row["id"]}).')
+    info(_('Removed "{name}" ({id}).').format(name=row['name'], id=row['id']))

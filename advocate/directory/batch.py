@@ -39,7 +39,7 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     """(input columns, row iterator) for a CSV (any delimiter the sniffer finds) or ndjson stream."""
     first = stream.readline()
     if not first:
-        raise InputError("the batch input is empty; expected a CSV with a header row, or ndjson")
+        raise InputError(_("the batch input is empty; expected a CSV with a header row, or ndjson"))
     if fmt == "ndjson" or (fmt is None and first.lstrip().startswith("{")):
         def gen():
             for n, line in enumerate([first], 1):
@@ -54,7 +54,7 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     header = next(csv.reader([first], delimiter=delimiter))
     header = [h.strip() for h in header]
     if len(set(header)) != len(header):
-        raise InputError("the batch CSV has repeated column names; make each header unique")
+        raise InputError(_("the batch CSV has repeated column names; make each header unique"))
     reader = csv.reader(stream, delimiter=delimiter)
 
     def gen():
@@ -69,9 +69,9 @@ def _json_row(line: str, n: int) -> dict:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError:
-        raise InputError(f"line {n} of the ndjson input is not JSON") from None
+        raise InputError(_("line {n} of the ndjson input is not JSON").format(n=n)) from None
     if not isinstance(obj, dict):
-        raise InputError(f"line {n} of the ndjson input is not a JSON object")
+        raise InputError(_("line {n} of the ndjson input is not a JSON object").format(n=n))
     return {str(k): "" if v is None else str(v) if not isinstance(v, (int, float)) else v for k, v in obj.items()}
 
 

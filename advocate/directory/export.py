@@ -13,6 +13,7 @@ from pathlib import Path
 
 from advocate.directory.search import fetch_services
 from advocate.errors import AdvocateError
+from advocate.i18n import _
 
 TAXONOMY_ID = "advocate-categories"
 TABLES = {
@@ -109,7 +110,7 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
 
     dest = Path(dest).expanduser()
     if dest.exists() and not dest.is_dir():
-        raise AdvocateError(f"{dest} is a file; give a folder for the export")
+        raise AdvocateError(_("{dest} is a file; give a folder for the export").format(dest=dest))
     names = ["services.json"] if fmt == "json" else [f"{t}.csv" for t in TABLES] + ["datapackage.json"]
     if dest.is_dir():
         existing = [dest / n for n in names if (dest / n).exists() or (dest / n).is_symlink()]

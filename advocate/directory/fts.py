@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from advocate.errors import InputError
+from advocate.i18n import _
 
 
 def reindex(store, *, source: str | None = None, ids: list[str] | None = None) -> None:
@@ -28,7 +29,7 @@ def fts_query(text: str) -> str:
     """User words -> an FTS5 query: every word must match (prefix match on the last), quotes kept safe."""
     words = re.findall(r"\w+", text or "", flags=re.UNICODE)
     if not words:
-        raise InputError('search needs at least one word, for example "immigration" or "albergue"')
+        raise InputError(_('search needs at least one word, for example "immigration" or "albergue"'))
     parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
     return " ".join(parts)
 

@@ -19,6 +19,7 @@ from advocate.directory.taxonomy import categories_from_code, categories_from_te
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import normalize_language, parse_language_text
 from advocate.errors import InputError
+from advocate.i18n import _
 
 _MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "GÇô": "–", "GÇö": "—", "GÇª": "…", "GÇó": "•",
              "ΓÇÖ": "’", "ΓÇÿ": "‘", "ΓÇ£": "“", "ΓÇ¥": "”", "ΓÇô": "–", "ΓÇö": "—", "ΓÇª": "…", "ΓÇó": "•",
@@ -94,7 +95,7 @@ def _date(value) -> str | None:
 def _slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")
     if not s:
-        raise InputError("a --source name needs letters or digits")
+        raise InputError(_("a source name needs letters or digits"), field="source")
     return s[:60]
 
 
@@ -128,7 +129,7 @@ class Importer:
         self.source = _slug(source or default_name)
         if self.source == "advocate-bundled":
             tables.close()
-            raise InputError('"advocate-bundled" is reserved for the directory shipped with advocate; choose another --source')
+            raise InputError(_('"advocate-bundled" is reserved for the directory shipped with advocate; choose another source name'), field="source")
         self.store, self.conn, self.online, self.progress = store, store.conn, online, progress
         self.T = T = tables
         self.total = T.count("services")
@@ -264,7 +265,7 @@ class Importer:
         interp = []
         itext = clean(row.get("interpretation_services"))
         if itext and not re.match(r"^(no|none|n/?a)\b", itext, re.I):
-            codes, _ = parse_language_text(itext)
+            codes, _rest = parse_language_text(itext)
             interp = codes or (["mul"] if re.search(r"interpret|translat|language line|upon request|any language",
                                                     itext, re.I) else [])
         return staff, [c for c in interp if c not in staff], leftovers

@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from advocate.errors import AdvocateError, InputError
+from advocate.i18n import _
 
 # alias -> canonical table name
 TABLE_ALIASES = {
@@ -148,7 +149,7 @@ def _csv_records(opener):
         return [], iter(())
     except csv.Error as exc:
         text.close()
-        raise AdvocateError(f"a CSV file could not be read ({exc})") from None
+        raise AdvocateError(_("a CSV file could not be read ({exc})").format(exc=exc)) from None
     names = [h.strip().lstrip("\ufeff").strip('"').lower() for h in header]
 
     def records():
@@ -157,7 +158,7 @@ def _csv_records(opener):
                 if any(cell.strip() for cell in rec):
                     yield rec
         except csv.Error as exc:
-            raise AdvocateError(f"a CSV file is malformed near line {reader.line_num} ({exc})") from None
+            raise AdvocateError(_("a CSV file is malformed near line {line_num} ({exc})").format(line_num=reader.line_num, exc=exc)) from None
         finally:
             text.close()
     return names, records()
@@ -177,18 +178,18 @@ def _sources(path: Path) -> list[tuple[str, object]]:
         try:
             z = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
-            raise InputError(f"{path} is not a readable zip file ({exc})") from None
+            raise InputError(_("{path} is not a readable zip file ({exc})").format(path=path, exc=exc)) from None
         for info in z.infolist():
             if not info.is_dir() and info.filename.lower().endswith((".csv", ".json")):
                 if info.file_size > 2 * 1024**3:
-                    raise InputError(f"{info.filename} in {path} is larger than 2 GB")
+                    raise InputError(_("{filename} in {path} is larger than 2 GB").format(filename=info.filename, path=path))
                 out.append((info.filename, lambda info=info: z.open(info)))
     elif path.suffix.lower() == ".json":
         out.append((path.name, lambda: open(path, "rb")))
     elif path.suffix.lower() == ".zip":
-        raise InputError(f"{path} is not a readable zip file (damaged or incomplete download?)")
+        raise InputError(_("{path} is not a readable zip file (damaged or incomplete download?)").format(path=path))
     else:
-        raise InputError(f"{path} is not a folder, a .zip, a .json or a datapackage.json")
+        raise InputError(_("{path} is not a folder, a .zip, a .json or a datapackage.json").format(path=path))
     return out
 
 
@@ -196,7 +197,7 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
     """(staged tables, layout, default source name) for a folder, .zip, .json or datapackage.json."""
     path = Path(path).expanduser()
     if not path.exists():
-        raise InputError(f"there is nothing at {path}; give a folder, a .zip or a datapackage.json")
+        raise InputError(_("there is nothing at {path}; give a folder, a .zip or a datapackage.json").format(path=path))
     name = path.stem if path.is_file() else path.name
     if path.is_file() and path.name == "datapackage.json":
         name = path.parent.name
@@ -206,7 +207,7 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
     homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
     if len(homes) > 1:
         shown = ", ".join(h if h != "." else "(top)" for h in homes[:4])
-        raise InputError(f"{path} holds several exports ({shown}); import one folder at a time")
+        raise InputError(_("{path} holds several exports ({shown}); import one folder at a time").format(path=path, shown=shown))
     if homes:  # only the tables that sit beside services.csv belong to this export
         sources = [(rel, op) for rel, op in sources
                    if str(Path(rel).parent) == homes[0] or not rel.lower().endswith(".csv")]
@@ -236,12 +237,10 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
                 cols = list(dict.fromkeys(k for r in rows for k in r))
                 staged.load(table, cols, ([str(r.get(c, "")) for c in cols] for r in rows))
         if not staged.count("services"):
-            raise InputError(f"no services table was found in {path}; expected services.csv (HSDS or Ohana) "
-                             "or HSDS 3 JSON")
+            raise InputError(_("no services table was found in {path}; expected services.csv (HSDS or Ohana) or HSDS 3 JSON").format(path=path))
         missing = [c for c in ("id", "name") if c not in staged.columns["services"]]
         if missing:
-            raise InputError(f"the services table in {path} has no {' or '.join(missing)} column "
-                             f"(its columns: {', '.join(staged.columns['services'][:8])}); is this an HSDS export?")
+            raise InputError(_("the services table in {path} has no {missing} column (its columns: {value}); is this an HSDS export?").format(path=path, missing=' or '.join(missing), value=', '.join(staged.columns['services'][:8])))
         return staged, detect_layout(staged), name
     except BaseException:
         staged.close()

@@ -9,6 +9,7 @@ from advocate.directory.fts import reindex
 from advocate.directory.search import get_service
 from advocate.directory.vocab import normalize_category, normalize_language
 from advocate.errors import InputError
+from advocate.i18n import _
 
 LOCAL_SOURCE = "local"
 
@@ -22,16 +23,17 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
 
     name = clean(name, limit=300)
     if not name:
-        raise InputError("a service needs a --name")
+        raise InputError(_("a service needs a name"), field="name")
     cats = [normalize_category(c) for c in categories or []]
     if not cats:
-        raise InputError("a service needs at least one --category (see `advocate services categories`)")
+        raise InputError(_("a service needs at least one category (see `advocate services categories`)"), field="category")
     staff = [normalize_language(x) for x in languages or []]
     interp = [normalize_language(x) for x in interpretation or []]
     place = None
     if not national:
         if not location:
-            raise InputError('a local service needs a --location (ZIP, "City, ST" or "lat,lon"), or --national')
+            raise InputError(_('a local service needs a location (ZIP, "City, ST" or "lat,lon"), or to be marked national'),
+                             field=("location", "national"))
         from advocate.geo.resolve import resolve_place
 
         place = resolve_place(location, online=online, store=store)

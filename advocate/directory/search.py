@@ -12,6 +12,7 @@ from datetime import date
 
 from advocate.directory.vocab import language_family, normalize_category, normalize_language
 from advocate.errors import NotFound
+from advocate.i18n import N_, _
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
 
 DEFAULT_LIMIT = 10
@@ -218,7 +219,7 @@ def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
         rows = store.conn.execute("SELECT id FROM services WHERE id LIKE ? OR source_id = ? LIMIT 2",
                                   (f"%:{service_id}", service_id)).fetchall()
         if len(rows) != 1:
-            raise NotFound(f'no service with id "{service_id}"; ids are shown by `advocate services near`')
+            raise NotFound(_('no service with id "{service_id}"; ids are shown by `advocate services near`').format(service_id=service_id))
         ids = [rows[0][0]]
     row = fetch_services(store, ids, stale_months=stale_months)[0]
     locs = store.conn.execute(
@@ -228,3 +229,56 @@ def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
     row["locations"] = [dict(zip(("name", "address", "city", "region", "postal_code", "country", "latitude",
                                   "longitude"), r)) for r in locs]
     return row
+
+
+# --- what a front end shows beside a row ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caution:
+    """A reason to check a row before sending someone: ``kind`` is verify, stale, approx or inactive;
+    ``detail`` the confidence (verify) or the last verification date (stale)."""
+
+    kind: str
+    detail: str | None = None
+
+    def text(self) -> str:
+        """Short words for a table cell, in the interface language."""
+
+        if self.kind == "verify":
+            return _("verify ({confidence})").format(confidence=_(self.detail or "low"))
+        if self.kind == "stale":
+            return _("stale ({date})").format(date=self.detail or _("never verified"))
+        if self.kind == "approx":
+            return _("approx. place")
+        return _("inactive")
+
+
+# confidence words shown inside "verify (medium)"
+CONFIDENCE_WORDS = (N_("high"), N_("medium"), N_("low"))
+
+
+def cautions(row: dict) -> list[Caution]:
+    """Why a service row needs checking, in the order a table shows them."""
+    out = []
+    if row.get("confidence") in ("medium", "low"):
+        out.append(Caution("verify", row["confidence"]))
+    if row.get("stale"):
+        out.append(Caution("stale", row.get("last_verified")))
+    if row.get("approximate") and row.get("scope", "local") == "local":
+        out.append(Caution("approx"))
+    if row.get("status") == "inactive":
+        out.append(Caution("inactive"))
+    return out
+
+
+def order_by_distance(rows: list[dict], place, limit: int | None = None) -> list[dict]:
+    """Rows (from :func:`fetch_services`) with ``distance_km``/``distance_mi`` from ``place``, nearest
+    first, rows with no point last, ties by name; at most ``limit``. Used by text search "near" a place."""
+    from advocate.geo.distance import haversine_km
+
+    for r in rows:
+        if r.get("latitude") is not None:
+            km = haversine_km(place.latitude, place.longitude, r["latitude"], r["longitude"])
+            r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
+    rows.sort(key=lambda r: (r.get("distance_km") is None, r.get("distance_km") or 0, r["name"].casefold()))
+    return rows[:limit] if limit is not None else rows

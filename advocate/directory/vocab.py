@@ -8,6 +8,7 @@ import functools
 from advocate.data import read_csv
 from advocate.errors import InputError
 from advocate.textnorm import fold
+from advocate.i18n import _
 
 
 # --- categories ------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def normalize_category(text: str) -> str:
         return found
     close = difflib.get_close_matches(text.lower(), list(categories()), n=3, cutoff=0.5)
     raise InputError(
-        f'"{text}" is not a category; see `advocate services categories` for the list', suggestions=close
+        _('"{text}" is not a category; see `advocate services categories` for the list').format(text=text), suggestions=close
     )
 
 
@@ -85,8 +86,7 @@ def normalize_language(text: str) -> str:
         return code
     close = difflib.get_close_matches(key, [c for c in _language_aliases() if len(c) > 2], n=3, cutoff=0.75)
     raise InputError(
-        f'"{text}" is not a language code we know; use an ISO 639-1 or 639-3 code or a name '
-        "(see `advocate services languages`)",
+        _('"{text}" is not a language code we know; use an ISO 639-1 or 639-3 code or a name (see `advocate services languages`)').format(text=text),
         suggestions=close,
     )
 

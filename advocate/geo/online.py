@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 
 from advocate.errors import AdvocateError, InputError
+from advocate.i18n import _
 
 _CLIENT_CODE = re.compile(r"\bC-[0-9A-Z]{6}\b")
 _last_call = 0.0
@@ -21,7 +22,7 @@ def geocode(query: str, *, store=None, geocoder=None):
     from advocate.geo.resolve import Place
 
     if _CLIENT_CODE.search(query.upper()):
-        raise InputError("that text contains a client code; client data is never sent to an online geocoder")
+        raise InputError(_("that text contains a client code; client data is never sent to an online geocoder"))
     key = " ".join(query.lower().split())
     if store is not None:
         row = store.geocode_cache_get(key)
@@ -37,10 +38,9 @@ def geocode(query: str, *, store=None, geocoder=None):
     try:
         loc = geocoder.geocode(query, country_codes=["us", "mx"], timeout=10)
     except Exception as exc:  # geopy raises many kinds; all mean "could not reach / refused"
-        raise AdvocateError(f"the online geocoder could not be reached ({type(exc).__name__}); "
-                            "try a ZIP or city, which work offline") from None
+        raise AdvocateError(_("the online geocoder could not be reached ({name}); try a ZIP or city, which work offline").format(name=type(exc).__name__)) from None
     if loc is None:
-        raise AdvocateError(f'the online geocoder found nothing for "{query}"; try a ZIP or "City, ST"')
+        raise AdvocateError(_('the online geocoder found nothing for "{query}"; try a ZIP or "City, ST"').format(query=query))
     provider = type(geocoder).__name__.lower()
     if store is not None:
         store.geocode_cache_put(key, loc.latitude, loc.longitude, loc.address, provider,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from advocate.errors import InputError
+from advocate.i18n import _
 
 _ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
 _SHORT_ZIP = re.compile(r"^\d{3,4}$")
@@ -52,19 +53,19 @@ Parsed = Zip | Coordinates | CityRegion | StreetAddress
 def parse_location(text: str) -> Parsed:
     """Classify ``text``; raise :class:`InputError` with one clear sentence when it is malformed."""
     if not isinstance(text, str):
-        raise InputError("a location must be text")
+        raise InputError(_("a location must be text"))
     raw = text.strip()
     if not raw or "\x00" in raw:
-        raise InputError('a location is needed: give a ZIP (10001), "City, ST", "Ciudad, Estado" or "lat,lon"')
+        raise InputError(_('a location is needed: give a ZIP (10001), "City, ST", "Ciudad, Estado" or "lat,lon"'))
     if len(raw) > 200:
-        raise InputError("that location is too long (over 200 characters); give a ZIP, a city or coordinates")
+        raise InputError(_("that location is too long (over 200 characters); give a ZIP, a city or coordinates"))
     m = _ZIP.match(raw)
     if m:
         return Zip(m.group(1))
     if _SHORT_ZIP.match(raw):
         padded = raw.zfill(5)
         raise InputError(
-            f'"{raw}" is not a 5-digit ZIP code (a spreadsheet may have dropped leading zeros)',
+            _('"{raw}" is not a 5-digit ZIP code (a spreadsheet may have dropped leading zeros)').format(raw=raw),
             suggestions=[padded],
         )
     m = _COORDS.match(raw)
@@ -72,15 +73,15 @@ def parse_location(text: str) -> Parsed:
         return _coords(raw, m.group(1), m.group(2))
     if _LOOKS_NUMERIC.match(raw):
         raise InputError(
-            f'"{raw}" is neither a 5-digit ZIP code nor coordinates written as "lat,lon" (for example "32.53,-117.02")'
+            _('"{raw}" is neither a 5-digit ZIP code nor coordinates written as "lat,lon" (for example "32.53,-117.02")').format(raw=raw)
         )
     if "," in raw:
-        head, _, tail = raw.rpartition(",")
+        head, _sep, tail = raw.rpartition(",")
         if head.strip() and _COUNTRY.match(tail.strip()):  # "Oaxaca de Juárez, Oaxaca, México"
             return parse_location(head)
         head, tail = head.strip(), tail.strip()
         if tail.isdigit():
-            raise InputError(f'"{raw}" ends in "{tail}", which is neither a state nor a 5-digit ZIP code')
+            raise InputError(_('"{raw}" ends in "{tail}", which is neither a state nor a 5-digit ZIP code').format(raw=raw, tail=tail))
         if tail and head and not any(ch.isdigit() for ch in head.split(",")[0][:1]):
             # "City, ST" or "City, ST 12345" (the ZIP after a state wins: it is the most precise)
             zip_after = re.match(r"^(.*?)\s+(\d{5})(?:-\d{4})?$", tail)
@@ -101,12 +102,12 @@ def parse_location(text: str) -> Parsed:
 def _coords(raw: str, a: str, b: str) -> Coordinates:
     lat, lon = float(a), float(b)
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InputError(f'"{raw}" is not a pair of finite coordinates')
+        raise InputError(_('"{raw}" is not a pair of finite coordinates').format(raw=raw))
     if not -90 <= lat <= 90:
         hint = [f"{b.strip()},{a.strip()}"] if -90 <= lon <= 90 and -180 <= lat <= 180 else []
-        raise InputError(f'latitude {a.strip()} in "{raw}" is out of range; expected -90 to 90, as "lat,lon"', suggestions=hint)
+        raise InputError(_('latitude {value} in "{raw}" is out of range; expected -90 to 90, as "lat,lon"').format(value=a.strip(), raw=raw), suggestions=hint)
     if not -180 <= lon <= 180:
-        raise InputError(f'longitude {b.strip()} in "{raw}" is out of range; expected -180 to 180, as "lat,lon"')
+        raise InputError(_('longitude {value} in "{raw}" is out of range; expected -180 to 180, as "lat,lon"').format(value=b.strip(), raw=raw))
     return Coordinates(lat, lon)
 
 
@@ -118,11 +119,11 @@ def parse_distance(text: str) -> float:
     """ "25mi", "40km", "25" (miles) -> kilometres. Negative, zero-length or unknown units are refused."""
     m = _DIST.match(str(text))
     if not m:
-        raise InputError(f'"{text}" is not a distance; expected a positive number with an optional unit, as "25mi" or "40km"')
+        raise InputError(_('"{text}" is not a distance; expected a positive number with an optional unit, as "25mi" or "40km"').format(text=text))
     value = float(m.group(1))
     if not math.isfinite(value) or value <= 0:
-        raise InputError(f'"{text}" is not a positive distance; expected something like "25mi" or "40km"')
+        raise InputError(_('"{text}" is not a positive distance; expected something like "25mi" or "40km"').format(text=text))
     if value > 20100 * (1 if (m.group(2) or "mi").lower().startswith("k") else 0.62):
-        raise InputError(f'"{text}" is farther than anywhere on Earth; expected something like "25mi" or "40km"')
+        raise InputError(_('"{text}" is farther than anywhere on Earth; expected something like "25mi" or "40km"').format(text=text))
     unit = (m.group(2) or "mi").lower()
     return value if unit.startswith("k") else value * KM_PER_MILE

@@ -48,7 +48,7 @@ def resolve_place(text: str, *, online: bool = False, store=None, geocoder=None,
     if isinstance(parsed, Zip):
         z = gazetteer.zip_point(parsed.zip5)
         if not z:
-            raise NotFound(f'no US ZIP code "{parsed.zip5}" in the offline ZIP list; try a nearby ZIP or "City, ST"')
+            raise NotFound(_('no US ZIP code "{zip5}" in the offline ZIP list; try a nearby ZIP or "City, ST"').format(zip5=parsed.zip5))
         return Place(query, z["latitude"], z["longitude"], f'{z["city"]}, {z["state"]} {z["zip"]}', "zip",
                      "zipcodes", country="US", region=z["state"])
     if isinstance(parsed, StreetAddress):
@@ -169,8 +169,8 @@ def _online(query: str, *, online: bool, store, geocoder, street: bool = False) 
     if not online:
         what = "a street address" if street else f'"{query}"'
         raise InputError(
-            f"{what} can only be found with online geocoding, which is off; "
-            'give a ZIP or "City, ST", or enable online geocoding (--online, or online_geocoding = true in the config)'
+            _('{what} can only be found with online geocoding, which is off; give a ZIP or "City, ST", or enable online geocoding (for this lookup, or online_geocoding = true in the config)').format(what=what),
+            field="online"
         )
     from advocate.geo.online import geocode
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from advocate.errors import StoreError
 from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+from advocate.i18n import _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -122,7 +123,7 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5) -> None:
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc) or i == attempts - 1:
-                raise StoreError(f"the store {_where(conn)} is busy (another advocate is writing); try again") from None
+                raise StoreError(_("the store {value} is busy (another advocate is writing); try again").format(value=_where(conn))) from None
             time.sleep(0.05 * (2**i))
 
 
@@ -144,19 +145,18 @@ def _check_is_sqlite(path: Path, maybe_encrypted: bool = False) -> None:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except IsADirectoryError:
-        raise StoreError(f"{path} is a folder, not a store file; give a file path with --db") from None
+        raise StoreError(_("{path} is a folder, not a store file; give the path of a file").format(path=path), field="db") from None
     except PermissionError:
-        raise StoreError(f"{path} cannot be read (permission denied)") from None
+        raise StoreError(_("{path} cannot be read (permission denied)").format(path=path)) from None
     if head and head != SQLITE_HEADER:
         from advocate.store import crypto
 
         if maybe_encrypted and not crypto.available():
-            raise StoreError(f"{path} is not an SQLite database, or is encrypted and SQLCipher is not installed "
-                             "(pip install 'advocate[encryption]'); it was left untouched")
+            raise StoreError(_("{path} is not an SQLite database, or is encrypted and SQLCipher is not installed (pip install 'advocate[encryption]'); it was left untouched").format(path=path))
         if maybe_encrypted:
-            raise StoreError(f"{path} is not an SQLite database, or is encrypted: give its key in ADVOCATE_DB_KEY; "
-                             "it was left untouched")
-        raise StoreError(f"{path} is not an SQLite database; it was left untouched (give another path with --db)")
+            raise StoreError(_("{path} is not an SQLite database, or is encrypted: give its key in ADVOCATE_DB_KEY; it was left untouched").format(path=path))
+        raise StoreError(_("{path} is not an SQLite database; it was left untouched (give another store path)").format(path=path),
+                         field="db")
 
 
 def _ensure_private_dir(path: Path) -> None:
@@ -193,7 +193,7 @@ def _connect(path: Path, key: str | None = None) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{path} cannot be opened as a store ({exc}); it was left untouched") from None
+            raise StoreError(_("{path} cannot be opened as a store ({exc}); it was left untouched").format(path=path, exc=exc)) from None
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
@@ -222,19 +222,18 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     elif exists:
         _check_is_sqlite(path)
     elif not path.exists() and not create:
-        raise StoreError(f"there is no store at {path}; run `advocate db init` to create one")
+        raise StoreError(_("there is no store at {path}; run `advocate db init` to create one").format(path=path))
     _ensure_private_dir(path)
     try:
         conn = _connect(path, use_key)
     except sqlite3.Error as exc:
-        raise StoreError(f"the store {path} cannot be opened ({exc})") from None
+        raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
     try:
         version = _read_version(conn, path)
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"the store {path} was written by a newer advocate (schema {version}; this version knows "
-                f"up to {SCHEMA_VERSION}); upgrade advocate (pipx upgrade advocate)"
+                _("the store {path} was written by a newer advocate (schema {version}; this version knows up to {SCHEMA_VERSION}); upgrade advocate (pipx upgrade advocate)").format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         if version < SCHEMA_VERSION and migrate:
             _migrate(store, version, progress=progress)
@@ -263,16 +262,16 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable SQLite database ({exc}); it was left untouched") from None
+        raise StoreError(_("{path} is not a readable SQLite database ({exc}); it was left untouched").format(path=path, exc=exc)) from None
     if "meta" not in tables:
         if tables:
-            raise StoreError(f"{path} is an SQLite database but not an advocate store; it was left untouched")
+            raise StoreError(_("{path} is an SQLite database but not an advocate store; it was left untouched").format(path=path))
         return 0
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     try:
         return int(row[0]) if row else 0
     except ValueError:
-        raise StoreError(f"{path} has an unreadable schema version {row[0]!r}") from None
+        raise StoreError(_("{path} has an unreadable schema version {value!r}").format(path=path, value=row[0])) from None
 
 
 def _migrate(store: Store, current: int, progress=None) -> None:
@@ -380,7 +379,7 @@ def _write_backup(store: Store, dest: Path) -> None:
         if _disk_full(exc):
             raise files.DiskFull(f"the disk holding {dest} is full; the backup was not written "
                                  f"(it needs about {_human(store.path.stat().st_size)} free)") from None
-        raise StoreError(f"the backup to {dest} failed ({exc}); nothing was written") from None
+        raise StoreError(_("the backup to {dest} failed ({exc}); nothing was written").format(dest=dest, exc=exc)) from None
     finally:
         os.umask(old)
         if tmp:
@@ -433,7 +432,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     src = Path(src).expanduser()
     dest = resolve_path(path)
     if not src.is_file():
-        raise StoreError(f"there is no backup file at {src}")
+        raise StoreError(_("there is no backup file at {src}").format(src=src))
     from advocate.store import crypto
 
     key = crypto.find_key(dest, key) if crypto.looks_encrypted(src) else None
@@ -444,22 +443,22 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = _read_version(probe, src)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{src} is not a usable backup ({exc}); the store was left as it was") from None
+        raise StoreError(_("{src} is not a usable backup ({exc}); the store was left as it was").format(src=src, exc=exc)) from None
     finally:
         probe.close()
     if not ok:
-        raise StoreError(f"{src} fails SQLite's integrity check; the store was left as it was")
+        raise StoreError(_("{src} fails SQLite's integrity check; the store was left as it was").format(src=src))
     if version == 0:
-        raise StoreError(f"{src} is not an advocate store; the store was left as it was")
+        raise StoreError(_("{src} is not an advocate store; the store was left as it was").format(src=src))
     if version > SCHEMA_VERSION:
-        raise StoreError(f"{src} was written by a newer advocate (schema {version}); upgrade advocate first")
+        raise StoreError(_("{src} was written by a newer advocate (schema {version}); upgrade advocate first").format(src=src, version=version))
     safety = None
     if dest.exists() and dest.stat().st_size:
         with open_store(dest, migrate=False, key=key) as current:
             safety = backup(current, kind="pre-restore")
             if bool(current.key) != bool(key):
-                raise StoreError("the backup and the store differ in encryption; restore into a new --db path, "
-                                 "then `advocate db encrypt` if needed")
+                raise StoreError(_("the backup and the store differ in encryption; restore into a new store path, "
+                                 "then `advocate db encrypt` if needed"))
     _ensure_private_dir(dest)
     src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     target = _connect(dest, key)
@@ -483,11 +482,11 @@ def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
 
     crypto.driver()
     if not key or len(key) < 8:
-        raise StoreError("an encryption key needs at least 8 characters")
+        raise StoreError(_("an encryption key needs at least 8 characters"))
     path = resolve_path(path)
     with open_store(path) as store:
         if store.key:
-            raise StoreError(f"the store {path} is already encrypted")
+            raise StoreError(_("the store {path} is already encrypted").format(path=path))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = _table_counts(store.conn)
         safety = backup(store, kind="pre-encrypt")
@@ -508,7 +507,7 @@ def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
         check_conn.close()
     if not (ok and same):
         os.unlink(tmp)
-        raise StoreError(f"the encrypted copy did not verify; the store was left as it was (backup: {safety})")
+        raise StoreError(_("the encrypted copy did not verify; the store was left as it was (backup: {safety})").format(safety=safety))
     os.chmod(tmp, 0o600)
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):

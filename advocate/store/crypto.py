@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from advocate.errors import StoreError
+from advocate.i18n import _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -27,7 +28,7 @@ def driver():
     try:
         from sqlcipher3 import dbapi2
     except ImportError:
-        raise StoreError("encryption needs SQLCipher: install it with pip install 'advocate[encryption]'") from None
+        raise StoreError(_("encryption needs SQLCipher: install it with pip install 'advocate[encryption]'")) from None
     return dbapi2
 
 
@@ -74,8 +75,7 @@ def connect(path: Path, key: str, **kw):
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except dbapi2.DatabaseError:
         conn.close()
-        raise StoreError(f"{path} cannot be opened with that key (wrong key, or not an advocate store); "
-                         "nothing was changed") from None
+        raise StoreError(_("{path} cannot be opened with that key (wrong key, or not an advocate store); nothing was changed").format(path=path)) from None
     return conn
 
 

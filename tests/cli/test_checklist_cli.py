@@ -240,3 +240,22 @@ def test_emergency_lines_work_where_the_person_is(store):
     assert not any("HSI" in r["name"] or "law" in r["name"].lower() for r in us + mx)
     anywhere = emergency_lines(store, "")
     assert {r["country"] for r in anywhere if r["kind"] == "general"} >= {"US", "MX"}
+
+
+def test_a_sensitive_answer_never_reaches_paper_or_an_export_by_default(cli, store):
+    """Whatever the command, a filled sensitive answer (and its note) stays off every output unless
+    --include-sensitive; the question itself is printed."""
+    from advocate.appointments.clients import create_client
+
+    code = create_client(store)["code"]
+    doc, _ = get_checklist("intake")
+    save_answer(store, code, doc, "screen.debt", "yes", "owes-XQZ-4400")
+    save_answer(store, code, doc, "screen.kind-of-work", "answered", "farm-XQZ-field")
+    store.close()
+    outputs = [cli("checklist", "show", "intake", "--client", code, "-f", fmt, "--stage", "all")
+               for fmt in ("md", "html", "txt", "json", "terminal")]
+    outputs.append(cli("checklist", "status", "--client", code, "-f", "json"))
+    for r in outputs:
+        assert r.exit_code == 0, r
+        assert "XQZ" not in r.stdout and "XQZ" not in r.stderr
+    assert "Did someone say you owed them money" in outputs[0].stdout

@@ -37,7 +37,7 @@ def dialling_country(place_country: str | None, dial_from: str | None = None) ->
 
 
 def wants_law_enforcement(filters: Filters) -> bool:
-    return LAW_ENFORCEMENT in (filters.categories or [])
+    return filters.asks_enforcement()
 
 
 def national_services(store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
@@ -45,8 +45,6 @@ def national_services(store, filters: Filters | None = None, *, place_country: s
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
     where, params = filters.sql()
-    if not wants_law_enforcement(filters):
-        where += " AND coalesce(s.law_enforcement, 0) = 0"
     ids = [r[0] for r in store.conn.execute(
         f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
     rows = fetch_services(store, ids, stale_months=stale_months)

@@ -16,6 +16,7 @@ from advocate.i18n import N_, _
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
 
 DEFAULT_LIMIT = 10
+ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
 CONSULAR_REACH_KM = 1200.0  # -c consular with nothing in the radius: the nearest consulates up to this far
 START_KM = 8.0
 
@@ -31,6 +32,10 @@ class Filters:
     def parse(cls, categories=(), languages=(), staff_only=False) -> "Filters":
         return cls([normalize_category(c) for c in categories or ()],
                    [normalize_language(lang) for lang in languages or ()], staff_only)
+
+    def asks_enforcement(self) -> bool:
+        """True when the user asked for law-enforcement or detention records by category."""
+        return bool(set(self.categories) & set(ENFORCEMENT_CATEGORIES))
 
     def expanded_languages(self) -> set[str]:
         out: set[str] = set()
@@ -49,6 +54,17 @@ class Filters:
             where.append(f"EXISTS (SELECT 1 FROM service_categories c WHERE c.service_id = {id_expr} "
                          f"AND c.category IN ({','.join('?' * len(self.categories))}))")
             params += self.categories
+        if not self.asks_enforcement():
+            # law-enforcement and detention records are never offered unasked (issue 10): a bundled record
+            # flagged law_enforcement (only the loader sets the flag), or any record whose only categories are
+            # enforcement ones
+            # (one uncorrelated subquery: SQLite builds the small set once per statement, not per row)
+            marks = ",".join("?" * len(ENFORCEMENT_CATEGORIES))
+            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE source = 'advocate-bundled' AND law_enforcement = 1 UNION "
+                         f"SELECT e.service_id FROM service_categories e WHERE e.category IN ({marks}) AND NOT EXISTS "
+                         f"(SELECT 1 FROM service_categories e2 WHERE e2.service_id = e.service_id "
+                         f"AND e2.category NOT IN ({marks})))")
+            params += [*ENFORCEMENT_CATEGORIES, *ENFORCEMENT_CATEGORIES]
         if self.languages:
             langs = sorted(self.expanded_languages())
             mode = " AND g.mode = 'staff'" if self.staff_only else ""
@@ -101,8 +117,6 @@ def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAUL
         near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters)
     rows = fetch_services(store, [sid for _, sid, _ in near], stale_months=stale_months,
                           location_ids={sid: lid for _, sid, lid in near})
-    if "law-enforcement" not in filters.categories:
-        rows = [r for r in rows if not r.get("law_enforcement")]
     for row in rows:
         if row["latitude"] is not None:
             km = geodesic_km(place.latitude, place.longitude, row["latitude"], row["longitude"])

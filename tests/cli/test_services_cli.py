@@ -187,3 +187,10 @@ def test_show_prints_each_line_with_scope_and_source(cli):
 def test_csv_writes_lines_as_words(cli):
     r = cli("services", "near", "10001", "-f", "csv")
     assert r.exit_code == 0 and "call 1-888-373-7888 (24/7, 200+ languages) - from US" in r.stdout
+
+
+def test_search_offers_law_enforcement_only_when_asked(cli):
+    rows = cli("services", "search", "tip line", "-f", "json").json()
+    assert not any(x["law_enforcement"] for x in rows)
+    rows = cli("services", "search", "tip line", "-c", "law-enforcement", "-f", "json").json()
+    assert any(x["id"].endswith(":us-ice-hsi-tipline") for x in rows)

@@ -98,3 +98,17 @@ def test_changed_files_reload_and_keep_a_later_verification(store, monkeypatch):
     row = store.conn.execute("SELECT last_verified FROM services WHERE source_id = 'us-988'").fetchone()
     assert row[0] > "2025-09-12"
     assert bundled.refresh_if_changed(store) is False
+
+
+def test_export_assured_date_is_the_records_source_date(store, tmp_path):
+    import csv
+
+    from advocate.directory.export import export_directory
+
+    export_directory(store, tmp_path / "out", source="advocate-bundled")
+    with open(tmp_path / "out" / "services.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    by_id = {r["id"].split(":")[-1]: r for r in rows}
+    for row in bundled.consulate_rows():
+        rec = bundled.consulate_record(row)
+        assert by_id[rec["id"]]["assured_date"] == rec["source_date"]

@@ -60,3 +60,28 @@ def test_dialling_country():
     assert dialling_country("US", "mx") == "MX" and dialling_country("MX", "ALL") == "all"
     with pytest.raises(InputError):
         dialling_country("US", "GT")
+
+
+def _add_local(store, sid, cats):
+    with store.write():
+        c = store.conn
+        c.execute("INSERT INTO services (id, name, source, source_id, last_verified) VALUES (?, ?, 'test', ?, '2026-10-01')",
+                  (sid, sid, sid))
+        c.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES (?, 40.75, -73.99, 'New York')", ("L" + sid,))
+        c.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, "L" + sid))
+        c.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, x) for x in cats])
+
+
+def test_enforcement_only_records_need_asking_for_everywhere(store):
+    """A police department (only law-enforcement) is not in a default lookup, nor in batch or search;
+    a record with a support category besides is."""
+    from advocate.directory.batch import index_points
+
+    _add_local(store, "police", ["law-enforcement"])
+    _add_local(store, "legal-aid", ["legal-immigration", "law-enforcement"])
+    ids = {r["id"] for r in services_near(store, resolve_place("10001"), national=False)}
+    assert "police" not in ids and "legal-aid" in ids
+    asked = Filters.parse(["law-enforcement"])
+    assert "police" in {r["id"] for r in services_near(store, resolve_place("10001"), filters=asked, national=False)}
+    assert "police" not in {p[0] for p in index_points(store, Filters())}
+    assert "police" in {p[0] for p in index_points(store, asked)}

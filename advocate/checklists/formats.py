@@ -6,6 +6,7 @@ import html
 from datetime import date
 
 from advocate.checklists.i18n import format_date_long, tr
+from advocate.checklists.model import advocate_note_text
 from advocate.checklists.ui import LABELS
 
 
@@ -45,7 +46,9 @@ def to_markdown(c: dict, *, client: str | None = None, org: str = "", today: dat
         header = ["#"] + [lang.upper() for lang in langs] + [_label("answer", langs[:1])]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for n, item in enumerate(s["items"], 1):
-            cells = [str(n)] + [item["text"][lang].replace("|", "\\|") for lang in langs]
+            note = advocate_note_text(item, langs)
+            cells = [str(n)] + [(item["text"][lang] + (f"<br>_» {note[1]}_" if note and note[0] == lang else ""))
+                                .replace("|", "\\|") for lang in langs]
             cells.append(_answers(item, langs[-1]).replace("|", "\\|"))
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -71,6 +74,8 @@ def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | 
             first, *rest = langs
             out.append(f"{n:>2}. {item['text'][first]}")
             out += [f"    {item['text'][lang]}" for lang in rest]
+            if item.get("note"):
+                out.append(f"    » {advocate_note_text(item, langs)[1]}")
             out.append(f"    {_answers(item, langs[-1])}")
         out.append("")
     return "\n".join(out)
@@ -93,6 +98,9 @@ th, td { border: 1px solid #999; padding: 4pt 5pt; vertical-align: top; overflow
 th { background: #eee; text-align: left; font-size: 9pt; }
 td.n { text-align: right; color: #555; padding-left: 2pt; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+.note { margin-top: 4pt; padding: 2pt 5pt; border-left: 3px solid #777; background: #f1f1f1;
+        font-size: 8.5pt; font-style: italic; color: #333; }
+.note::before { content: "» "; font-style: normal; }
 .answers { font-size: 8.5pt; line-height: 1.6; }
 .answers label { display: block; padding-left: 13pt; text-indent: -13pt; }
 .box { display: inline-block; width: 9pt; height: 9pt; border: 1px solid #222; vertical-align: -1pt; margin-right: 2pt; }
@@ -127,7 +135,10 @@ def to_html(c: dict, *, client: str | None = None, org: str = "", today: date | 
         parts.append("<thead><tr><th>#</th>" + "".join(f"<th>{e(lang.upper())}</th>" for lang in langs)
                      + f"<th>{e(_label('answer', langs))}</th></tr></thead><tbody>")
         for n, item in enumerate(s["items"], 1):
-            cells = "".join(f'<td lang="{e(lang)}">{e(item["text"][lang])}</td>' for lang in langs)
+            note = advocate_note_text(item, langs)
+            cells = "".join(f'<td lang="{e(lang)}">{e(item["text"][lang])}'
+                            + (f'<div class="note">{e(note[1])}</div>' if note and note[0] == lang else "") + "</td>"
+                            for lang in langs)
             if item["type"] in ("date", "text"):
                 answers = '<span class="line"></span><br>' + "".join(
                     f'<label><span class="box"></span>{e(_joined(a["label"], langs))}</label>' for a in item["answers"])

@@ -196,6 +196,22 @@ def localize(doc: dict, langs: list[str], *, stage: str = "all", notes: bool = T
     return out
 
 
+def note_language(langs: list[str]) -> str:
+    """The language advocate notes are shown in: the interface language when it is one of ``langs``."""
+    from advocate.i18n import current_language
+
+    lang = current_language()
+    return lang if lang in langs else langs[0]
+
+
+def advocate_note_text(item: dict, langs: list[str]) -> tuple[str, str] | None:
+    """(language, text) of a localized item's advocate note, or None."""
+    if not item.get("note"):
+        return None
+    lang = note_language(langs)
+    return lang, item["note"][lang]
+
+
 def item_index(doc: dict) -> dict[str, dict]:
     return {f'{s["id"]}.{it["id"]}': it for s in doc["sections"] for it in s["items"]}
 

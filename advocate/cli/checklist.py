@@ -130,6 +130,7 @@ def show(
 
 
 def _terminal(c):
+    from advocate.checklists.model import advocate_note_text
     from advocate.checklists.i18n import tr
     from advocate.checklists.ui import LABELS
     from advocate.render import console, render
@@ -153,7 +154,9 @@ def _terminal(c):
             else:  # the real answers; the three "not an answer" answers are always offered too
                 answers = ", ".join(" / ".join(dict.fromkeys(a["label"][lang] for lang in langs))
                                     for a in it["answers"][:-3])
-            rows.append({"n": str(i), **{lang: it["text"][lang] for lang in langs}, "answers": answers})
+            note = advocate_note_text(it, langs)
+            rows.append({"n": str(i), **{lang: it["text"][lang] + (f"\n» {note[1]}" if note and note[0] == lang else "")
+                                          for lang in langs}, "answers": answers})
         render(rows, "table", table_columns=cols, title=" / ".join(dict.fromkeys(s["title"][lang] for lang in langs)))
     if c["sensitive_hidden"]:
         info(f"{c['sensitive_hidden']} sensitive items hidden (--include-sensitive shows them). "

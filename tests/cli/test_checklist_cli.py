@@ -259,3 +259,18 @@ def test_a_sensitive_answer_never_reaches_paper_or_an_export_by_default(cli, sto
         assert r.exit_code == 0, r
         assert "XQZ" not in r.stdout and "XQZ" not in r.stderr
     assert "Did someone say you owed them money" in outputs[0].stdout
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "txt", "terminal"])
+def test_advocate_notes_print_apart_in_the_advocates_language(cli, fmt):
+    note_en = "If the answer is no, stop here"
+    note_es = "Si la respuesta es no, pare aquí"
+    r = cli("checklist", "show", "intake", "--lang", "en", "--lang", "es", "-f", fmt)
+    assert r.exit_code == 0
+    assert note_en in r.stdout and note_es not in r.stdout  # the interface is English
+    if fmt == "html":
+        assert f'<div class="note">{note_en}' in r.stdout and ".note {" in r.stdout
+    r = cli("checklist", "show", "intake", "--lang", "es", "-f", fmt)
+    assert note_es in r.stdout  # only Spanish on the page: the note follows it
+    r = cli("checklist", "show", "intake", "--lang", "en", "--lang", "es", "-f", fmt, "--no-notes")
+    assert note_en not in r.stdout and note_es not in r.stdout

@@ -39,7 +39,8 @@ def _labelled(goal: dict) -> dict:
     from advocate.plan.goals import STATUS_LABELS, areas
 
     row = dict(goal)
-    row["status"] = _(STATUS_LABELS.get(goal["status"], goal["status"]))
+    status = goal["status"]
+    row["status"] = _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
     area = areas().get(goal["area"])
     if area:
         from advocate.i18n import current_language

@@ -82,7 +82,8 @@ def list_(
 
     rows = list_referrals(state(ctx).store(), client=client, statuses=status)
     if fmt == Format.table:
-        rows = [{**r, "status": _(STATUS_LABELS[r["status"]])} for r in rows]
+        labels = {key: _(text) for key, text in STATUS_LABELS.items()}
+        rows = [{**r, "status": labels[r["status"]]} for r in rows]
     render(rows, fmt.value, columns=COLUMNS, table_columns=_table_columns(),
            empty_message=_("No referrals yet: `advocate referrals add --client CODE --service ID`."))
 

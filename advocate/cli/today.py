@@ -36,9 +36,10 @@ def today(
     docs = {cid: doc for cid, (doc, _src) in load_all(cfg.checklist_override_dir).items()}
     items = [i.as_dict() for i in agenda(st.store(), client=client, settings=settings, checklists=docs)]
     if fmt == Format.table:
+        kinds = {key: _(text) for key, text in KINDS.items()}
+        reasons = {key: _(text) for key, text in REASONS.items()}
         for row in items:
-            row["kind"] = _(KINDS[row["kind"]])
-            row["reason"] = _(REASONS[row["reason"]])
+            row["kind"], row["reason"] = kinds[row["kind"]], reasons[row["reason"]]
     render(items, fmt.value, columns=COLUMNS,
            table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Date")),
                           ("reason", _("Why")), ("detail", _("Detail"))],

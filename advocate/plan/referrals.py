@@ -76,9 +76,11 @@ def add_referral(store, client: str, service: str, *, reason: str | None = None,
     warnings = []
     if release_id is not None:
         rel = get_release(store, release_id)
-        if rel["state"] != "in-force":
+        state = rel["state"]
+        if state != "in-force":
+            label = STATE_LABELS[state]
             warnings.append(_("release {id} is {state}: nothing may be shared under it").format(
-                id=release_id, state=_(STATE_LABELS[rel["state"]])))
+                id=release_id, state=_(label)))
     else:
         rel = release_for(store, code, svc)
         if rel:

@@ -74,15 +74,21 @@ def restore(
     src: Annotated[Path, typer.Argument(help=N_("A backup made by `advocate db backup`."))],
     fmt: FormatOpt = Format.table,
 ):
-    """Replace the store with a backup after checking it; the current store is saved first."""
+    """Replace the store with a backup after checking it; the current store is saved first.
+
+    A current store that cannot be read (damaged, not a database) is moved aside instead, and kept.
+    """
     from advocate.render import render_record
     from advocate.store import restore as run_restore
 
     st = state(ctx)
     st.close()
-    result = run_restore(src, st.db)
+    result = run_restore(src, st.db, progress=info)
     if result.get("previous_store_saved_to"):
         info(_("The store you had was saved to {previous_store_saved_to}.").format(previous_store_saved_to=result['previous_store_saved_to']))
+    if result.get("unreadable_store_moved_to"):
+        info(_("The store you had could not be read; it was moved to {path}.").format(
+            path=result["unreadable_store_moved_to"]))
     render_record(result, fmt.value, title=_("Restored"))
 
 
@@ -91,7 +97,8 @@ def encrypt(ctx: typer.Context):
     """Encrypt the store with SQLCipher (pip install 'advocate[encryption]').
 
     The key comes from ADVOCATE_DB_KEY or a prompt (typed twice). Keep it somewhere safe: without it
-    the store cannot be read. A verified copy is kept until the encrypted store checks out.
+    the store cannot be read. The store is held alone during the change (other commands wait);
+    the encrypted copy is verified before it replaces the plain file, and no plain copy is left.
     """
     import os
 
@@ -112,6 +119,28 @@ def encrypt(ctx: typer.Context):
             raise InputError(_("the two keys differ; nothing was changed"))
     result = run_encrypt(st.db, key, progress=info)
     info(_("Encrypted. Open it with ADVOCATE_DB_KEY set, or type the key when asked. {path}").format(path=result['path']))
+
+
+@app.command()
+def decrypt(ctx: typer.Context):
+    """Turn an encrypted store back into a plain SQLite file (key from ADVOCATE_DB_KEY or a prompt)."""
+    import os
+
+    from advocate.cli.common import interactive
+    from advocate.errors import InputError
+    from advocate.store import decrypt as run_decrypt
+
+    st = state(ctx)
+    st.close()
+    key = os.environ.get("ADVOCATE_DB_KEY")
+    if not key:
+        if not interactive():
+            raise InputError(_("set ADVOCATE_DB_KEY (or run on a terminal to be asked for the key)"))
+        import getpass
+
+        key = getpass.getpass(_("Key: "))
+    result = run_decrypt(st.db, key, progress=info)
+    info(_("Decrypted. The store is a plain SQLite file again: {path}").format(path=result["path"]))
 
 
 @app.command()

@@ -64,10 +64,12 @@ class AdvocateGroup(TyperGroup):
                 raise
             if _debug(ctx):
                 raise
-            import sqlite3
+            from advocate.store.crypto import is_db_error
 
-            if isinstance(exc, sqlite3.DatabaseError):
-                _error(_("the store could not be read or written ({error}); run `advocate db check`").format(error=exc))
+            if is_db_error(exc):
+                from advocate.store import explain_sqlite_error
+
+                _error(explain_sqlite_error(exc).message)
             else:
                 _error(_("unexpected {kind}: {error}; run again with --debug for details").format(
                     kind=type(exc).__name__, error=exc))

@@ -40,6 +40,7 @@ class Store:
         self.created = created
         self.warnings: list[str] = []
         self.backups: list[Path] = []
+        self._locked = False  # holds the shared lock on <store>.lock (see advocate.store.lock)
 
     @property
     def db(self):
@@ -107,6 +108,11 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._locked:
+            from advocate.store import lock
+
+            self._locked = False
+            lock.release_shared(self.path)
 
     def __enter__(self):
         return self
@@ -122,8 +128,12 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5) -> None:
             conn.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or i == attempts - 1:
-                raise StoreError(_("the store {value} is busy (another advocate is writing); try again").format(value=_where(conn))) from None
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy:
+                raise explain_sqlite_error(exc, _where(conn)) from None
+            if i == attempts - 1:
+                raise StoreError(f"the store {_where(conn)} is busy (another program is writing to it); "
+                                 "try again") from None
             time.sleep(0.05 * (2**i))
 
 
@@ -175,7 +185,7 @@ def permission_warning(path: Path) -> str | None:
     return None
 
 
-def _connect(path: Path, key: str | None = None) -> sqlite3.Connection:
+def _connect(path: Path, key: str | None = None, *, configure: bool = True) -> sqlite3.Connection:
     old = os.umask(0o077)  # the file and its -wal/-shm are created 0600
     try:
         if not path.exists():
@@ -189,6 +199,18 @@ def _connect(path: Path, key: str | None = None) -> sqlite3.Connection:
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if configure:
+            _configure(conn, path)
+        return conn
+    finally:
+        os.umask(old)
+
+
+def _configure(conn, path: Path) -> None:
+    """WAL and the pragmas every store runs with - only once the file is known to be an advocate store
+    (switching a stranger's database to WAL would change it)."""
+    old = os.umask(0o077)
+    try:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as exc:
@@ -197,7 +219,6 @@ def _connect(path: Path, key: str | None = None) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
-        return conn
     finally:
         os.umask(old)
 
@@ -211,8 +232,30 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
 
     from advocate import files
 
+    from advocate.store import lock
+
     path = resolve_path(path)
     files.protect_store(path)
+    if not path.exists() and not create:
+        raise StoreError(_("there is no store at {path}; run `advocate db init` to create one").format(path=path))
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a store file; give a file path with --db")
+    _ensure_private_dir(path)
+    locked = lock.acquire_shared(path, BUSY_TIMEOUT_MS / 1000, notice=progress)
+    try:
+        store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key)
+    except BaseException:
+        if locked:
+            lock.release_shared(path)
+        raise
+    store._locked = locked
+    return store
+
+
+def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str | None) -> Store:
+    from advocate.store import crypto
+
+    leftovers = _clean_leftovers(path)
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     use_key = None
     if exists and crypto.looks_encrypted(path):
@@ -223,14 +266,14 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
         _check_is_sqlite(path)
     elif not path.exists() and not create:
         raise StoreError(_("there is no store at {path}; run `advocate db init` to create one").format(path=path))
-    _ensure_private_dir(path)
     try:
-        conn = _connect(path, use_key)
+        conn = _connect(path, use_key, configure=False)
     except sqlite3.Error as exc:
         raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
     try:
         version = _read_version(conn, path)
+        _configure(conn, path)
         if version > SCHEMA_VERSION:
             raise StoreError(
                 _("the store {path} was written by a newer advocate (schema {version}; this version knows up to {SCHEMA_VERSION}); upgrade advocate (pipx upgrade advocate)").format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
@@ -249,6 +292,7 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     warning = permission_warning(path)
     if warning:
         store.warnings.append(warning)
+    store.warnings.extend(leftovers)
     return store
 
 
@@ -275,24 +319,77 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _migrate(store: Store, current: int, progress=None) -> None:
-    if current > 0:
-        dest = backup(store, kind=f"pre-v{SCHEMA_VERSION}")
-        store.backups.append(dest)
-        if progress:
-            progress(f"Backed up the store to {dest} before upgrading its schema.")
-    with store.write():
-        for number, _title, sql in MIGRATIONS:
-            if number <= current:
-                continue
-            for statement in _split_sql(sql):
-                store.conn.execute(statement)
-            store.set_meta("schema_version", str(number))
-        if current == 0:
-            store.set_meta("created", now_utc())
-            from advocate.directory.bundled import load_bundled
+    """Run the migrations past ``current`` while holding the store alone (other advocate processes wait)."""
+    from advocate.store import lock
 
-            load_bundled(store, progress=progress)
-        store.set_meta("migrated", now_utc())
+    with lock.exclusive(store.path, "a schema upgrade", BUSY_TIMEOUT_MS / 1000, notice=progress):
+        current = _read_version(store.conn, store.path)  # another process may have upgraded it meanwhile
+        if current >= SCHEMA_VERSION:
+            return
+        tag = f"pre-v{SCHEMA_VERSION}"
+        if current > 0:
+            earlier = [Path(p) for p in _named_copies(store.path, tag)]
+            dest = backup(store, kind=tag)
+            store.backups.append(dest)
+            for old in earlier:  # copies left by killed upgrades hold nothing the new one lacks
+                _shred(old)
+                from advocate.store import copies
+
+                copies.forget(store.path, old)
+            if progress:
+                progress(f"Backed up the store to {dest} before upgrading its schema.")
+        with store.write():
+            for number, _title, sql in MIGRATIONS:
+                if number <= current:
+                    continue
+                for statement in _split_sql(sql):
+                    store.conn.execute(statement)
+                store.set_meta("schema_version", str(number))
+            if current == 0:
+                store.set_meta("created", now_utc())
+                from advocate.directory.bundled import load_bundled
+
+                load_bundled(store, progress=progress)
+            store.set_meta("migrated", now_utc())
+
+
+def _named_copies(path: Path, tag: str) -> list[str]:
+    prefix = f"{path.name}.{tag}."
+    try:
+        return sorted(str(p) for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".bak"))
+    except OSError:
+        return []
+
+
+LEFTOVER_SUFFIXES = (".encrypting", ".encrypting-journal", ".decrypting", ".decrypting-journal")
+
+
+def _clean_leftovers(path: Path) -> list[str]:
+    """Files a killed conversion left beside the store (run while holding the shared lock, so no conversion
+    is running): half-written encrypted/decrypted copies and the plain copy older versions kept during
+    ``db encrypt``. Removed; what was removed is returned as warnings."""
+    notes = []
+    for suffix in LEFTOVER_SUFFIXES:
+        leftover = Path(str(path) + suffix)
+        if leftover.exists():
+            _shred(leftover)
+            if not suffix.endswith("journal"):
+                notes.append(f"removed {leftover}, a half-written copy left by an interrupted conversion")
+    plain_copies = _named_copies(path, "pre-encrypt")
+    if plain_copies and path.exists():
+        from advocate.store import copies
+
+        for copy in plain_copies:
+            _shred(Path(copy))
+            copies.forget(path, Path(copy))
+        notes.append(f"removed {len(plain_copies)} plain copies of the store left by an interrupted "
+                     f"`advocate db encrypt` ({', '.join(Path(c).name for c in plain_copies)})")
+    with contextlib.suppress(OSError):
+        cutoff = time.time() - 600
+        for p in path.parent.iterdir():  # temporary files of a backup killed more than 10 minutes ago
+            if p.name.startswith(f".{path.name}.") and p.name.endswith(".part") and p.stat().st_mtime < cutoff:
+                p.unlink()
+    return notes
 
 
 def _split_sql(sql: str) -> list[str]:
@@ -427,18 +524,27 @@ def check(store: Store) -> dict:
     }
 
 
-def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: str | None = None) -> dict:
-    """Replace the store with the backup ``src`` after checking it; the current store is backed up first."""
+def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: str | None = None,
+            progress=None) -> dict:
+    """Replace the store with the backup ``src`` after checking it, holding the store alone meanwhile.
+
+    A readable current store is backed up first; one that cannot be read (damaged, not a database, a key
+    that does not open it) is moved aside instead, and the result says where."""
+    from advocate.store import crypto, lock
+
     src = Path(src).expanduser()
     dest = resolve_path(path)
     if not src.is_file():
         raise StoreError(_("there is no backup file at {src}").format(src=src))
-    from advocate.store import crypto
-
+    if dest.exists() and src.resolve() == dest.resolve():
+        raise StoreError(f"{src} is the store itself; give a backup file")
     key = crypto.find_key(dest, key) if crypto.looks_encrypted(src) else None
     if key is None:
         _check_is_sqlite(src, maybe_encrypted=True)
-    probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{src} is not a usable backup ({exc}); the store was left as it was") from None
     try:
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = _read_version(probe, src)
@@ -451,72 +557,225 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     if version == 0:
         raise StoreError(_("{src} is not an advocate store; the store was left as it was").format(src=src))
     if version > SCHEMA_VERSION:
-        raise StoreError(_("{src} was written by a newer advocate (schema {version}); upgrade advocate first").format(src=src, version=version))
-    safety = None
-    if dest.exists() and dest.stat().st_size:
-        with open_store(dest, migrate=False, key=key) as current:
-            safety = backup(current, kind="pre-restore")
-            if bool(current.key) != bool(key):
-                raise StoreError(_("the backup and the store differ in encryption; restore into a new store path, "
-                                 "then `advocate db encrypt` if needed"))
+        raise StoreError(_("{src} was written by a newer advocate (schema {version}); upgrade advocate first").format(
+            src=src, version=version))
     _ensure_private_dir(dest)
-    src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = _connect(dest, key)
-    try:
-        src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
-    finally:
-        src_conn.close()
-        target.close()
-    os.chmod(dest, 0o600)
-    with open_store(dest, key=key) as restored:  # migrates an older backup forward
-        result = check(restored)
+    safety = moved = None
+    with lock.exclusive(dest, "advocate db restore", BUSY_TIMEOUT_MS / 1000, notice=progress):
+        if dest.exists() and dest.stat().st_size:
+            from advocate.files import DiskFull
+
+            current = None
+            try:
+                current = open_store(dest, migrate=False, key=key)
+            except StoreError:  # damaged, not a database, or a key that does not open it: kept, moved aside
+                moved = _move_aside(dest)
+            if current is not None:
+                try:
+                    if bool(current.key) != bool(key):
+                        raise StoreError(_("the backup and the store differ in encryption; restore into a new store "
+                                           "path, then `advocate db encrypt` if needed"))
+                    try:
+                        safety = backup(current, kind="pre-restore")
+                    except DiskFull:
+                        raise
+                    except (StoreError, sqlite3.DatabaseError):  # readable header, damaged pages
+                        current.close()
+                        current = None
+                        moved = _move_aside(dest)
+                finally:
+                    if current is not None:
+                        current.close()
+        src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        target = _connect(dest, key)
+        try:
+            src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
+        except sqlite3.Error as exc:
+            raise explain_sqlite_error(exc, dest) from None
+        finally:
+            src_conn.close()
+            target.close()
+        os.chmod(dest, 0o600)
+        with open_store(dest, key=key) as restored:  # migrates an older backup forward
+            result = check(restored)
     result["restored_from"] = str(src)
     result["previous_store_saved_to"] = str(safety) if safety else None
+    result["unreadable_store_moved_to"] = str(moved) if moved else None
     return result
 
 
-def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
-    """Convert a plain store to SQLCipher. A verified plain backup is kept until the encrypted copy
-    checks out, then removed (leaving it would leave the data readable)."""
-    from advocate.store import crypto
+def _move_aside(path: Path) -> Path:
+    """Rename an unreadable store (and its side files) out of the way; it is kept, and listed as a copy."""
+    aside = _unique_backup_path(path, "unreadable")
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(str(path) + suffix)
+        if side.exists():
+            os.replace(side, Path(str(aside) + suffix))
+    os.replace(path, aside)
+    from advocate.store import copies
+
+    copies.record(path, aside, "unreadable", encrypted=False)
+    return aside
+
+
+def explain_sqlite_error(exc: BaseException, path: Path | str | None = None) -> StoreError:
+    """One true sentence for an SQLite failure (read-only, full disk, damaged file, busy...)."""
+    text = str(exc).lower()
+    where = f"the store {path}" if path else "the store"
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{where} is read-only (the file, its folder or the disk does not allow writing); "
+                          "nothing was changed")
+    if "full" in text or "no space" in text:
+        return StoreError(f"the disk holding {where} is full; nothing was changed (free some space and run again)")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StoreError(f"{where} is damaged ({exc}); restore a backup with `advocate db restore BACKUP`")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{where} is busy (another program is writing to it); try again")
+    if "unable to open" in text or "disk i/o" in text:
+        return StoreError(f"{where} cannot be opened or read ({exc}); check the disk and the file's permissions")
+    return StoreError(f"{where} could not be read or written ({exc})")
+
+
+def _free_space(folder: Path) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return -1
+
+
+def _store_size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal"):
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(str(path) + suffix)
+    return total
+
+
+def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, progress=None) -> dict:
+    """Encrypt or decrypt the store in place, holding it alone for the whole change.
+
+    Other advocate processes wait (or fail with "the store is being converted"); the store's write lock is
+    held too, so nothing - not even a script - commits between the copy and the swap. The copy is verified
+    (integrity and row counts) before it replaces the store; on any failure, an interrupt or a full disk, the
+    half-written copy is removed and the store is left as it was."""
+    from advocate.store import crypto, lock
 
     crypto.driver()
-    if not key or len(key) < 8:
-        raise StoreError(_("an encryption key needs at least 8 characters"))
     path = resolve_path(path)
-    with open_store(path) as store:
-        if store.key:
-            raise StoreError(_("the store {path} is already encrypted").format(path=path))
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        counts = _table_counts(store.conn)
-        safety = backup(store, kind="pre-encrypt")
-    tmp = path.with_name(path.name + ".encrypting")
-    for leftover in (tmp, Path(str(tmp) + "-journal")):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(leftover)
-    old = os.umask(0o077)
-    try:
-        crypto.export_encrypted(safety, tmp, key)
-    finally:
-        os.umask(old)
-    check_conn = crypto.connect(tmp, key)
-    try:
-        ok = check_conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        same = _table_counts(check_conn) == counts
-    finally:
-        check_conn.close()
-    if not (ok and same):
-        os.unlink(tmp)
-        raise StoreError(_("the encrypted copy did not verify; the store was left as it was (backup: {safety})").format(safety=safety))
-    os.chmod(tmp, 0o600)
-    for suffix in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(path) + suffix)
-    os.replace(tmp, path)
-    _shred(safety)
+    if not path.exists() or not path.stat().st_size:
+        raise StoreError(f"there is no store at {path}")
+    what = "advocate db encrypt" if to_encrypted else "advocate db decrypt"
+    tmp = path.with_name(path.name + (".encrypting" if to_encrypted else ".decrypting"))
+    with lock.exclusive(path, what, BUSY_TIMEOUT_MS / 1000, notice=progress):
+        store = open_store(path, key=None if to_encrypted else key, create=False)
+        try:
+            if to_encrypted and store.key:
+                raise StoreError(f"the store {path} is already encrypted")
+            if not to_encrypted and not store.key:
+                raise StoreError(f"the store {path} is not encrypted")
+            _begin_immediate(store.conn)  # nobody commits from here to the swap
+            counts = _table_counts(store.conn)
+            need = int(_store_size(path) * 1.1) + (1 << 20)
+            free = _free_space(path.parent)
+            if 0 <= free < need:
+                raise _disk_full_error(path, need, free)
+            try:
+                old = os.umask(0o077)
+                try:
+                    if to_encrypted:
+                        crypto.export_encrypted(path, tmp, key)
+                    else:
+                        crypto.export_plain(path, tmp, key)
+                finally:
+                    os.umask(old)
+                check_conn = crypto.connect(tmp, key) if to_encrypted else sqlite3.connect(tmp)
+                try:
+                    ok = check_conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                    same = _table_counts(check_conn) == counts
+                finally:
+                    check_conn.close()
+                if not (ok and same):
+                    raise StoreError(f"the converted copy did not verify; the store {path} was left as it was")
+                os.chmod(tmp, 0o600)
+            except BaseException as exc:
+                _remove_with_journal(tmp)
+                db_error = crypto.is_db_error(exc)
+                if (isinstance(exc, OSError) or db_error) and _disk_full(exc):
+                    raise _disk_full_error(path, need, _free_space(path.parent)) from None
+                if db_error:
+                    raise explain_sqlite_error(exc, path) from None
+                raise
+            store.conn.execute("ROLLBACK")
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            store.close()
+            raise
+        store.close()
+        try:
+            wal = Path(str(path) + "-wal")
+            if wal.exists() and wal.stat().st_size:
+                raise StoreError(f"another program wrote to the store {path} during the change; nothing was changed "
+                                 "(close it and run again)")
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(str(path) + suffix)
+            old_fd = os.open(path, os.O_RDWR)
+            try:
+                os.replace(tmp, path)
+                _zero_fd(old_fd)  # the old file's blocks (plain text, when encrypting) are overwritten
+            finally:
+                os.close(old_fd)
+        except BaseException:
+            _remove_with_journal(tmp)
+            raise
     if progress:
-        progress(f"Encrypted {path}; the plain copy made during the change was removed.")
-    return {"path": str(path), "encrypted": True, "tables_checked": len(counts)}
+        progress(f"{'Encrypted' if to_encrypted else 'Decrypted'} {path}; no other copy was made during the change.")
+    return {"path": str(path), "encrypted": to_encrypted, "tables_checked": len(counts)}
+
+
+def _disk_full_error(path: Path, need: int, free: int):
+    from advocate.files import DiskFull
+
+    have = f"; {_human(free)} are free" if free >= 0 else ""
+    return DiskFull(f"the disk holding {path} is too full to convert it: it needs about {_human(need)} free{have}; "
+                    "nothing was changed and nothing was left behind")
+
+
+def _remove_with_journal(p: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(p) + suffix)
+
+
+def _zero_fd(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        size = os.fstat(fd).st_size
+        block = b"\0" * (1 << 20)
+        done = 0
+        while done < size:
+            done += os.pwrite(fd, block[: min(len(block), size - done)], done)
+        os.fsync(fd)
+
+
+def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
+    """Convert a plain store to SQLCipher in place (see :func:`_convert`); no plain copy is made."""
+    if not key or len(key) < 8:
+        raise StoreError("an encryption key needs at least 8 characters")
+    return _convert(path, key, to_encrypted=True, progress=progress)
+
+
+def decrypt(path: str | os.PathLike | None, key: str | None = None, progress=None) -> dict:
+    """Convert an encrypted store back to a plain SQLite file in place (the key from ``key``,
+    ``ADVOCATE_DB_KEY`` or the keyring)."""
+    from advocate.store import crypto
+
+    p = resolve_path(path)
+    key = crypto.find_key(p, key)
+    if not key:
+        raise StoreError(f"decrypting {p} needs its key: set ADVOCATE_DB_KEY")
+    return _convert(p, key, to_encrypted=False, progress=progress)
 
 
 def _table_counts(conn) -> dict[str, int]:

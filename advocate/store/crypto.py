@@ -91,3 +91,22 @@ def export_encrypted(plain_path: Path, dest: Path, key: str) -> None:
         conn.execute("DETACH DATABASE encrypted")
     finally:
         conn.close()
+
+
+def export_plain(enc_path: Path, dest: Path, key: str) -> None:
+    """Write a plain (unencrypted) copy of the encrypted store ``enc_path`` to ``dest``."""
+    conn = connect(enc_path, key, isolation_level=None)
+    try:
+        conn.execute("ATTACH DATABASE ? AS plaintext KEY ''", (str(dest),))
+        conn.execute("SELECT sqlcipher_export('plaintext')")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA plaintext.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE plaintext")
+    finally:
+        conn.close()
+
+
+def is_db_error(exc: BaseException) -> bool:
+    """An error from sqlite3 or SQLCipher's driver (they do not share classes)."""
+    return any(c.__name__ in ("DatabaseError", "Error") and c.__module__.split(".")[0] in ("sqlite3", "sqlcipher3")
+               for c in type(exc).__mro__)

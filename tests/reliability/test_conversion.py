@@ -233,12 +233,14 @@ def test_a_foreign_sqlite_file_is_not_switched_to_wal(cli, tmp_path):
 
 
 def test_killed_upgrades_leave_one_pre_upgrade_copy(db_path):
-    from advocate.store import SCHEMA_VERSION
+    from advocate.store import MIGRATIONS, SCHEMA_VERSION, _connect, _split_sql
 
-    open_store(db_path).close()
-    with open_store(db_path) as s:
-        s.conn.execute(f"UPDATE meta SET value = '{SCHEMA_VERSION - 1}' WHERE key = 'schema_version'")
-        s.conn.execute("DROP TRIGGER services_rtree_status")  # the one object the last migration creates anew
+    db_path.parent.mkdir(parents=True, mode=0o700)
+    conn = _connect(db_path)  # a schema-1 store
+    for stmt in _split_sql(MIGRATIONS[0][2]):
+        conn.execute(stmt)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.close()
     tag = f"pre-v{SCHEMA_VERSION}"
     for stamp in ("20250101-000000", "20250102-000000"):  # what two killed upgrades left
         Path(f"{db_path}.{tag}.{stamp}.bak").write_bytes(db_path.read_bytes())

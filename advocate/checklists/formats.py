@@ -76,7 +76,8 @@ def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | 
             out += [f"    {item['text'][lang]}" for lang in rest]
             if item.get("note"):
                 out.append(f"    » {advocate_note_text(item, langs)[1]}")
-            out.append(f"    {_answers(item, langs[-1])}")
+            if item["type"] != "say":  # something said or done: no answer line
+                out.append(f"    {_answers(item, langs[-1])}")
         out.append("")
     return "\n".join(out)
 

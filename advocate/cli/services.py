@@ -46,12 +46,20 @@ def _filters(category, language, staff_only):
     return Filters.parse(category, language, staff_only)
 
 
+def _line_cell(line: dict, spanish: bool) -> str:
+    """One line in a table cell: a phone number as is, other kinds named; the label in the interface language."""
+    from advocate.directory.national import line_text
+
+    if line["kind"] != "phone":
+        return line_text(line, with_scope=False, spanish=spanish)
+    label = (line.get("label_es") if spanish else None) or line.get("label")
+    return f'{line["number"]} ({label})' if label else line["number"]
+
+
 def _decorate(rows: list[dict]) -> list[dict]:
     """Terminal-only columns: rank, readable distance, place, caution marks."""
     from advocate.directory.search import cautions
-    from advocate.i18n import format_number
-
-    from advocate.i18n import current_language
+    from advocate.i18n import current_language, format_number
 
     spanish = current_language() == "es"
     out = []
@@ -75,7 +83,10 @@ def _decorate(rows: list[dict]) -> list[dict]:
         r["langs"] = langs + interp
         r["note"] = ", ".join(c.text() for c in cautions(r))
         r["short_id"] = r["id"].removeprefix("advocate-bundled:")
-        r["phone"] = "\n".join(x for x in (r.get("phone"), r.get("text_line")) if x)
+        if r.get("lines"):
+            r["phone"] = "\n".join(_line_cell(ln, spanish) for ln in r["lines"])
+        else:
+            r["phone"] = "\n".join(x for x in (r.get("phone"), r.get("text_line")) if x)
         out.append(r)
     return out
 
@@ -132,6 +143,9 @@ def near(
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
                    "for the caution, and confirm before sending someone."))
+        if any(r.get("beyond_radius") for r in rows):
+            info(_("No consulate within {within}; the nearest ones are shown.").format(
+                within=within or cfg.default_within))
         _national_note(rows)
     else:
         render(_machine(rows, fmt), fmt.value, columns=list(ROW_FIELDS))

@@ -115,9 +115,14 @@ def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAUL
     if not near and filters.categories == ["consular"] and within_km < CONSULAR_REACH_KM:
         # consulates are few and far apart: name the nearest ones beyond the radius rather than none
         near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters)
+        beyond = {sid for _, sid, _ in near}
+    else:
+        beyond = set()
     rows = fetch_services(store, [sid for _, sid, _ in near], stale_months=stale_months,
                           location_ids={sid: lid for _, sid, lid in near})
     for row in rows:
+        if row["id"] in beyond:
+            row["beyond_radius"] = True
         if row["latitude"] is not None:
             km = geodesic_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
             row["distance_km"] = round(km, 2)

@@ -155,6 +155,8 @@ def test_near_mexican_place_lines_from_mexico(cli):
     assert r.exit_code == 0, r
     assert "988" not in r.stdout and "1-888-373-7888" not in r.stdout
     assert "800 5533 000" in r.stdout and "dialled from MX" in r.stderr
+    r = cli("--lang", "es", "services", "near", "Oaxaca de Juárez, Oax.")
+    assert "Línea Nacional" in r.stdout and "nacional" in r.stdout and "Chat vs. Trata" not in r.stdout
     r = cli("services", "near", "Oaxaca de Juárez, Oax.", "--national-from", "all", "-f", "json")
     assert any(x["id"].endswith(":us-988") for x in r.json())
 
@@ -170,6 +172,8 @@ def test_nashville_consular_names_atlanta(cli):
     local = [x for x in rows if x["scope"] == "local"]
     assert local and local[0]["city"] == "Atlanta"
     assert not any("Nashville" in x["name"] for x in rows)
+    r = cli("services", "near", "Nashville, TN", "-c", "consular")
+    assert "Atlanta" in r.stdout and "No consulate within 50mi" in r.stderr
 
 
 def test_bad_national_from(cli):

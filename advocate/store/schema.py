@@ -208,6 +208,10 @@ CREATE TABLE service_lines (
 CREATE INDEX service_lines_service ON service_lines(service_id, position);
 """
 
+M7_NATIONAL_INDEX = """
+CREATE INDEX services_national ON services(id) WHERE scope = 'national';
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -216,6 +220,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (5, "the survivor's plan: goals, releases of information, referrals to partners, their history", M5_PLAN),
     (6, "bundled facts: Spanish names, each fact's own citation and date, dialling scope per line, "
         "law-enforcement flag and survivor-first priority", M6_FACTS),
+    (7, "a partial index on the national rows: a lookup no longer scans every service for them", M7_NATIONAL_INDEX),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

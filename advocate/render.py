@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import sys
@@ -153,14 +154,26 @@ def console(file: IO[str] | None = None, *, stderr: bool = False):
     """A Rich console that never interprets markup in data and honours NO_COLOR and non-terminals."""
     import os
 
-    from rich.console import Console
-
     target = file if file is not None else (sys.stderr if stderr else sys.stdout)
     width = None
     if not _isatty(target) and not os.environ.get("COLUMNS"):
         width = 160  # piped into less or a file: do not squeeze into 80 columns
-    return Console(file=file, stderr=stderr and file is None, markup=False, highlight=False, emoji=False,
-                   soft_wrap=False, width=width)
+    return _console_class()(file=file, stderr=stderr and file is None, markup=False, highlight=False, emoji=False,
+                            soft_wrap=False, width=width)
+
+
+@functools.cache
+def _console_class():
+    """Rich's Console, except that a closed pipe is left to the CLI (Rich imported only when drawing)."""
+    from rich.console import Console
+
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """`advocate ... | head`: Rich would exit 1 here; raise the plain error the CLI turns into exit 0."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return QuietConsole
 
 
 def _isatty(stream) -> bool:

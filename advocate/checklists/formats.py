@@ -7,11 +7,12 @@ from datetime import date
 
 from advocate.checklists.i18n import format_date_long, tr
 from advocate.checklists.model import advocate_note_text
-from advocate.checklists.ui import LABELS
+from advocate.checklists.ui import LABELS, PRINT_LABELS
 
 
 def _label(key: str, langs: list[str]) -> str:
-    return " / ".join(dict.fromkeys(tr(LABELS[key], lang) for lang in langs))
+    msgid = PRINT_LABELS.get(key) or LABELS[key]
+    return " / ".join(dict.fromkeys(tr(msgid, lang) for lang in langs))
 
 
 def _joined(texts: dict, langs: list[str]) -> str:
@@ -22,7 +23,31 @@ def _printed(langs, today: date) -> str:
     return " / ".join(dict.fromkeys(f"{tr(LABELS['printed'], lang)}: {format_date_long(today, lang)}" for lang in langs))
 
 
+def given_text(item, langs) -> str | None:
+    """The saved answer of a filled item in words ("yes / sí; Note / Nota: after 6pm"), or None."""
+    a = item.get("answer")
+    if item.get("answer_hidden"):
+        return _label("answer_hidden", langs)
+    if not a:
+        return None
+    words = _joined(a["label"], langs) if a.get("label") else (a.get("text") or a["id"])
+    if a.get("note"):
+        words += f"; {_label('note', langs)}: {a['note']}"
+    return words
+
+
+def answers_date(c) -> str | None:
+    """The local date of the latest saved answer of a filled checklist."""
+    if not c.get("updated"):
+        return None
+    from datetime import datetime
+
+    return datetime.fromisoformat(c["updated"]).astimezone().date().isoformat()
+
+
 def _answers(item, lang) -> str:
+    if item.get("answer") or item.get("answer_hidden"):
+        return given_text(item, [lang])
     if item["type"] == "date":
         return "____/____/______"
     if item["type"] == "text":
@@ -35,21 +60,24 @@ def to_markdown(c: dict, *, client: str | None = None, org: str = "", today: dat
     lines = [f"# {_joined(c['title'], langs)}", ""]
     if org:
         lines += [f"**{org}**", ""]
-    lines += [f"{_label('date', langs)}: ______________    {_label('client', langs)}: {client or '______________'}", "",
+    lines += [f"{_label('date', langs)}: {answers_date(c) or '______________'}    "
+              f"{_label('client', langs)}: {client or '______________'}", "",
               f"_{_printed(langs, today)}_", ""]
     if c.get("intro"):
         lines += ["> " + "  \n> ".join(c["intro"][lang] for lang in langs), ""]
     if c["sensitive_hidden"]:
-        lines += [f"_{_label('sensitive_hidden', langs)}_", ""]
+        lines += [f"_{_label('answers_hidden', langs)}_", ""]
     for s in c["sections"]:
         lines += [f"## {_joined(s['title'], langs)}", ""]
         header = ["#"] + [lang.upper() for lang in langs] + [_label("answer", langs[:1])]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for n, item in enumerate(s["items"], 1):
+        for n, item in ((item.get("n", i), item) for i, item in enumerate(s["items"], 1)):
             note = advocate_note_text(item, langs)
             cells = [str(n)] + [(item["text"][lang] + (f"<br>_» {note[1]}_" if note and note[0] == lang else ""))
                                 .replace("|", "\\|") for lang in langs]
-            cells.append(_answers(item, langs[-1]).replace("|", "\\|"))
+            given = given_text(item, langs)
+            cell = f"**{given}**" if given else _answers(item, langs[-1])
+            cells.append(" ".join(cell.split()).replace("|", "\\|"))
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -61,22 +89,26 @@ def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | 
     out = [title, "=" * len(title)]
     if org:
         out.append(org)
-    out += [f"{_label('date', langs)}: ______________   {_label('client', langs)}: {client or '______________'}",
+    out += [f"{_label('date', langs)}: {answers_date(c) or '______________'}   "
+            f"{_label('client', langs)}: {client or '______________'}",
             _printed(langs, today), ""]
     if c.get("intro"):
         out += [c["intro"][lang] for lang in langs] + [""]
     if c["sensitive_hidden"]:
-        out += [_label("sensitive_hidden", langs), ""]
+        out += [_label("answers_hidden", langs), ""]
     for s in c["sections"]:
         t = _joined(s["title"], langs)
         out += [t, "-" * len(t)]
-        for n, item in enumerate(s["items"], 1):
+        for n, item in ((item.get("n", i), item) for i, item in enumerate(s["items"], 1)):
             first, *rest = langs
             out.append(f"{n:>2}. {item['text'][first]}")
             out += [f"    {item['text'][lang]}" for lang in rest]
             if item.get("note"):
                 out.append(f"    » {advocate_note_text(item, langs)[1]}")
-            if item["type"] != "say":  # something said or done: no answer line
+            given = given_text(item, langs)
+            if given:
+                out.append(f"    => {given}")
+            elif item["type"] != "say":  # something said or done: no answer line
                 out.append(f"    {_answers(item, langs[-1])}")
         out.append("")
     return "\n".join(out)
@@ -105,6 +137,8 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .answers { font-size: 8.5pt; line-height: 1.6; }
 .answers label { display: block; padding-left: 13pt; text-indent: -13pt; }
 .box { display: inline-block; width: 9pt; height: 9pt; border: 1px solid #222; vertical-align: -1pt; margin-right: 2pt; }
+.box.checked { background: #111; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.written { font-family: "DejaVu Sans Mono", monospace; color: #003; }
 .line { display: block; border-bottom: 1px solid #333; height: 16pt; margin-bottom: 3pt; }
 @media screen { body { padding: 12mm; } }
 """
@@ -122,30 +156,41 @@ def to_html(c: dict, *, client: str | None = None, org: str = "", today: date | 
     ]
     if org:
         parts.append(f"<p><strong>{e(org)}</strong></p>")
-    parts.append(f'<div class="meta"><span>{e(_label("date", langs))}:</span>'
+    parts.append(f'<div class="meta"><span>{e(_label("date", langs))}: {e(answers_date(c) or "")}</span>'
                  f'<span>{e(_label("client", langs))}: {e(client or "")}</span></div>')
     parts.append(f'<p class="printed">{e(_printed(langs, today))}</p>')
     if c.get("intro"):
         parts.append('<div class="intro">' + "<br>".join(f'<span lang="{e(lang)}">{e(c["intro"][lang])}</span>'
                                                          for lang in langs) + "</div>")
     if c["sensitive_hidden"]:
-        parts.append(f'<p class="hidden-note">{e(_label("sensitive_hidden", langs))}</p>')
+        parts.append(f'<p class="hidden-note">{e(_label("answers_hidden", langs))}</p>')
     for s in c["sections"]:
         parts.append(f'<section id="{e(s["id"])}"><h2>{e(_joined(s["title"], langs))}</h2><table><colgroup><col style="width:5%">')
         parts += [f'<col style="width:{w}">' for w in width] + [f'<col style="width:{ans_width}"></colgroup>']
         parts.append("<thead><tr><th>#</th>" + "".join(f"<th>{e(lang.upper())}</th>" for lang in langs)
                      + f"<th>{e(_label('answer', langs))}</th></tr></thead><tbody>")
-        for n, item in enumerate(s["items"], 1):
+        for n, item in ((item.get("n", i), item) for i, item in enumerate(s["items"], 1)):
             note = advocate_note_text(item, langs)
             cells = "".join(f'<td lang="{e(lang)}">{e(item["text"][lang])}'
                             + (f'<div class="note">{e(note[1])}</div>' if note and note[0] == lang else "") + "</td>"
                             for lang in langs)
+            given = item.get("answer") or {}
+            if item.get("answer_hidden"):
+                parts.append(f'<tr id="{e(item["id"])}"><td class="n">{n}</td>{cells}<td class="answers">'
+                             f'<em>{e(_label("answer_hidden", langs))}</em></td></tr>')
+                continue
+
+            def box(a):
+                mark = " checked" if a["id"] == given.get("id") else ""
+                return f'<label><span class="box{mark}"></span>{e(_joined(a["label"], langs))}</label>'
             if item["type"] in ("date", "text"):
-                answers = '<span class="line"></span><br>' + "".join(
-                    f'<label><span class="box"></span>{e(_joined(a["label"], langs))}</label>' for a in item["answers"])
+                line = e(given.get("text") or "") if given and not given.get("label") else ""
+                answers = f'<span class="line written">{line}</span><br>' + "".join(box(a) for a in item["answers"])
             else:
-                answers = "".join(f'<label><span class="box"></span>{e(_joined(a["label"], langs))}</label>'
-                                  for a in item["answers"])
+                answers = "".join(box(a) for a in item["answers"])
+            if given.get("note"):
+                answers += f'<span class="written">{e(_label("note", langs))}: {e(given["note"])}</span>'
+
             parts.append(f'<tr id="{e(item["id"])}"><td class="n">{n}</td>{cells}<td class="answers">{answers}</td></tr>')
         parts.append("</tbody></table></section>")
     parts.append("</body></html>")

@@ -1,46 +1,167 @@
-"""Answers to a checklist, kept against a pseudonymous client code only; saved one at a time."""
+"""Answers to a checklist, kept against a pseudonymous client code only.
+
+Saved one at a time from the prompt (Ctrl-C loses nothing), or several at once from a script
+(:func:`save_answers`: every value is checked first, then all are saved in one transaction or none).
+Read back as rows (:func:`answer_rows`), merged into a localized checklist for printing
+(:func:`fill_in`), or summed up per section (:func:`status`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from advocate.appointments.clients import require_client
 from advocate.checklists.model import answer_choices, item_index
 from advocate.errors import InputError
-from advocate.store import now_utc
 from advocate.i18n import _
+from advocate.store import now_utc
 
-NOTE_LIMIT = 200
+NOTE_LIMIT = 500  # a free-text answer or a note: enough for "call after 6, texts OK, code word 'tamales'"
+TEXT_ANSWERED = "answered"  # the stored answer of a text item whose words are in the note
+
+
+class SavedAnswer(TypedDict):
+    answer: str  # an answer id ("yes", "prefer-not-to-say"), an ISO date, or "answered" (text in ``note``)
+    note: str | None
+    updated: str
+
+
+def is_instruction(item: dict) -> bool:
+    """An item the advocate says or does ("say"): printed as guidance without answer boxes; marked "done"."""
+    return (item.get("answers") or item.get("type")) == "say"
+
+
+def free_note(item: dict) -> bool:
+    """Whether a note may go with the answer (``free_note``; a boolean ``note`` is the older spelling)."""
+    if "free_note" in item:
+        return bool(item["free_note"])
+    return item.get("note") is True
+
+
+def resolve_item(doc: dict, ref: str) -> str:
+    """The full id ("safety.talk-now") of ``ref``, which may also be the item's own id when it is unique."""
+    items = item_index(doc)
+    ref = (ref or "").strip()
+    if ref in items:
+        return ref
+    matches = [k for k in items if k.split(".", 1)[1] == ref]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise InputError(_('"{ref}" is in more than one section of "{checklist}"; write one of {ids}').format(
+            ref=ref, checklist=doc["id"], ids=", ".join(matches)), field="item")
+    import difflib
+
+    short = {k.split(".", 1)[1]: k for k in items}
+    close = difflib.get_close_matches(ref, list(items) + list(short), n=2)
+    raise InputError(_('"{ref}" is not an item of the checklist "{checklist}"; '
+                       '`advocate checklist show {checklist} -f json` lists the ids').format(ref=ref, checklist=doc["id"]),
+                     field="item",
+                     suggestions=list(dict.fromkeys(short.get(c, c) for c in close)))
+
+
+def _answer_words(item: dict) -> dict[str, str]:
+    """Every way to write each answer: its id and its label in each shipped language, folded."""
+    from advocate.checklists.i18n import shipped_languages, tr
+    from advocate.textnorm import fold
+
+    words = {}
+    for aid, label in answer_choices(item):
+        words[fold(aid)] = aid
+        for lang in shipped_languages():
+            words.setdefault(fold(tr(label, lang) if isinstance(label, str) else label.get(lang) or ""), aid)
+    words.pop("", None)
+    if (item.get("answers") or "yesno") == "yesno":
+        for w, aid in (("y", "yes"), ("n", "no"), ("si", "yes"), ("true", "yes"), ("false", "no")):
+            words.setdefault(w, aid)
+    return words
+
+
+def check_answer(doc: dict, item_id: str, answer: str, note: str | None = None) -> tuple[str, str | None]:
+    """``(answer, note)`` as they will be stored, or InputError naming the item and what it expects.
+
+    ``answer`` is an answer id or its label in a shipped language (yes, sí, prefer-not-to-say, "no se
+    sabe"), a date (YYYY-MM-DD) for date items, or the free text itself for text items."""
+    from advocate.textnorm import fold, strip_control
+
+    items = item_index(doc)
+    if item_id not in items:
+        raise InputError(_('"{item_id}" is not an item of the checklist "{id}"').format(item_id=item_id, id=doc["id"]),
+                         field="item")
+    item = items[item_id]
+    kind = item.get("answers") or "yesno"
+    answer = strip_control(str(answer if answer is not None else "")).strip()
+    if note is not None:
+        note = strip_control(note, keep_newlines=True).strip() or None
+    allowed = {a for a, _label in answer_choices(item)}
+    chosen = allowed and _answer_words(item).get(fold(answer))
+    if answer in allowed:
+        chosen = answer
+    if chosen:
+        answer = chosen
+    elif not answer:
+        raise InputError(_("{item_id} needs an answer").format(item_id=item_id), field="answer")
+    elif kind == "date":
+        try:
+            answer = date.fromisoformat(answer).isoformat()
+        except ValueError:
+            raise InputError(_('"{answer}" is not a date for {item_id}; write it as YYYY-MM-DD').format(
+                answer=answer, item_id=item_id), field="answer") from None
+    elif kind == "text":
+        if answer == TEXT_ANSWERED:  # the prompt's own spelling: the words are already in the note
+            if not note:
+                raise InputError(_("{item_id} needs the answer's words").format(item_id=item_id), field="answer")
+        else:
+            if note:
+                raise InputError(_("{item_id} is answered in words already; give its answer without a separate "
+                                   "note").format(item_id=item_id), field="note")
+            answer, note = TEXT_ANSWERED, answer
+    else:
+        raise InputError(_('"{answer}" is not an answer to {item_id}; expected one of {value}').format(
+            answer=answer, item_id=item_id, value=", ".join(sorted(allowed))), field="answer")
+    if note is not None and len(note) > NOTE_LIMIT:
+        raise InputError(_("the answer to {item_id} is {n} characters long; keep it under {limit} "
+                           "(no names, no story)").format(item_id=item_id, n=len(note), limit=NOTE_LIMIT), field="note")
+    return answer, note
 
 
 def save_answer(store, client: str, doc: dict, item_id: str, answer: str, note: str | None = None) -> None:
+    """Check and save one answer (replacing an earlier one for the same item)."""
+    save_answers(store, client, doc, [(item_id, answer, note)])
+
+
+def save_answers(store, client: str, doc: dict, entries: list[tuple[str, str, str | None]]) -> list[str]:
+    """Save several answers, all or nothing: every entry (item ref, answer, note) is checked first and
+    every problem is reported in one InputError; only then are all written in one transaction.
+    Returns the full item ids saved."""
     code = require_client(store, client)
-    items = item_index(doc)
-    if item_id not in items:
-        raise InputError(_('"{item_id}" is not an item of the checklist "{id}"').format(item_id=item_id, id=doc['id']))
-    item = items[item_id]
-    allowed = {a for a, _ in answer_choices(item)}
-    kind = item.get("answers", "yesno")
-    if answer not in allowed:
-        if kind == "date":
-            try:
-                answer = date.fromisoformat(answer).isoformat()
-            except (TypeError, ValueError):
-                raise InputError(_('"{answer}" is not a date; write it as YYYY-MM-DD').format(answer=answer)) from None
-        elif kind == "text" and answer == "answered":
-            pass
-        else:
-            raise InputError(_('"{answer}" is not an answer to {item_id}; expected one of {value}').format(answer=answer, item_id=item_id, value=', '.join(sorted(allowed))))
-    if note is not None:
-        note = note.replace("\x00", "").strip()[:NOTE_LIMIT] or None
+    checked, problems, seen = [], [], set()
+    for ref, answer, note in entries:
+        try:
+            item_id = resolve_item(doc, ref)
+            if item_id in seen:
+                raise InputError(_("{item_id} is given twice").format(item_id=item_id), field="item")
+            seen.add(item_id)
+            checked.append((item_id, *check_answer(doc, item_id, answer, note)))
+        except InputError as exc:
+            problems.append(exc.full_message)
+    if problems:
+        if len(problems) == 1:
+            raise InputError(problems[0], field="answer")
+        raise InputError(_("{n} answers are wrong and none was saved: {problems}").format(
+            n=len(problems), problems="; ".join(problems)), field="answer")
+    now = now_utc()
     with store.write():
-        store.conn.execute(
-            "INSERT OR REPLACE INTO checklist_progress (client_code, checklist, item, answer, note, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?)", (code, doc["id"], item_id, answer, note, now_utc()))
-        store.audit("answer", "checklist_progress")
+        for item_id, answer, note in checked:
+            store.conn.execute(
+                "INSERT OR REPLACE INTO checklist_progress (client_code, checklist, item, answer, note, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (code, doc["id"], item_id, answer, note, now))
+            store.audit("answer", "checklist_progress")
+    return [c[0] for c in checked]
 
 
-def answers(store, client: str, checklist: str) -> dict[str, dict]:
+def answers(store, client: str, checklist: str) -> dict[str, SavedAnswer]:
     code = require_client(store, client)
     rows = store.conn.execute(
         "SELECT item, answer, note, updated FROM checklist_progress WHERE client_code = ? AND checklist = ?",
@@ -48,16 +169,130 @@ def answers(store, client: str, checklist: str) -> dict[str, dict]:
     return {item: {"answer": a, "note": n, "updated": u} for item, a, n, u in rows}
 
 
+def _label(doc_item: dict | None, answer: str, lang: str) -> str:
+    from advocate.checklists.i18n import tr
+
+    for aid, label in answer_choices(doc_item or {}):
+        if aid == answer:
+            return tr(label, lang) if isinstance(label, str) else (label.get(lang) or aid)
+    return answer
+
+
+def answer_text(item: dict | None, saved: SavedAnswer, lang: str) -> str:
+    """What the answer says in ``lang``: the label of a choice, the date, or the free text."""
+    if saved["answer"] == TEXT_ANSWERED and (item is None or (item.get("answers") or "yesno") == "text"):
+        return saved["note"] or ""
+    return _label(item, saved["answer"], lang)
+
+
+def answer_rows(store, client: str, docs: dict[str, dict], *, checklist: str | None = None,
+                include_sensitive: bool = False, lang: str = "en") -> tuple[list[dict], int]:
+    """Every saved answer of a client as rows, in checklist order, and how many sensitive ones were left out.
+
+    An answer to an item no longer in its checklist (an organization edited the file) is listed too;
+    as nobody can say whether it was sensitive, it counts as sensitive."""
+    from advocate.checklists.model import text_in
+
+    code = require_client(store, client)
+    where, params = ("AND checklist = ?", [checklist]) if checklist else ("", [])
+    saved: dict[str, dict[str, SavedAnswer]] = {}
+    for cid, item, a, n, u in store.conn.execute(
+            f"SELECT checklist, item, answer, note, updated FROM checklist_progress WHERE client_code = ? {where}"
+            " ORDER BY checklist, item", [code, *params]):
+        saved.setdefault(cid, {})[item] = {"answer": a, "note": n, "updated": u}
+    rows, hidden = [], 0
+    order = [c for c in docs if c in saved] + sorted(c for c in saved if c not in docs)
+    for cid in order:
+        items = item_index(docs[cid]) if cid in docs else {}
+        known = [k for k in items if k in saved[cid]] + sorted(k for k in saved[cid] if k not in items)
+        for key in known:
+            item, s = items.get(key), saved[cid][key]
+            if (item is None or item.get("sensitive")) and not include_sensitive:
+                hidden += 1
+                continue
+            question = ""
+            if item is not None:
+                try:
+                    question = text_in(item["text"], lang, key)
+                except InputError:  # an organization's item with no text in this language
+                    question = next(iter(item["text"].values()), "")
+            free = s["answer"] == TEXT_ANSWERED and (item is None or (item.get("answers") or "yesno") == "text")
+            rows.append({"checklist": cid, "item": key, "question": question,
+                         "answer": s["answer"], "text": answer_text(item, s, lang),
+                         "note": None if free else s["note"],
+                         "sensitive": bool(item is None or item.get("sensitive")), "updated": s["updated"]})
+    return rows, hidden
+
+
+def fill_in(c: dict, saved: dict[str, SavedAnswer], *, only_open: bool = False,
+            include_sensitive: bool = False) -> dict:
+    """The localized checklist ``c`` with each item's ``answer`` set ({id, label by language, text, note,
+    updated} or None); with ``only_open``, just the items still to answer.
+
+    The answer to an item marked sensitive is left out unless ``include_sensitive``: such an item gets
+    ``answer_hidden`` instead, and ``sensitive_hidden`` counts them (they are neither answered nor open
+    here). Adds ``answered``/``open`` counts and ``updated`` (the latest answer's time)."""
+    from advocate.checklists.ui import DONE
+
+    out = {**c, "sections": [], "filled": True}
+    answered = open_ = hidden = 0
+    last = None
+    for s in c["sections"]:
+        items = []
+        for n, it in enumerate(s["items"], 1):
+            got = saved.get(it["id"])
+            item = {**it, "n": it.get("n", n), "answer": None}  # n: the number printed on the full form
+            if got and it.get("sensitive") and not include_sensitive:
+                item["answer_hidden"] = True
+                hidden += 1
+            elif got:
+                labels = {a["id"]: a["label"] for a in it["answers"]}
+                if is_instruction(it):
+                    labels = {"done": {lang: _tr(DONE, lang) for lang in c["languages"]}}
+                free = got["answer"] == TEXT_ANSWERED and it.get("type") == "text"
+                item["answer"] = {
+                    "id": got["answer"],
+                    "label": labels.get(got["answer"]),  # None for a date or free text
+                    "text": got["note"] if free else (got["answer"] if got["answer"] not in labels else None),
+                    "note": None if free else got["note"], "updated": got["updated"]}
+                answered += 1
+                last = max(last or got["updated"], got["updated"])
+            else:
+                open_ += 1
+            items.append(item)
+        if only_open:
+            items = [i for i in items if i["answer"] is None and not i.get("answer_hidden")]
+        if items:
+            out["sections"].append({**s, "items": items})
+    out.update(answered=answered, open=open_, updated=last, sensitive_hidden=hidden)
+    return out
+
+
+def _tr(msgid: str, lang: str) -> str:
+    from advocate.checklists.i18n import tr
+
+    return tr(msgid, lang)
+
+
 def status(store, client: str, docs: dict[str, dict], *, include_sensitive: bool = False) -> list[dict]:
-    """Per checklist: answered, open, and the open item ids (sensitive ones only if asked)."""
+    """Per checklist that has answers: answered, open, the open item ids, and the same per section
+    (sensitive items count only when asked; what the advocate says or does counts once marked done)."""
     code = require_client(store, client)
     out = []
     for cid, doc in docs.items():
         done = answers(store, code, cid)
-        items = [k for k, it in item_index(doc).items() if include_sensitive or not it.get("sensitive")]
-        answered = [k for k in items if k in done]
         if not done:
             continue
-        out.append({"checklist": cid, "answered": len(answered), "open": len(items) - len(answered),
-                    "open_items": [k for k in items if k not in done]})
+        sections = []
+        for s in doc["sections"]:
+            keys = [f'{s["id"]}.{it["id"]}' for it in s["items"] if include_sensitive or not it.get("sensitive")]
+            if not keys:
+                continue
+            sections.append({"section": s["id"], "title": s.get("title") or s["id"],
+                             "answered": sum(1 for k in keys if k in done), "open": sum(1 for k in keys if k not in done),
+                             "open_items": [k for k in keys if k not in done]})
+        out.append({"checklist": cid, "answered": sum(x["answered"] for x in sections),
+                    "open": sum(x["open"] for x in sections),
+                    "open_items": [k for x in sections for k in x["open_items"]],
+                    "updated": max(v["updated"] for v in done.values()), "sections": sections})
     return out

@@ -32,3 +32,14 @@ LABELS = {
     "stopped_neutral": CN_("Saved. See you soon."),
     "emergency": CN_("Emergency"),
 }
+
+# Words of printed and filled-in forms (`checklist show`): running header, room to write, read-back answers.
+PRINT_LABELS = {
+    "answer_hidden": CN_("answered (sensitive: not printed)"),
+    "answers_hidden": CN_("Answers to items marked sensitive are not printed."),
+    "details": CN_("Details"),
+    "notes": CN_("Notes"),
+    "page": CN_("Page"),
+    "of": CN_("of"),
+    "done": CN_("done"),
+}

@@ -36,8 +36,9 @@ class Stage(str, enum.Enum):
     all = "all"
 
 
-StageOpt = Annotated[Stage, typer.Option("--stage", help=N_("Which questions: first (the first meeting), later, "
-                                                         "as-needed, or all."))]
+StageOpt = Annotated[Stage | None, typer.Option("--stage", help=N_("Which questions: first (the first meeting), later, "
+                                                                "as-needed, or all. Default: first; all with --client."),
+                                                show_default=False)]
 NoNotesOpt = Annotated[bool, typer.Option("--no-notes", help=N_("Leave out the notes meant for the advocate."))]
 
 
@@ -81,38 +82,58 @@ def show(
     name: Annotated[str, typer.Argument(help=N_("A checklist name from `checklist list`, e.g. intake."))],
     lang: LangOpt = None,
     include_sensitive: SensitiveOpt = False,
-    stage: StageOpt = Stage.first,
+    stage: StageOpt = None,
     no_notes: NoNotesOpt = False,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help=N_("terminal, md, html (printable), txt or json."))] = ShowFormat.terminal,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", path_type=str,
                                                 help=N_("Write to FILE instead of stdout."))] = None,
     force: ForceOpt = False,
-    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Print this client code on the sheet."))] = None,
+    client: Annotated[str | None, typer.Option(
+        "--client", metavar="CODE", help=N_("Fill in this client's saved answers (and print the code on every page)."))] = None,
+    only_open: Annotated[bool, typer.Option("--only-open", help=N_("Only the items this client has not answered yet."))] = False,
+    blank: Annotated[bool, typer.Option("--blank", help=N_("With --client: a blank sheet with just the code on it."))] = False,
 ):
-    """A checklist in one or two languages side by side.
+    """A checklist in one or two languages side by side; with --client, filled in with the saved answers.
 
     Example: advocate checklist show intake --lang en --lang es -f html -o intake.html
+    Example: advocate checklist show intake --client C-7K3M9Q -f md
     """
     from advocate.checklists import formats
     from advocate.checklists.model import get_checklist, localize
+    from advocate.errors import InputError
 
     st = state(ctx)
     cfg = st.config()
     langs = _langs(st, lang)
+    if (only_open or blank) and not client:
+        raise InputError(_("--only-open and --blank need --client CODE (whose answers?)"))
+    if only_open and blank:
+        raise InputError(_("--only-open and --blank do not go together"))
+    doc, _src = get_checklist(name, cfg.checklist_override_dir)
+    if stage is None:  # a client's answers may be in any stage; a blank sheet is for the first meeting
+        stage = Stage.all if client and not blank else Stage.first
+    c = localize(doc, langs, stage=stage.value, notes=not no_notes)
     if client:
         from advocate.appointments.clients import normalize_code
 
         client = normalize_code(client)
-    doc, _src = get_checklist(name, cfg.checklist_override_dir)
-    c = localize(doc, langs, stage=stage.value, notes=not no_notes, include_sensitive=include_sensitive)
+        if not blank:
+            from advocate.checklists.progress import answers, fill_in
+
+            c = fill_in(c, answers(st.store(), client, doc["id"]), only_open=only_open,
+                        include_sensitive=include_sensitive)
+            c["client"] = client
+            info(_("{client}: {answered} answered, {open} open in {name}.").format(
+                client=client, answered=c["answered"], open=c["open"], name=doc["id"]))
     if fmt == ShowFormat.terminal and output is None:
         _terminal(c)
         return
     if fmt == ShowFormat.json:
         import json
 
-        text = json.dumps({k: c[k] for k in ("id", "languages", "title", "intro", "stage", "sections")}, ensure_ascii=False,
-                          indent=1) + "\n"
+        keys = ("id", "languages", "title", "intro", "stage", "client", "answered", "open", "updated",
+                "sensitive_hidden", "sections")
+        text = json.dumps({k: c[k] for k in keys if k in c}, ensure_ascii=False, indent=1) + "\n"
     elif fmt == ShowFormat.html:
         text = formats.to_html(c, client=client, org=cfg.organization_name)
     elif fmt == ShowFormat.md:
@@ -137,19 +158,28 @@ def _terminal(c):
 
     langs = c["languages"]
     con = console()
+
+    def both(text):
+        return " / ".join(dict.fromkeys(tr(text, lang) for lang in langs))
+
     con.print(" / ".join(dict.fromkeys(c["title"][lang] for lang in langs)), style="bold")
+    if c.get("client"):
+        from advocate.checklists.formats import answers_date
+
+        con.print(f'{both(LABELS["client"])}: {c["client"]}   {both(LABELS["date"])}: {answers_date(c) or "-"}')
     if c.get("intro"):
         for lang in langs:
             con.print(c["intro"][lang], style="italic")
     cols = [("n", "#", {"no_wrap": True})] + [(lang, lang.upper()) for lang in langs] + [("answers", "")]
 
-    def both(text):
-        return " / ".join(dict.fromkeys(tr(text, lang) for lang in langs))
-
     for s in c["sections"]:
         rows = []
-        for i, it in enumerate(s["items"], 1):
-            if it["type"] in ("date", "text"):
+        for i, it in ((it.get("n", k), it) for k, it in enumerate(s["items"], 1)):
+            if it.get("answer") or it.get("answer_hidden"):
+                from advocate.checklists.formats import given_text
+
+                answers = "=> " + given_text(it, langs)
+            elif it["type"] in ("date", "text"):
                 answers = both(LABELS["a_date" if it["type"] == "date" else "a_note"])
             else:  # the real answers; the three "not an answer" answers are always offered too
                 answers = ", ".join(" / ".join(dict.fromkeys(a["label"][lang] for lang in langs))
@@ -158,9 +188,9 @@ def _terminal(c):
             rows.append({"n": str(i), **{lang: it["text"][lang] + (f"\n» {note[1]}" if note and note[0] == lang else "")
                                           for lang in langs}, "answers": answers})
         render(rows, "table", table_columns=cols, title=" / ".join(dict.fromkeys(s["title"][lang] for lang in langs)))
-    if c["sensitive_hidden"]:
-        info(f"{c['sensitive_hidden']} sensitive items hidden (--include-sensitive shows them). "
-             + tr(LABELS["sensitive_hidden"], langs[-1]))
+    if c.get("sensitive_hidden"):
+        info(_("Answers to sensitive items not shown: {n} (--include-sensitive shows them).").format(
+            n=c["sensitive_hidden"]))
 
 
 @app.command()
@@ -169,56 +199,134 @@ def fill(
     name: Annotated[str, typer.Argument(help=N_("A checklist name, e.g. intake."))],
     client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The client code the answers belong to."))],
     lang: LangOpt = None,
-    stage: StageOpt = Stage.first,
+    stage: StageOpt = None,
     place: Annotated[str | None, typer.Option(
         "--place", metavar="PLACE", help=N_('Where the person is now (a ZIP, "City, ST", "Ciudad, Estado"): '
                                          "emergency numbers shown during the fill are the ones that work there."))] = None,
     include_sensitive: SensitiveOpt = False,
     restart: Annotated[bool, typer.Option("--restart", help=N_("Ask answered items again."))] = False,
+    item: Annotated[list[str] | None, typer.Option(
+        "--item", metavar="ID", help=N_("Ask only this item again, to change its answer (repeat for more)."))] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="ITEM=ANSWER", help=N_("Record an answer without prompting (repeat; for scripts): an answer id "
+        "such as yes or prefer-not-to-say, a date YYYY-MM-DD, or the words of a text answer. "
+        "All are checked before any is saved."))] = None,
+    note: Annotated[list[str] | None, typer.Option(
+        "--note", metavar="ITEM=TEXT", help=N_("With --set: a note to keep with that item's answer (repeat)."))] = None,
 ):
     """Walk the items at the prompt; every answer is saved at once (Ctrl-C loses nothing; run again to resume).
 
     A "no" to "can you talk without risk?" ends the session at once and clears the screen; a "yes" to
     "emergency care now?" shows the emergency numbers for --place first.
     Example: advocate checklist fill intake --client C-7K3M9Q --place "Fresno, CA"
+    Example: advocate checklist fill intake --client C-7K3M9Q --item talk-now
+    Example: advocate checklist fill intake --client C-7K3M9Q --set talk-now=yes --set leave-fast="a cousin's"
     """
-    from advocate.errors import InputError
-    from advocate.i18n import _
-
-    if not interactive():
-        raise InputError(_("`checklist fill` asks questions, so it needs a terminal; "
-                           "use `checklist show NAME -f html` for paper instead"))
     from advocate.checklists.model import get_checklist, localize
     from advocate.checklists.progress import answers, save_answer
+    from advocate.errors import InputError
 
+    if note and not set_:
+        raise InputError(_("--note goes with --set ITEM=ANSWER"))
+    if set_ and (item or restart):
+        raise InputError(_("--set records answers without prompting; leave out --item and --restart"))
     st = state(ctx)
+    if set_:
+        _fill_from_script(st, name, client, set_, note or [])
+        return
+    if not interactive():
+        raise InputError(_("`checklist fill` asks questions, so it needs a terminal; use --set ITEM=ANSWER from a "
+                           "script, or `checklist show NAME -f html` for paper"))
     cfg = st.config()
     store = st.store()
     doc, _src = get_checklist(name, cfg.checklist_override_dir)
     langs = _langs(st, lang)
-    c = localize(doc, langs, stage=stage.value, include_sensitive=include_sensitive)
+    if stage is None:  # the item asked again may be in any stage
+        stage = Stage.all if item else Stage.first
+    c = localize(doc, langs, stage=stage.value)
+    c["include_sensitive"] = include_sensitive
     country = ""
     if place:  # resolved now, offline, so the numbers are ready the moment they are needed
         from advocate.geo.resolve import resolve_place
 
         country = resolve_place(place, online=False, store=store).country
     done = answers(store, client, doc["id"])
-    run_fill(store, client, doc, c, done, save_answer, restart=restart,
+    only = _items_to_edit(doc, c, item, done, langs) if item else None
+    run_fill(store, client, doc, c, done, save_answer, restart=restart, only=only,
              emergency=lambda: _show_emergency(store, country, langs))
+
+
+def _items_to_edit(doc, c, refs, done, langs):
+    """The full ids behind ``--item`` values; each one's current answer is shown before it is asked again
+    (an answer to a sensitive item only with --include-sensitive)."""
+    from advocate.checklists.formats import given_text
+    from advocate.checklists.progress import fill_in, resolve_item
+    from advocate.errors import InputError
+
+    wanted = [resolve_item(doc, ref) for ref in refs]
+    shown = {it["id"]: it for s in fill_in(c, done, include_sensitive=c.get("include_sensitive", False))["sections"]
+             for it in s["items"]}
+    for key in wanted:
+        if key not in shown:
+            raise InputError(_("{item} is not in the stage chosen; leave out --stage to ask it").format(item=key),
+                             field="stage")
+        now = given_text(shown[key], langs)
+        info(_("{item}: now {answer}").format(item=key, answer=now) if now else
+             _("{item}: not answered yet").format(item=key))
+    return set(wanted)
+
+
+def _split_pairs(values, what):
+    from advocate.errors import InputError
+
+    pairs = []
+    for v in values:
+        key, sep, value = v.partition("=")
+        if not sep or not key.strip():
+            raise InputError(_('"{value}" is not {what}; write ITEM=ANSWER, e.g. talk-now=yes').format(value=v, what=what),
+                             field="set")
+        pairs.append((key.strip(), value))
+    return pairs
+
+
+def _fill_from_script(st, name, client, sets, notes):
+    from advocate.checklists.model import get_checklist
+    from advocate.checklists.progress import resolve_item, save_answers
+    from advocate.errors import InputError
+
+    doc, _src = get_checklist(name, st.config().checklist_override_dir)
+    pairs = _split_pairs(sets, _("an answer"))
+    note_for = {}
+    for ref, text in _split_pairs(notes, _("a note")):
+        note_for[resolve_item(doc, ref)] = text
+    entries = []
+    for ref, answer in pairs:
+        try:
+            key = resolve_item(doc, ref)
+        except InputError:
+            key = ref  # reported with every other problem by save_answers
+        entries.append((key, answer, note_for.pop(key, None)))
+    if note_for:
+        raise InputError(_("a --note for {items} has no --set for the same item").format(items=", ".join(note_for)),
+                         field="note")
+    saved = save_answers(st.store(), client, doc, entries)
+    info(_("Saved {n} answers for {client} in {name}.").format(n=len(saved), client=client.strip().upper(),
+                                                               name=doc["id"]))
 
 
 class _Stop(Exception):
     """Ctrl-C at any prompt."""
 
 
-def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emergency=None, clear=None):
+def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emergency=None, clear=None, only=None):
     """The prompt loop.
 
     ``ask(kind, message, choices)`` is injectable for tests (questionary by default): it returns the answer,
     or None (or raises KeyboardInterrupt) for Ctrl-C, which ends the whole fill at once whatever prompt is
     open. A bad answer (a date that is not a date) is said in one sentence and asked again. An item with
     ``react`` {"no": "stop"} ends the fill at once on a no: the answer is saved, the screen cleared, and only
-    a neutral line is left; {"yes": "emergency"} calls ``emergency()`` before anything else.
+    a neutral line is left; {"yes": "emergency"} calls ``emergency()`` before anything else. With ``only``
+    (a set of item ids), just those items are asked, answered or not.
     """
     from datetime import date
 
@@ -249,7 +357,9 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emer
         for s in c["sections"]:
             for item in s["items"]:
                 seen += 1
-                if item["id"] in done and not restart:
+                if only is not None and item["id"] not in only:
+                    continue
+                if item["id"] in done and not restart and only is None:
                     continue
                 question = "\n".join(dict.fromkeys(item["text"][lang] for lang in langs))
                 if item.get("note"):
@@ -342,22 +452,98 @@ def _questionary_ask(kind, message, choices):
     return questionary.text(message).unsafe_ask()
 
 
+ClientOpt = Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The client code."))]
+
+
 @app.command()
 def status(
     ctx: typer.Context,
-    client: Annotated[str, typer.Option("--client", metavar="CODE")],
+    client: ClientOpt,
     include_sensitive: SensitiveOpt = False,
     fmt: FormatOpt = Format.table,
 ):
-    """What is answered and what is still open for a client."""
-    from advocate.checklists.model import load_all
+    """What is answered and what is still open for a client, section by section.
+
+    The table sums up each section; -f json (or ndjson) adds the open item ids.
+    Example: advocate checklist status --client C-7K3M9Q
+    """
+    from advocate.checklists.model import load_all, text_in
     from advocate.checklists.progress import status as run_status
+    from advocate.errors import InputError
     from advocate.render import render
 
     st = state(ctx)
     docs = {cid: doc for cid, (doc, _src) in load_all(st.config().checklist_override_dir).items()}
     rows = run_status(st.store(), client, docs, include_sensitive=include_sensitive)
-    render(rows, fmt.value, columns=["checklist", "answered", "open", "open_items"],
-           table_columns=[("checklist", N_("Checklist")), ("answered", N_("Answered")), ("open", N_("Open")),
-                          ("open_items", N_("Open items"))],
+    if fmt in (Format.json, Format.ndjson):
+        render(rows, fmt.value)
+        return
+    lang = _langs(st, None)[0]
+    flat = []
+    for row in rows:
+        for sec in row["sections"]:
+            try:
+                title = text_in(sec["title"], lang, sec["section"])
+            except InputError:
+                title = sec["section"]
+            flat.append({"checklist": row["checklist"], "section": sec["section"], "title": title,
+                         "answered": sec["answered"], "open": sec["open"],
+                         "done": "✓" if not sec["open"] else ""})
+        flat.append({"checklist": row["checklist"], "section": "", "title": _("all sections"),
+                     "answered": row["answered"], "open": row["open"], "done": "✓" if not row["open"] else ""})
+    render(flat, fmt.value, columns=["checklist", "section", "answered", "open"],
+           table_columns=[("checklist", N_("Checklist")), ("title", N_("Section")), ("answered", N_("Answered")),
+                          ("open", N_("Open")), ("done", "")],
            empty_message=_("No checklist answers yet for this client."))
+    if fmt == Format.table and rows:
+        info(_("`checklist show NAME --client {client} --only-open` prints what is still open.").format(
+            client=client.strip().upper()))
+
+
+@app.command("answers")
+def answers_(
+    ctx: typer.Context,
+    client: ClientOpt,
+    name: Annotated[str | None, typer.Option("--checklist", metavar="NAME", help=N_("Only this checklist."))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="LANG",
+                                             help=N_("The language of the questions and answers (default: the first "
+                                                  "configured one)."))] = None,
+    include_sensitive: Annotated[bool, typer.Option(
+        "--include-sensitive", help=N_("Also list answers to items marked sensitive (left out by default)."))] = False,
+    fmt: FormatOpt = Format.table,
+):
+    """Every answer saved for a client: item, question, answer and note.
+
+    Example: advocate checklist answers --client C-7K3M9Q -f csv
+    """
+    from advocate.checklists.model import get_checklist, load_all
+    from advocate.checklists.progress import answer_rows
+    from advocate.render import render
+
+    st = state(ctx)
+    override = st.config().checklist_override_dir
+    if name:
+        get_checklist(name, override)  # an unknown name is an error, not an empty list
+    docs = {cid: doc for cid, (doc, _src) in load_all(override).items()}
+    language = _langs(st, [lang] if lang else None)[0]
+    rows, hidden = answer_rows(st.store(), client, docs, checklist=name, include_sensitive=include_sensitive,
+                               lang=language)
+    columns = ["checklist", "item", "question", "answer", "text", "note", "sensitive", "updated"]
+    if fmt != Format.table:
+        render(rows, fmt.value, columns=columns)
+    else:
+        from datetime import datetime
+
+        from advocate.render import console
+
+        for row in rows:
+            row["saved"] = datetime.fromisoformat(row["updated"]).astimezone().date().isoformat()
+        table = [("item", N_("Item"), {"no_wrap": True}), ("question", N_("Question")), ("text", N_("Answer")),
+                 ("note", N_("Note")), ("saved", N_("Saved"), {"no_wrap": True})]
+        if console().width < 100:  # the question is the longest column and the one the reader knows best
+            table.pop(1)
+        if len({r["checklist"] for r in rows}) > 1:
+            table.insert(0, ("checklist", N_("Checklist"), {"no_wrap": True}))
+        render(rows, "table", table_columns=table, empty_message=_("No checklist answers to list for this client."))
+    if hidden:
+        info(_("Answers to sensitive items left out: {n} (--include-sensitive lists them).").format(n=hidden))

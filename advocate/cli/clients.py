@@ -57,11 +57,31 @@ def list_(
 
 @app.command()
 def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
-    """One client: language, status, how many appointments and checklist answers."""
+    """One client: language, status, appointments, and how far each checklist is filled.
+
+    Example: advocate clients show C-7K3M9Q
+    """
     from advocate.appointments.clients import get_client
+    from advocate.checklists.model import load_all
+    from advocate.checklists.progress import status
+    from advocate.i18n import _
     from advocate.render import render_record
 
-    render_record(get_client(state(ctx).store(), code), fmt.value)
+    st = state(ctx)
+    client = get_client(st.store(), code)
+    docs = {cid: doc for cid, (doc, _src) in load_all(st.config().checklist_override_dir).items()}
+    filled = status(st.store(), client["code"], docs, include_sensitive=True)
+    if fmt == Format.table:
+        client["checklists"] = "\n".join(
+            _("{name}: {answered} answered, {open} open").format(name=r["checklist"], answered=r["answered"], open=r["open"])
+            for r in filled)
+        del client["checklist_answers"]
+    else:
+        client["checklists"] = [{"checklist": r["checklist"], "answered": r["answered"], "open": r["open"]}
+                                for r in filled]
+    render_record(client, fmt.value)
+    if fmt == Format.table and filled:
+        info(_("`advocate checklist answers --client {code}` lists the answers.").format(code=client["code"]))
 
 
 @app.command()

@@ -54,7 +54,13 @@ class AdvocateGroup(TyperGroup):
             _error(_("interrupted; nothing half-written was kept"))
             ctx.exit(int(ExitStatus.INTERRUPTED))
         except BrokenPipeError:
-            # `advocate ... | head`: the reader went away; not an error worth a message
+            # `advocate ... | head`: the reader went away; not an error worth a message. Point stdout at
+            # /dev/null so the flush at exit does not raise again (the Python docs' recipe for SIGPIPE)
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):  # not a real file (tests capture stdout)
+                pass
             sys.stderr.close()
             ctx.exit(0)
         except (typer.Exit, typer.Abort, SystemExit):

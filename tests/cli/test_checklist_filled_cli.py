@@ -1,0 +1,268 @@
+"""Filled checklists read back: show --client (every format), answers, fill --set/--item, status."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+SIX = ["--set", "talk-now=yes",
+       "--set", "medical-now=no", "--note", "medical-now=saw a nurse last week",
+       "--set", "contact-channel=Text only, after 6pm | voicemail not OK",
+       "--set", "spanish-level=fluent",
+       "--set", "plan-review=2026-12-10",
+       "--set", "threats=prefer-not-to-say"]  # threats is marked sensitive
+
+
+@pytest.fixture
+def code(cli):
+    return cli("clients", "new", "-f", "json").json()["code"]
+
+
+@pytest.fixture
+def six(cli, code):
+    r = cli("checklist", "fill", "intake", "--client", code, *SIX)
+    assert r.exit_code == 0, r
+    assert "Saved 6 answers" in r.stderr
+    return code
+
+
+def digest(db_path):
+    from advocate.store import open_store
+
+    s = open_store(db_path)
+    rows = [repr(r) for r in s.conn.execute("SELECT * FROM checklist_progress ORDER BY 1, 2, 3")]
+    s.close()
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def test_six_answers_read_back_in_markdown(cli, six):
+    md = cli("checklist", "show", "intake", "--client", six, "-f", "md").stdout
+    assert f"Client code / Código de la persona: {six}" in md
+    assert "**yes / sí**" in md
+    assert "**no; Note / Nota: saw a nurse last week**" in md
+    assert "Text only, after 6pm \\| voicemail not OK" in md  # a pipe in an answer does not break the table
+    assert "**2026-12-10**" in md
+    # open items still offer their boxes
+    assert "[ ] sí [ ] no" in md or "[ ] sí  [ ] no" in md
+
+
+def test_six_answers_read_back_in_html_and_json(cli, six):
+    html = cli("checklist", "show", "intake", "--client", six, "-f", "html").stdout
+    assert six in html and "saw a nurse last week" in html and "Text only, after 6pm | voicemail not OK" in html
+    assert html.count('class="box checked"') == 3  # talk-now, medical-now, spanish-level; text and date are written
+    data = cli("checklist", "show", "intake", "--client", six, "-f", "json").json()
+    assert data["client"] == six and data["answered"] == 5  # the sensitive sixth is not shown
+    items = {it["id"]: it for s in data["sections"] for it in s["items"]}
+    assert items["start.talk-now"]["answer"]["id"] == "yes"
+    assert items["start.talk-now"]["answer"]["label"] == {"en": "yes", "es": "sí"}
+    assert items["start.medical-now"]["answer"]["note"] == "saw a nurse last week"
+    assert items["safety.contact-channel"]["answer"]["text"] == "Text only, after 6pm | voicemail not OK"
+    assert items["safety.plan-review"]["answer"]["text"] == "2026-12-10"
+    assert items["language.spanish-level"]["answer"]["id"] == "fluent"
+    assert items["safety.afraid-tonight"]["answer"] is None
+    # a sensitive item's question is printed, its answer is not
+    assert items["screen.threats"]["answer"] is None and items["screen.threats"]["answer_hidden"]
+    assert data["sensitive_hidden"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "txt"])
+def test_terminal_and_text_show_answers(cli, six, fmt):
+    out = cli("checklist", "show", "intake", "--client", six, "-f", fmt).stdout
+    assert "nurse" in out and "2026-12-10" in out and "=> yes / sí" in out and six in out
+
+
+def test_sensitive_answers_only_when_asked(cli, six):
+    for fmt in ("md", "html", "txt", "terminal"):
+        out = cli("checklist", "show", "intake", "--client", six, "-f", fmt).stdout
+        if fmt == "terminal":  # wrapped in a table; no other answer of the six is "prefer not to say"
+            assert "=> answered (sensitive:" in out and "prefiere no decir" not in out
+            continue
+        if fmt == "html":
+            threats = out[out.index('id="screen.threats"'):].split("</tr>")[0]
+        else:
+            lines = out.splitlines()
+            at = next(i for i, line in enumerate(lines) if "threaten you or your family" in line)
+            threats = lines[at] if fmt == "md" else lines[at + 2]
+        assert "answered (sensitive: not printed)" in threats, fmt
+        assert "[x]" not in threats and "checked" not in threats and "prefer" not in threats
+    data = cli("checklist", "show", "intake", "--client", six, "-f", "json", "--include-sensitive").json()
+    items = {it["id"]: it for s in data["sections"] for it in s["items"]}
+    assert items["screen.threats"]["answer"]["id"] == "prefer-not-to-say"
+    r = cli("checklist", "answers", "--client", six, "-f", "json")
+    assert {row["item"] for row in r.json()} == {"start.talk-now", "start.medical-now", "safety.contact-channel",
+                                                 "language.spanish-level", "safety.plan-review"}
+    assert "Answers to sensitive items left out: 1" in r.stderr
+    rows = cli("checklist", "answers", "--client", six, "-f", "json", "--include-sensitive").json()
+    assert len(rows) == 6 and any(r["item"] == "screen.threats" and r["sensitive"] for r in rows)
+
+
+def test_answers_formats(cli, six):
+    rows = cli("checklist", "answers", "--client", six, "-f", "json").json()
+    by = {r["item"]: r for r in rows}
+    assert by["start.medical-now"]["text"] == "no" and by["start.medical-now"]["note"] == "saw a nurse last week"
+    assert by["safety.contact-channel"]["answer"] == "answered"
+    assert by["safety.contact-channel"]["text"] == "Text only, after 6pm | voicemail not OK"
+    assert by["start.talk-now"]["question"].startswith("Can you talk right now")
+    es = {r["item"]: r for r in cli("checklist", "answers", "--client", six, "-f", "json", "--lang", "es").json()}
+    assert es["start.talk-now"]["text"] == "sí" and es["start.talk-now"]["question"].startswith("¿")
+    csv = cli("checklist", "answers", "--client", six, "-f", "csv").stdout.splitlines()
+    assert csv[0] == "checklist,item,question,answer,text,note,sensitive,updated" and len(csv) == 6
+    assert len(cli("checklist", "answers", "--client", six, "-f", "ndjson").stdout.splitlines()) == 5
+    assert cli("checklist", "answers", "--client", six, "-f", "tsv").stdout.count("\t") >= 35
+    table = cli("checklist", "answers", "--client", six).stdout
+    assert "start.medical-now" in table and "Can you talk right now" in table and "Checklist" not in table
+    r = cli("checklist", "answers", "--client", six, "--checklist", "documents", "-f", "json")
+    assert r.exit_code == 0 and r.json() == []
+    r = cli("checklist", "answers", "--client", six, "--checklist", "intak")
+    assert r.exit_code == 1 and "intake" in r.stderr
+
+
+def test_edit_one_answer_with_set(cli, six):
+    r = cli("checklist", "fill", "intake", "--client", six, "--set", "start.talk-now=no")
+    assert r.exit_code == 0, r
+    by = {x["item"]: x for x in cli("checklist", "answers", "--client", six, "-f", "json").json()}
+    assert by["start.talk-now"]["answer"] == "no" and len(by) == 5
+
+
+def test_edit_one_answer_at_the_prompt(store, cli, six):
+    """`fill --item` asks just that item again (the prompt scripted through run_fill's ``ask``)."""
+    from advocate.checklists.model import get_checklist, localize
+    from advocate.checklists.progress import answers, save_answer
+    from advocate.cli.checklist import _items_to_edit, run_fill
+
+    doc, _src = get_checklist("intake")
+    c = localize(doc, ["en", "es"])
+    done = answers(store, six, "intake")
+    only = _items_to_edit(doc, c, ["urgent-symptoms", "medical-now"], done, ["en", "es"])
+    asked = []
+
+    def ask(kind, message, choices):
+        asked.append(message)
+        return "yes" if kind == "select" else "clinic on Tuesday"
+
+    run_fill(store, six, doc, c, done, save_answer, ask=ask, only=only)
+    # medical-now, then urgent-symptoms and its note (a free_note item)
+    assert len(asked) == 3 and "doctor" in asked[0] and "pain" in asked[1]
+    saved = answers(store, six, "intake")
+    assert saved["start.medical-now"]["answer"] == "yes" and saved["start.medical-now"]["note"] is None
+    assert saved["health.urgent-symptoms"]["note"] == "clinic on Tuesday"
+    assert saved["start.talk-now"]["answer"] == "yes"  # nothing else asked or changed
+
+
+def test_item_prompt_needs_a_terminal_and_a_real_item(cli, six):
+    r = cli("checklist", "fill", "intake", "--client", six, "--item", "talk-now")
+    assert r.exit_code == 2 and "terminal" in r.stderr and "--set" in r.stderr
+
+
+def test_set_is_all_or_nothing(cli, six, db_path):
+    before = digest(db_path)
+    r = cli("checklist", "fill", "intake", "--client", six, "--set", "talk-now=no", "--set", "medical-now=maybe",
+            "--set", "plan-review=12/10/2026", "--set", "no-such-item=yes")
+    assert r.exit_code == 2, r
+    assert "3 answers are wrong and none was saved" in r.stderr
+    assert '"maybe" is not an answer to start.medical-now' in r.stderr and "YYYY-MM-DD" in r.stderr
+    assert '"no-such-item" is not an item' in r.stderr and "Traceback" not in r.stderr
+    assert digest(db_path) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "talk-now"], "ITEM=ANSWER"),
+    (["--set", "=yes"], "ITEM=ANSWER"),
+    (["--note", "talk-now=x"], "--note goes with --set"),
+    (["--set", "talk-now=yes", "--note", "medical-now=x"], "has no --set"),
+    (["--set", "talk-now=yes", "--set", "start.talk-now=no"], "given twice"),
+    (["--set", "contact-channel="], "needs an answer"),
+    (["--set", "talk-now=yes", "--item", "talk-now"], "without prompting"),
+    (["--set", "contact-channel=" + "x" * 600], "keep it under 500"),
+])
+def test_set_refuses_bad_input(cli, code, db_path, args, message):
+    before = digest(db_path)
+    r = cli("checklist", "fill", "intake", "--client", code, *args)
+    assert r.exit_code == 2, r
+    assert message in r.stderr and r.stderr.count("\n") == 1
+    assert digest(db_path) == before
+
+
+def test_set_understands_labels_in_either_language(cli, code):
+    r = cli("checklist", "fill", "intake", "--client", code, "--set", "talk-now=Sí", "--set", "afraid-tonight=no se sabe",
+            "--set", "medical-now=Prefer not to say", "--set", "spanish-level=FLUENT")
+    assert r.exit_code == 0, r
+    by = {x["item"]: x["answer"] for x in cli("checklist", "answers", "--client", code, "-f", "json").json()}
+    assert by == {"start.talk-now": "yes", "safety.afraid-tonight": "unknown", "start.medical-now": "prefer-not-to-say",
+                  "language.spanish-level": "fluent"}
+
+
+def test_unknown_client_is_refused(cli):
+    r = cli("checklist", "fill", "intake", "--client", "C-222222", "--set", "talk-now=yes")
+    assert r.exit_code == 1 and "no client with code" in r.stderr
+    r = cli("checklist", "show", "intake", "--client", "nobody")
+    assert r.exit_code == 2 and "not a client code" in r.stderr
+
+
+def test_only_open(cli, six):
+    full = cli("checklist", "show", "intake", "--client", six, "-f", "json").json()
+    data = cli("checklist", "show", "intake", "--client", six, "-f", "json", "--only-open").json()
+    ids = [it["id"] for s in data["sections"] for it in s["items"]]
+    assert "start.talk-now" not in ids and "safety.afraid-tonight" in ids
+    assert len(ids) == full["open"] == data["open"]
+    txt = cli("checklist", "show", "intake", "--client", six, "-f", "txt", "--only-open").stdout
+    assert " 1. Are you afraid" in txt and " 4. Could someone be following" in txt  # numbers of the full form
+    r = cli("checklist", "show", "intake", "--only-open")
+    assert r.exit_code == 2 and "--client" in r.stderr
+
+
+def test_blank_sheet_for_a_client(cli, six):
+    md = cli("checklist", "show", "intake", "--client", six, "--blank", "-f", "md").stdout
+    assert six in md and "**yes / sí**" not in md
+
+
+def test_status_is_a_summary_per_section(cli, six):
+    table = cli("checklist", "status", "--client", six).stdout
+    assert "Before we begin" in table and "Work and living conditions" in table
+    assert "safety.afraid-tonight" not in table and "afraid-tonight" not in table
+    assert len(table.splitlines()) < 25
+    rows = cli("checklist", "status", "--client", six, "-f", "json").json()
+    (intake,) = rows
+    assert intake["checklist"] == "intake" and intake["answered"] == 5
+    assert "safety.afraid-tonight" in intake["open_items"]
+    safety = next(s for s in intake["sections"] if s["section"] == "safety")
+    assert safety["answered"] == 2 and "safety.afraid-tonight" in safety["open_items"]
+    csv = cli("checklist", "status", "--client", six, "-f", "csv").stdout.splitlines()
+    assert csv[0] == "checklist,section,answered,open" and "safety.afraid" not in "".join(csv)
+
+
+def test_clients_show_names_the_checklists(cli, six):
+    r = cli("clients", "show", six)
+    assert "intake: 6 answered" in r.stdout and "checklist answers --client" in r.stderr
+    data = cli("clients", "show", six, "-f", "json").json()[0]
+    assert data["checklist_answers"] == 6 and data["checklists"][0]["checklist"] == "intake"
+
+
+def test_show_piped_into_head_exits_zero(tmp_path):
+    """`checklist show intake | head -3` must not turn the closed pipe into exit 1 (Rich's default)."""
+    import os
+
+    env = {**os.environ}
+    p = subprocess.run(f'"{sys.executable}" -m advocate checklist show intake | head -3; exit ${{PIPESTATUS[0]}}',
+                       shell=True, executable="/bin/bash", capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert len(p.stdout.splitlines()) == 3 and p.stderr == ""
+
+
+def test_answers_to_items_gone_from_the_checklist_count_as_sensitive(store, cli, code, tmp_path):
+    """An organization removed an item after it was answered: the answer is still listed, but only on request."""
+    from advocate.checklists.model import get_checklist
+    from advocate.checklists.progress import save_answer
+
+    doc, _src = get_checklist("intake")
+    save_answer(store, code, doc, "start.talk-now", "yes")
+    store.conn.execute("UPDATE checklist_progress SET item = 'safety.retired-item'")
+    store.conn.commit()
+    store.close()
+    r = cli("checklist", "answers", "--client", code, "-f", "json")
+    assert r.json() == [] and "left out" in r.stderr
+    rows = cli("checklist", "answers", "--client", code, "-f", "json", "--include-sensitive").json()
+    assert rows[0]["item"] == "safety.retired-item" and rows[0]["text"] == "yes" and rows[0]["question"] == ""
+    assert json.dumps(rows)

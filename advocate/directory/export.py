@@ -94,10 +94,12 @@ def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, lis
                                          "code": lang.get("iso639_1") or code, "note": "spoken by staff"})
             if hours:
                 out["schedules"].append({"id": f"{sid}:hours", "service_id": sid, "description": hours})
+            why = dict(((c, f"{b}: {r}") for c, b, r in store.conn.execute(
+                "SELECT category, basis, reason FROM category_evidence WHERE service_id = ?", (sid,))))
             for cat in row["categories"]:
                 out["attributes"].append({"id": f"{sid}:cat:{cat}", "link_id": sid,
                                           "taxonomy_term_id": f"{TAXONOMY_ID}:{cat}", "link_type": "service",
-                                          "link_entity": "service", "value": ""})
+                                          "link_entity": "service", "value": why.get(cat, "")})
     return out
 
 

@@ -270,7 +270,10 @@ class Importer:
                                                     itext, re.I) else [])
         return staff, [c for c in interp if c not in staff], leftovers
 
-    def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list[str], list[str]]:
+    def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list, list[str]]:
+        """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
+        from advocate.directory.taxonomy import Evidence, classify
+
         terms = []
         tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
         for r in self.T.many("service_taxonomy", "service_id", sid):
@@ -280,24 +283,23 @@ class Importer:
             for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
                 if code:
                     terms.append((code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or ""))
+        own: dict[str, Evidence] = {}
         for r in self.T.many("attributes", "link_id", sid):
             term = self.term_name("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
-            terms.append((clean(term.get("code")) or "", clean(term.get("name")) or ""))
-        cats, unmapped = [], []
-        for code, tname in terms:
-            if code in known_categories():  # our own vocabulary (an advocate export)
-                found = [code]
+            code, tname = clean(term.get("code")) or "", clean(term.get("name")) or ""
+            if code in known_categories():  # our own vocabulary (an advocate export): taken as given, with its why
+                why = re.match(r"^(taxonomy|keyword|rule): (.+)$", clean(r.get("value")) or "")
+                own[code] = Evidence(code, why.group(1), why.group(2)) if why else Evidence(code, "", "")
             else:
-                found = [c for c in categories_from_code(code) if c in known_categories()]
-                found += [c for c in categories_from_text(tname) if c not in found]
-            if found:
-                cats += [c for c in found if c not in cats]
-            else:
-                unmapped.append(tname or code)
-        if not cats:
-            cats = categories_from_text(name, clean(row.get("description")) or "",
-                                        clean((self.org(oid) or {}).get("name")) or "" if oid else "")
-        return cats or ["other"], unmapped
+                terms.append((code, tname))
+        if own:
+            unmapped = [tname or code for code, tname in dict.fromkeys(terms)]
+            return list(own.values()), unmapped
+        org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
+        evidence, unmapped = classify(name=name, description=clean(row.get("description")) or "",
+                                      organization=org_name, terms=list(dict.fromkeys(terms)))
+        evidence = [e for e in evidence if e.category in known_categories()]
+        return evidence or [Evidence("other", "", "")], unmapped
 
     def import_service(self, row: dict) -> None:
         self.stats["services_read"] += 1
@@ -322,7 +324,8 @@ class Importer:
         loc_keys = [k for k in (self.write_location(lid, org_key) for lid in loc_ids) if k]
         staff, interp, leftovers = self.languages_of(sid, row, loc_ids)
         self.stats["unmapped_languages"] += len(leftovers)
-        cats, unmapped = self.categories_of(sid, row, name, oid)
+        evidence, unmapped = self.categories_of(sid, row, name, oid)
+        cats = [e.category for e in evidence]
         phone_rows = self.T.many("phones", "service_id", sid)
         phone_rows += [p for lid in loc_ids for p in self.T.many("phones", "location_id", lid)]
         phone_rows += self.T.many("phones", "organization_id", oid) if oid else []
@@ -353,9 +356,11 @@ class Importer:
              clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
              " | ".join(notes) or None))
         if existed:  # a new service has nothing to replace
-            for table in ("service_categories", "service_languages", "service_at_location"):
+            for table in ("service_categories", "category_evidence", "service_languages", "service_at_location"):
                 conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (key,))
         conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(key, c) for c in cats])
+        conn.executemany("INSERT OR IGNORE INTO category_evidence VALUES (?, ?, ?, ?)",
+                         [(key, e.category, e.basis, e.reason[:300]) for e in evidence if e.basis])
         conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(key, c) for c in staff])
         conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')", [(key, c) for c in interp])
         conn.executemany("INSERT OR IGNORE INTO service_at_location (service_id, location_id) VALUES (?, ?)",

@@ -1,94 +1,310 @@
-"""From the taxonomies directories use (AIRS/211 LA codes, Open Eligibility) and from plain words to our categories."""
+"""From the taxonomies directories use (AIRS/211 LA codes, Open Eligibility) and from plain words to our categories.
+
+Three kinds of evidence, strongest first, each kept with the category it gave (``Evidence``):
+
+* ``taxonomy`` — the directory's own code, mapped through the published AIRS/211 LA top levels
+  (F Criminal Justice and Legal Services: FF corrections, FJ judicial services, FL law enforcement
+  agencies, FN law enforcement services, FP legal assistance modalities, FT legal substantive areas;
+  P: PH individual and family support, PN mutual support / support groups, PX volunteer opportunities;
+  T: TH disaster services, TJ information services, TJ-3000 information and referral; Y target
+  populations). A code we know but deliberately give no category (courts, 3-1-1 lines, animal
+  services, volunteer opportunities...) is returned as unmapped and kept as a note.
+* ``keyword`` — a guess from whole phrases in the service's own name or description ("emergency
+  shelter", "immigration legal services"); never from single suggestive words ("asylum",
+  "homeless"), never from the organization's other programs, never for animal services.
+* ``rule`` — enforcement and detention recognised by the name of the service or its organization
+  (ICE, CBP, Border Patrol, police, sheriffs, detention and processing centres): such a record
+  carries only ``law-enforcement`` and/or ``detention``, whatever else its codes or words suggest.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# AIRS / 211 LA taxonomy: longest matching code prefix wins
-AIRS_PREFIXES = {
-    "BH-1800": "shelter", "BH-8600": "housing", "BH": "housing", "BD": "food", "BM-6500": "clothing", "BM": "basic-needs",
-    "BT": "transportation", "BV": "basic-needs", "FT": "legal-civil", "FP": "legal-civil", "FF": "legal-criminal",
-    "FN": "victim-services", "FL": "legal-civil", "FR": "legal-criminal", "L": "medical", "LF": "medical", "LN": "medical",
-    "LV": "medical", "LT": "medical", "R": "mental-health", "RP": "mental-health", "RX": "substance-use",
-    "RF": "mental-health", "NL": "benefits", "ND": "employment", "NT": "benefits", "H": "education", "HH": "education",
-    "PH-2360": "interpretation", "PH-8000": "interpretation", "PX-8000": "interpretation", "PN": "victim-services",
-    "PH-6500": "victim-services", "PH-1800": "case-management", "RP-1400": "mental-health",
-    "RP-1500": "crisis", "PH-3300": "domestic-violence", "TJ-3000": "law-enforcement", "FJ": "law-enforcement",
+# The categories a survivor may be sent to for help: an enforcement or detention record never carries one.
+ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    category: str
+    basis: str   # taxonomy | keyword | rule
+    reason: str  # what in the record gave it, in the record's own words
+
+    @property
+    def guessed(self) -> bool:
+        return self.basis == "keyword"
+
+
+# AIRS / 211 LA taxonomy: the longest matching code prefix wins. A tuple of categories, or () for a code
+# we recognise and deliberately map to nothing (kept as an unmapped note, and it stops keyword guessing).
+AIRS_PREFIXES: dict[str, tuple[str, ...]] = {
+    # B Basic needs
+    "B": ("basic-needs",), "BD": ("food",), "BH": ("housing",), "BH-1800": ("shelter",),
+    "BH-1800.1500-100": ("shelter", "domestic-violence"), "BH-1800.1500-080": ("shelter", "domestic-violence"),
+    "BH-1800.1500-308": ("shelter", "trafficking"), "BH-1800.1500-700": ("shelter", "youth"),
+    "BH-1850": ("shelter",), "BH-8600": ("housing",), "BM": ("basic-needs",), "BM-6500": ("clothing",),
+    "BT": ("transportation",), "BV": ("basic-needs",),
+    # D Consumer services, J Environment, PD domestic animal services, PX volunteer opportunities: nothing
+    "D": (), "J": (), "PD": (), "PX": (), "PB": (), "PL": (), "PS": (), "PV": (), "PW": (),
+    # F Criminal justice and legal services
+    "F": (), "FC": (), "FF": (), "FF-1500": ("detention",), "FF-1900": (),
+    "FJ": (), "FJ-6700.6500": ("legal-criminal",), "FJ-2600": ("child-protection",),
+    "FL": ("law-enforcement",),
+    "FN": (), "FN-1300": ("law-enforcement",), "FN-1700": ("law-enforcement",),
+    "FN-1900": ("victim-services",), "FN-1900.0500": ("victim-services", "accompaniment"),
+    "FN-1500.2560": (), "FN-5000": (),
+    "FP": (), "FP-4000": ("legal-civil",), "FP-4500": ("legal-civil",), "FP-8000": ("legal-civil",),
+    "FR": (),
+    "FT": ("legal-civil",), "FT-1020": ("identity-documents",), "FT-2800": ("legal-criminal",),
+    "FT-3000.1450": ("child-protection",), "FT-3000.1750": ("legal-civil", "domestic-violence"),
+    "FT-3500": (),  # Citizenship and Immigration Services offices: the government agency, not legal help
+    "FT-3600": ("legal-immigration",), "FT-4150": ("labor-rights",), "FT-4200": ("labor-rights",),
+    "FT-1800.1850": ("labor-rights",), "FT-9400": ("labor-rights",),
+    # H Education
+    "H": ("education",),
+    # L Health care
+    "L": ("medical",), "LT-1750.7935": ("medical", "sexual-assault"),
+    "LF-7000.1550": ("medical", "child-protection"),
+    # N Income support and employment
+    "N": ("benefits",), "ND": ("employment",), "ND-6500": ("employment",),
+    "NS": (), "NL": ("benefits",), "NT": ("benefits",),
+    # P Individual and family life
+    "P": (), "PH": (), "PH-1000": ("case-management",), "PH-2400.1300": ("case-management",),
+    "PH-1250": ("childcare",), "PH-3500": ("interpretation",),
+    "PH-6500.1500": ("child-protection",), "PH-2400.1900": ("child-protection",),
+    "PH-1450.7000": (), "PH-8000": (),
+    # PN Mutual support (support groups): only the ones about a survivor's own situation
+    "PN": (), "PN-8100.0200-180": ("domestic-violence",), "PN-8100.0200-800": ("sexual-assault",),
+    "PN-8100.0500": ("substance-use",), "PN-8100.5000": ("mental-health",),
+    "PN-8100.4500-240": ("lgbtq",), "PN-8100.4500-950": ("youth",),
+    # R Mental health and substance use
+    "R": ("mental-health",), "RX": ("substance-use",), "RP-1500": ("crisis",),
+    "RP-1400.8000-020.80": ("mental-health", "domestic-violence"),
+    "RP-1400.8000-020.21": ("mental-health", "domestic-violence"),
+    "RP-1400.8000-800": ("mental-health", "sexual-assault"),
+    "RP-1400.8000-160": ("mental-health", "victim-services"),
+    # T Organizational/community/international: information lines, disaster services, libraries
+    "T": (), "TJ": (), "TJ-3000": (), "TH": (),
+    "TD-1600.3100": ("interpretation",),
 }
+
+# Y target populations: how 211s tag who a service is for. They add population categories; they never make a
+# record a service of its own (a food pantry tagged "Victims of Human Trafficking" stays a food pantry + trafficking).
+AIRS_POPULATIONS: dict[str, tuple[str, ...]] = {
+    "YX-1500.9000": ("trafficking",), "YZ-3265": ("trafficking",), "YX-0500.8000-800": ("trafficking", "child-protection"),
+    "YZ-1750": ("domestic-violence",), "YM-1500.1900": ("domestic-violence",), "YJ-2075": ("domestic-violence",),
+    "YX-0300.8100": ("sexual-assault",), "YX-0500.8000": ("sexual-assault", "child-protection"),
+    "YZ-8200": ("sexual-assault",),
+    "YX-0500": ("child-protection",), "YZ-1450": ("child-protection",),
+    "YX": ("victim-services",),
+    "YT-2400": ("lgbtq",), "YZ-2500": ("lgbtq",), "YT-2400.2600": ("lgbtq", "youth"),
+    "YB-9500.9000": ("youth",), "YV-3000.8000": ("youth",), "YM-1500.7000": ("youth",), "YJ-0500.0500": ("youth",),
+}
+
 # Open Eligibility top-level codes (Ohana): 101 Emergency ... 111 Legal
 OPEN_ELIGIBILITY = {"101": "crisis", "102": "food", "103": "housing", "104": "clothing", "105": "transportation",
                     "106": "medical", "107": "benefits", "108": "case-management", "109": "education",
                     "110": "employment", "111": "legal-civil"}
 
+# --- enforcement and detention, recognised by name --------------------------------------------------
+_ENFORCEMENT_NAME = re.compile(
+    r"\bimmigration (and|&) customs enforcement\b|\bU\.?S\.? ?ICE\b|^ICE\b|\(ICE\)|\bICE ERO\b"
+    r"|\benforcement and removal operations\b|\bcustoms (and|&) border protection\b|\bborder patrol\b"
+    r"|\bhomeland security investigations\b|\bpolice (department|dept\.?|station|headquarters|district)\b"
+    r"|\bpolice\b|\bsheriff'?s?\b|\bhighway patrol\b|\bstate troopers?\b"
+    r"|\bmarshals? (service|office)\b|\bfederal bureau of investigation\b|\bdrug enforcement administration\b"
+    r"|\bsecret service\b|\bpolic[ií]a (municipal|estatal|federal)\b|\bguardia nacional\b"
+    r"|\binstituto nacional de migraci[oó]n\b|\bpatrulla fronteriza\b", re.I)
+_ENFORCEMENT_CS = re.compile(r"\b(ICE|CBP|HSI|FBI|DEA)\b")  # upper-case acronyms only: "ice" is not ICE
+_DETENTION_NAME = re.compile(
+    r"\bdetention (center|centre|facility|unit)\b|\bprocessing center\b|\bcorrectional (institution|facility|center)\b"
+    r"|\b(county|city) jail\b|\bjail$|\bstate prison\b|\bfederal prison\b|\bjuvenile (detention|hall)\b"
+    r"|\bcentro de detenci[oó]n\b|\bestaci[oó]n migratoria\b|\bKrome\b", re.I)
+
+# --- keyword guesses: whole phrases only -------------------------------------------------------------
 KEYWORDS: list[tuple[str, str]] = [
-    (r"traffick|trata de personas", "trafficking"),
-    (r"immigra|asylum|refugee|\bvisa\b|naturaliz|deportation|citizenship|\bdaca\b|inmigra", "legal-immigration"),
-    (r"domestic (violence|abuse)|dating violence|intimate partner|family violence|violencia dom", "domestic-violence"),
-    (r"sexual (assault|abuse|violence)|\brape\b", "sexual-assault"),
-    (r"\bshelters?\b|safe house|albergue|refugio", "shelter"),
-    (r"housing|\brent\b|homeless|vivienda", "housing"),
-    (r"\blegal\b|attorney|lawyer|\blaw (center|clinic|project)|abogad|asesor[ií]a legal", "legal-civil"),
-    (r"criminal (defense|record|justice)|expunge|vacatur|prosecut", "legal-criminal"),
-    (r"mental health|counsel+ing|therap|psychiatr|psycholog|salud mental", "mental-health"),
-    (r"substance|alcohol|\bdrugs?\b|addiction|detox|recovery", "substance-use"),
-    (r"clinic|medical|health care|healthcare|hospital|dental|primary care|pharmac|m[eé]dic", "medical"),
-    (r"\bfood\b|pantry|meals?\b|groceries|comida", "food"),
-    (r"clothing|clothes|hygiene|ropa", "clothing"),
-    (r"interpret|translat|int[eé]rprete", "interpretation"),
-    (r"consulate|consular|consulado", "consular"),
-    (r"hotline|helpline|help line|crisis line|l[ií]nea de ayuda", "hotline"),
-    (r"\bcrisis\b|suicide|emergency", "crisis"),
-    (r"case management|case manager", "case-management"),
-    (r"employment|\bjobs?\b|job training|workforce|empleo", "employment"),
-    (r"\besl\b|english class|\bged\b|literacy|tutoring|education", "education"),
-    (r"child ?care|day ?care|preschool|guarder[ií]a", "childcare"),
-    (r"\byouth\b|\bteens?\b|adolescent|runaway", "youth"),
-    (r"lgbt|gay|lesbian|transgender|queer", "lgbtq"),
-    (r"transportation|bus pass|\brides?\b", "transportation"),
-    (r"victim|survivor|sobreviviente", "victim-services"),
-    (r"public benefits|food stamps|\bsnap\b|medicaid|\btanf\b|\bwic\b|welfare", "benefits"),
-    (r"repatriat|reintegrat|family reunification", "repatriation"),
+    (r"\bhuman trafficking\b|\b(sex|labou?r) trafficking\b|\btrafficking (survivors?|victims?)\b|\btrata de personas\b",
+     "trafficking"),
+    (r"\bimmigration (legal|law|attorneys?|lawyers?|clinic|counsel(ing)?|representation)\b"
+     r"|\blegal (help|services|assistance|representation|aid) (for|to) (immigrants|refugees|asylum)"
+     r"|\b(asylum|naturali[sz]ation|citizenship|daca|tps|green card) (applications?|application assistance|clinics?|cases)\b"
+     r"|\b[tu][- ]visas?\b|\bvawa self[- ]petitions?\b|\bremoval defen[cs]e\b|\bdeportation defen[cs]e\b"
+     r"|\bspecial immigrant juvenile\b|\babogad[oa]s? (de|en) inmigraci[oó]n\b|\basesor[ií]a (legal )?migratoria\b"
+     r"|\bayuda legal migratoria\b", "legal-immigration"),
+    (r"\bdomestic (violence|abuse)\b|\bdating violence\b|\bintimate partner (violence|abuse)\b"
+     r"|\bviolencia (dom[eé]stica|familiar|de g[eé]nero)\b", "domestic-violence"),
+    (r"\bsexual (assault|abuse|violence)\b|\brape crisis\b|\bagresi[oó]n sexual\b|\bviolencia sexual\b", "sexual-assault"),
+    (r"\bemergency shelters?\b|\b(homeless|domestic violence|dv|youth|family|women'?s|men'?s|overnight|night|crisis) shelters?\b"
+     r"|\bsafe house\b|\balbergues?\b|\brefugio (temporal|de emergencia|para mujeres)\b", "shelter"),
+    (r"\btransitional housing\b|\baffordable housing\b|\bhousing (assistance|program|help|services)\b"
+     r"|\brent(al)? assistance\b|\brapid re-?housing\b|\bsupportive housing\b|\bayuda (con|para) (la )?renta\b",
+     "housing"),
+    (r"\blegal (aid|services|assistance|help|clinic|representation)\b|\bfree legal\b|\bpro bono\b"
+     r"|\basesor[ií]a (legal|jur[ií]dica)\b|\bayuda legal\b", "legal-civil"),
+    (r"\bcriminal (defen[cs]e|record relief|records? sealing)\b|\bexpunge(ment)?\b|\bvacatur\b|\bpublic defender\b",
+     "legal-criminal"),
+    (r"\bmental health (services|care|counsel(l)?ing|treatment|clinic|center)\b|\bpsychotherapy\b|\btrauma therapy\b"
+     r"|\b(individual|family|group) (counsel(l)?ing|therapy)\b|\bsalud mental\b|\bterapia psicol[oó]gica\b",
+     "mental-health"),
+    (r"\bsubstance (abuse|use) (treatment|services|program|counsel(l)?ing)\b|\baddiction (treatment|services|recovery)\b"
+     r"|\bdetox(ification)?\b|\bharm reduction\b", "substance-use"),
+    (r"\b(medical|health) (clinic|care|center|centre)\b|\bprimary care\b|\bhealth ?care services\b|\bfree clinic\b"
+     r"|\bdental (care|clinic)\b|\bcl[ií]nica (m[eé]dica|de salud|gratuita)\b|\batenci[oó]n m[eé]dica\b", "medical"),
+    (r"\bfood (pantry|pantries|bank|distribution|assistance)\b|\bsoup kitchen\b|\b(hot|free) meals?\b"
+     r"|\bbanco de (comida|alimentos)\b|\bdespensas?\b", "food"),
+    (r"\bclothing (bank|closet|assistance|distribution)\b|\bfree clothing\b|\bhygiene (kits|supplies)\b|\broperos?\b",
+     "clothing"),
+    (r"\b(interpretation|interpreting|translation) services\b|\bservicios de (interpretaci[oó]n|traducci[oó]n)\b",
+     "interpretation"),
+    (r"\bconsulate\b|\bconsulado\b|\bconsular (services|protection)\b|\bprotecci[oó]n consular\b", "consular"),
+    (r"\bhotline\b|\bhelpline\b|\bhelp line\b|\bcrisis line\b|\bl[ií]nea de ayuda\b", "hotline"),
+    (r"\bcrisis (intervention|center|centre|counsel(l)?ing|services|stabili[sz]ation)\b|\bsuicide prevention\b"
+     r"|\bintervenci[oó]n en crisis\b", "crisis"),
+    (r"\bcase management\b|\bmanejo de casos\b", "case-management"),
+    (r"\bjob (training|placement|search assistance)\b|\bemployment (services|assistance|program|training)\b"
+     r"|\bworkforce development\b|\bbolsa de trabajo\b", "employment"),
+    (r"\besl\b|\benglish (classes|as a second language)\b|\bged\b|\badult education\b|\bliteracy (program|classes)\b"
+     r"|\bclases de ingl[eé]s\b", "education"),
+    (r"\bchild ?care\b|\bday ?care\b|\bguarder[ií]as?\b", "childcare"),
+    (r"\byouth (services|program|programs|center|shelter|outreach)\b|\brunaway\b|\bhomeless youth\b", "youth"),
+    (r"\blgbt|\bgay (and|&) lesbian\b|\btransgender\b|\bqueer\b", "lgbtq"),
+    (r"\btransportation (services|assistance)\b|\bbus pass(es)?\b|\bfree rides?\b", "transportation"),
+    (r"\bvictim (services|advocacy|advocates?|assistance)\b|\bcrime victims?\b|\bsurvivors? of (violence|abuse|crime)\b"
+     r"|\batenci[oó]n a v[ií]ctimas\b", "victim-services"),
+    (r"\bpublic benefits\b|\bfood stamps\b|\bsnap (benefits|applications?)\b|\bmedicaid (enrollment|applications?)\b"
+     r"|\btanf\b|\bwic\b", "benefits"),
+    (r"\brepatriation\b|\breintegration\b|\bsafe return\b|\bretorno seguro\b", "repatriation"),
+    (r"\bderivative [tu][- ]visas?\b|\bfollow[- ]to[- ]join\b|\bi-730\b|\bfamily (based )?petitions?\b"
+     r"|\bpetici[oó]n familiar\b", "family-reunification"),
+    (r"\bwage theft\b|\bunpaid wages\b|\bworkers'? rights\b|\bworker center\b|\blabou?r rights\b|\bwage claims?\b"
+     r"|\bderechos laborales\b", "labor-rights"),
+    (r"\bbirth certificates?\b|\bstate id\b|\bidentification (cards?|documents)\b|\bmatr[ií]cula consular\b"
+     r"|\bactas? de nacimiento\b", "identity-documents"),
+    (r"\bchild abuse\b|\bchild protective services\b|\bchildren'?s advocacy center\b|\bchild welfare\b"
+     r"|\bmaltrato infantil\b", "child-protection"),
+    (r"\baccompaniment\b|\bacompa[ñn]amiento\b", "accompaniment"),
 ]
+_KW = [(re.compile(p, re.I), c) for p, c in KEYWORDS]
+
+# Animal services are not services for people: no keyword guess on a record about animals.
+_ANIMALS = re.compile(r"\b(animals?|pets?|cats?|kittens?|dogs?|puppies|veterinar\w*|spay\w*|neuter\w*|humane society"
+                      r"|spca|feline|canine)\b", re.I)
 
 
-def _triggers(pattern: str) -> tuple[str, ...] | None:
-    """Plain substrings one of which must be in the (lower-cased) text for ``pattern`` to match;
-    None when no such set can be read off the pattern (then the regex always runs)."""
-    out = set()
-    for alt in pattern.split("|"):
-        runs = re.findall(r"[a-z]{3,}", re.sub(r"\\b|\\s|[?+*]", " ", alt.lower()))
-        if not runs:
-            return None
-        out.add(max(runs, key=len)[:6])
-    return tuple(sorted(out))
+def is_airs_code(code: str) -> bool:
+    return bool(re.match(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+(\.\d+)*)*)?$", code))
 
 
-_KW = [(re.compile(p, re.I), c, _triggers(p)) for p, c in KEYWORDS]
+def _longest(table: dict, code: str):
+    best = ""
+    for prefix in table:
+        if code.startswith(prefix) and len(prefix) > len(best) and (
+                len(prefix) == 1 or len(code) == len(prefix) or code[len(prefix)] in "-."):
+            best = prefix
+    return best
+
+
+def evidence_from_code(code: str, name: str = "") -> tuple[list[Evidence], bool]:
+    """(categories a taxonomy code gives, whether we recognise the code at all).
+
+    A recognised code that gives nothing (courts, 3-1-1, animal services) returns ([], True)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return [], False
+    label = f"{code} {name}".strip()
+    if re.match(r"^\d{3}(-\d+)*$", code):
+        cat = OPEN_ELIGIBILITY.get(code[:3])
+        return ([Evidence(cat, "taxonomy", f"Open Eligibility {label}")] if cat else []), bool(cat)
+    if not is_airs_code(code):
+        return [], False
+    table = AIRS_POPULATIONS if code.startswith("Y") else AIRS_PREFIXES
+    best = _longest(table, code)
+    if not best:
+        return [], code.startswith("Y")  # other target populations: recognised, no category
+    out = [Evidence(c, "taxonomy", f"AIRS/211 {label}") for c in table[best]]
+    if out and not code.startswith("Y"):
+        # the term's own name may say more than the code's branch ("Domestic Violence Shelters" under BH-1800)
+        out += [Evidence(e.category, "taxonomy", f"AIRS/211 {label}") for e in evidence_from_text(name)
+                if e.category not in table[best] and e.category not in ENFORCEMENT_CATEGORIES]
+    return out, True
 
 
 def categories_from_code(code: str) -> list[str]:
-    code = (code or "").strip().upper()
-    if not code:
+    return [e.category for e in evidence_from_code(code)[0]]
+
+
+def is_population_code(code: str) -> bool:
+    return (code or "").strip().upper().startswith("Y") and is_airs_code((code or "").strip().upper())
+
+
+def evidence_from_text(*texts: str) -> list[Evidence]:
+    """Keyword guesses: a category for each whole phrase found (none for records about animals)."""
+    text = " ".join(t for t in texts if t)
+    if not text or len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
         return []
-    if re.match(r"^\d{3}(-\d+)*$", code):
-        cat = OPEN_ELIGIBILITY.get(code[:3])
-        return [cat] if cat else []
-    if not re.match(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+)*)?$", code):  # not an AIRS/211 LA code
-        return []
-    best = ""
-    for prefix in AIRS_PREFIXES:
-        if code.startswith(prefix) and len(prefix) > len(best):
-            best = prefix
-    return [AIRS_PREFIXES[best]] if best else []
+    out: dict[str, Evidence] = {}
+    for rx, cat in _KW:
+        if cat in out:
+            continue
+        m = rx.search(text)
+        if m:
+            out[cat] = Evidence(cat, "keyword", f'"{m.group(0).strip()}"')
+    return list(out.values())
 
 
 def categories_from_text(*texts: str) -> list[str]:
-    text = " ".join(t for t in texts if t)
-    low = text.lower()
-    out = []
-    for rx, cat, triggers in _KW:  # a substring test first: most patterns cannot match most texts
-        if cat in out or (triggers is not None and not any(t in low for t in triggers)):
-            continue
-        if rx.search(text):
-            out.append(cat)
-    return out
+    return [e.category for e in evidence_from_text(*texts)]
+
+
+def enforcement_evidence(service_name: str, organization_name: str = "", codes: list[str] = ()) -> list[Evidence]:
+    """law-enforcement / detention when the service or its organization is an enforcement body or a place of
+    detention, by name or by taxonomy (FL, FF-1500); [] otherwise."""
+    out: dict[str, Evidence] = {}
+    for label, text in (("name", service_name or ""), ("organization", organization_name or "")):
+        m = _DETENTION_NAME.search(text)
+        if m:
+            out.setdefault("detention", Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
+        m = _ENFORCEMENT_NAME.search(text) or _ENFORCEMENT_CS.search(text)
+        if m:
+            out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
+    for code in codes or ():
+        c = (code or "").strip().upper()
+        if c == "FL" or c.startswith("FL-"):
+            out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f"AIRS/211 {c} (law enforcement agency)"))
+        elif c.startswith("FF-1500"):
+            out.setdefault("detention", Evidence("detention", "rule", f"AIRS/211 {c} (correctional/detention facility)"))
+    return list(out.values())
+
+
+def classify(*, name: str, description: str = "", organization: str = "",
+             terms: list[tuple[str, str]] = ()) -> tuple[list[Evidence], list[str]]:
+    """Categories for an imported service, each with its evidence, and the taxonomy terms left unmapped.
+
+    ``terms`` are (code, term name) pairs from the directory's own taxonomy. Service codes decide; target
+    populations add to them; keywords from the service's own name and description are used only when no
+    service code was given (or none we recognise); enforcement and detention override everything."""
+    found: dict[str, Evidence] = {}
+    unmapped: list[str] = []
+    service_coded = False
+    for code, tname in terms:
+        evs, known = evidence_from_code(code, tname)
+        if known and not is_population_code(code):
+            service_coded = True
+        if not known and tname and not is_airs_code((code or "").strip().upper()):
+            # a free vocabulary (not AIRS): its term names are read like text, phrase by phrase
+            evs = [Evidence(e.category, "taxonomy", f'term "{tname}"') for e in evidence_from_text(tname)]
+            service_coded = service_coded or bool(evs)
+        if evs:
+            for e in evs:
+                found.setdefault(e.category, e)
+        elif not is_population_code(code):
+            unmapped.append(tname or code)
+    if not service_coded:
+        for e in evidence_from_text(name, description):
+            found.setdefault(e.category, e)
+    enforcement = enforcement_evidence(name, organization, [c for c, _ in terms])
+    if enforcement:
+        return enforcement, unmapped
+    return list(found.values()), unmapped

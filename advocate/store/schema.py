@@ -212,6 +212,16 @@ M7_NATIONAL_INDEX = """
 CREATE INDEX services_national ON services(id) WHERE scope = 'national';
 """
 
+M8_CATEGORY_EVIDENCE = """
+CREATE TABLE category_evidence (
+    service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    basis TEXT NOT NULL CHECK (basis IN ('taxonomy', 'keyword', 'rule')),
+    reason TEXT NOT NULL,
+    PRIMARY KEY (service_id, category)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -221,6 +231,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "bundled facts: Spanish names, each fact's own citation and date, dialling scope per line, "
         "law-enforcement flag and survivor-first priority", M6_FACTS),
     (7, "a partial index on the national rows: a lookup no longer scans every service for them", M7_NATIONAL_INDEX),
+    (8, "why an imported service got each category (taxonomy code, keyword guess or enforcement rule)",
+     M8_CATEGORY_EVIDENCE),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

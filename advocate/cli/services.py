@@ -214,6 +214,7 @@ def _show_table(row: dict) -> dict:
                       "source": _("source: {source} ({date}; {confidence})").format(source=src, date=when or "?",
                                                                                   confidence=conf)})
     out["lines"] = lines or None
+    out["category_evidence"] = _evidence_lines(row.get("category_evidence") or []) or None
     out["source_of_facts"] = record_source + (f'\n{row["citation_url"]}' if row.get("citation_url") else "")
     if row.get("locations"):
         out["locations"] = row["locations"]
@@ -224,6 +225,17 @@ def _description_column() -> str:
     from advocate.i18n import current_language
 
     return "description_es" if current_language() == "es" else "description_en"
+
+
+def _evidence_lines(evidence: list[dict]) -> list[dict]:
+    """Why each category was given, one line each, in the interface language."""
+    from advocate.i18n import _
+
+    words = {"keyword": _("{category}: guessed from the words {reason}"),
+             "taxonomy": _("{category}: from the directory's own code, {reason}"),
+             "rule": _("{category}: an enforcement or detention body ({reason}); never listed as help")}
+    return [{"why": words.get(e["basis"], "{category}: {reason}").format(category=e["category"], reason=e["reason"])}
+            for e in evidence]
 
 
 @app.command()

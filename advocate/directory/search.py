@@ -247,6 +247,11 @@ def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
         ids).fetchall()
     row["locations"] = [dict(zip(("name", "address", "city", "region", "postal_code", "country", "latitude",
                                   "longitude"), r)) for r in locs]
+    # why each category was given: the directory's code, a guess from a phrase, or the enforcement rule
+    row["category_evidence"] = [
+        {"category": c, "basis": b, "guessed": b == "keyword", "reason": r}
+        for c, b, r in store.conn.execute(
+            "SELECT category, basis, reason FROM category_evidence WHERE service_id = ? ORDER BY category", ids)]
     return row
 
 

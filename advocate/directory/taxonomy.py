@@ -110,7 +110,7 @@ OPEN_ELIGIBILITY = {"101": "crisis", "102": "food", "103": "housing", "104": "cl
 
 # --- enforcement and detention, recognised by name --------------------------------------------------
 _ENFORCEMENT_NAME = re.compile(
-    r"\bimmigration (and|&) customs enforcement\b|\bU\.?S\.? ?ICE\b|^ICE\b|\(ICE\)|\bICE ERO\b"
+    r"\bimmigration (and|&) customs enforcement\b|\bU\.S\.? ICE\b|\(ICE\)|\bICE (ERO|field office|office)\b"
     r"|\benforcement and removal operations\b|\bcustoms (and|&) border protection\b|\bborder patrol\b"
     r"|\bhomeland security investigations\b|\bpolice (department|dept\.?|station|headquarters|district)\b"
     r"|\bpolice\b|\bsheriff'?s?\b|\bhighway patrol\b|\bstate troopers?\b"
@@ -245,12 +245,15 @@ def evidence_from_text(*texts: str) -> list[Evidence]:
     if not text or len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
         return []
     out: dict[str, Evidence] = {}
+    spans: list[tuple[int, int]] = []
     for rx, cat in _KW:
         if cat in out:
             continue
-        m = rx.search(text)
-        if m:
-            out[cat] = Evidence(cat, "keyword", f'"{m.group(0).strip()}"')
+        for m in rx.finditer(text):  # a phrase overlapping one already read ("immigration legal services") adds nothing
+            if not any(m.start() < b and a < m.end() for a, b in spans):
+                out[cat] = Evidence(cat, "keyword", f'"{m.group(0).strip()}"')
+                spans.append(m.span())
+                break
     return list(out.values())
 
 
@@ -266,7 +269,7 @@ def enforcement_evidence(service_name: str, organization_name: str = "", codes: 
         m = _DETENTION_NAME.search(text)
         if m:
             out.setdefault("detention", Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
-        m = _ENFORCEMENT_NAME.search(text) or _ENFORCEMENT_CS.search(text)
+        m = _ENFORCEMENT_NAME.search(text) or (text != text.upper() and _ENFORCEMENT_CS.search(text))
         if m:
             out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
     for code in codes or ():

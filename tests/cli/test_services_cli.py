@@ -198,3 +198,17 @@ def test_search_offers_law_enforcement_only_when_asked(cli):
     assert not any(x["law_enforcement"] for x in rows)
     rows = cli("services", "search", "tip line", "-c", "law-enforcement", "-f", "json").json()
     assert any(x["id"].endswith(":us-ice-hsi-tipline") for x in rows)
+
+
+def test_show_says_why_each_category_was_given(cli):
+    from pathlib import Path
+
+    fix = Path(__file__).resolve().parent.parent / "fixtures" / "hsds-1.1-quirks"
+    assert cli("services", "import", fix, "--source", "q").exit_code == 0
+    r = cli("services", "show", "q:10")
+    assert r.exit_code == 0, r
+    assert "shelter: from the directory's own code, AIRS/211 BH-1800.8500" in r.stdout
+    data = cli("services", "show", "q:10", "-f", "json").json()[0]
+    assert {e["category"] for e in data["category_evidence"]} == set(data["categories"])
+    es = cli("--lang", "es", "services", "show", "q:10")
+    assert "según el código del propio directorio" in es.stdout, es

@@ -214,6 +214,43 @@ def test_real_miami_211(store):
     d = [r["distance_km"] for r in rows]
     assert d == sorted(d) and all(x <= 24.2 for x in d)
     assert all(r["region"] in ("FL", None) for r in rows)
+    _no_wrong_doors_in_miami(store, s["source"])
+
+
+def _no_wrong_doors_in_miami(store, src):
+    """Issue 10: the rows a survivor must never be sent to as help, found on this export."""
+    near = resolve_place("33166")
+    ice, krome, ice_miami, liga, liga_med = (f"{src}:{n}" for n in (3444, 3446, 7824, 1012, 1013))
+    animals, cats, three11 = (f"{src}:{n}" for n in (999, 6301, 165))
+    legal = services_near(store, near, within_km=80.5, limit=500, filters=Filters.parse(["legal-immigration"]),
+                          national=False)
+    assert len(legal) >= 15
+    assert not {ice, krome, ice_miami, liga, liga_med} & {r["id"] for r in legal}
+    assert not [r["name"] for r in legal if "ENFORCEMENT" in r["name"] or "KROME" in r["name"]
+                or "CANCER" in (r["organization"] or "")]
+    shelter = services_near(store, near, within_km=200, limit=500, filters=Filters.parse(["shelter"]), national=False)
+    assert len(shelter) >= 15
+    assert not {animals, cats, three11} & {r["id"] for r in shelter}
+    assert not [r["name"] for r in shelter if "ANIMAL" in r["name"] or "CAT " in r["name"] or "3-1-1" in r["name"]]
+    for sid in (ice, ice_miami, krome):
+        cats_ = set(get_service(store, sid)["categories"])
+        assert cats_ and cats_ <= {"law-enforcement", "detention"}, (sid, cats_)
+    assert "detention" in get_service(store, krome)["categories"]
+    top = services_near(store, near, national=False)
+    for row in top:
+        if row["id"] in (liga, liga_med):
+            assert set(row["categories"]) == {"medical"}
+    # every police or sheriff's unit carries law-enforcement and nothing else
+    police = [r for r in store.conn.execute(
+        "SELECT s.id FROM services s LEFT JOIN organizations o ON o.id = s.organization_id"
+        " WHERE s.source = ? AND (s.name LIKE '%POLICE DEPARTMENT%' OR o.name LIKE '%SHERIFF%')", (src,))]
+    assert len(police) >= 5
+    for (sid,) in police:
+        assert set(get_service(store, sid)["categories"]) <= {"law-enforcement", "detention"}
+    # a guessed category says so, and why
+    guessed = store.conn.execute("SELECT service_id FROM category_evidence WHERE basis = 'keyword' LIMIT 1").fetchone()
+    ev = get_service(store, guessed[0])["category_evidence"]
+    assert any(e["guessed"] and e["reason"].startswith('"') for e in ev)
 
 
 @needs_shared

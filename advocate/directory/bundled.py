@@ -140,18 +140,32 @@ def load_bundled(store, progress=None) -> int:
             "SELECT source_id, last_verified FROM services WHERE source = ? AND last_verified IS NOT NULL "
             "AND (source_date IS NULL OR last_verified > source_date)", (SOURCE,)).fetchall()) \
             if _has_column(conn, "services", "source_date") else {}
-        conn.execute("DELETE FROM services WHERE source = ?", (SOURCE,))
-        conn.execute("DELETE FROM locations WHERE source = ?", (SOURCE,))
-        conn.execute("DELETE FROM organizations WHERE source = ?", (SOURCE,))
-        n, seen = 0, set()
+        recs, seen = [], set()
         for name in ("mexico.json", "national.json"):  # a Mexican record in both files: mexico.json's wins
             for rec in records(name):
-                if rec.get("id") in seen:
-                    continue
-                seen.add(rec.get("id"))
-                _insert_record(conn, rec, kept, progress)
-                n += 1
-        n += _load_consulates(conn, kept, progress)
+                if rec.get("id") not in seen:
+                    seen.add(rec.get("id"))
+                    recs.append(rec)
+        for row in consulate_rows():
+            if (row.get("city") or "").strip():
+                rec = consulate_record(row)
+                if rec["id"] not in seen:
+                    seen.add(rec["id"])
+                    recs.append(rec)
+        # Records are updated in place, never deleted and re-inserted: appointments, referrals and releases
+        # that name a bundled service keep their link. A record no longer shipped is removed the way
+        # `services remove` does it (appointments keep its name as their place).
+        gone = [r for r in conn.execute("SELECT id, name FROM services WHERE source = ?", (SOURCE,))
+                if r[0].removeprefix(f"{SOURCE}:") not in seen]
+        for sid, name in gone:
+            conn.execute("UPDATE appointments SET place = coalesce(place, ?) WHERE service_id = ?", (name, sid))
+            conn.execute("DELETE FROM services WHERE id = ?", (sid,))
+        conn.execute("DELETE FROM locations WHERE source = ?", (SOURCE,))  # re-made below (links cascade)
+        for rec in recs:
+            _insert_record(conn, rec, kept, progress)
+        conn.execute("DELETE FROM organizations WHERE source = ? AND id NOT IN "
+                     "(SELECT organization_id FROM services WHERE organization_id IS NOT NULL)", (SOURCE,))
+        n = len(recs)
         store.set_meta("bundled_digest", digest())
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'services_fts'").fetchone():
             from advocate.directory.fts import reindex
@@ -177,8 +191,9 @@ def _first(lines: list[dict], kinds: tuple[str, ...], country: str) -> str | Non
 def _insert_record(conn, rec: dict, kept: dict, progress=None) -> None:
     sid = f"{SOURCE}:{rec['id']}"
     org_id = f"{SOURCE}:org:{rec['id']}"
-    conn.execute("INSERT INTO organizations (id, name, source, source_id) VALUES (?, ?, ?, ?)",
-                 (org_id, rec["organization"], SOURCE, "org:" + rec["id"]))
+    conn.execute("INSERT INTO organizations (id, name, source, source_id) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT(id) DO UPDATE SET name = excluded.name", (org_id, rec["organization"], SOURCE,
+                                                                      "org:" + rec["id"]))
     lines = rec.get("lines", [])
     country = rec.get("country") or "US"
     scope = rec.get("scope", "national")
@@ -287,21 +302,18 @@ def consulate_record(row: dict) -> dict:
     return rec
 
 
-def _load_consulates(conn, kept: dict, progress=None) -> int:
-    n = 0
-    for row in consulate_rows():
-        if not (row.get("city") or "").strip():
-            continue
-        rec = consulate_record(row)
-        _insert_record(conn, rec, kept, progress)
-        n += 1
-    return n
-
-
 def _insert_service(conn, row: dict, cats, staff, interp) -> None:
-    cols = ", ".join(row)
-    conn.execute(f"INSERT INTO services ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(row["id"], c) for c in cats])
-    conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(row["id"], c) for c in staff])
+    """Insert the service, or update it in place (its id, and every link to it, stays)."""
+    sid = row["id"]
+    if conn.execute("SELECT 1 FROM services WHERE id = ?", (sid,)).fetchone():
+        sets = ", ".join(f"{c} = ?" for c in row if c != "id")
+        conn.execute(f"UPDATE services SET {sets} WHERE id = ?", [v for c, v in row.items() if c != "id"] + [sid])
+        for table in ("service_categories", "service_languages", "service_lines", "service_at_location"):
+            conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (sid,))
+    else:
+        cols = ", ".join(row)
+        conn.execute(f"INSERT INTO services ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(sid, c) for c in cats])
+    conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(sid, c) for c in staff])
     conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')",
-                     [(row["id"], c) for c in interp])
+                     [(sid, c) for c in interp])

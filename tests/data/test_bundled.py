@@ -112,3 +112,32 @@ def test_export_assured_date_is_the_records_source_date(store, tmp_path):
     for row in bundled.consulate_rows():
         rec = bundled.consulate_record(row)
         assert by_id[rec["id"]]["assured_date"] == rec["source_date"]
+
+
+def test_reload_keeps_appointment_links_to_bundled_services(store):
+    """A reload updates bundled records in place: an appointment at a consulate keeps its link; a record
+    no longer shipped is removed the way `services remove` does it."""
+    from datetime import datetime, timezone
+
+    from advocate.appointments import log as lg
+    from advocate.appointments.clients import create_client
+
+    code = create_client(store)["code"]
+    sid = "advocate-bundled:consulate-atlanta-ga"
+    a = lg.log_appointment(store, client=code, when="2026-12-01 10:00", tz="America/New_York", type="consulate",
+                           duration=60, service_id=sid, now=datetime(2026, 11, 29, tzinfo=timezone.utc)).appointment
+    with store.write():
+        store.conn.execute("INSERT INTO services (id, name, source, source_id, scope) VALUES "
+                           "('advocate-bundled:us-gone', 'Old line', 'advocate-bundled', 'us-gone', 'national')")
+    gone = lg.log_appointment(store, client=code, when="2026-12-02 10:00", tz="America/New_York", type="other",
+                              duration=30, service_id="advocate-bundled:us-gone",
+                              now=datetime(2026, 11, 29, tzinfo=timezone.utc)).appointment
+    store.set_meta("bundled_digest", "old")
+    assert bundled.refresh_if_changed(store)
+    links = dict(store.conn.execute("SELECT id, service_id FROM appointments").fetchall())
+    assert links[a["id"]] == sid
+    assert links[gone["id"]] is None
+    assert store.conn.execute("SELECT place FROM appointments WHERE id = ?", (gone["id"],)).fetchone()[0] == "Old line"
+    # the spatial index still finds the consulate once (no duplicate points after the reload)
+    n = store.conn.execute("SELECT count(*) FROM sal_rtree WHERE service_id = ?", (sid,)).fetchone()[0]
+    assert n == 1

@@ -93,13 +93,14 @@ def purge_client(store, code: str) -> dict:
 
 
 def _scrub_free_pages(store) -> None:
-    """secure_delete zeroes freed content; a checkpoint and VACUUM leave no copy in the WAL or free pages."""
-    try:
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.conn.execute("VACUUM")
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except Exception:  # another process holds the file: secure_delete already zeroed the rows
-        pass
+    """secure_delete zeroes freed content; a checkpoint and VACUUM leave no copy in the WAL or free pages.
+
+    If another program keeps a read snapshot open, the WAL cannot be emptied and still holds the deleted
+    rows: that raises :class:`ScrubIncomplete` (the rows are deleted; say so, and what to do) instead of
+    claiming success."""
+    from advocate.store import scrub
+
+    scrub(store)
 
 
 def parse_age(text: str):

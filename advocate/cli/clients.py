@@ -98,12 +98,28 @@ def purge(
     ctx: typer.Context,
     code: CodeArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation (for scripts)."))] = False,
+    everywhere: Annotated[bool, typer.Option("--everywhere", help=N_(
+        "Also remove the client from every copy advocate made of the store (backups, pre-upgrade and "
+        "pre-restore copies): scrubbed in place, or deleted when they cannot be opened."))] = False,
 ):
-    """Delete a client and everything tied to the code (appointments, checklist answers). Cannot be undone."""
-    from advocate.appointments.clients import get_client, purge_client
+    """Delete a client and everything tied to the code (appointments, checklist answers). Cannot be undone.
+
+    Then says which copies advocate made of the store still hold the client; --everywhere removes it from them.
+    """
+    from advocate.appointments.clients import CLIENT_TABLES, get_client, normalize_code, purge_client
+    from advocate.errors import NotFound
+    from advocate.store import copies
 
     store = state(ctx).store()
-    client = get_client(store, code)
+    try:
+        client = get_client(store, code)
+    except NotFound:
+        # already purged from the store: --everywhere still removes it from the copies that hold it
+        gone = normalize_code(code)
+        if not everywhere or not copies.holding(store, gone):
+            raise
+        _purge_copies(store, gone, CLIENT_TABLES)
+        return
     if not yes:
         if not interactive():
             from advocate.errors import InputError
@@ -119,3 +135,31 @@ def purge(
     result = purge_client(store, client["code"])
     r = result["removed"]
     info(_("Purged {code}: {appointments} appointments, {checklist_progress} checklist answers, and the client record.").format(code=result['code'], appointments=r['appointments'], checklist_progress=r['checklist_progress']))
+    if everywhere:
+        _purge_copies(store, client["code"], CLIENT_TABLES)
+        return
+    held = copies.holding(store, client["code"])
+    if held:
+        from advocate.cli.common import warn
+
+        warn(_("{n} copies of the store still hold {code}: {paths}. Run `advocate clients purge {code} --everywhere` "
+               "again to remove it from them, or delete them.").format(
+            n=len(held), code=client["code"], paths=", ".join(h["path"] for h in held)))
+        raise typer.Exit(1)
+
+
+def _purge_copies(store, code: str, tables) -> None:
+    from advocate.store import copies
+
+    for done in copies.scrub(store, code, tables):
+        if done["action"] == "scrubbed":
+            info(_("Removed {code} from the copy {path}.").format(code=code, path=done["path"]))
+        else:
+            info(_("Deleted the copy {path} (it could not be opened to remove {code}).").format(
+                code=code, path=done["path"]))
+    left = copies.holding(store, code)
+    if left:
+        from advocate.errors import StoreError
+
+        raise StoreError(_("{n} copies still hold {code} and could not be changed: {paths}").format(
+            n=len(left), code=code, paths=", ".join(h["path"] for h in left)))

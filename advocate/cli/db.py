@@ -144,6 +144,17 @@ def decrypt(ctx: typer.Context):
 
 
 @app.command()
+def scrub(ctx: typer.Context):
+    """Empty the store's WAL into the file and VACUUM, so deleted rows leave no copy (after a purge that
+    another program interrupted)."""
+    from advocate.store import scrub as run_scrub
+
+    store = state(ctx).store()
+    run_scrub(store)
+    info(_("The store was checkpointed and vacuumed; deleted rows leave no copy in it."))
+
+
+@app.command()
 def purge(
     ctx: typer.Context,
     older_than: Annotated[str | None, typer.Option("--older-than", metavar="AGE",

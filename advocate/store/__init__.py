@@ -498,6 +498,34 @@ def _human(size: int) -> str:
     return str(size)
 
 
+class ScrubIncomplete(StoreError):
+    """Rows were deleted, but old copies of them may remain in the WAL because another program has the store open."""
+
+
+def scrub(store: Store, attempts: int = 3) -> None:
+    """Checkpoint the WAL into the file, VACUUM, and empty the WAL again, so deleted rows (already zeroed by
+    secure_delete) leave no copy behind. Raises :class:`ScrubIncomplete` if another program's open read keeps
+    the WAL from being emptied."""
+    def checkpoint() -> bool:
+        row = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return bool(row) and row[0] == 0 and row[1] == row[2]
+
+    why = None
+    for i in range(attempts):
+        try:
+            if checkpoint():
+                store.conn.execute("VACUUM")
+                if checkpoint():
+                    return
+        except Exception as exc:  # noqa: BLE001 - a busy VACUUM or checkpoint: retried, then reported
+            why = exc
+        time.sleep(0.1 * (i + 1))
+    raise ScrubIncomplete(
+        f"the rows were deleted, but another program has the store {store.path} open (Datasette, a script, "
+        "another advocate), so the store's WAL file may still hold old copies of them; close that program and "
+        "run `advocate db scrub`" + (f" ({why})" if why else ""))
+
+
 def check(store: Store) -> dict:
     """Integrity, schema version, counts, permissions."""
     integrity = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]

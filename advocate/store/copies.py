@@ -113,3 +113,84 @@ def listed_copies() -> set[Path]:
         for e in _read(registry_path(store)):
             out.add(Path(e["path"]))
     return out
+
+
+def _open_copy(path: Path, key: str | None, *, readonly: bool):
+    import sqlite3
+
+    from advocate.store import crypto
+
+    if _looks_encrypted(path):
+        if not key or not crypto.available():
+            return None
+        try:
+            return crypto.connect(path, key, isolation_level=None)
+        except Exception:
+            return None
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error:
+        return None
+
+
+def holding(store, code: str) -> list[dict]:
+    """The listed copies of ``store`` that still hold client ``code`` (a copy that cannot be opened to look,
+    such as an encrypted backup without its key, counts as holding it)."""
+    out = []
+    for entry in list_copies(store.path):
+        path = Path(entry["path"])
+        conn = _open_copy(path, store.key, readonly=True)
+        if conn is None:
+            out.append({**entry, "checked": False})
+            continue
+        try:
+            found = conn.execute("SELECT 1 FROM clients WHERE code = ?", (code,)).fetchone() is not None
+        except Exception:
+            found = False
+        finally:
+            conn.close()
+        if found:
+            out.append({**entry, "checked": True})
+    return out
+
+
+def scrub(store, code: str, tables: tuple[str, ...]) -> list[dict]:
+    """Remove client ``code`` from every listed copy that holds it: scrub it in place (delete, VACUUM, no
+    journal left), or delete the copy when it cannot be opened. Returns what was done to each."""
+    from advocate.store import _shred
+
+    done = []
+    for entry in holding(store, code):
+        path = Path(entry["path"])
+        conn = _open_copy(path, store.key, readonly=False)
+        if conn is None:
+            _shred(path)
+            forget(store.path, path)
+            done.append({"path": str(path), "action": "deleted"})
+            continue
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            conn.execute("BEGIN IMMEDIATE")
+            for table in tables:
+                if table in names:
+                    conn.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,))
+            conn.execute("DELETE FROM clients WHERE code = ?", (code,))
+            conn.execute("COMMIT")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            done.append({"path": str(path), "action": "scrubbed"})
+        except Exception:
+            conn.close()
+            conn = None
+            _shred(path)
+            forget(store.path, path)
+            done.append({"path": str(path), "action": "deleted"})
+        finally:
+            if conn is not None:
+                conn.close()
+    return done

@@ -1,0 +1,100 @@
+"""Purge accounts for every copy advocate made, and never claims success while the WAL still holds the
+client (issue 14)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advocate.store import crypto
+
+
+def _files_holding(folder: Path, needle: bytes) -> list[str]:
+    return sorted(str(p) for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes())
+
+
+@pytest.fixture
+def client(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30",
+            "--notes", "NOTE-XYZZY-PRIVATE")
+    assert r.exit_code == 0, r
+    return code
+
+
+def test_purge_names_the_copies_that_still_hold_the_client(cli, db_path, tmp_path, client):
+    assert cli("db", "backup").exit_code == 0
+    elsewhere = tmp_path / "usb"
+    assert cli("db", "backup", f"{elsewhere}/").exit_code == 0
+    r = cli("clients", "purge", client, "--yes")
+    assert r.exit_code == 1, r
+    assert "2 copies of the store still hold" in r.stderr and "--everywhere" in r.stderr
+    r = cli("clients", "purge", client, "--yes", "--everywhere")  # what the message says to run
+    assert r.exit_code == 0, r
+    assert _files_holding(db_path.parent, client.encode()) == []
+    assert _files_holding(elsewhere, client.encode()) == []
+
+
+def test_purge_everywhere_leaves_no_file_holding_the_client(cli, db_path, tmp_path, client):
+    from advocate.store import open_store, restore
+
+    cli("db", "backup")
+    cli("db", "backup", tmp_path / "usb" / "copy.db")
+    with open_store(db_path) as s:  # a pre-restore copy too
+        from advocate.store import backup
+
+        good = backup(s, tmp_path / "good.db")
+    restore(good, db_path)
+    r = cli("clients", "purge", client, "--yes", "--everywhere")
+    assert r.exit_code == 0, r
+    assert "Removed" in r.stderr
+    for needle in (client.encode(), b"NOTE-XYZZY-PRIVATE"):
+        assert _files_holding(db_path.parent, needle) == []
+        assert _files_holding(tmp_path / "usb", needle) == []
+    assert _files_holding(tmp_path, b"NOTE-XYZZY-PRIVATE") == []  # good.db too: it was made by advocate
+
+
+@pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 is not installed")
+def test_an_encrypted_backup_counts_as_holding_and_is_scrubbed_with_the_key(cli, db_path, tmp_path, client,
+                                                                           monkeypatch):
+    monkeypatch.setenv("ADVOCATE_DB_KEY", "correct horse battery")
+    assert cli("db", "encrypt").exit_code == 0
+    assert cli("db", "backup", tmp_path / "enc.bak").exit_code == 0
+    r = cli("clients", "purge", client, "--yes")
+    assert r.exit_code == 1 and "enc.bak" in r.stderr
+    from advocate.store import copies
+
+    assert [e["encrypted"] for e in copies.list_copies(db_path) if e["path"].endswith("enc.bak")] == [True]
+    r = cli("clients", "purge", client, "--yes", "--everywhere")
+    assert r.exit_code == 0 and "Removed" in r.stderr, r
+    assert cli("clients", "purge", client, "--yes", "--everywhere").exit_code == 1  # nothing holds it now
+
+
+READER = r"""
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT count(*) FROM appointments").fetchone()
+print("reading", flush=True)
+sys.stdin.read()
+conn.execute("COMMIT")
+"""
+
+
+def test_purge_with_a_reader_open_does_not_claim_success(cli, db_path, client):
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == "reading"
+    try:
+        r = cli("clients", "purge", client, "--yes")
+    finally:
+        reader.communicate("")
+    assert r.exit_code == 1, r
+    assert "another program has the store" in r.stderr and "advocate db scrub" in r.stderr
+    assert "Purged" not in r.stderr
+    r = cli("db", "scrub")
+    assert r.exit_code == 0, r
+    assert _files_holding(db_path.parent, b"NOTE-XYZZY-PRIVATE") == []

@@ -92,6 +92,8 @@ def show(
         "--client", metavar="CODE", help=N_("Fill in this client's saved answers (and print the code on every page)."))] = None,
     only_open: Annotated[bool, typer.Option("--only-open", help=N_("Only the items this client has not answered yet."))] = False,
     blank: Annotated[bool, typer.Option("--blank", help=N_("With --client: a blank sheet with just the code on it."))] = False,
+    page_per_section: Annotated[bool, typer.Option(
+        "--page-per-section", help=N_("html: start each section on a new page (default: sections flow on)."))] = False,
 ):
     """A checklist in one or two languages side by side; with --client, filled in with the saved answers.
 
@@ -135,7 +137,7 @@ def show(
                 "sensitive_hidden", "sections")
         text = json.dumps({k: c[k] for k in keys if k in c}, ensure_ascii=False, indent=1) + "\n"
     elif fmt == ShowFormat.html:
-        text = formats.to_html(c, client=client, org=cfg.organization_name)
+        text = formats.to_html(c, client=client, org=cfg.organization_name, page_per_section=page_per_section)
     elif fmt == ShowFormat.md:
         text = formats.to_markdown(c, client=client, org=cfg.organization_name)
     else:

@@ -80,7 +80,7 @@ def test_sensitive_answers_only_when_asked(cli, six):
             assert "=> answered (sensitive:" in out and "prefiere no decir" not in out
             continue
         if fmt == "html":
-            threats = out[out.index('id="screen.threats"'):].split("</tr>")[0]
+            threats = out[out.index('id="screen.threats"'):].split('<div class="item')[0]
         else:
             lines = out.splitlines()
             at = next(i for i, line in enumerate(lines) if "threaten you or your family" in line)
@@ -266,3 +266,32 @@ def test_answers_to_items_gone_from_the_checklist_count_as_sensitive(store, cli,
     rows = cli("checklist", "answers", "--client", code, "-f", "json", "--include-sensitive").json()
     assert rows[0]["item"] == "safety.retired-item" and rows[0]["text"] == "yes" and rows[0]["question"] == ""
     assert json.dumps(rows)
+
+
+def test_paper_form(cli, six):
+    """Room to write, a details line under yes/no, notes per section, code/date/page n of N on every
+    printed page (CSS margin boxes), advocate instructions without answer boxes, sections flowing."""
+    html = cli("checklist", "show", "intake", "-f", "html", "--stage", "all").stdout
+    assert "@top-left" in html and "counter(page)" in html and "counter(pages)" in html
+    assert '--run-head: "Client code / Código de la persona: ____________' in html
+    assert html.count('class="section-notes"') == html.count("<section")
+    assert '<body class="flow">' in html
+    role = html[html.index('id="start.role"'):].split('<div class="item')[0]
+    assert "say-item" in html[html.index('id="start.role"') - 40:html.index('id="start.role"')]
+    assert 'class="box' not in role and "Details" not in role
+    talk = html[html.index('id="start.talk-now"'):].split('<div class="item')[0]
+    assert "Details / Detalles:" in talk and 'class="note"' in talk
+    paged = cli("checklist", "show", "intake", "-f", "html", "--page-per-section").stdout
+    assert '<body class="page-per-section">' in paged
+    filled = cli("checklist", "show", "intake", "--client", six, "-f", "html").stdout
+    assert f'--run-head: "Client code / Código de la persona: {six}' in filled
+
+
+def test_writing_room_follows_the_question():
+    from advocate.checklists.formats import writing_lines
+
+    one = {"type": "text", "text": {"en": "Home town"}}
+    four = {"type": "text", "text": {"en": "What is a safe way to reach you? Safe times? Voicemail OK? A code word?"}}
+    assert writing_lines(one) == 2 and writing_lines(four) == 5
+    assert writing_lines({**one, "lines": 7}) == 7
+    assert writing_lines({"type": "yesno", "text": {"en": "Is it OK?"}}) == 1

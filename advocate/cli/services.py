@@ -15,7 +15,8 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 # Shared filter options (near, batch and search use the same bundle)
 CategoryOpt = Annotated[list[str] | None, typer.Option(
     "--category", "-c", metavar="CATEGORY",
-    help=N_("Only these categories (repeatable), e.g. -c shelter -c legal-immigration. See `services categories`."))]
+    help=N_("Only these categories (repeatable), e.g. -c shelter -c legal-immigration; a group such as -c legal "
+            "means every legal category. See `services categories`."))]
 LanguageOpt = Annotated[list[str] | None, typer.Option(
     "--language", "-l", metavar="LANG",
     help=N_("Only services in this language (repeatable): ISO 639-1/639-3 code or name; a group (mixtec, zap) "
@@ -242,15 +243,26 @@ def _evidence_lines(evidence: list[dict]) -> list[dict]:
 def categories(
     fmt: FormatOpt = Format.table,
 ):
-    """The category vocabulary, in English and Spanish."""
+    """The category vocabulary, in English and Spanish, and the groups one -c word stands for (-c legal)."""
+    from advocate.directory.vocab import CATEGORY_GROUPS
     from advocate.directory.vocab import categories as cats
     from advocate.render import render
 
     rows = [{"id": c["id"], "label_en": c["label_en"], "label_es": c["label_es"],
-             "description_en": c["description_en"], "description_es": c["description_es"]} for c in cats().values()]
-    render(rows, fmt.value, columns=list(rows[0]),
-           table_columns=[("id", "Id"), ("label_en", N_("English")), ("label_es", N_("Spanish")),
+             "description_en": c["description_en"], "description_es": c["description_es"], "members": ""}
+            for c in cats().values()]
+    table = cats()
+    groups = [{"id": g, "label_en": " + ".join(table[m]["label_en"] for m in members),
+               "label_es": " + ".join(table[m]["label_es"] for m in members), "description_en": "",
+               "description_es": "", "members": " ".join(members)} for g, members in CATEGORY_GROUPS.items()]
+    if fmt != Format.table:
+        render(rows + groups, fmt.value, columns=list(rows[0]))
+        return
+    render(rows, "table", columns=list(rows[0]),
+           table_columns=[("id", "Id", {"no_wrap": True}), ("label_en", N_("English")), ("label_es", N_("Spanish")),
                           (_description_column(), N_("What it covers"))])
+    render(groups, "table", title=_("Groups: one -c word for several categories"),
+           table_columns=[("id", "-c", {"no_wrap": True}), ("members", N_("Means every one of"))])
 
 
 @app.command()
@@ -465,7 +477,7 @@ def search(
 
     Example: advocate services search "asilo" --near "Miami, FL"
     """
-    from advocate.directory.fts import search_ids
+    from advocate.directory.fts import search as fts_search
     from advocate.directory.search import ROW_FIELDS, fetch_services
     from advocate.render import render
 
@@ -473,18 +485,29 @@ def search(
     store = st.store()
     filters = _filters(category, language, False)
     where, params = filters.sql()
-    ids = search_ids(store, text, limit=limit if not near_ else 2000, where_sql=where, params=params)
-    rows = fetch_services(store, ids, stale_months=st.config().stale_after_months)
+    hits = fts_search(store, text, limit=limit if not near_ else 2000, where_sql=where, params=params)
+    matched = {h.service_id: h.matched for h in hits}
+    rows = fetch_services(store, [h.service_id for h in hits], stale_months=st.config().stale_after_months)
+    for r in rows:
+        r["matched"] = matched.get(r["id"], [])
     if near_:
         from advocate.directory.search import order_by_distance
         from advocate.geo.resolve import resolve_place
 
-        rows = order_by_distance(rows, resolve_place(near_, store=store, progress=info), limit)
+        place = resolve_place(near_, store=store, progress=info)
+        if place.note:
+            info(place.note)
+        rows = order_by_distance(rows, place, limit)
     if fmt == Format.table:
-        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=_('"{text}": {n_rows} services').format(text=text, n_rows=len(rows)),
+        table = [*NEAR_TABLE[:-1], ("matched", N_("Matched"), {"max_width": 16}), NEAR_TABLE[-1]]
+        decorated = _decorate(rows)
+        for r in decorated:
+            r["matched"] = ", ".join(r.get("matched") or [])
+        render(decorated, "table", table_columns=table,
+               title=_('"{text}": {n_rows} services').format(text=text, n_rows=len(rows)),
                empty_message=_('No services match "{text}".').format(text=text))
     else:
-        render(rows, fmt.value, columns=list(ROW_FIELDS))
+        render(rows, fmt.value, columns=[*ROW_FIELDS, "matched"])
 
 
 @app.command()

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from advocate.directory.vocab import language_family, normalize_category, normalize_language
+from advocate.directory.vocab import expand_category, language_family, normalize_language
 from advocate.errors import NotFound
 from advocate.i18n import N_, _
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
@@ -30,7 +30,8 @@ class Filters:
 
     @classmethod
     def parse(cls, categories=(), languages=(), staff_only=False) -> "Filters":
-        return cls([normalize_category(c) for c in categories or ()],
+        cats = [cid for c in categories or () for cid in expand_category(c)]
+        return cls(list(dict.fromkeys(cats)),
                    [normalize_language(lang) for lang in languages or ()], staff_only)
 
     def asks_enforcement(self) -> bool:

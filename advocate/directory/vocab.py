@@ -34,6 +34,35 @@ def _category_aliases() -> dict[str, str]:
     return out
 
 
+def category_aliases() -> dict[str, str]:
+    """Folded labels, ids and synonyms -> category id."""
+    return dict(_category_aliases())
+
+
+# Words that stand for several categories at once: ``-c legal`` is every kind of legal help, immigration
+# legal help included (it used to mean civil legal help only, which hid immigration attorneys).
+CATEGORY_GROUPS = {
+    "legal": ("legal-immigration", "legal-civil", "legal-criminal"),
+    "legal-help": ("legal-immigration", "legal-civil", "legal-criminal"),
+    "ayuda-legal": ("legal-immigration", "legal-civil", "legal-criminal"),
+    "abogado": ("legal-immigration", "legal-civil", "legal-criminal"),
+    "lawyer": ("legal-immigration", "legal-civil", "legal-criminal"),
+    "violence": ("domestic-violence", "sexual-assault", "victim-services", "trafficking"),
+    "violencia": ("domestic-violence", "sexual-assault", "victim-services", "trafficking"),
+    "health": ("medical", "mental-health", "substance-use"),
+    "salud": ("medical", "mental-health", "substance-use"),
+    "crisis-help": ("crisis", "hotline"),
+}
+
+
+def expand_category(text: str) -> list[str]:
+    """Category ids a filter word means: a group ("legal", "health") or one category."""
+    key = fold(text).replace(" ", "-")
+    if key in CATEGORY_GROUPS:
+        return list(CATEGORY_GROUPS[key])
+    return [normalize_category(text)]
+
+
 def normalize_category(text: str) -> str:
     """A category id from an id, an English or Spanish label, or a common synonym; InputError otherwise."""
     key = fold(text)

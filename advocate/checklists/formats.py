@@ -109,8 +109,14 @@ def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | 
             if given:
                 out.append(f"    => {given}")
             elif item["type"] != "say":  # something said or done: no answer line
-                out.append(f"    {_answers(item, langs[-1])}")
-        out.append("")
+                if item["type"] == "text":  # room to write, as on the printed form
+                    out += ["    " + "_" * 60] * writing_lines(item)
+                    out.append(f"    {_answers({**item, 'type': 'choice'}, langs[-1])}")
+                else:
+                    out.append(f"    {_answers(item, langs[-1])}")
+                if item["type"] in ("yesno", "choice") and not item.get("answer_hidden"):
+                    out.append(f"    {_label('details', langs)}: " + "_" * 44)
+        out += ["", f"{_label('notes', langs)}:", "_" * 64, "_" * 64, ""]
     return "\n".join(out)
 
 

@@ -295,3 +295,12 @@ def test_writing_room_follows_the_question():
     assert writing_lines(one) == 2 and writing_lines(four) == 5
     assert writing_lines({**one, "lines": 7}) == 7
     assert writing_lines({"type": "yesno", "text": {"en": "Is it OK?"}}) == 1
+
+
+def test_text_form_has_room_to_write(cli):
+    txt = cli("checklist", "show", "intake", "-f", "txt").stdout
+    assert txt.count("Notes / Notas:") == txt.count("\n---") or txt.count("Notes / Notas:") >= 5
+    lines = txt.splitlines()
+    at = next(i for i, line in enumerate(lines) if "safe way for us to reach you" in line)
+    assert sum(1 for line in lines[at:at + 12] if line.strip().startswith("_" * 60)) == 2  # its lines hint
+    assert "Details / Detalles: ____" in txt

@@ -171,7 +171,14 @@ def _sources(path: Path) -> list[tuple[str, object]]:
         base = path if path.is_dir() else path.parent
         pattern = "*.csv" if path.suffix.lower() == ".csv" else "*"
         walker = base.glob(pattern) if pattern == "*.csv" else base.rglob("*")
+        root = base.resolve()
         for f in sorted(walker):
+            if f.suffix.lower() in (".csv", ".json") and (f.is_symlink() or f.is_file()):
+                real = f.resolve()
+                if root not in real.parents:  # a link planted in the folder must not import private files
+                    raise InputError(_("{path} is a link to a file outside the folder being imported; import never "
+                                       "follows links out of it (copy the file in instead)").format(path=f),
+                                     field="source")
             if f.is_file() and f.suffix.lower() in (".csv", ".json"):
                 out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))
     elif zipfile.is_zipfile(path):

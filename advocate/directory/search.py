@@ -236,8 +236,9 @@ def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
     ids = [service_id]
     if not store.conn.execute("SELECT 1 FROM services WHERE id = ?", ids).fetchone():
         # accept the bundled short form ("us-988") and unique prefixes
-        rows = store.conn.execute("SELECT id FROM services WHERE id LIKE ? OR source_id = ? LIMIT 2",
-                                  (f"%:{service_id}", service_id)).fetchall()
+        # exact matching only: "%" and "_" in what was typed are characters, not wildcards
+        rows = store.conn.execute("SELECT id FROM services WHERE substr(id, -length(?) - 1) = ':' || ? OR source_id = ?"
+                                  " LIMIT 2", (service_id, service_id, service_id)).fetchall()
         if len(rows) != 1:
             raise NotFound(_('no service with id "{service_id}"; ids are shown by `advocate services near`').format(service_id=service_id))
         ids = [rows[0][0]]

@@ -267,18 +267,26 @@ def categories(
 
 @app.command()
 def languages(
+    ctx: typer.Context,
     search: Annotated[str | None, typer.Argument(help=N_("Only languages whose code or name contains this."))] = None,
+    unmapped: Annotated[bool, typer.Option("--unmapped", help=N_(
+        "List the language words imported directories used that match no language here, with their counts."))] = False,
     fmt: FormatOpt = Format.table,
 ):
     """The language table: ISO 639-3 codes with English and Spanish names, Indigenous languages included."""
     from advocate.directory.vocab import languages as langs
+    from advocate.directory.vocab import search_languages
     from advocate.render import render
-    from advocate.textnorm import fold
 
-    rows = list(langs().values())
-    if search:
-        key = fold(search)
-        rows = [r for r in rows if any(key in fold(r[k]) for k in ("code", "iso639_1", "name_en", "name_es", "autonym", "parent"))]
+    if unmapped:
+        from advocate.directory.hsds import unmapped_languages
+
+        found = unmapped_languages(state(ctx).store())
+        render(found, fmt.value, columns=["text", "services"],
+               table_columns=[("text", N_("As written")), ("services", N_("Services"))],
+               empty_message=_("Every language word in the imported directories is in the table."))
+        return
+    rows = search_languages(search) if search else list(langs().values())
     columns = ["code", "iso639_1", "scope", "parent", "name_en", "name_es", "autonym", "countries", "notes"]
     render(rows, fmt.value, columns=columns,
            table_columns=[("code", N_("Code")), ("iso639_1", "639-1"), ("scope", N_("Scope")), ("parent", N_("Group")),
@@ -321,7 +329,12 @@ def import_(
 
         print(json.dumps(stats))
     else:
+        names = stats.pop("unmapped_language_names", [])
+        stats["unmapped_language_names"] = [{"text": n["text"], "services": n["services"]} for n in names[:15]]
         render_record(stats, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
+        if len(names) > 15:
+            info(_("{n} more language words matched no language; see `advocate services languages --unmapped`.")
+                 .format(n=len(names) - 15))
     if rejected and not rejects:
         info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
 

@@ -90,8 +90,12 @@ def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, lis
                 out["phones"].append({"id": f"{sid}:phone:{n}", "service_id": sid, "number": phone, "type": "voice"})
             for code in row["languages"]:
                 lang = languages().get(code, {})
+                # HSDS language.code is ISO 639 only: a group of our own (Mixtec, variant not recorded) has none,
+                # so it travels by name with a note, and importing the name gives the group back
+                iso = "" if lang.get("scope") == "group" else (lang.get("iso639_1") or code)
+                note = "spoken by staff" if iso else "spoken by staff; no ISO 639 code for the group: variant not recorded"
                 out["languages"].append({"id": f"{sid}:lang:{code}", "service_id": sid, "name": lang.get("name_en") or code,
-                                         "code": lang.get("iso639_1") or code, "note": "spoken by staff"})
+                                         "code": iso, "note": note})
             if hours:
                 out["schedules"].append({"id": f"{sid}:hours", "service_id": sid, "description": hours})
             why = dict(((c, f"{b}: {r}") for c, b, r in store.conn.execute(

@@ -138,7 +138,8 @@ class Importer:
         self.seen_ids: set[str] = set()
         self.written_orgs: set[str] = set()
         self.written_locs: set[str] = set()
-        self.rejects: list[dict] = []  # the first few only (for the summary); the rest stream to the rejects file
+        self.rejects: list[dict] = []
+        self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target = None  # a path already checked by the output gateway
         self._rejects_csv = None
         self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
@@ -324,6 +325,8 @@ class Importer:
         loc_keys = [k for k in (self.write_location(lid, org_key) for lid in loc_ids) if k]
         staff, interp, leftovers = self.languages_of(sid, row, loc_ids)
         self.stats["unmapped_languages"] += len(leftovers)
+        for text in dict.fromkeys(leftovers):
+            self.unmapped_language_counts[text] = self.unmapped_language_counts.get(text, 0) + 1
         evidence, unmapped = self.categories_of(sid, row, name, oid)
         cats = [e.category for e in evidence]
         phone_rows = self.T.many("phones", "service_id", sid)
@@ -336,7 +339,7 @@ class Importer:
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
         notes = []
         if leftovers:
-            notes.append("languages (as written): " + ", ".join(dict.fromkeys(leftovers))[:300])
+            notes.append(LANGUAGE_NOTE + ", ".join(dict.fromkeys(leftovers))[:300])
         if unmapped:
             notes.append("taxonomy: " + "; ".join(dict.fromkeys(unmapped))[:500])
         key = f"{self.source}:{sid}"
@@ -433,7 +436,28 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
     finally:
         importer.T.close()
     stats["rejects"] = importer.rejects
+    stats["unmapped_language_names"] = [
+        {"text": t, "services": n} for t, n in sorted(importer.unmapped_language_counts.items(),
+                                                      key=lambda kv: (-kv[1], kv[0].casefold()))]
     return stats
+
+
+LANGUAGE_NOTE = "languages (as written): "
+
+
+def unmapped_languages(store) -> list[dict]:
+    """The language words imported services used that match no language in the table, with how many services
+    used each, most used first (read back from the note the import keeps on each service)."""
+    from advocate.directory.vocab import parse_language_text
+
+    counts: dict[str, int] = {}
+    for (notes,) in store.conn.execute("SELECT notes FROM services WHERE notes LIKE ?", (f"%{LANGUAGE_NOTE}%",)):
+        for part in notes.split(" | "):
+            if part.startswith(LANGUAGE_NOTE):
+                for text in dict.fromkeys(t.strip() for t in part[len(LANGUAGE_NOTE):].split(", ") if t.strip()):
+                    if not parse_language_text(text)[0]:  # the table may have learnt it since the import
+                        counts[text] = counts.get(text, 0) + 1
+    return [{"text": t, "services": n} for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
 
 
 class _DryRun(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 
 from advocate.data import read_csv
 from advocate.errors import InputError
@@ -81,39 +82,74 @@ def languages() -> dict[str, dict]:
     return {row["code"]: row for row in read_csv("languages.csv")}
 
 
+_APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
+
+
+def language_key(text: str) -> str:
+    """The form language names are matched in: accents, case and apostrophes ignored ("Q'anjob'al" = "qanjobal")."""
+    return fold(_APOSTROPHES.sub("", str(text)))
+
+
 @functools.cache
 def _language_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for code, row in languages().items():
-        out.setdefault(fold(code), code)
+        out.setdefault(language_key(code), code)
         if row["iso639_1"]:
-            out.setdefault(fold(row["iso639_1"]), code)
+            out.setdefault(language_key(row["iso639_1"]), code)
         for name in (row["name_en"], row["name_es"]):
-            out.setdefault(fold(name), code)
-            out.setdefault(fold(name.split("(")[0]), code)
+            for part in [name, *name.split("/")]:
+                out.setdefault(language_key(part), code)
+                out.setdefault(language_key(part.split("(")[0]), code)
+                for inner in re.findall(r"\((.*?)\)", part):  # "huasteco (tének)": tének too
+                    out.setdefault(language_key(inner), code)
         if row["autonym"]:
             for part in row["autonym"].split("/"):
-                out.setdefault(fold(part), code)
-    # group names typed in English or Spanish ("Mixtec", "mixteco") mean the whole group
+                out.setdefault(language_key(part), code)
+    # group names typed in English or Spanish ("Mixtec", "mixteco", "Me'phaa") mean the whole group
     for code, row in languages().items():
         if row["scope"] in ("group", "macrolanguage", "collective"):
-            base = row["name_en"].split("(")[0]
-            out[fold(base)] = code
-            out[fold(row["name_es"].split("(")[0])] = code
+            for name in (row["name_en"], row["name_es"]):
+                for part in name.split("(")[0].split("/"):
+                    out[language_key(part)] = code
+            for part in (row["autonym"] or "").split("/"):
+                if part.strip():
+                    out[language_key(part)] = code
     out.update({"mixteco": "mixtec", "mixtec": "mixtec", "creole": "hat", "kreyol": "hat", "asl": "ase",
                 "chinese": "zho", "mandarin": "cmn", "farsi": "fas", "quiche": "quc", "kiche": "quc",
                 "kanjobal": "kjb", "jakalteko": "jac", "popti": "jac", "mayan": "myn", "maya": "yua",
-                "nahuatl": "nah", "otomi": "oto", "zapotec": "zap", "triqui": "triqui", "trique": "triqui"})
+                "nahuatl": "nah", "otomi": "oto", "zapotec": "zap", "triqui": "triqui", "trique": "triqui",
+                # common in US directories: "Sign Language" there means ASL; Karen and Taiwanese as written
+                "sign language": "ase", "lenguaje de senas": "ase", "karen": "kar",
+                "taiwanese": "nan", "twi": "aka", "chol": "chol", "tlapaneco": "tlapanec", "tlapanec": "tlapanec",
+                "hebrew": "heb", "yiddish": "yid", "greek": "ell", "tenek": "hus", "teenek": "hus"})
     return out
+
+
+def search_languages(text: str) -> list[dict]:
+    """Language rows whose code or any name (English, Spanish, autonym, group) contains ``text``, apostrophes,
+    accents and case ignored; a whole-name match also brings its group's members."""
+    key = language_key(text)
+    table = languages()
+    hits = [r for r in table.values()
+            if any(key in language_key(r[k]) for k in ("code", "iso639_1", "name_en", "name_es", "autonym", "parent"))]
+    exact = _language_aliases().get(key)
+    if exact:
+        family = language_family(exact)
+        hits += [r for c, r in table.items() if c in family and r not in hits]
+    return sorted(hits, key=lambda r: list(table).index(r["code"]))
 
 
 def normalize_language(text: str) -> str:
     """ISO 639-3 (or group key) for a 639-1/639-3 code or an English/Spanish name: "es" -> "spa"."""
-    key = fold(str(text))
+    key = language_key(str(text))
     code = _language_aliases().get(key)
     if code:
         return code
-    close = difflib.get_close_matches(key, [c for c in _language_aliases() if len(c) > 2], n=3, cutoff=0.75)
+    # suggestions only for what looks like a name: a two- or three-letter code that is not one is not
+    # "close" to a variant's name ("he" is not "nhe")
+    close = [] if len(key) < 4 else difflib.get_close_matches(
+        key, [c for c in _language_aliases() if len(c) > 3], n=3, cutoff=0.75)
     raise InputError(
         _('"{text}" is not a language code we know; use an ISO 639-1 or 639-3 code or a name (see `advocate services languages`)').format(text=text),
         suggestions=close,

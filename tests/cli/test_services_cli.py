@@ -212,3 +212,27 @@ def test_show_says_why_each_category_was_given(cli):
     assert {e["category"] for e in data["category_evidence"]} == set(data["categories"])
     es = cli("--lang", "es", "services", "show", "q:10")
     assert "según el código del propio directorio" in es.stdout, es
+
+
+def test_import_names_unmapped_languages_and_languages_unmapped_lists_them(cli, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    fix = Path(__file__).resolve().parent.parent / "fixtures" / "hsds-1.1-quirks"
+    d = tmp_path / "export"
+    shutil.copytree(fix, d)
+    langs = d / "data" / "languages.csv"
+    header = langs.read_text().splitlines()[0].split(",")
+    row = {k: "" for k in header}
+    row.update({"id": "x1", "service_id": "10", "language": "Hebrew, Klingon"})
+    with langs.open("a") as fh:
+        fh.write(",".join(f'"{row[k]}"' for k in header) + "\n")
+    r = cli("services", "import", d, "--source", "q", "-f", "json")
+    assert r.exit_code == 0, r
+    assert {"text": "Klingon", "services": 1} in r.json()["unmapped_language_names"]
+    assert "heb" in cli("services", "show", "q:10", "-f", "json").json()[0]["languages"]
+    rows = cli("services", "languages", "--unmapped", "-f", "json").json()
+    assert {"text": "Klingon", "services": 1} in rows
+    assert not any(x["text"] == "Hebrew" for x in rows)
+    r = cli("services", "near", "10001", "-l", "he", "-f", "json")
+    assert r.exit_code == 0 and "Nahuatl" not in r.stderr

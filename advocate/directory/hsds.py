@@ -42,6 +42,10 @@ def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
             text = text.replace(bad, good)
     text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
     text = _MARKERS.sub("", text)
+    # control characters (ESC sequences, C1, bidi overrides) go at import, so every output is clean
+    from advocate.textnorm import strip_control
+
+    text = strip_control(text, keep_newlines=True)
     if not multiline:
         text = " ".join(text.split())
     else:

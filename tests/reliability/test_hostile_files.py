@@ -42,3 +42,20 @@ def test_service_ids_are_matched_exactly(cli):
     sid = rows[0]["id"]
     assert cli("services", "show", sid).exit_code == 0
     assert cli("services", "show", sid.split(":", 1)[1]).exit_code == 0
+
+
+def test_control_characters_are_stripped_at_import(store, tmp_path):
+    from advocate.directory.hsds import import_directory
+
+    folder = tmp_path / "esc"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text("id,name\no1,Org\x1b]0;pwned\x07 One\n")
+    (folder / "services.csv").write_text(
+        "id,name,organization_id,description\ns1,Shelter\x1b[31m red\u202e evil,o1,Line one\x9b2J\n")
+    import_directory(store, folder)
+    rows = store.conn.execute("SELECT name, description FROM services WHERE source = 'esc'").fetchall()
+    orgs = store.conn.execute("SELECT name FROM organizations WHERE source = 'esc'").fetchall()
+    text = repr(rows) + repr(orgs)
+    for bad in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert bad not in "".join(r[0] + (r[1] or "") for r in rows) + orgs[0][0]
+    assert rows[0][0] == "Shelter red evil" and orgs[0][0] == "Org One", text

@@ -41,6 +41,17 @@ NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("
               ("short_id", "ID", {"overflow": "fold"})]
 
 
+def _with_unit(within: str) -> str:
+    """ "25" -> "25 mi" (a plain number means miles), "40km" -> "40 km": a radius always says its unit."""
+    import re
+
+    m = re.match(r"^\s*([\d.]+)\s*([a-zA-Z]*)\s*$", str(within))
+    if not m:
+        return str(within)
+    unit = (m.group(2) or "mi").lower()
+    return f"{m.group(1)} {'km' if unit.startswith('k') else 'mi'}"
+
+
 def _filters(category, language, staff_only):
     from advocate.directory.search import Filters
 
@@ -122,6 +133,7 @@ def near(
     cfg = st.config()
     filters = _filters(category, language, staff_only)
     within_km = parse_distance(within or cfg.default_within)
+    within_text = _with_unit(within or cfg.default_within)
     store = st.store()
     place = resolve_place(location, online=online or cfg.online_geocoding, store=store, progress=info)
     if place.note:
@@ -135,18 +147,17 @@ def near(
         local = sum(1 for r in rows if r["scope"] == "local")
         if no_national:
             title = _("Near {place} (within {within}): {local} local").format(
-                place=place.label, within=within or cfg.default_within, local=local)
+                place=place.label, within=within_text, local=local)
         else:
             title = _("Near {place} (within {within}): {local} local, {national} national").format(
-                place=place.label, within=within or cfg.default_within, local=local, national=len(rows) - local)
+                place=place.label, within=within_text, local=local, national=len(rows) - local)
         render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title,
                empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
                    "for the caution, and confirm before sending someone."))
         if any(r.get("beyond_radius") for r in rows):
-            info(_("No consulate within {within}; the nearest ones are shown.").format(
-                within=within or cfg.default_within))
+            info(_("No consulate within {within}; the nearest ones are shown.").format(within=within_text))
         _national_note(rows)
     else:
         render(_machine(rows, fmt), fmt.value, columns=list(ROW_FIELDS))

@@ -71,6 +71,10 @@ def parse_location(text: str) -> Parsed:
     m = _COORDS.match(raw)
     if m:
         return _coords(raw, m.group(1), m.group(2))
+    typo = _zip_typo(raw)
+    if typo:
+        raise InputError(_('"{raw}" looks like a mistyped ZIP code (a letter where a digit belongs)').format(raw=raw),
+                         field="location", suggestions=[typo])
     if _LOOKS_NUMERIC.match(raw):
         raise InputError(
             _('"{raw}" is neither a 5-digit ZIP code nor coordinates written as "lat,lon" (for example "32.53,-117.02")').format(raw=raw)
@@ -97,6 +101,17 @@ def parse_location(text: str) -> Parsed:
     if raw[:1].isdigit() and any(ch.isalpha() for ch in raw):
         return StreetAddress(raw)
     return CityRegion(raw, "")
+
+
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2"})
+
+
+def _zip_typo(raw: str) -> str | None:
+    """ "10O01" -> "10001": five characters, mostly digits, whose letters look like digits."""
+    if len(raw) != 5 or raw.isdigit() or sum(ch.isdigit() for ch in raw) < 3:
+        return None
+    fixed = raw.translate(_LOOKALIKE)
+    return fixed if fixed.isdigit() else None
 
 
 def _coords(raw: str, a: str, b: str) -> Coordinates:

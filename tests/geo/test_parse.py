@@ -82,3 +82,20 @@ def test_distance_never_crashes(text):
         assert parse_distance(text) > 0
     except InputError:
         pass
+
+
+def test_mistyped_zip_is_said_as_such():
+    import pytest
+
+    from advocate.errors import InputError
+    from advocate.geo.parse import parse_location
+
+    with pytest.raises(InputError) as exc:
+        parse_location("10O01")
+    assert "mistyped ZIP" in str(exc.value) and "10001" in exc.value.full_message
+    assert parse_location("Miami").city == "Miami"  # an ordinary word is still a place name
+
+
+def test_within_prints_its_unit(cli):
+    r = cli("services", "near", "10001", "--within", "25")
+    assert r.exit_code == 0 and "(within 25 mi)" in r.stdout

@@ -173,7 +173,7 @@ def test_nashville_consular_names_atlanta(cli):
     assert local and local[0]["city"] == "Atlanta"
     assert not any("Nashville" in x["name"] for x in rows)
     r = cli("services", "near", "Nashville, TN", "-c", "consular")
-    assert "Atlanta" in r.stdout and "No consulate within 50mi" in r.stderr
+    assert "Atlanta" in r.stdout and "No consulate within 50 mi" in r.stderr
 
 
 def test_bad_national_from(cli):

@@ -99,8 +99,8 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
 
 
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists "
-                                                         "(never the store or its backups).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Replace the output file if it exists "
+                                                         "(never the store or its backups)."))]
 
 
 def overwrite(force: bool) -> dict:

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, state
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="A goal number from `advocate goals list`.")]
-ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A short note for the history (no names, no story).")]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help=N_("A goal number from `advocate goals list`."))]
+ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=N_("A short note for the history (no names, no story)."))]
 AREAS_HELP = "housing, education, employment, transport, health, legal, family, safety, language, money, other"
 COLUMNS = ["id", "client", "text", "area", "target", "status", "reached", "created", "updated"]
 
@@ -52,11 +52,12 @@ def _labelled(goal: dict) -> dict:
 @app.command()
 def add(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The goal in the survivor's own words (any language).")],
-    client: Annotated[str, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")],
-    area: Annotated[str | None, typer.Option("--area", help=f"What it is about: {AREAS_HELP}.")] = None,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=N_("The goal in the survivor's own words (any language)."))],
+    client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))],
+    area: Annotated[str | None, typer.Option("--area", help=N_("What it is about: housing, education, employment, transport, health, legal, family, "
+                                                      "safety, language, money, other."))] = None,
     target: Annotated[str | None, typer.Option("--target", metavar="DATE",
-                                               help="When they hope to reach it (YYYY-MM-DD).")] = None,
+                                               help=N_("When they hope to reach it (YYYY-MM-DD)."))] = None,
     note: NoteOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -77,8 +78,8 @@ def add(
 def list_(
     ctx: typer.Context,
     client: ClientOpt = None,
-    open_: Annotated[bool, typer.Option("--open", help="Only goals still being worked on or paused.")] = False,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help=N_("Only goals still being worked on or paused."))] = False,
+    area: Annotated[str | None, typer.Option("--area", help=N_("Only this area."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Goals, by client.
@@ -118,14 +119,15 @@ def show(ctx: typer.Context, goal_id: IdArg, fmt: FormatOpt = Format.table):
 def update(
     ctx: typer.Context,
     goal_id: IdArg,
-    status: Annotated[str | None, typer.Option("--status", help="working, reached, paused or dropped.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help=N_("working, reached, paused or dropped."))] = None,
     note: NoteOpt = None,
-    target: Annotated[str | None, typer.Option("--target", metavar="DATE", help="A new target date.")] = None,
+    target: Annotated[str | None, typer.Option("--target", metavar="DATE", help=N_("A new target date."))] = None,
     reached_on: Annotated[str | None, typer.Option("--reached-on", metavar="DATE",
-                                                   help="With --status reached: the day it was reached "
-                                                        "(default today).")] = None,
-    text: Annotated[str | None, typer.Option("--text", help="New words for the goal, as the survivor says it now.")] = None,
-    area: Annotated[str | None, typer.Option("--area", help=f"A new area: {AREAS_HELP}.")] = None,
+                                                   help=N_("With --status reached: the day it was reached "
+                                                        "(default today)."))] = None,
+    text: Annotated[str | None, typer.Option("--text", help=N_("New words for the goal, as the survivor says it now."))] = None,
+    area: Annotated[str | None, typer.Option("--area", help=N_("A new area: housing, education, employment, transport, health, legal, family, "
+                                                      "safety, language, money, other."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Change a goal's status (reached marks a milestone with its date), target, words or area.

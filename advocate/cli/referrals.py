@@ -9,13 +9,13 @@ import typer
 
 from advocate.cli.common import Format, FormatOpt, info, state, warn
 from advocate.cli.goals import emit
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 releases_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A short note for the history (no names, no story).")]
+ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=N_("A short note for the history (no names, no story)."))]
 STATUS_HELP = "sent, contacted, accepted, declined, no-response, completed"
 COLUMNS = ["id", "client", "service_id", "service_name", "categories", "country", "reason", "status", "sent",
            "accepted", "goal_id", "appointment_id", "release_id", "updated"]
@@ -30,19 +30,19 @@ def _table_columns():
 @app.command()
 def add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")],
+    client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))],
     service: Annotated[str, typer.Option("--service", metavar="ID",
-                                         help="The partner: a service id from the directory (a consulate, a clinic, "
-                                              "a DIF office...).")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words (no story).")] = None,
+                                         help=N_("The partner: a service id from the directory (a consulate, a clinic, "
+                                              "a DIF office...)."))],
+    reason: Annotated[str | None, typer.Option("--reason", help=N_("Why, in a few words (no story)."))] = None,
     release: Annotated[str | None, typer.Option("--consent-release", metavar="ID",
-                                                help="The release of information for this partner "
-                                                     "(`advocate releases list`).")] = None,
-    goal: Annotated[str | None, typer.Option("--goal", metavar="ID", help="The goal this referral serves.")] = None,
+                                                help=N_("The release of information for this partner "
+                                                     "(`advocate releases list`)."))] = None,
+    goal: Annotated[str | None, typer.Option("--goal", metavar="ID", help=N_("The goal this referral serves."))] = None,
     appointment: Annotated[str | None, typer.Option("--appointment", metavar="ID",
-                                                    help="The accompaniment that goes with it.")] = None,
+                                                    help=N_("The accompaniment that goes with it."))] = None,
     sent: Annotated[str | None, typer.Option("--sent", metavar="DATE",
-                                             help="When it was sent (YYYY-MM-DD; default today).")] = None,
+                                             help=N_("When it was sent (YYYY-MM-DD; default today)."))] = None,
     note: NoteOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -68,7 +68,8 @@ def add(
 def list_(
     ctx: typer.Context,
     client: ClientOpt = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help=f"Only these (repeatable): {STATUS_HELP}.")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help=N_("Only these (repeatable): sent, contacted, accepted, declined, no-response, "
+                                                        "completed."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Referrals, by client, with their status and dates.
@@ -110,15 +111,16 @@ def show(ctx: typer.Context, referral_id: Annotated[str, typer.Argument(metavar=
 @app.command()
 def update(
     ctx: typer.Context,
-    referral_id: Annotated[str, typer.Argument(metavar="ID", help="A referral number from `referrals list`.")],
-    status: Annotated[str | None, typer.Option("--status", help=f"{STATUS_HELP}.")] = None,
+    referral_id: Annotated[str, typer.Argument(metavar="ID", help=N_("A referral number from `referrals list`."))],
+    status: Annotated[str | None, typer.Option("--status", help=N_("sent, contacted, accepted, declined, no-response or "
+                                                                                 "completed."))] = None,
     note: NoteOpt = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATE",
-                                           help="When it happened (YYYY-MM-DD; default today).")] = None,
-    goal: Annotated[str | None, typer.Option("--goal", metavar="ID", help="Link a goal.")] = None,
+                                           help=N_("When it happened (YYYY-MM-DD; default today)."))] = None,
+    goal: Annotated[str | None, typer.Option("--goal", metavar="ID", help=N_("Link a goal."))] = None,
     appointment: Annotated[str | None, typer.Option("--appointment", metavar="ID",
-                                                    help="Link the accompaniment.")] = None,
-    release: Annotated[str | None, typer.Option("--consent-release", metavar="ID", help="Link a release.")] = None,
+                                                    help=N_("Link the accompaniment."))] = None,
+    release: Annotated[str | None, typer.Option("--consent-release", metavar="ID", help=N_("Link a release."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Record what happened to a referral (each change keeps its date), or link it to a goal or appointment.
@@ -138,15 +140,15 @@ def update(
 @releases_app.command("add")
 def release_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Option("--client", metavar="CODE", help="Client code, e.g. C-7K3M9Q.")],
+    client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("Client code, e.g. C-7K3M9Q."))],
     service: Annotated[str | None, typer.Option("--service", metavar="ID",
-                                                help="The recipient, as a service id from the directory.")] = None,
+                                                help=N_("The recipient, as a service id from the directory."))] = None,
     recipient: Annotated[str | None, typer.Option("--recipient",
-                                                  help="The recipient's name, when it is not in the directory.")] = None,
+                                                  help=N_("The recipient's name, when it is not in the directory."))] = None,
     signed: Annotated[str | None, typer.Option("--signed", metavar="DATE",
-                                               help="When it was signed (default today).")] = None,
+                                               help=N_("When it was signed (default today)."))] = None,
     expires: Annotated[str | None, typer.Option("--expires", metavar="DATE",
-                                                help="When it ends (default: six months after signing).")] = None,
+                                                help=N_("When it ends (default: six months after signing)."))] = None,
     note: NoteOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -169,7 +171,7 @@ def release_add(
 def release_list(
     ctx: typer.Context,
     client: ClientOpt = None,
-    in_force: Annotated[bool, typer.Option("--in-force", help="Only releases not ended or revoked.")] = False,
+    in_force: Annotated[bool, typer.Option("--in-force", help=N_("Only releases not ended or revoked."))] = False,
     fmt: FormatOpt = Format.table,
 ):
     """Releases of information, by client: who may receive what, until when.
@@ -189,8 +191,8 @@ def release_list(
 @releases_app.command("revoke")
 def release_revoke(
     ctx: typer.Context,
-    release_id: Annotated[str, typer.Argument(metavar="ID", help="A release number from `releases list`.")],
-    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="When it was revoked (default today).")] = None,
+    release_id: Annotated[str, typer.Argument(metavar="ID", help=N_("A release number from `releases list`."))],
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help=N_("When it was revoked (default today)."))] = None,
 ):
     """The survivor took their consent back: nothing more may be shared (what was sent is not recalled).
 

@@ -8,16 +8,16 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, state
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 COLUMNS = ["kind", "reason", "client", "ref", "due", "days", "detail"]
 
 
 def today(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help="Only this client.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CODE", help=N_("Only this client."))] = None,
     days: Annotated[int | None, typer.Option("--days", metavar="N", min=0, max=366,
-                                             help="Appointments in the next N days (default: agenda_days, 7).")] = None,
+                                             help=N_("Appointments in the next N days (default: agenda_days, 7)."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """What needs attention: upcoming appointments, referrals with no answer, goals past their target date,

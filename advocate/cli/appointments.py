@@ -245,3 +245,40 @@ def export(
     else:
         written = write_private(target, data, force=True)  # checked (and agreed to) above
         info(_("Wrote {n_rows} events to {written}.").format(n_rows=len(rows), written=written))
+
+
+CardLangOpt = Annotated[str, typer.Option("--lang", metavar="es|en",
+                                          help=N_("The card's language (the survivor's): es or en."))]
+CardFormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="html|txt|md",
+                                            help=N_("html (prints on half a letter sheet), txt or md."))]
+CardOutputOpt = Annotated[str | None, typer.Option("--output", "-o", metavar="FILE",
+                                                   help=N_("Write the card to FILE instead of stdout."))]
+LabelOpt = Annotated[bool, typer.Option("--label", help=N_(
+    "Print the real names of services and lines, and the organization's name (default: neutral words only)."))]
+
+
+@app.command()
+def card(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    lang: CardLangOpt = "es",
+    fmt: CardFormatOpt = "html",
+    output: CardOutputOpt = None,
+    force: ForceOpt = False,
+    label: LabelOpt = False,
+    with_: Annotated[str | None, typer.Option("--with", metavar="NAME",
+                                              help=N_("Who goes with the person (only the first name is printed)."))] = None,
+):
+    """A card for the survivor: when (in words, in the appointment's own time zone), where, who goes along, the
+    interpreter's language, what to bring and numbers that work from there. No client code, and no labelling
+    word unless --label.
+
+    Example: advocate appointments card 12 --lang es --with Ana -o cita.html
+    """
+    from advocate.cli.cards import emit_card
+    from advocate.cards import appointment_card, card_language
+
+    st = state(ctx)
+    made = appointment_card(st.store(), appointment_id, card_language(lang), label=label, with_name=with_,
+                            organization=st.config().organization_name or None)
+    emit_card(made, fmt, output, force)

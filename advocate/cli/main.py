@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from advocate import __version__
 from advocate.cli import appointments as appointments_cli
+from advocate.cli import cards as cards_cli
 from advocate.cli import checklist as checklist_cli
 from advocate.cli import clients as clients_cli
 from advocate.cli import db as db_cli
@@ -104,6 +105,7 @@ GROUPS = {
     "clients": (clients_cli.app, N_("Clients by pseudonymous code (no names).")),
     "appointments": (appointments_cli.app, N_("The accompaniment log: log, list, complete, export.")),
     "appt": (appointments_cli.app, N_("Short for `appointments`.")),
+    "card": (cards_cli.app, N_("Papers a survivor can carry: a wallet card of numbers that work from a country.")),
     "goals": (goals_cli.app, N_("The survivor's own goals and the milestones reached.")),
     "referrals": (referrals_cli.app, N_("Referrals to partner organizations, followed to the outcome.")),
     "releases": (referrals_cli.releases_app, N_("Releases of information: who may receive what, until when.")),

@@ -1,0 +1,458 @@
+"""Papers a survivor can carry: the appointment card and the numbers card.
+
+A card is built as plain data (:class:`Card`: a title and sections of lines) in the *survivor's*
+language, whatever the interface language is, then rendered as self-contained HTML (inline CSS, sized
+for its paper), plain text or Markdown.
+
+* **Neutral by default.** Nothing on a card may give the person away if the wrong person finds it: no
+  word for trafficking, violence, victim, immigration or police, and not the agency's name
+  (:func:`labelling_words`, :func:`is_labelling`). A service or line whose name carries such a word is
+  shown by a neutral description ("Línea de ayuda 24 h", a category label); each replacement is
+  reported in ``Card.notes`` for the advocate (never printed on the card). ``label=True`` restores
+  the real names.
+* **The client code is never on a card**, and no name but the first name of who accompanies (if given).
+* **Numbers that work from where the person is**: the bundled national lines whose dialling scope
+  includes the country of the appointment's place (or the chosen country), survivor-first, never a
+  law-enforcement line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from advocate.errors import InputError
+from advocate.i18n import N_, _, gettext_in, normalize_language
+
+CARD_LANGUAGES = ("en", "es")
+CARD_FORMATS = ("html", "txt", "md")
+
+# Words that label a person. Stems, matched case- and accent-insensitively on word starts.
+LABELLING_STEMS = ("traffick", "trata", "trafic", "violen", "victim", "immigra", "inmigra", "migra", "emigra",
+                   "police", "polic", "law enforcement", "sheriff", "ice ", "hsi ", "abuse", "abuso", "asylum",
+                   "asilo", "deport", "explot", "exploit", "refugee", "refugiad", "sexual", "suicid")
+
+# --- words on the cards (English msgids, Spanish in the interface catalog) -------------------------
+T_APPOINTMENT = N_("Your appointment")
+T_WHEN = N_("When")
+T_WHERE = N_("Where")
+T_WITH = N_("Going with you")
+T_INTERPRETER = N_("Interpreter")
+T_BRING = N_("What to bring")
+T_NUMBERS = N_("Numbers you can call")
+T_PHONE = N_("Phone")
+T_TIME_IN = N_("{city} time")
+T_LINES_FROM = N_("Numbers that work from {country}")
+T_HELP_LINE = N_("Help line")
+T_HELP_LINE_24 = N_("Help line, 24 h")
+T_SUPPORT_24 = N_("Someone to talk to, 24 h")
+T_EMERGENCIES = N_("Emergencies")
+T_CONSULATE = N_("Consulate of Mexico")
+T_CALL = N_("call")
+T_TEXT = N_("text")
+T_CHAT = N_("chat")
+T_ABOUT_MIN = N_("about {minutes} minutes")
+T_ABOUT_HOURS = N_("about {hours} hours")
+T_ABOUT_HOUR = N_("about one hour")
+T_PLACE_TBC = N_("Your advocate will tell you the place.")
+T_BRING_CARD = N_("This card")
+T_BRING_ID = N_("Any ID you have, if it is safe to carry")
+T_BRING_MEDS = N_("Your medicines, or a list of them")
+T_BRING_LETTERS = N_("Letters or papers you received about this")
+T_BRING_BIRTH = N_("Birth certificate or any Mexican ID you have (passport, voter card, consular ID)")
+T_BRING_ADDRESS = N_("Something with your address, if you have it")
+T_BRING_PAY = N_("Pay stubs, messages or notes about your work, if you have them")
+T_BRING_CHILD = N_("The child's papers and vaccination record, if you have them")
+T_BRING_FOOD = N_("Water and something to eat")
+T_COUNTRY_MX = N_("Mexico")
+T_COUNTRY_US = N_("the United States")
+T_NOTE_NAME_HIDDEN = N_('"{name}" is shown as "{shown}" (its name has a labelling word)')
+T_NOTE_DROPPED = N_("left off the card because it has a labelling word: {text}")
+
+BRING_BY_TYPE = {
+    "court": (T_BRING_LETTERS, T_BRING_ID),
+    "legal": (T_BRING_LETTERS, T_BRING_ID),
+    "immigration": (T_BRING_LETTERS, T_BRING_ID),
+    "law-enforcement": (T_BRING_LETTERS,),
+    "medical": (T_BRING_MEDS, T_BRING_ID),
+    "mental-health": (T_BRING_MEDS,),
+    "benefits": (T_BRING_LETTERS, T_BRING_ID, T_BRING_ADDRESS),
+    "housing": (T_BRING_LETTERS, T_BRING_ID),
+    "consulate": (T_BRING_BIRTH, T_BRING_ADDRESS),
+    "employment": (T_BRING_PAY, T_BRING_ID),
+    "school": (T_BRING_CHILD,),
+    "shelter-intake": (T_BRING_MEDS,),
+}
+COUNTRY_NAMES = {"MX": T_COUNTRY_MX, "US": T_COUNTRY_US}
+KIND_WORDS = {"phone": T_CALL, "text": T_TEXT, "whatsapp": "WhatsApp", "chat": T_CHAT}
+
+
+@dataclass
+class Line:
+    label: str
+    value: str = ""
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Card:
+    """What a paper says, already in the survivor's language. ``paper`` is ``half-letter`` or ``wallet``;
+    ``notes`` are for the advocate only (stderr), never printed on the card."""
+
+    title: str
+    lang: str
+    paper: str
+    sections: list[Section] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def card_language(lang: str | None) -> str:
+    code = normalize_language(lang) if lang else None
+    if lang and code not in CARD_LANGUAGES:
+        raise InputError(_('"{value}" is not a card language; use es or en').format(value=lang),
+                         field="lang")
+    return code or "es"
+
+
+def gettext_in_current(text: str) -> str:
+    return _(text)
+
+
+# --- neutrality -------------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def labelling_words(organization: str | None = None) -> list[str]:
+    """The stems no card may carry by default, plus the organization's name (and its words of 4+ letters)."""
+    words = [_fold(s) for s in LABELLING_STEMS]
+    org = (organization or "").strip()
+    if org:
+        words.append(_fold(org))
+    return words
+
+
+def is_labelling(text: str | None, organization: str | None = None) -> bool:
+    if not text:
+        return False
+    folded = " " + re.sub(r"[^\w]+", " ", _fold(text)) + " "
+    for stem in labelling_words(organization):
+        stem_f = re.sub(r"[^\w]+", " ", stem).strip()
+        if not stem_f:
+            continue
+        if stem_f in ("ice", "hsi"):
+            if f" {stem_f} " in folded:
+                return True
+        elif " " + stem_f in folded:
+            return True
+    return False
+
+
+# --- dates --------------------------------------------------------------------------------------------
+
+def zone_country(zone_name: str) -> str | None:
+    from babel.core import get_global
+
+    return get_global("zone_territories").get(zone_name)
+
+
+def when_words(start: datetime, lang: str) -> tuple[str, str]:
+    """("martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana") in the appointment's own zone."""
+    from babel.dates import format_date, format_time, get_timezone_location
+
+    from advocate.i18n import babel_locale
+
+    locale = babel_locale(lang)
+    pattern = "EEEE d 'de' MMMM 'de' y" if lang == "es" else "EEEE, MMMM d, y"
+    day = format_date(start.date(), pattern, locale=locale)
+    clock = format_time(start, "h:mm B", locale=locale)
+    city = get_timezone_location(start.tzinfo, locale=locale, return_city=True)
+    return f"{day}, {clock}", gettext_in(lang, T_TIME_IN).format(city=city)
+
+
+def _duration_words(minutes: int, lang: str) -> str:
+    if minutes < 50:
+        return gettext_in(lang, T_ABOUT_MIN).format(minutes=minutes)
+    if minutes < 75:
+        return gettext_in(lang, T_ABOUT_HOUR)
+    from advocate.i18n import format_number
+
+    return gettext_in(lang, T_ABOUT_HOURS).format(hours=format_number(round(minutes / 60 * 2) / 2, lang=lang))
+
+
+# --- numbers that work from a country -------------------------------------------------------------------
+
+def _neutral_name(row: dict, number: str, lang: str) -> str:
+    cats = set(row.get("categories") or [])
+    if number.strip() == "911":
+        return gettext_in(lang, T_EMERGENCIES)
+    if "consular" in cats:
+        return gettext_in(lang, T_CONSULATE)
+    h24 = (row.get("hours") or "").replace(" ", "") in ("24/7", "24h")
+    if "mental-health" in cats and "crisis" in cats:
+        return gettext_in(lang, T_SUPPORT_24 if h24 else T_HELP_LINE)
+    return gettext_in(lang, T_HELP_LINE_24 if h24 else T_HELP_LINE)
+
+
+def numbers_for(store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+                limit: int = 3, notes: list[str] | None = None) -> list[Line]:
+    """Up to ``limit`` lines that work from ``country`` (US or MX): survivor-first, never law enforcement,
+    one entry per service, each with the ways to reach it from there."""
+    from advocate.directory.national import national_services
+
+    notes = notes if notes is not None else []
+    out: list[Line] = []
+    rows = national_services(store, place_country=country, dial_from=country)
+    rows.sort(key=lambda r: (r.get("country") or "") != country)  # stable: the country's own lines first
+    for row in rows:
+        if row.get("law_enforcement"):
+            continue
+        lines = [ln for ln in row.get("lines") or [] if ln["kind"] in KIND_WORDS and country in (ln.get("from") or [])]
+        if not lines:
+            continue
+        name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+        if not label:
+            shown = _neutral_name(row, lines[0]["number"], lang)
+            if is_labelling(name, organization):
+                notes.append(gettext_in_current(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
+            name = shown
+        ways = []
+        for ln in lines[:3]:
+            extra = (ln.get("label_es") if lang == "es" else None) or ln.get("label") or ""
+            if extra and not label and is_labelling(extra, organization):
+                notes.append(gettext_in_current(T_NOTE_DROPPED).format(text=extra))
+                extra = ""
+            if ln["kind"] == "chat":
+                continue  # a web address is not a number to dial from a card
+            way = f"{gettext_in(lang, KIND_WORDS[ln['kind']])} {ln['number']}"
+            ways.append(f"{way} ({extra})" if extra else way)
+        if not ways:
+            continue
+        out.append(Line(name, "; ".join(ways)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def numbers_card(store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+                 limit: int = 6) -> Card:
+    country = (country or "").strip().upper()
+    if country not in COUNTRY_NAMES:
+        raise InputError(_('"{value}" is not a country for this card; use MX or US').format(
+            value=country), field="for")
+    notes: list[str] = []
+    lines = numbers_for(store, country, lang, label=label, organization=organization, limit=limit, notes=notes)
+    title = gettext_in(lang, T_LINES_FROM).format(country=gettext_in(lang, COUNTRY_NAMES[country]))
+    return Card(title=title, lang=lang, paper="wallet", sections=[Section("", lines)], notes=notes)
+
+
+# --- the appointment card ----------------------------------------------------------------------------------
+
+def _first_name(name: str | None) -> str | None:
+    parts = (name or "").replace(",", " ").split()
+    return parts[0][:40] if parts else None
+
+
+def _prep_papers(store, client_code: str) -> str | None:
+    row = store.conn.execute(
+        "SELECT answer FROM checklist_progress WHERE client_code = ? AND checklist = 'appointment-prep' "
+        "AND item = 'papers'", (client_code,)).fetchone()
+    return (row[0] or "").strip() or None if row else None
+
+
+def _category_label(row: dict, lang: str, organization: str | None) -> str | None:
+    from advocate.directory.vocab import categories
+
+    table = categories()
+    for cat in row.get("categories") or []:
+        entry = table.get(cat) or {}
+        text = entry.get("label_es" if lang == "es" else "label_en")
+        if text and not is_labelling(text, organization):
+            return text
+    return None
+
+
+def _service_place(store, service_id: str, lang: str, label: bool, organization: str | None,
+                   notes: list[str]) -> tuple[list[Line], str | None]:
+    from advocate.directory.search import get_service
+
+    row = get_service(store, service_id)
+    name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+    if not label and is_labelling(name, organization):
+        shown = _category_label(row, lang, organization) or gettext_in(lang, T_APPOINTMENT)
+        notes.append(_(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
+        name = shown
+    lines = [Line(name)]
+    loc = (row.get("locations") or [{}])[0] if row.get("locations") else {}
+    address = ", ".join(p for p in (loc.get("address") or row.get("address"), loc.get("city") or row.get("city"),
+                                    " ".join(x for x in (loc.get("region") or row.get("region"),
+                                                         loc.get("postal_code") or row.get("postal_code")) if x))
+                        if p)
+    if address:
+        lines.append(Line(address))
+    if row.get("phone"):
+        lines.append(Line(gettext_in(lang, T_PHONE), row["phone"]))
+    country = (loc.get("country") or row.get("country") or "").upper() or None
+    return lines, country
+
+
+def appointment_card(store, appointment_id, lang: str = "es", *, label: bool = False, with_name: str | None = None,
+                     organization: str | None = None, numbers: int = 3) -> Card:
+    """The card for one appointment, in ``lang``. Raises NotFound/InputError like the log does."""
+    from advocate.appointments.log import from_utc_text, get_appointment, types
+    from advocate.directory.vocab import language_name
+
+    a = get_appointment(store, appointment_id)
+    zone = ZoneInfo(a["tz"])
+    start = from_utc_text(a["starts_utc"]).astimezone(zone)
+    notes: list[str] = []
+    kind = types().get(a["type"], {})
+    type_label = kind.get("label_es" if lang == "es" else "label_en")
+    title = gettext_in(lang, T_APPOINTMENT)
+    if type_label and (label or not is_labelling(type_label, organization)) and a["type"] != "other":
+        title = f"{title}: {type_label}"
+    day, zone_phrase = when_words(start, lang)
+    sections = [Section(gettext_in(lang, T_WHEN), [Line(day), Line(f"({zone_phrase})"),
+                                                    Line(_duration_words(a["duration_min"], lang))])]
+    country = None
+    if a.get("service_id"):
+        where, country = _service_place(store, a["service_id"], lang, label, organization, notes)
+    elif a.get("place"):
+        text = a["place"]
+        if not label and is_labelling(text, organization):
+            notes.append(_(T_NOTE_DROPPED).format(text=text))
+            where = [Line(gettext_in(lang, T_PLACE_TBC))]
+        else:
+            where = [Line(text)]
+    else:
+        where = [Line(gettext_in(lang, T_PLACE_TBC))]
+    sections.append(Section(gettext_in(lang, T_WHERE), where))
+    first = _first_name(with_name)
+    if first:
+        sections.append(Section(gettext_in(lang, T_WITH), [Line(first)]))
+    if a.get("interpreter"):
+        sections.append(Section(gettext_in(lang, T_INTERPRETER), [Line(language_name(a["interpreter"], lang))]))
+    bring = [Line(gettext_in(lang, T_BRING_CARD))]
+    papers = _prep_papers(store, a["client"])
+    if papers:
+        if not label and is_labelling(papers, organization):
+            notes.append(_(T_NOTE_DROPPED).format(text=papers))
+        else:
+            bring.append(Line(papers))
+    bring += [Line(gettext_in(lang, item)) for item in BRING_BY_TYPE.get(a["type"], (T_BRING_ID,))]
+    if a["duration_min"] >= 120:
+        bring.append(Line(gettext_in(lang, T_BRING_FOOD)))
+    sections.append(Section(gettext_in(lang, T_BRING), bring))
+    country = country or zone_country(a["tz"]) or "US"
+    if country in COUNTRY_NAMES and numbers:
+        lines = numbers_for(store, country, lang, label=label, organization=organization, limit=numbers, notes=notes)
+        if lines:
+            sections.append(Section(gettext_in(lang, T_NUMBERS), lines))
+    if label and organization:
+        sections.append(Section("", [Line(organization)]))
+    return Card(title=title, lang=lang, paper="half-letter", sections=sections, notes=notes)
+
+
+# --- rendering ------------------------------------------------------------------------------------------------
+
+_CSS = {
+    "half-letter": """@page { size: 5.5in 8.5in; margin: 0.4in; }
+html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
+body { margin: 0; font-size: 14pt; line-height: 1.25; }
+h1 { font-size: 20pt; margin: 0 0 0.08in 0; }
+h2 { font-size: 10pt; text-transform: uppercase; letter-spacing: 0.04em; margin: 0.1in 0 0.03in 0;
+     border-bottom: 1px solid #000; }
+p { margin: 0.02in 0; }
+.v { font-weight: bold; }
+ul { margin: 0.02in 0 0 0; padding-left: 0.25in; }
+.big { font-size: 16pt; font-weight: bold; }
+""",
+    "wallet": """@page { size: 3.5in 2in; margin: 0.12in; }
+html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
+body { margin: 0; width: 3.26in; font-size: 7.5pt; line-height: 1.2; }
+.card { border: 1px dashed #777; padding: 0.06in; height: 1.7in; overflow: hidden; box-sizing: border-box; }
+h1 { font-size: 8.5pt; margin: 0 0 0.04in 0; }
+p { margin: 0 0 0.035in 0; }
+.v { font-weight: bold; }
+""",
+}
+
+
+def render_card(card: Card, fmt: str = "html") -> str:
+    if fmt == "html":
+        return _html(card)
+    if fmt == "md":
+        return _markdown(card)
+    if fmt == "txt":
+        return _text(card)
+    raise InputError(_('"{value}" is not a card format; use html, txt or md').format(value=fmt),
+                     field="format")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def _html(card: Card) -> str:
+    out = ["<!DOCTYPE html>", f'<html lang="{_esc(card.lang)}"><head><meta charset="utf-8">',
+           f"<title>{_esc(card.title)}</title>", f"<style>{_CSS[card.paper]}</style></head><body>"]
+    if card.paper == "wallet":
+        out.append('<div class="card">')
+    out.append(f"<h1>{_esc(card.title)}</h1>")
+    for sec in card.sections:
+        if sec.heading:
+            out.append(f"<h2>{_esc(sec.heading)}</h2>")
+        listed = len(sec.lines) > 1 and all(not ln.value for ln in sec.lines) and sec.heading and card.paper != "wallet" \
+            and sec is not card.sections[0]
+        if listed:
+            out.append("<ul>" + "".join(f"<li>{_esc(ln.label)}</li>" for ln in sec.lines) + "</ul>")
+            continue
+        for ln in sec.lines:
+            if sec is card.sections[0] and ln is sec.lines[0] and card.paper != "wallet":
+                out.append(f'<p class="big">{_esc(ln.label)}</p>')
+            elif ln.value:
+                out.append(f'<p>{_esc(ln.label)}: <span class="v">{_esc(ln.value)}</span></p>')
+            else:
+                out.append(f"<p>{_esc(ln.label)}</p>")
+    if card.paper == "wallet":
+        out.append("</div>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+def _text(card: Card) -> str:
+    out = [card.title, "=" * min(len(card.title), 60)]
+    for sec in card.sections:
+        out.append("")
+        if sec.heading:
+            out.append(sec.heading.upper())
+        for ln in sec.lines:
+            out.append(f"  {ln.label}: {ln.value}" if ln.value else f"  {ln.label}")
+    return "\n".join(out) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text or "")
+
+
+def _markdown(card: Card) -> str:
+    out = [f"# {_md_escape(card.title)}"]
+    for sec in card.sections:
+        out.append("")
+        if sec.heading:
+            out += [f"## {_md_escape(sec.heading)}", ""]
+        for ln in sec.lines:
+            out.append(f"- {_md_escape(ln.label)}: **{_md_escape(ln.value)}**" if ln.value else f"- {_md_escape(ln.label)}")
+    return "\n".join(out) + "\n"

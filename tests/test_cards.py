@@ -1,0 +1,193 @@
+"""Papers a survivor can carry: the appointment card and the numbers card, through the CLI and the core."""
+
+from __future__ import annotations
+
+import re
+import stat
+
+import pytest
+
+from advocate import cards
+
+ORG = "Casa Aurora Collective"
+# must never be on a paper by default, in either language, in any format
+BANNED = ["trafficking", "trata", "violence", "violencia", "victim", "víctima", "immigration", "inmigración",
+          "migración", "migratorio", "police", "policía", "HSI", "ICE", ORG, "Casa Aurora"]
+LAW_ENFORCEMENT_NUMBERS = ["089", "1-866-347-2423", "802-872-6196"]
+
+
+def banned_in(text: str) -> list[str]:
+    found = []
+    for word in BANNED:
+        flags = 0 if word.isupper() else re.IGNORECASE
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, flags):
+            found.append(word)
+    return found
+
+
+@pytest.fixture
+def org_config(isolated, monkeypatch):
+    cfg = isolated / "cards-config.toml"
+    cfg.write_text(f'organization_name = "{ORG}"\n', encoding="utf-8")
+    monkeypatch.setenv("ADVOCATE_CONFIG", str(cfg))
+    return cfg
+
+
+@pytest.fixture
+def appts(cli, org_config):
+    """A medical appointment in Tijuana (free-text place) and a legal one in Chicago at a directory service whose
+    name carries a labelling word."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    tj = cli("appt", "log", "--client", code, "--when", "2031-03-04 09:00", "--tz", "America/Tijuana",
+             "--type", "medical", "--duration", "120", "--interpreter", "mjc",
+             "--place", "Clínica Las Palmas, Av. Revolución 1200, Tijuana", "--advocate", "Ana María López")
+    assert tj.exit_code == 0, tj
+    sid = cli("services", "add", "--name", "Chicago Anti-Trafficking Legal Clinic", "-c", "legal-civil",
+              "--location", "60608", "--address", "1800 S Halsted St", "--phone", "312-555-0142").stdout.strip()
+    assert sid
+    chi = cli("appt", "log", "--client", code, "--when", "2031-11-04 14:30", "--tz", "America/Chicago",
+              "--type", "immigration", "--duration", "60", "--service", sid)
+    assert chi.exit_code == 0, chi
+    return {"code": code, "tijuana": tj.stdout.strip().splitlines()[-1], "chicago": chi.stdout.strip().splitlines()[-1],
+            "service": sid}
+
+
+def test_tijuana_card_in_spanish(cli, appts):
+    r = cli("appointments", "card", appts["tijuana"], "--lang", "es", "-f", "txt", "--with", "Ana María")
+    assert r.exit_code == 0, r
+    out = r.stdout
+    assert "martes 4 de marzo de 2031, 9:00 de la mañana" in out
+    assert "(hora de Tijuana)" in out
+    assert "Clínica Las Palmas, Av. Revolución 1200, Tijuana" in out
+    assert "Ana" in out and "María" not in out and "López" not in out  # first name only, and only when given
+    assert "mixteco de San Juan Colorado" in out
+    assert "Sus medicinas, o una lista de ellas" in out and "Esta tarjeta" in out
+    # numbers that work from Mexico, none that works only from the U.S., never law enforcement
+    assert "800 5533 000" in out and "911" in out
+    assert "1-888-373-7888" not in out and "988" not in out.replace("2031", "")
+    assert not any(n in out for n in LAW_ENFORCEMENT_NUMBERS)
+    assert appts["code"] not in out and appts["code"] not in r.stderr
+
+
+def test_chicago_card_in_english_uses_the_directory_and_us_lines(cli, appts):
+    r = cli("appointments", "card", appts["chicago"], "--lang", "en", "-f", "txt")
+    assert r.exit_code == 0, r
+    out = r.stdout
+    assert "Tuesday, November 4, 2031, 2:30 in the afternoon" in out
+    assert "(Chicago time)" in out
+    assert "1800 S Halsted St" in out and "312-555-0142" in out
+    assert "Civil legal help" in out  # the neutral stand-in for the service's labelling name
+    assert "1-888-373-7888" in out and "800 5533 000" not in out.replace("+52 800 5533 000", "")
+    assert "Going with you" not in out  # nobody named: no line for it
+    assert "Chicago Anti-Trafficking" in r.stderr  # the advocate is told what was replaced
+    assert not any(n in out for n in LAW_ENFORCEMENT_NUMBERS)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("fmt", ["html", "txt", "md"])
+def test_no_labelling_word_by_default(cli, appts, lang, fmt):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    r = cli("appt", "log", "--client", code, "--when", "2031-05-01 10:00", "--tz", "America/Chicago",
+            "--type", "law-enforcement", "--duration", "30", "--place", f"{ORG} office, 12 Main St")
+    tagged = r.stdout.strip().splitlines()[-1]
+    papers = [cli("appointments", "card", aid, "--lang", lang, "-f", fmt, "--with", "Ana")
+              for aid in (appts["tijuana"], appts["chicago"], tagged)]
+    papers += [cli("card", "numbers", "--for", country, "--lang", lang, "-f", fmt) for country in ("MX", "US")]
+    for p in papers:
+        assert p.exit_code == 0, p
+        assert banned_in(p.stdout) == [], (banned_in(p.stdout), p.stdout)
+        assert appts["code"] not in p.stdout and code not in p.stdout
+
+
+def test_label_restores_names(cli, appts):
+    out = cli("appointments", "card", appts["chicago"], "--lang", "en", "-f", "txt", "--label").stdout
+    assert "Chicago Anti-Trafficking Legal Clinic" in out and ORG in out
+    assert "Immigration" in out  # the appointment type too
+    out = cli("card", "numbers", "--for", "US", "--lang", "es", "-f", "txt", "--label").stdout
+    assert "Línea Nacional contra la Trata de Personas (EE. UU.)" in out
+    assert not any(n in out for n in LAW_ENFORCEMENT_NUMBERS)  # --label never adds law enforcement
+
+
+def test_numbers_card_by_country(cli):
+    mx = cli("card", "numbers", "--for", "MX", "-f", "txt")
+    us = cli("card", "numbers", "--for", "us", "--lang", "en", "-f", "txt")
+    assert mx.exit_code == 0 and us.exit_code == 0, (mx, us)
+    assert "Números que funcionan desde México" in mx.stdout and "Línea de ayuda 24 h" in mx.stdout
+    assert "800 5533 000" in mx.stdout and "001 520 623 7874" in mx.stdout  # CIAM as dialled from Mexico
+    assert "1-888-373-7888" not in mx.stdout and "+1 520 623 7874" not in mx.stdout
+    assert "Numbers that work from the United States" in us.stdout and "1-888-373-7888" in us.stdout
+    assert us.stdout.index("1-888-373-7888") < us.stdout.index("call 988")  # survivor-first order
+    for out in (mx.stdout, us.stdout):
+        assert not any(n in out for n in LAW_ENFORCEMENT_NUMBERS)
+
+
+def test_html_is_self_contained_and_sized_for_its_paper(cli, appts):
+    card = cli("appointments", "card", appts["tijuana"]).stdout
+    wallet = cli("card", "numbers", "--for", "MX").stdout
+    for page in (card, wallet):
+        assert page.startswith("<!DOCTYPE html>") and "<style>" in page
+        assert not re.search(r"(src|href)\s*=|@import|url\(", page)
+    assert "size: 5.5in 8.5in" in card and 'lang="es"' in card
+    assert "size: 3.5in 2in" in wallet
+
+
+def test_markup_in_data_is_escaped(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    aid = cli("appt", "log", "--client", code, "--when", "2031-05-01 10:00", "--tz", "America/Chicago",
+              "--type", "medical", "--duration", "30", "--place", "<script>x</script> *Clinic*").stdout.split()[-1]
+    assert "<script>" not in cli("appointments", "card", aid).stdout
+    assert "\\*Clinic\\*" in cli("appointments", "card", aid, "-f", "md").stdout
+
+
+def test_output_goes_through_the_gateway(cli, appts, tmp_path, db_path):
+    target = tmp_path / "cita.html"
+    r = cli("appointments", "card", appts["tijuana"], "-o", target)
+    assert r.exit_code == 0, r and r.stdout == ""
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    first = target.read_text(encoding="utf-8")
+    assert "hora de Tijuana" in first
+    r = cli("appointments", "card", appts["chicago"], "-o", target)
+    assert r.exit_code == 2 and "already exists" in r.stderr and target.read_text(encoding="utf-8") == first
+    assert cli("appointments", "card", appts["chicago"], "-o", target, "--force").exit_code == 0
+    before = db_path.read_bytes()
+    r = cli("card", "numbers", "--for", "MX", "-o", db_path, "--force")
+    assert r.exit_code == 2 and db_path.read_bytes() == before
+    r = cli("card", "numbers", "--for", "MX", "-o", f"{tmp_path}/cards/")
+    assert r.exit_code == 0 and (tmp_path / "cards" / "card.html").exists()
+
+
+def test_bad_input_is_one_sentence(cli, appts):
+    for args, flag in ((("appointments", "card", "999"), None), (("appointments", "card", appts["tijuana"], "-f", "pdf"), "--format"),
+                       (("appointments", "card", appts["tijuana"], "--lang", "fr"), "--lang"),
+                       (("card", "numbers", "--for", "CA"), "--for")):
+        r = cli(*args)
+        assert r.exit_code in (1, 2) and r.stderr.startswith("Error:") and "Traceback" not in r.stderr, r
+        if flag:
+            assert flag in r.stderr, r
+
+
+def test_spanish_interface_notes(cli, appts):
+    r = cli("--lang", "es", "appointments", "card", appts["chicago"], "-f", "txt", "--lang", "es")
+    assert r.exit_code == 0 and "Nota:" in r.stderr and "aparece como" in r.stderr
+
+
+def test_labelling_words_core():
+    assert cards.is_labelling("Línea Nacional contra la TRATA de Personas")
+    assert cards.is_labelling("Víctimas de violencia")
+    assert cards.is_labelling("ICE check-in") and not cards.is_labelling("Office at 12 Police Rd") is False
+    assert not cards.is_labelling("Clínica Las Palmas") and not cards.is_labelling("nice service")
+    assert cards.is_labelling("Oficina de Casa Aurora", "Casa Aurora")
+
+
+@pytest.mark.parametrize("zone,words,phrase", [
+    ("America/Tijuana", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana"),
+    ("America/Mexico_City", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Ciudad de México"),
+    ("America/Chicago", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Chicago"),
+])
+def test_when_words(zone, words, phrase):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    assert cards.when_words(datetime(2031, 3, 4, 9, 0, tzinfo=ZoneInfo(zone)), "es") == (words, phrase)
+    assert cards.when_words(datetime(2031, 3, 4, 21, 5, tzinfo=ZoneInfo(zone)), "en")[0] == \
+        "Tuesday, March 4, 2031, 9:05 at night"

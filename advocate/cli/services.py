@@ -558,6 +558,10 @@ def add(
     hours: Annotated[str | None, typer.Option("--hours")] = None,
     description: Annotated[str | None, typer.Option("--description")] = None,
     national: Annotated[bool, typer.Option("--national", help=N_("A hotline or remote service with no location."))] = False,
+    source: Annotated[str | None, typer.Option("--source", help=N_(
+        "Where the facts come from (a page, a call on a date): confidence is then medium."))] = None,
+    confidence: Annotated[str | None, typer.Option("--confidence", help=N_(
+        "high, medium or low (default: medium with --source, low without)."))] = None,
     fmt: FormatOpt = Format.table,
 ):
     """Add a service by hand (flags; on a terminal, missing name, category and location are asked for)."""
@@ -576,7 +580,8 @@ def add(
     st = state(ctx)
     row = add_service(st.store(), name=name or "", categories=category or [], location=location, phone=phone,
                       languages=language, interpretation=interpretation, organization=organization, address=address,
-                      url=url, description=description, hours=hours, national=national)
+                      url=url, description=description, hours=hours, national=national, source=source,
+                      confidence=confidence)
     if fmt == Format.table:
         info(_('Added "{name}" as {id}.').format(name=row['name'], id=row['id']))
         print(row["id"])

@@ -18,9 +18,18 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
                 languages: list[str] | None = None, interpretation: list[str] | None = None,
                 organization: str | None = None, address: str | None = None, url: str | None = None,
                 description: str | None = None, hours: str | None = None, national: bool = False,
-                country: str = "US", online: bool = False) -> dict:
+                country: str = "US", online: bool = False, source: str | None = None,
+                confidence: str | None = None) -> dict:
+    """A record typed in by hand rests on one person's word: confidence defaults to medium when a source is
+    given and low otherwise, and the caution says it was added by hand (and from what)."""
     from advocate.directory.hsds import clean, clean_phone
 
+    source = clean(source, limit=500)
+    confidence = (confidence or ("medium" if source else "low")).strip().lower()
+    if confidence not in ("high", "medium", "low"):
+        raise InputError(f'"{confidence}" is not a confidence; use high, medium or low', field="confidence")
+    caution = "Added by hand" + (f"; source: {source}" if source else "; no source recorded") + "."
+    caution_es = "Agregado a mano" + (f"; fuente: {source}" if source else "; sin fuente registrada") + "."
     name = clean(name, limit=300)
     if not name:
         raise InputError(_("a service needs a name"), field="name")
@@ -46,10 +55,11 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
                                (org_id, clean(organization, limit=300), LOCAL_SOURCE, org_id))
         store.conn.execute(
             """INSERT INTO services (id, organization_id, name, description, url, phone, hours, scope, country, status,
-               source, source_id, last_verified, confidence) VALUES (?,?,?,?,?,?,?,?,?,'active',?,?,?,'high')""",
+               source, source_id, last_verified, confidence, caution, caution_es, citation, source_date)
+               VALUES (?,?,?,?,?,?,?,?,?,'active',?,?,?,?,?,?,?,?)""",
             (sid, org_id, name, clean(description, multiline=True), clean(url), clean_phone(phone) if phone else None,
              clean(hours), "national" if national else "local", country, LOCAL_SOURCE, sid.split(":")[1],
-             date.today().isoformat()))
+             date.today().isoformat(), confidence, caution, caution_es, source, date.today().isoformat()))
         store.conn.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, c) for c in dict.fromkeys(cats)])
         store.conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(sid, c) for c in staff])
         store.conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')",

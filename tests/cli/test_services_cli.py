@@ -236,3 +236,16 @@ def test_import_names_unmapped_languages_and_languages_unmapped_lists_them(cli, 
     assert not any(x["text"] == "Hebrew" for x in rows)
     r = cli("services", "near", "10001", "-l", "he", "-f", "json")
     assert r.exit_code == 0 and "Nahuatl" not in r.stderr
+
+
+def test_add_by_hand_is_not_high_confidence(cli):
+    r = cli("services", "add", "--name", "Casa Amiga", "-c", "shelter", "--location", "10001", "-f", "json")
+    assert r.exit_code == 0, r
+    row = r.json()[0]
+    assert row["confidence"] == "low" and row["caution"].startswith("Added by hand")
+    r = cli("services", "add", "--name", "Centro Legal", "-c", "legal-immigration", "--location", "10001",
+            "--source", "phone call with intake, 2026-11-28", "-f", "json")
+    row = r.json()[0]
+    assert row["confidence"] == "medium" and "phone call with intake" in row["caution"]
+    r = cli("services", "add", "--name", "X", "-c", "food", "--location", "10001", "--confidence", "sure")
+    assert r.exit_code != 0 and "high, medium or low" in r.stderr and "Traceback" not in r.stderr

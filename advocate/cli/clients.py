@@ -134,7 +134,10 @@ def purge(
             raise typer.Exit(1)
     result = purge_client(store, client["code"])
     r = result["removed"]
-    info(_("Purged {code}: {appointments} appointments, {checklist_progress} checklist answers, and the client record.").format(code=result['code'], appointments=r['appointments'], checklist_progress=r['checklist_progress']))
+    info(_("Purged {code}: {appointments} appointments, {checklist_progress} checklist answers, {goals} goals, "
+           "{referrals} referrals, {releases} releases of information, and the client record.").format(
+        code=result["code"], appointments=r["appointments"], checklist_progress=r["checklist_progress"],
+        goals=r.get("goals", 0), referrals=r.get("referrals", 0), releases=r.get("releases", 0)))
     if everywhere:
         _purge_copies(store, client["code"], CLIENT_TABLES)
         return

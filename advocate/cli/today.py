@@ -41,6 +41,6 @@ def today(
         for row in items:
             row["kind"], row["reason"] = kinds[row["kind"]], reasons[row["reason"]]
     render(items, fmt.value, columns=COLUMNS,
-           table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Date")),
+           table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Due")),
                           ("reason", _("Why")), ("detail", _("Detail"))],
            title=_("Needs attention") if items else None, empty_message=_("Nothing needs attention."))

@@ -94,7 +94,7 @@ def test_role_statement_says_who_we_are_not():
     role = next(it for s in SHIPPED["intake"]["sections"] for it in s["items"] if it["id"] == "role")
     assert "not the police" in role["text"] and "not immigration" in role["text"] and "will not call" in role["text"]
     es = tr(role["text"], "es")
-    assert "No somos la policía" in es and "migración" in es and "No les vamos a llamar" in es
+    assert "No somos la policía" in es and "migración" in es and "No vamos a llamar a la policía ni a migración" in es
 
 
 def test_content_mends():

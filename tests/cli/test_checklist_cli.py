@@ -28,7 +28,7 @@ def test_show_html_side_by_side(cli, tmp_path):
 def test_show_md_entirely_spanish(cli):
     r = cli("checklist", "show", "intake", "--lang", "es", "-f", "md")
     assert r.exit_code == 0
-    assert "Lista de admisión" in r.stdout and "Impreso:" in r.stdout
+    assert "Entrevista inicial" in r.stdout and "Impreso:" in r.stdout
     assert " de 20" in r.stdout  # "28 de noviembre de 2026"
     for english in ("Intake checklist", "Printed", "Client code", "prefer not to say", "Is it safe"):
         assert english not in r.stdout

@@ -250,7 +250,12 @@ def edit_appointment(store, appointment_id, **changes) -> LogResult:
     sets, params, warnings = {}, [], []
     zone = get_zone(changes.get("tz") or current["tz"])
     if changes.get("when") or changes.get("tz"):
-        when = changes.get("when") or datetime.fromisoformat(current["starts"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        # a new zone alone corrects the zone: the clock time stays (09:00 Chicago -> 09:00 Tijuana), unless the
+        # caller asks to keep the instant (09:00 Chicago -> 07:00 Tijuana)
+        shown = datetime.fromisoformat(current["starts"])
+        if changes.get("keep_instant"):
+            shown = shown.astimezone(zone)
+        when = changes.get("when") or shown.strftime("%Y-%m-%d %H:%M")
         start = parse_when(when, zone)
         sets["starts_utc"], sets["tz"] = to_utc_text(start), zone.key
     if changes.get("type"):

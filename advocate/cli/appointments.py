@@ -152,16 +152,23 @@ def edit(
     interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG")] = None,
     advocate: Annotated[str | None, typer.Option("--advocate")] = None,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
+    keep_instant: Annotated[bool, typer.Option("--keep-instant", help=N_(
+        "With --tz alone: keep the same moment and change the clock time (default: keep the clock time)."))] = False,
 ):
-    """Change an appointment's details (only the options given)."""
+    """Change an appointment's details (only the options given). A new --tz alone keeps the clock time.
+
+    Example: advocate appointments edit 12 --tz America/Tijuana
+    """
     from advocate.appointments.log import edit_appointment
 
     result = edit_appointment(state(ctx).store(), appointment_id, client=client, when=when, tz=tz, type=type,
                               duration=duration, service_id=service, place=place, interpreter=interpreter,
-                              advocate=advocate, notes=notes)
+                              advocate=advocate, notes=notes, keep_instant=keep_instant)
     for w in result.warnings:
         warn(w)
-    info(_("Updated appointment {id}.").format(id=result.appointment['id']))
+    appt = result.appointment
+    info(_("Updated appointment {id}: {starts} ({tz}).").format(
+        id=appt["id"], starts=appt["starts"][:16].replace("T", " "), tz=appt["tz"]))
 
 
 @app.command()

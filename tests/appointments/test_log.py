@@ -136,3 +136,25 @@ def test_purge_leaves_no_trace(store, client, db_path):
         p = db_path.with_name(db_path.name + suffix)
         if p.exists():
             assert client.encode() not in p.read_bytes()
+
+
+def test_correcting_the_zone_keeps_the_clock_time_unless_asked(store):
+    """09:00 logged in Chicago by mistake, meant Tijuana: the correction keeps 09:00 (issue 15)."""
+    from advocate.appointments.clients import create_client
+    from advocate.appointments.log import edit_appointment, log_appointment
+
+    code = create_client(store)["code"]
+    aid = log_appointment(store, client=code, when="2026-12-04 09:00", tz="America/Chicago", type="court",
+                          duration=60).appointment["id"]
+    fixed = edit_appointment(store, aid, tz="America/Tijuana").appointment
+    assert fixed["starts"].startswith("2026-12-04T09:00") and fixed["tz"] == "America/Tijuana"
+    moved = edit_appointment(store, aid, tz="America/Chicago", keep_instant=True).appointment
+    assert moved["starts"].startswith("2026-12-04T11:00") and moved["tz"] == "America/Chicago"
+
+
+def test_edit_says_the_result(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    aid = cli("appt", "log", "--client", code, "--when", "2026-12-04 09:00", "--tz", "America/Chicago",
+              "--type", "court", "--duration", "60").stdout.strip()
+    r = cli("appointments", "edit", aid, "--tz", "America/Tijuana")
+    assert r.exit_code == 0 and "2026-12-04 09:00 (America/Tijuana)" in r.stderr, r

@@ -12,6 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from advocate.i18n import _
 
 APP = "advocate"

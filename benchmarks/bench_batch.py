@@ -32,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_lookup import synthetic_store  # noqa: E402
 
-
 NATIONWIDE = (25, 49, -124, -67)
 ONE_METRO = (33.7, 34.3, -118.7, -117.9)  # Los Angeles: where one organisation's caseload lives
 
@@ -128,7 +127,7 @@ def phases(db: Path, src: Path) -> dict:
                                       out=io.StringIO()))
         sample = places[:2000]
         clock("rtree", lambda: [nearest_ids(store.conn, lat, lon, 804.67, 5, Filters()) for lat, lon in sample])
-        del index
+        index = None  # the grid goes before the collector is unfrozen
         gc.unfreeze()
     best["places"] = len(places)
     best["services_shown"] = len(set(pairs))

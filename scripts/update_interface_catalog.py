@@ -11,7 +11,7 @@ translation. Entries no longer in the code are dropped. (The checklists' catalog
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from advocate.i18n_extract import extract_catalog  # noqa: E402
 
 LOCALE = ROOT / "advocate" / "locale"
-FIXED_DATE = datetime(2026, 11, 29, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 def po_paths():

@@ -6,8 +6,8 @@ import re
 import secrets
 
 from advocate.errors import InputError, NotFound
-from advocate.store import now_utc
 from advocate.i18n import _
+from advocate.store import now_utc
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy
 CODE_RE = re.compile(r"^C-[2-9A-HJKMNP-TV-Z]{6}$")
@@ -54,7 +54,7 @@ def get_client(store, code: str) -> dict:
     if not row:
         raise NotFound(_("no client with code {code}; see `advocate clients list`").format(code=code))
     keys = ("code", "language", "note", "status", "created", "closed", "appointments", "checklist_answers")
-    return dict(zip(keys, row))
+    return dict(zip(keys, row, strict=False))
 
 
 def require_client(store, code: str) -> str:
@@ -68,7 +68,7 @@ def list_clients(store, *, status: str | None = None) -> list[dict]:
                    (SELECT count(*) FROM appointments a WHERE a.client_code = c.code)
             FROM clients c {where} ORDER BY c.created, c.code""", params).fetchall()
     keys = ("code", "language", "status", "created", "closed", "appointments")
-    return [dict(zip(keys, r)) for r in rows]
+    return [dict(zip(keys, r, strict=False)) for r in rows]
 
 
 def close_client(store, code: str) -> dict:
@@ -153,4 +153,4 @@ def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
 
 def audit_log(store, limit: int = 100) -> list[dict]:
     rows = store.conn.execute("SELECT id, at, action, tbl, row_id FROM audit ORDER BY id DESC LIMIT ?", (limit,))
-    return [dict(zip(("id", "at", "action", "table", "row_id"), r)) for r in rows]
+    return [dict(zip(("id", "at", "action", "table", "row_id"), r, strict=False)) for r in rows]

@@ -7,7 +7,7 @@ text unless asked for; notes never leave.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from advocate.appointments.log import from_utc_text, types
@@ -21,7 +21,7 @@ def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "e
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Accompaniments" if lang == "en" else "Acompañamientos")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     for row in rows:
         zone = ZoneInfo(row["tz"])
         start = from_utc_text(row["starts_utc"]).astimezone(zone)

@@ -6,14 +6,14 @@ import functools
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from advocate.appointments.clients import require_client
 from advocate.data import read_csv
 from advocate.errors import InputError, NotFound
-from advocate.store import now_utc
 from advocate.i18n import _
+from advocate.store import now_utc
 
 OUTCOMES = ("attended", "rescheduled", "no-show", "cancelled")
 MAX_DURATION = 24 * 60
@@ -73,7 +73,7 @@ def parse_when(text: str, zone: ZoneInfo) -> datetime:
     except ValueError:
         raise InputError(_('"{text}" is not a real date and time; write it as "2026-12-03 14:30"').format(text=text)) from None
     aware = naive.replace(tzinfo=zone)
-    back = aware.astimezone(timezone.utc).astimezone(zone)
+    back = aware.astimezone(UTC).astimezone(zone)
     if back.replace(tzinfo=None) != naive:
         raise InputError(_("{text} does not exist in {key} (the clocks jump forward then); pick another time").format(text=text, key=zone.key))
     return aware
@@ -88,11 +88,11 @@ def parse_date(text: str, what: str | None = None, *, field: str | None = None) 
 
 
 def to_utc_text(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def from_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 @dataclass
@@ -142,7 +142,7 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
                               _clean_text(advocate, _("the name of who accompanies"), 100, "advocate"),
                               _clean_text(notes, _("the notes"), 1000, "notes"))
     warnings = _overlaps(store, start, minutes, advocate)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if start < now:
         warnings.append(f"logged after the fact: {start:%Y-%m-%d %H:%M} {zone.key} is in the past")
     stamp = now_utc()
@@ -215,7 +215,7 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
     if upcoming and past:
         raise InputError(_("choose upcoming or past appointments, not both"), field=("upcoming", "past"))
     where, params = [], []
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if upcoming:
         where.append("a.starts_utc >= ? AND a.status = 'scheduled'")
         params.append(to_utc_text(now))
@@ -247,7 +247,7 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
 
 def edit_appointment(store, appointment_id, **changes) -> LogResult:
     current = get_appointment(store, appointment_id)
-    sets, params, warnings = {}, [], []
+    sets, warnings = {}, []
     zone = get_zone(changes.get("tz") or current["tz"])
     if changes.get("when") or changes.get("tz"):
         # a new zone alone corrects the zone: the clock time stays (09:00 Chicago -> 09:00 Tijuana), unless the

@@ -8,7 +8,7 @@ suppression), so a hidden cell cannot be worked out from the total.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from advocate.appointments.log import from_utc_text, parse_date, types
@@ -54,10 +54,10 @@ def build_report(store, start: date, end: date, *, by: list[str] | None = None, 
     if suppress_below < 0 or suppress_below > 100:
         raise InputError(_("the small-count threshold takes a number from 0 (off) to 100"), field="suppress_below")
     # look a day either side in UTC, then filter on each appointment's own local date
-    lo = datetime.combine(start - timedelta(days=1), time(0), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    hi = datetime.combine(end + timedelta(days=2), time(0), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lo = datetime.combine(start - timedelta(days=1), time(0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    hi = datetime.combine(end + timedelta(days=2), time(0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fy = fiscal_year_start(start)
-    fy_lo = datetime.combine(fy - timedelta(days=1), time(0), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fy_lo = datetime.combine(fy - timedelta(days=1), time(0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = store.conn.execute(
         "SELECT client_code, starts_utc, tz, duration_min, type, interpreter_language, status FROM appointments"
         " WHERE starts_utc >= ? AND starts_utc < ?", (min(lo, fy_lo), hi)).fetchall()

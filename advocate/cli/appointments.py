@@ -282,8 +282,8 @@ def card(
 
     Example: advocate appointments card 12 --lang es --with Ana -o cita.html
     """
-    from advocate.cli.cards import emit_card
     from advocate.cards import appointment_card, card_language
+    from advocate.cli.cards import emit_card
 
     st = state(ctx)
     made = appointment_card(st.store(), appointment_id, card_language(lang), label=label, with_name=with_,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import ForceOpt, FormatOpt, Format, info, interactive, overwrite, state
+from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -153,8 +153,8 @@ def show(
 
 
 def _terminal(c):
-    from advocate.checklists.model import advocate_note_text
     from advocate.checklists.i18n import tr
+    from advocate.checklists.model import advocate_note_text
     from advocate.checklists.ui import LABELS
     from advocate.render import console, render
 

@@ -17,9 +17,9 @@ from advocate.cli import checklist as checklist_cli
 from advocate.cli import clients as clients_cli
 from advocate.cli import db as db_cli
 from advocate.cli import goals as goals_cli
-from advocate.cli import report as report_cli
 from advocate.cli import places as places_cli
 from advocate.cli import referrals as referrals_cli
+from advocate.cli import report as report_cli
 from advocate.cli import services as services_cli
 from advocate.cli import today as today_cli
 from advocate.cli.common import state

@@ -76,10 +76,8 @@ def list_(
 
     Example: advocate referrals list --status sent --status contacted
     """
-    from advocate.plan.referrals import list_referrals
+    from advocate.plan.referrals import STATUS_LABELS, list_referrals
     from advocate.render import render
-
-    from advocate.plan.referrals import STATUS_LABELS
 
     rows = list_referrals(state(ctx).store(), client=client, statuses=status)
     if fmt == Format.table:

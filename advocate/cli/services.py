@@ -323,9 +323,8 @@ def import_(
     Example: advocate services import ./open211-miami --source miami-211
     """
     from advocate.directory.hsds import import_directory
-    from advocate.render import render_record
-
     from advocate.files import output_path
+    from advocate.render import render_record
 
     st = state(ctx)
     if rejects:  # a refused rejects file fails before the store is opened
@@ -425,11 +424,17 @@ def batch(
     """
     import sys
 
-    from advocate.directory.batch import (OUT_FIELDS, FailureTally, pick_location_column, pick_region_column,
-                                          read_rows, run_batch)
-    from advocate.i18n import _
+    from advocate.directory.batch import (
+        OUT_FIELDS,
+        FailureTally,
+        pick_location_column,
+        pick_region_column,
+        read_rows,
+        run_batch,
+    )
     from advocate.errors import InputError
     from advocate.geo.parse import parse_distance
+    from advocate.i18n import _
     from advocate.render import render
 
     st = state(ctx)

@@ -54,9 +54,7 @@ def search(store, text: str, *, limit: int = 50, where_sql: str = "1", params: l
     A query that is one category's name or synonym ("albergue", "inmigración") also finds the
     services filed under that category, after the ones whose text matches."""
     from advocate.directory.terms import fts_query as build
-    from advocate.directory.terms import matched_terms
-
-    from advocate.directory.terms import literal_parts
+    from advocate.directory.terms import literal_parts, matched_terms
 
     parts = _parts(text)
     params = list(params or [])

@@ -12,12 +12,10 @@ import io
 import math
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 from advocate.directory.hsds_read import read_tables
-from advocate.directory.taxonomy import categories_from_code, categories_from_text
 from advocate.directory.vocab import categories as known_categories
-from advocate.directory.vocab import normalize_language, parse_language_text
+from advocate.directory.vocab import parse_language_text
 from advocate.errors import InputError
 from advocate.i18n import _
 

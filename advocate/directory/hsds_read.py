@@ -95,14 +95,14 @@ class Staged:
             return iter(())
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" ORDER BY _n')
-        return (dict(zip(cols, r[1:])) for r in cur)
+        return (dict(zip(cols, r[1:], strict=False)) for r in cur)
 
     def many(self, name: str, column: str, value: str) -> list[dict]:
         if not value or name not in self or column not in self.columns[name]:
             return []
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
-        return [dict(zip(cols, r[1:])) for r in cur]
+        return [dict(zip(cols, r[1:], strict=False)) for r in cur]
 
     def one(self, name: str, column: str, value: str) -> dict | None:
         found = self.many(name, column, value)

@@ -12,8 +12,8 @@ from datetime import date
 
 from advocate.directory.vocab import expand_category, language_family, normalize_language
 from advocate.errors import NotFound
-from advocate.i18n import N_, _
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
+from advocate.i18n import N_, _
 
 DEFAULT_LIMIT = 10
 ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
@@ -29,7 +29,7 @@ class Filters:
     include_inactive: bool = False
 
     @classmethod
-    def parse(cls, categories=(), languages=(), staff_only=False) -> "Filters":
+    def parse(cls, categories=(), languages=(), staff_only=False) -> Filters:
         cats = [cid for c in categories or () for cid in expand_category(c)]
         return cls(list(dict.fromkeys(cats)),
                    [normalize_language(lang) for lang in languages or ()], staff_only)
@@ -169,7 +169,7 @@ def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_id
                 WHERE sal.service_id IN ({marks}) ORDER BY sal.id""", ids):
         wanted = (location_ids or {}).get(sid)
         if sid not in locs or lid == wanted:
-            locs[sid] = dict(zip(loc_cols, vals))
+            locs[sid] = dict(zip(loc_cols, vals, strict=False))
     svc_cols = ("id", "name", "phone", "text_line", "url", "hours", "scope", "status", "country", "source",
                 "last_verified", "confidence", "caution", "description", "name_es", "description_es", "caution_es",
                 "citation", "citation_url", "source_date", "law_enforcement", "priority")
@@ -179,14 +179,14 @@ def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_id
                        confidence FROM service_lines WHERE service_id IN ({marks}) ORDER BY service_id, position""",
             ids):
         line = dict(zip(("kind", "number", "from", "label", "label_es", "source", "source_url", "source_date",
-                         "confidence"), vals))
+                         "confidence"), vals, strict=False))
         line["from"] = [c for c in (line["from"] or "").split(",") if c]
         lines.setdefault(sid, []).append({k: v for k, v in line.items() if v not in (None, "")})
     found = {}
     for vals in conn.execute(
             f"""SELECT {', '.join('s.' + c for c in svc_cols)}, o.name FROM services s
                 LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id IN ({marks})""", ids):
-        svc = dict(zip(svc_cols, vals))
+        svc = dict(zip(svc_cols, vals, strict=False))
         svc["organization"] = vals[-1]
         found[svc["id"]] = svc
     today = date.today()
@@ -248,7 +248,7 @@ def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
            FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?""",
         ids).fetchall()
     row["locations"] = [dict(zip(("name", "address", "city", "region", "postal_code", "country", "latitude",
-                                  "longitude"), r)) for r in locs]
+                                  "longitude"), r, strict=False)) for r in locs]
     # why each category was given: the directory's code, a guess from a phrase, or the enforcement rule
     row["category_evidence"] = [
         {"category": c, "basis": b, "guessed": b == "keyword", "reason": r}

@@ -48,7 +48,7 @@ def _split(cell: str) -> tuple[str, ...]:
 def concepts() -> tuple[Concept, ...]:
     """The term list's concepts, then one per category (labels and aliases, with the category)."""
     out = [Concept(_split(row["en"]), _split(row["es"])) for row in read_csv("search_terms.csv")]
-    from advocate.directory.vocab import CATEGORY_GROUPS, category_aliases, categories
+    from advocate.directory.vocab import CATEGORY_GROUPS, categories, category_aliases
 
     aliases: dict[str, list[str]] = {}
     for alias, cid in category_aliases().items():

@@ -8,8 +8,8 @@ import re
 
 from advocate.data import read_csv
 from advocate.errors import InputError
-from advocate.textnorm import fold
 from advocate.i18n import _
+from advocate.textnorm import fold
 
 
 # --- categories ------------------------------------------------------------------------------

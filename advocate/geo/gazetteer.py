@@ -117,7 +117,7 @@ def build(path: Path) -> None:
                     name_rows.append((norm, pid, 0))
         # US towns under 1,000 people still have ZIPs: add them as places at the mean of their ZIPs
         towns: dict[tuple[str, str], list] = {}
-        for zip5, lat, lon, city, state, *_ in zip_rows:
+        for _zip5, lat, lon, city, state, *_ in zip_rows:
             towns.setdefault((fold_place(city), state), [city, 0.0, 0.0, 0])
             t = towns[(fold_place(city), state)]
             t[1] += lat
@@ -159,7 +159,7 @@ def zip_point(zip5: str) -> dict | None:
     if not row:
         return None
     keys = ("zip", "latitude", "longitude", "city", "state", "county", "timezone")
-    return dict(zip(keys, row))
+    return dict(zip(keys, row, strict=False))
 
 
 def zip_points(zips: list[str]) -> dict[str, tuple[float, float]]:
@@ -186,7 +186,7 @@ def places_named(norm: str) -> list[dict]:
            GROUP BY p.id ORDER BY max(n.is_primary) DESC, p.population DESC""",
         (norm,),
     ).fetchall()
-    return [dict(zip(_PLACE_KEYS, r)) for r in rows]
+    return [dict(zip(_PLACE_KEYS, r, strict=False)) for r in rows]
 
 
 def names_in_region(country: str | None, admin1: str | None) -> dict[str, tuple[str, str]]:

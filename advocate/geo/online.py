@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
@@ -44,7 +44,7 @@ def geocode(query: str, *, store=None, geocoder=None):
     provider = type(geocoder).__name__.lower()
     if store is not None:
         store.geocode_cache_put(key, loc.latitude, loc.longitude, loc.address, provider,
-                                datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                                datetime.now(UTC).isoformat(timespec="seconds"))
     return Place(query, loc.latitude, loc.longitude, loc.address, "address", provider, approximate=False)
 
 

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 from advocate.errors import InputError, NotFound
 from advocate.geo import gazetteer
-from advocate.i18n import _
 from advocate.geo.parse import CityRegion, Coordinates, StreetAddress, Zip, parse_location
 from advocate.geo.regions import lookup_region, region_label
+from advocate.i18n import _
 from advocate.textnorm import fold_place
 
 

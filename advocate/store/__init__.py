@@ -14,19 +14,19 @@ import os
 import sqlite3
 import stat
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from advocate.errors import StoreError
-from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
 from advocate.i18n import _
+from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -97,7 +97,7 @@ class Store:
             "SELECT latitude, longitude, display, provider FROM geocode_cache WHERE query = ?", (key,)
         )
         row = cur.fetchone()
-        return dict(zip(("latitude", "longitude", "display", "provider"), row)) if row else None
+        return dict(zip(("latitude", "longitude", "display", "provider"), row, strict=False)) if row else None
 
     def geocode_cache_put(self, key, lat, lon, display, provider, created) -> None:
         with self.write():
@@ -228,10 +228,7 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     """Open (creating and filling on first use) the store at ``path`` or the default location.
 
     An encrypted store needs its key (``key``, ``ADVOCATE_DB_KEY`` or the OS keyring)."""
-    from advocate.store import crypto
-
     from advocate import files
-
     from advocate.store import lock
 
     path = resolve_path(path)

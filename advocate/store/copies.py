@@ -12,7 +12,7 @@ import contextlib
 import fcntl
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -65,7 +65,7 @@ def record(store_path: Path, copy: Path, kind: str, *, encrypted: bool = False) 
         with _locked(store_path) as entries:
             entries[:] = [e for e in entries if e["path"] != path]
             entries.append({"path": path, "kind": kind, "encrypted": bool(encrypted),
-                            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                            "created": datetime.now(UTC).isoformat(timespec="seconds")})
     except OSError:
         # the list lives beside the store; if it cannot be written the copy still exists and is found by name
         pass

@@ -5,8 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advocate.checklists.model import get_checklist, localize
-from advocate.checklists.progress import (answer_rows, answers, check_answer, fill_in, resolve_item, save_answers,
-                                          status)
+from advocate.checklists.progress import answer_rows, answers, check_answer, fill_in, resolve_item, save_answers, status
 from advocate.errors import InputError
 
 DOC, _SRC = get_checklist("intake")

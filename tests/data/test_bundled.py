@@ -3,6 +3,8 @@ consulates.csv), and no two national names collide without their country."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from advocate.directory import bundled
@@ -117,7 +119,7 @@ def test_export_assured_date_is_the_records_source_date(store, tmp_path):
 def test_reload_keeps_appointment_links_to_bundled_services(store):
     """A reload updates bundled records in place: an appointment at a consulate keeps its link; a record
     no longer shipped is removed the way `services remove` does it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from advocate.appointments import log as lg
     from advocate.appointments.clients import create_client
@@ -125,13 +127,13 @@ def test_reload_keeps_appointment_links_to_bundled_services(store):
     code = create_client(store)["code"]
     sid = "advocate-bundled:consulate-atlanta-ga"
     a = lg.log_appointment(store, client=code, when="2026-12-01 10:00", tz="America/New_York", type="consulate",
-                           duration=60, service_id=sid, now=datetime(2026, 11, 29, tzinfo=timezone.utc)).appointment
+                           duration=60, service_id=sid, now=datetime(2026, 11, 29, tzinfo=UTC)).appointment
     with store.write():
         store.conn.execute("INSERT INTO services (id, name, source, source_id, scope) VALUES "
                            "('advocate-bundled:us-gone', 'Old line', 'advocate-bundled', 'us-gone', 'national')")
     gone = lg.log_appointment(store, client=code, when="2026-12-02 10:00", tz="America/New_York", type="other",
                               duration=30, service_id="advocate-bundled:us-gone",
-                              now=datetime(2026, 11, 29, tzinfo=timezone.utc)).appointment
+                              now=datetime(2026, 11, 29, tzinfo=UTC)).appointment
     store.set_meta("bundled_digest", "old")
     assert bundled.refresh_if_changed(store)
     links = dict(store.conn.execute("SELECT id, service_id FROM appointments").fetchall())

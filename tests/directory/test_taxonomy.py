@@ -1,7 +1,12 @@
 """Categories from AIRS/211 codes, target populations, whole phrases and the enforcement rule."""
 
-from advocate.directory.taxonomy import (categories_from_code, categories_from_text, classify, enforcement_evidence,
-                                         evidence_from_text)
+from advocate.directory.taxonomy import (
+    categories_from_code,
+    categories_from_text,
+    classify,
+    enforcement_evidence,
+    evidence_from_text,
+)
 from advocate.directory.vocab import categories
 
 

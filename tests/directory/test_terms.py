@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from advocate.data import read_csv
-from advocate.directory.terms import concepts, expand, fts_query, matched_terms
+from advocate.directory.terms import expand, fts_query, matched_terms
 from advocate.textnorm import fold
 from tests.conftest import SHARED_HSDS
 

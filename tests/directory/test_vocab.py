@@ -4,8 +4,13 @@ import re
 
 import pytest
 
-from advocate.directory.vocab import (language_family, languages, normalize_language, parse_language_text,
-                                      search_languages)
+from advocate.directory.vocab import (
+    language_family,
+    languages,
+    normalize_language,
+    parse_language_text,
+    search_languages,
+)
 from advocate.errors import InputError
 
 # ISO 639-2/639-5 collective codes the table uses as parents (not ISO 639-3 individual codes)

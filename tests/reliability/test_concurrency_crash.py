@@ -31,7 +31,7 @@ def test_two_processes_logging_at_once_all_succeed(db_path):
     procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), code, str(n)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in (0, 30)]
     outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs, strict=False):
         assert p.returncode == 0, err
         assert "locked" not in err
     s = open_store(db_path)
@@ -65,9 +65,8 @@ def test_kill_during_appointment_logging_is_all_or_nothing(db_path):
 
 
 def test_backup_before_migration_restores(db_path, tmp_path):
-    from tests.store.test_store import _make_v1_store
-
     from advocate.store import restore
+    from tests.store.test_store import _make_v1_store
 
     _make_v1_store(db_path)
     s = open_store(db_path)

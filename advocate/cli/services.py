@@ -349,6 +349,40 @@ def import_(
         info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
 
 
+SOURCES_TABLE = [("name", N_("Source"), {"no_wrap": True}), ("kind", N_("Kind"), _NW), ("layout", N_("Layout"), _NW),
+                 ("location", N_("Where"), {"overflow": "fold"}), ("last_pulled", N_("Last pulled"), _NW),
+                 ("active_services", N_("Active"), _NW), ("counts", N_("Last pull"))]
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(metavar="[NAME]...", help=N_("Only these sources."))] = None,
+    fmt: FormatOpt = Format.table,
+):
+    """The directories imported so far: where each came from, how, when it was last pulled and what it held.
+
+    `services sync` pulls them again. Example: advocate services sources -f json
+    """
+    from advocate.directory.sources import FIELDS, list_sources
+    from advocate.render import render
+
+    rows = list_sources(state(ctx).store(), names)
+    if fmt != Format.table:
+        if fmt.value in ("csv", "tsv"):
+            import json
+
+            rows = [{**r, "options": json.dumps(r["options"], ensure_ascii=False)} for r in rows]
+        render(rows, fmt.value, columns=FIELDS)
+        return
+    shown = [{**r, "counts": _("{read} read: {imported} new, {updated} updated, {rejected} rejected, "
+                               "{inactivated} inactivated").format(
+        read=r["services_read"], imported=r["imported"], updated=r["updated"], rejected=r["rejected"],
+        inactivated=r["inactivated"])} for r in rows]
+    render(shown, "table", table_columns=SOURCES_TABLE,
+           empty_message=_("No directory has been imported yet; see `advocate services import`."))
+
+
 class _progress:
     """A Rich progress bar on stderr while an import runs; nothing when stderr is not a terminal."""
 

@@ -12,6 +12,7 @@ import io
 import math
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 from advocate.directory.hsds_read import read_tables
 from advocate.directory.vocab import categories as known_categories
@@ -126,8 +127,10 @@ def schedule_text(rows: list[dict]) -> str | None:
 class Importer:
     """One import of one export: indexes its tables, then writes every service in one transaction."""
 
-    def __init__(self, store, path, *, source: str | None = None, online: bool = False, progress=None):
-        tables, self.layout, default_name = read_tables(path)
+    def __init__(self, store, path=None, *, source: str | None = None, online: bool = False, progress=None,
+                 tables=None):
+        # ``tables``: (staged tables, layout, default name) already read, e.g. from an HSDS API
+        tables, self.layout, default_name = tables or read_tables(path)
         self.source = _slug(source or default_name)
         if self.source == "advocate-bundled":
             tables.close()
@@ -143,6 +146,9 @@ class Importer:
         self.rejects: list[dict] = []
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target = None  # a path already checked by the output gateway
+        self.record = None  # called with the summary inside the transaction, before the commit (remembers the source)
+        self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
+        self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv = None
         self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
@@ -396,8 +402,10 @@ class Importer:
                     self.import_service(row)
                     if self.progress and (n % 250 == 0 or n == total):
                         self.progress(n, total)
-                if self.seen_ids:
-                    keys = [f"{self.source}:{s}" for s in self.seen_ids]
+                keep = self.present_ids if self.present_ids is not None else (
+                    None if self.incremental else self.seen_ids)
+                if keep:
+                    keys = [f"{self.source}:{s}" for s in keep | self.seen_ids]
                     self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _seen (id TEXT PRIMARY KEY)")
                     self.conn.execute("DELETE FROM _seen")
                     self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", [(k,) for k in keys])
@@ -405,6 +413,8 @@ class Importer:
                         "UPDATE services SET status = 'inactive' WHERE source = ? AND status = 'active'"
                         " AND id NOT IN (SELECT id FROM _seen)", (self.source,)).rowcount
                 reindex(self.store, source=self.source)
+                if self.record is not None:
+                    self.record(self.stats)
                 self.store.audit("import", "services", self.source)
                 outputs.close()  # the rejects file: if it cannot be written, the import rolls back
                 self._rejects_csv = None
@@ -434,6 +444,13 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
     importer = Importer(store, path, source=source, online=online, progress=progress)
     importer.rejects_target = target
     try:
+        from advocate.directory.sources import content_hash, kind_of_path, record_source
+
+        resolved = Path(path).expanduser().resolve()
+        digest = content_hash(resolved)
+        importer.record = lambda stats: record_source(
+            store, name=importer.source, kind=kind_of_path(resolved), location=str(resolved), layout=importer.layout,
+            stats=stats, content_hash=digest)
         stats = importer.run(dry_run=dry_run)
     finally:
         importer.T.close()

@@ -222,6 +222,26 @@ CREATE TABLE category_evidence (
 ) WITHOUT ROWID;
 """
 
+M9_SOURCES = """
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,             -- the source name services carry (services.source)
+    kind TEXT NOT NULL CHECK (kind IN ('file', 'folder', 'api', 'sheet')),
+    location TEXT NOT NULL,            -- a path or a URL
+    layout TEXT,                       -- hsds-3, hsds-1/2, ohana, hsds-3-api, sheet...
+    options TEXT NOT NULL DEFAULT '{}',  -- JSON: what a re-pull needs (page size, sheet name, column mapping)
+    created TEXT NOT NULL,
+    last_pulled TEXT,                  -- when the last pull that reached the store began (UTC; the server's clock for an API)
+    services_read INTEGER NOT NULL DEFAULT 0,
+    imported INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    inactivated INTEGER NOT NULL DEFAULT 0,
+    etag TEXT, last_modified TEXT,     -- what an API said about its last answer
+    content_hash TEXT,                 -- sha256 of a file's or folder's content at the last pull
+    publisher TEXT, version TEXT       -- what an API's / said about itself
+);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -233,6 +253,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (7, "a partial index on the national rows: a lookup no longer scans every service for them", M7_NATIONAL_INDEX),
     (8, "why an imported service got each category (taxonomy code, keyword guess or enforcement rule)",
      M8_CATEGORY_EVIDENCE),
+    (9, "directories remembered: where each source was pulled from, how, when and what it held, for sync",
+     M9_SOURCES),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -107,6 +107,10 @@ def record_problems(rec: dict) -> list[str]:
             out.append(f"{rid}: line {line.get('number')} source_date must be YYYY-MM-DD")
         if line.get("confidence") and line["confidence"] not in CONFIDENCE:
             out.append(f"{rid}: line {line.get('number')} has an unknown confidence")
+    if "for_minors" in rec and not isinstance(rec["for_minors"], bool):
+        out.append(f"{rid}: for_minors must be true or false")
+    if rec.get("for_minors") and not set(rec.get("categories") or ()) & {"youth", "child-protection"}:
+        out.append(f"{rid}: a record for minors needs the youth or child-protection category (how it is asked for)")
     if not rec.get("lines") and not rec.get("url"):
         out.append(f"{rid}: neither a line nor a url: nothing to reach it by")
     return out
@@ -208,7 +212,7 @@ def _insert_record(conn, rec: dict, kept: dict, progress=None) -> None:
         "last_verified": kept.get(rec["id"], rec.get("source_date")),
         "confidence": rec.get("confidence", "low"), "caution": rec.get("caution"),
         "caution_es": rec.get("caution_es"), "law_enforcement": 1 if rec.get("law_enforcement") else 0,
-        "priority": rec.get("priority", DEFAULT_PRIORITY),
+        "priority": rec.get("priority", DEFAULT_PRIORITY), "for_minors": 1 if rec.get("for_minors") else 0,
     }, rec.get("categories", []), rec.get("languages", []), rec.get("interpretation", []))
     _insert_lines(conn, sid, lines)
     if scope == "local" and rec.get("location"):

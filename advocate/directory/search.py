@@ -17,6 +17,9 @@ from advocate.i18n import N_, _
 
 DEFAULT_LIMIT = 10
 ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
+# A record only for a child (a bundled record with ``for_minors``: NCMEC, OTIP's line for minors) is shown when
+# the lookup asks for one of these (``-c youth``, ``-c child-protection``, ``-c children``).
+MINOR_CATEGORIES = ("youth", "child-protection")
 CONSULAR_REACH_KM = 1200.0  # -c consular with nothing in the radius: the nearest consulates up to this far
 START_KM = 8.0
 
@@ -37,6 +40,10 @@ class Filters:
     def asks_enforcement(self) -> bool:
         """True when the user asked for law-enforcement or detention records by category."""
         return bool(set(self.categories) & set(ENFORCEMENT_CATEGORIES))
+
+    def asks_for_minors(self) -> bool:
+        """True when the lookup is about a child (a youth or child-protection category was asked for)."""
+        return bool(set(self.categories) & set(MINOR_CATEGORIES))
 
     def expanded_languages(self) -> set[str]:
         out: set[str] = set()
@@ -66,6 +73,9 @@ class Filters:
                          f"(SELECT 1 FROM service_categories e2 WHERE e2.service_id = e.service_id "
                          f"AND e2.category NOT IN ({marks})))")
             params += [*ENFORCEMENT_CATEGORIES, *ENFORCEMENT_CATEGORIES]
+        if not self.asks_for_minors():
+            # only-for-a-child records (issue 10: NCMEC was in every lookup) need a child in the question
+            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE for_minors = 1)")
         if self.languages:
             langs = sorted(self.expanded_languages())
             mode = " AND g.mode = 'staff'" if self.staff_only else ""

@@ -53,6 +53,15 @@ CATEGORY_GROUPS = {
     "health": ("medical", "mental-health", "substance-use"),
     "salud": ("medical", "mental-health", "substance-use"),
     "crisis-help": ("crisis", "hotline"),
+    # a child is involved: child protection and youth services (and the records only for a child, e.g. NCMEC)
+    "children": ("child-protection", "youth"),
+    "child": ("child-protection", "youth"),
+    "minor": ("child-protection", "youth"),
+    "minors": ("child-protection", "youth"),
+    "menor": ("child-protection", "youth"),
+    "menores": ("child-protection", "youth"),
+    "ninos": ("child-protection", "youth"),
+    "ninez": ("child-protection", "youth"),
 }
 
 

@@ -242,6 +242,11 @@ CREATE TABLE sources (
 );
 """
 
+M10_FOR_MINORS = """
+ALTER TABLE services ADD COLUMN for_minors INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX services_for_minors ON services(id) WHERE for_minors = 1;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -255,6 +260,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
      M8_CATEGORY_EVIDENCE),
     (9, "directories remembered: where each source was pulled from, how, when and what it held, for sync",
      M9_SOURCES),
+    (10, "records only for a child (NCMEC, OTIP's line for minors): shown when a lookup asks for youth or child "
+         "protection", M10_FOR_MINORS),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -23,7 +23,11 @@ def test_oaxaca_gets_mexicos_lines_and_no_police_line(cli):
 
 
 def test_a_state_office_is_found_near_its_city(cli):
+    """The state child-protection office is only for a child: found when the lookup is about one."""
     r = cli("services", "near", "Xalapa, Ver.", "-f", "json")
+    assert r.exit_code == 0, r
+    assert not any(x["id"].endswith("mx-ver-ppnna") for x in r.json())
+    r = cli("services", "near", "Xalapa, Ver.", "-c", "children", "-f", "json")
     assert r.exit_code == 0, r
     local = [x for x in r.json() if x["scope"] == "local"]
     assert any(x["id"].endswith("mx-ver-ppnna") for x in local)

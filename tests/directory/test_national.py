@@ -85,3 +85,29 @@ def test_enforcement_only_records_need_asking_for_everywhere(store):
     assert "police" in {r["id"] for r in services_near(store, resolve_place("10001"), filters=asked, national=False)}
     assert "police" not in {p[0] for p in index_points(store, Filters())}
     assert "police" in {p[0] for p in index_points(store, asked)}
+
+
+def _bare(rows):
+    return {r["id"].split(":")[-1] for r in rows}
+
+
+def test_records_for_a_child_only_when_a_child_is_involved(store):
+    """NCMEC and OTIP's line for minors are not in an adult's lookup (issue 10): they appear when the
+    lookup asks for youth, child protection or 'children' (a word for both)."""
+    default = _bare(national_services(store, Filters(), place_country="US"))
+    assert not default & {"us-ncmec", "us-hhs-otip-minors"}
+    assert "us-trafficking-hotline" in default
+    for words in (["youth"], ["child-protection"], ["children"], ["menores"], ["trafficking", "minor"]):
+        asked = _bare(national_services(store, Filters.parse(words), place_country="US"))
+        assert {"us-ncmec", "us-hhs-otip-minors"} <= asked, words
+    # a category that is not about a child does not bring them, even one they carry (trafficking)
+    assert "us-ncmec" not in _bare(national_services(store, Filters.parse(["trafficking"]), place_country="US"))
+
+
+def test_cli_child_lookup_lists_ncmec(cli):
+    r = cli("services", "near", "10001", "-f", "json")
+    assert r.exit_code == 0, r
+    assert not any(x["id"].endswith(":us-ncmec") for x in r.json())
+    r = cli("services", "near", "10001", "-c", "children", "-f", "json")
+    assert r.exit_code == 0, r
+    assert any(x["id"].endswith(":us-ncmec") for x in r.json())

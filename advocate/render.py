@@ -77,7 +77,9 @@ def _scalar(value) -> str:
 
 
 def cell_text(value) -> str:
-    """Terminal-safe text for one cell."""
+    """Terminal-safe text for one cell (yes/no in the interface language)."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
         return ", ".join(cell_text(v) for v in value)
     return strip_control(_scalar(value))
@@ -204,7 +206,10 @@ def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
 
 def render_record(record: dict, fmt: str = "table", *, out: IO[str] | None = None, title: str | None = None,
                   labels: dict[str, str] | None = None) -> None:
-    """One record: a two-column field/value table on a terminal, or the machine formats."""
+    """One record: a two-column field/value table on a terminal, or the machine formats.
+
+    On the terminal each field shows its label in the interface language (``labels``: a mapping of field ->
+    msgid, default :data:`advocate.labels.FIELD_LABELS`); the machine formats keep the English keys."""
     out = out or sys.stdout
     if fmt != "table":
         render([record], fmt, out=out)
@@ -217,12 +222,14 @@ def render_record(record: dict, fmt: str = "table", *, out: IO[str] | None = Non
                   title_justify="left")
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
+    from advocate.labels import field_label
+
     for key, value in record.items():
         if value in (None, "", [], {}):
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = "\n".join(", ".join(cell_text(v) for v in item.values() if v not in (None, "")) for item in value)
-            table.add_row(Text((labels or {}).get(key, key)), Text(strip_control(value, keep_newlines=True)))
+            table.add_row(Text(field_label(key, labels)), Text(strip_control(value, keep_newlines=True)))
             continue
-        table.add_row(Text((labels or {}).get(key, key)), Text(cell_text(value)))
+        table.add_row(Text(field_label(key, labels)), Text(cell_text(value)))
     console(out).print(table)

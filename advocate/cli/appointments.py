@@ -17,7 +17,7 @@ ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=
 TYPES_HELP = ("court, medical, mental-health, immigration, legal, benefits, consulate, law-enforcement, "
               "shelter-intake, housing, employment, school, transportation, other")
 
-LIST_TABLE = [("id", "ID"), ("starts_local", N_("When")), ("client", N_("Client")), ("type", N_("Type")),
+LIST_TABLE = [("id", "ID"), ("starts_local", N_("When")), ("day", N_("Day")), ("client", N_("Client")), ("type", N_("Type")),
               ("duration_min", N_("Min")), ("place", N_("Where")), ("interpreter", N_("Interp.")), ("advocate", N_("Advocate")),
               ("status", N_("Status"))]
 EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min", "place", "service_id", "interpreter",
@@ -58,10 +58,18 @@ def _prompt_missing(store, values: dict) -> dict:
 
 
 def _show_local(rows):
+    """Terminal-only columns: the local time with its zone, the day relative to today, labels for codes."""
+    from datetime import date
+
+    from advocate.i18n import relative_day
+    from advocate.labels import APPOINTMENT_VALUES, labelled
+
+    today = date.today()
     out = []
     for r in rows:
-        r = dict(r)
+        r = labelled(r, APPOINTMENT_VALUES)
         r["starts_local"] = r["starts"].replace("T", " ")[:16] + f" {r['tz']}"
+        r["day"] = relative_day(date.fromisoformat(r["starts"][:10]), today)
         out.append(r)
     return out
 
@@ -98,7 +106,10 @@ def log(
         warn(w)
     a = result.appointment
     if fmt == Format.table:
-        info(_("Logged appointment {id}: {type} on {value} ({tz}).").format(id=a['id'], type=a['type'], value=a['starts'].replace('T', ' '), tz=a['tz']))
+        from advocate.labels import appointment_type_label
+
+        info(_("Logged appointment {id}: {type} on {value} ({tz}).").format(
+            id=a['id'], type=appointment_type_label(a['type']), value=a['starts'].replace('T', ' ')[:16], tz=a['tz']))
         print(a["id"])
     else:
         render_record(a, fmt.value)
@@ -125,7 +136,7 @@ def list_(
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, past=past, client=client,
                              start=parse_date(from_, _("start date"), field="from") if from_ else None,
                              end=parse_date(to, _("end date"), field="to") if to else None, type=type)
-    render(_show_local(rows), fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
+    render(_show_local(rows) if fmt == Format.table else rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
            empty_message=_("No appointments match."))
 
 
@@ -135,7 +146,13 @@ def show(ctx: typer.Context, appointment_id: IdArg, fmt: FormatOpt = Format.tabl
     from advocate.appointments.log import get_appointment
     from advocate.render import render_record
 
-    render_record(get_appointment(state(ctx).store(), appointment_id), fmt.value)
+    a = get_appointment(state(ctx).store(), appointment_id)
+    if fmt != Format.table:
+        render_record(a, fmt.value)
+        return
+    from advocate.labels import APPOINTMENT_VALUES, labelled
+
+    render_record(labelled(a, APPOINTMENT_VALUES), "table", title=_("Appointment {id}").format(id=a["id"]))
 
 
 @app.command()
@@ -182,7 +199,9 @@ def complete(
     from advocate.appointments.log import complete_appointment
 
     a = complete_appointment(state(ctx).store(), appointment_id, outcome, follow_up)
-    info(_("Appointment {id}: {status}.").format(id=a['id'], status=a['status']))
+    from advocate.labels import value_label
+
+    info(_("Appointment {id}: {status}.").format(id=a['id'], status=value_label("appointment_status", a['status'])))
 
 
 @app.command()

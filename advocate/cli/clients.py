@@ -50,6 +50,10 @@ def list_(
     from advocate.render import render
 
     rows = list_clients(state(ctx).store(), status=status)
+    if fmt == Format.table:
+        from advocate.labels import CLIENT_VALUES, labelled
+
+        rows = [{**labelled(r, CLIENT_VALUES), "created": (r.get("created") or "")[:10]} for r in rows]
     render(rows, fmt.value, columns=["code", "language", "status", "created", "closed", "appointments"],
            table_columns=[("code", N_("Code")), ("language", N_("Language")), ("status", N_("Status")), ("created", N_("Created")),
                           ("appointments", N_("Appointments"))], empty_message=_("No clients yet: `advocate clients new`."))
@@ -76,10 +80,13 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
             _("{name}: {answered} answered, {open} open").format(name=r["checklist"], answered=r["answered"], open=r["open"])
             for r in filled)
         del client["checklist_answers"]
+        from advocate.labels import CLIENT_VALUES, labelled
+
+        client = labelled(client, CLIENT_VALUES)
     else:
         client["checklists"] = [{"checklist": r["checklist"], "answered": r["answered"], "open": r["open"]}
                                 for r in filled]
-    render_record(client, fmt.value)
+    render_record(client, fmt.value, title=_("Client {code}").format(code=client["code"]) if fmt == Format.table else None)
     if fmt == Format.table and filled:
         info(_("`advocate checklist answers --client {code}` lists the answers.").format(code=client["code"]))
 

@@ -184,7 +184,7 @@ def purge(
             info(_("Nothing was deleted."))
             raise typer.Exit(1)
     result = preview if dry_run else purge_closed(store, age)
-    render_record(result, fmt.value, title="Purge" + (" (dry run)" if dry_run else ""))
+    render_record(result, fmt.value, title=_("Purge (dry run)") if dry_run else _("Purge"))
 
 
 @app.command()

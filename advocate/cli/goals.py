@@ -111,7 +111,11 @@ def show(ctx: typer.Context, goal_id: IdArg, fmt: FormatOpt = Format.table):
         return
     render_record({k: v for k, v in _labelled(goal).items() if k != "history"}, "table",
                   title=_("Goal {id}").format(id=goal["id"]))
-    render(goal["history"], "table", title=_("History"),
+    from advocate.plan.goals import STATUS_LABELS
+
+    history = [{**h, "status": _(STATUS_LABELS[h["status"]]) if h.get("status") in STATUS_LABELS else h.get("status")}
+               for h in goal["history"]]
+    render(history, "table", title=_("History"),
            table_columns=[("at", _("When")), ("status", _("Status")), ("note", _("Note"))])
 
 

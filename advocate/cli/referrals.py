@@ -100,9 +100,16 @@ def show(ctx: typer.Context, referral_id: Annotated[str, typer.Argument(metavar=
     if fmt != Format.table:
         emit(ref if fmt == Format.json else {k: v for k, v in ref.items() if k != "history"}, fmt)
         return
-    render_record({k: v for k, v in ref.items() if k != "history"}, "table",
-                  title=_("Referral {id}").format(id=ref["id"]))
-    render(ref["history"], "table", title=_("History"),
+    from advocate.labels import labelled
+    from advocate.plan.referrals import STATUS_LABELS
+
+    def status_word(value):
+        return _(STATUS_LABELS[value]) if value in STATUS_LABELS else value
+
+    shown = labelled({k: v for k, v in ref.items() if k != "history"}, {"categories": "category"})
+    shown["status"] = status_word(shown.get("status"))
+    render_record(shown, "table", title=_("Referral {id}").format(id=ref["id"]))
+    render([{**h, "status": status_word(h.get("status"))} for h in ref["history"]], "table", title=_("History"),
            table_columns=[("at", _("When")), ("status", _("Status")), ("note", _("Note"))])
 
 

@@ -39,19 +39,50 @@ def report(
     elif fmt in (Format.csv, Format.tsv, Format.ndjson):
         render(report_rows(rep), fmt.value)
     else:
-        render_record(rep["summary"], "table", title=_("Accompaniment report {start} to {end}").format(start=start, end=end))
+        from advocate.labels import REPORT_LABELS, field_label, in_sentence, value_label
+
+        render_record(_shown(rep["summary"]), "table", labels=REPORT_LABELS,
+                      title=_("Accompaniment report {start} to {end}").format(start=_day(start), end=_day(end)))
+        kinds = {"type": "type", "language": "language", "month": "month"}
         for dim, table in rep["breakdowns"].items():
-            render(table, "table", title=_("By {value}").format(value=dim.replace('_', ' ')),
-                   table_columns=[(dim, dim.replace("_", " ").capitalize()), ("accompaniments", N_("Accompaniments")),
+            rows = [{**_shown(row), dim: value_label(kinds.get(dim, "other"), row[dim])} for row in table]
+            render(rows, "table", title=_("By {value}").format(value=in_sentence(field_label(dim, REPORT_LABELS))),
+                   table_columns=[(dim, field_label(dim, REPORT_LABELS)), ("accompaniments", N_("Accompaniments")),
                                   ("clients", N_("Clients")), ("hours", N_("Hours"))],
-                   empty_message=_("(no accompaniments to break down by {dim})").format(dim=dim))
+                   empty_message=_("(no accompaniments to break down by {dim})").format(
+                       dim=in_sentence(field_label(dim, REPORT_LABELS))))
         _render_plan(rep["plan"])
+    n = rep["suppression"]["threshold"]
     if rep["suppression"]["applied"]:
-        info(_("Small counts were suppressed ({rule}).").format(rule=rep['suppression']['rule']))
+        info(_("Small counts were suppressed ({rule}).").format(
+            rule=_("counts from 1 to {last} shown as <{n}, with complementary suppression").format(last=n - 1, n=n)))
     elif threshold:
         info(_("No counts needed suppression."))
     else:
         info(_("Suppression is off: do not share this report outside your organization."))
+
+
+def _day(value) -> str:
+    from advocate.i18n import format_date
+
+    return format_date(value, "long")
+
+
+def _shown(row: dict) -> dict:
+    """Counts for a person: "suppressed" and "none" in the interface language, rates as percentages."""
+    from advocate.i18n import format_number
+    from advocate.labels import value_label
+
+    out = {}
+    for key, value in row.items():
+        if key.endswith("_rate") and isinstance(value, float):
+            value = format_number(value * 100, 1) + "%"  # CLDR en_US and es_MX: 33.3%
+        elif isinstance(value, float):
+            value = format_number(value, 1)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = format_number(value, 0)
+        out[key] = value_label("other", value)
+    return out
 
 
 def _render_plan(plan: dict) -> None:
@@ -59,11 +90,9 @@ def _render_plan(plan: dict) -> None:
     from advocate.i18n import _
     from advocate.render import render, render_record
 
-    labels = {"goals_set": _("Goals set"), "goals_reached": _("Goals reached (milestones)"),
-              "clients_with_goals": _("Clients who set goals"), "referrals": _("Referrals made"),
-              "referrals_accepted": _("Referrals accepted"), "clients_referred": _("Clients referred"),
-              "median_days_to_acceptance": _("Median days from referral to acceptance")}
-    render_record(plan["summary"], "table", title=_("Goals and referrals"), labels=labels)
+    from advocate.labels import REPORT_LABELS
+
+    render_record(_shown(plan["summary"]), "table", title=_("Goals and referrals"), labels=REPORT_LABELS)
     titles = {"goals_set_by_area": (_("Goals set by area"), "area", "goals", _("Area"), _("Goals")),
               "goals_reached_by_area": (_("Goals reached by area"), "area", "goals", _("Area"), _("Goals")),
               "referrals_by_category": (_("Referrals by category"), "category", "referrals", _("Category"),
@@ -75,5 +104,25 @@ def _render_plan(plan: dict) -> None:
         if not table:
             continue
         title, key, count, key_header, count_header = titles[name]
+        table = [{**_shown(row), key: _plan_value(key, row[key])} for row in table]
         render(table, "table", title=title,
                table_columns=[(key, key_header), (count, count_header), ("clients", _("Clients"))])
+
+
+def _plan_value(key: str, value):
+    """A goal area, referral category or outcome in the interface language."""
+    from advocate.i18n import current_language, _
+    from advocate.labels import category_label, value_label
+
+    if key == "category":
+        return category_label(value)
+    if key == "area":
+        from advocate.plan.goals import areas
+
+        row = areas().get(value)
+        return (row["label_es"] if current_language() == "es" else row["label_en"]) if row else value_label("other", value)
+    if key == "status":
+        from advocate.plan.referrals import STATUS_LABELS
+
+        return _(STATUS_LABELS[value]) if value in STATUS_LABELS else value_label("other", value)
+    return value_label("other", value)

@@ -203,10 +203,16 @@ def show(
     if fmt != Format.table:
         render_record(row, fmt.value, title=row["name"])
         return
-    render_record(_show_table(row), "table", title=row["name"])
+    from advocate.i18n import current_language
+    from advocate.labels import SERVICE_VALUES, labelled, value_label
+
+    spanish = current_language() == "es"
+    render_record(labelled(_show_table(row), SERVICE_VALUES), "table",
+                  title=(row.get("name_es") if spanish else None) or row["name"])
     if row.get("confidence") in ("medium", "low") or row.get("law_enforcement"):
+        caution = (row.get("caution_es") if spanish else None) or row.get("caution")
         info(_("Caution ({confidence} confidence): {caution}").format(
-            confidence=row["confidence"], caution=row.get("caution") or _("verify before use.")))
+            confidence=value_label("confidence", row["confidence"]), caution=caution or _("verify before use.")))
 
 
 def _show_table(row: dict) -> dict:

@@ -38,8 +38,19 @@ def today(
     if fmt == Format.table:
         kinds = {key: _(text) for key, text in KINDS.items()}
         reasons = {key: _(text) for key, text in REASONS.items()}
+        from datetime import date
+
+        from advocate.i18n import relative_day
+        from advocate.labels import appointment_type_label
+
+        today_ = date.today()
         for row in items:
+            if row["kind"] == "appointment":  # the detail starts with the type's code
+                kind, _sp, rest = row["detail"].partition(" ")
+                row["detail"] = " ".join(x for x in (appointment_type_label(kind), rest) if x)
             row["kind"], row["reason"] = kinds[row["kind"]], reasons[row["reason"]]
+            row["due"] = f'{row["due"]} ({relative_day(date.fromisoformat(row["due"]), today_)})'
+
     render(items, fmt.value, columns=COLUMNS,
            table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Due")),
                           ("reason", _("Why")), ("detail", _("Detail"))],

@@ -88,9 +88,8 @@ def _shown(row: dict) -> dict:
 def _render_plan(plan: dict) -> None:
     """Goals and referrals: the summary, then each breakdown that has rows."""
     from advocate.i18n import _
-    from advocate.render import render, render_record
-
     from advocate.labels import REPORT_LABELS
+    from advocate.render import render, render_record
 
     render_record(_shown(plan["summary"]), "table", title=_("Goals and referrals"), labels=REPORT_LABELS)
     titles = {"goals_set_by_area": (_("Goals set by area"), "area", "goals", _("Area"), _("Goals")),
@@ -111,7 +110,7 @@ def _render_plan(plan: dict) -> None:
 
 def _plan_value(key: str, value):
     """A goal area, referral category or outcome in the interface language."""
-    from advocate.i18n import current_language, _
+    from advocate.i18n import _, current_language
     from advocate.labels import category_label, value_label
 
     if key == "category":

@@ -105,3 +105,21 @@ def test_new_jersey_and_oklahoma_have_their_own_consulates(cli):
         assert r.exit_code == 0, r
         local = [x["name"] for x in r.json() if x["scope"] == "local"]
         assert city in local[0], place
+
+
+def test_an_unconfirmed_row_is_low_and_carries_no_address_or_phone(rows):
+    """Issue 10: what was not confirmed is marked low and never shown as an address or a number to dial; a lead
+    found but not confirmed stays in the note, said to be unconfirmed, in both languages."""
+    for r in rows:
+        if r["confidence"] == "low":
+            assert not r["address"] and not r["phone"], r["city"]
+            assert "MiConsulado" in r["notes"] and "MiConsulado" in r["notes_es"], r["city"]
+            if "Lead" in r["notes"]:
+                assert "not confirmed" in r["notes"] and "sin confirmar" in r["notes_es"], r["city"]
+        else:
+            assert r["address"] or r["phone"], f"{r['city']}: a row without address or phone is low"
+
+
+def test_seattle_is_at_its_2018_address(rows):
+    seattle = next(r for r in rows if r["city"] == "Seattle")
+    assert seattle["address"] == "807 E. Roy St." and seattle["source_date"] >= "2018-06-01"

@@ -143,3 +143,19 @@ def test_local_records_are_offices_the_gazetteer_can_place(records):
         assert not any(w in text for w in SHELTER_WORDS), f"{r['id']}: never bundle a shelter"
         place = resolve_place(f"{loc['city']}, {loc['region']}")
         assert place.country == "MX", r["id"]
+
+
+def test_an_office_of_a_prosecutor_says_so_before_anyone_goes(records):
+    """A state office run by a Fiscalía (women's justice centres) is not a law-enforcement line - it gives legal,
+    psychological and social help - but its caution says prosecutors work there, in both languages."""
+    for r in records:
+        if "Fiscalía" in r["organization"] and not r.get("law_enforcement"):
+            assert "prosecutor" in r["caution"] and "Fiscalía" in r["caution_es"], r["id"]
+
+
+def test_records_only_for_a_child_are_the_child_protection_offices(records):
+    for r in records:
+        if r.get("for_minors"):
+            assert "child-protection" in r["categories"], r["id"]
+        if "Niñas, Niños y Adolescentes" in r["name_es"] and "Procuraduría" in r["name_es"]:
+            assert r.get("for_minors") is True, r["id"]

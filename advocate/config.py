@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advocate.defaults import DEFAULT_WITHIN, STALE_AFTER_MONTHS
 from advocate.i18n import _
 
 APP = "advocate"
@@ -54,9 +55,9 @@ class Config:
     geocoder: str = "nominatim"  # or a URL of a self-hosted Nominatim
     geocoder_user_agent: str = "advocate-cli"
     languages: list[str] = field(default_factory=lambda: ["en", "es"])
-    stale_after_months: int = 12
+    stale_after_months: int = STALE_AFTER_MONTHS
     organization_name: str = ""  # shown on printouts only when set
-    default_within: str = "50mi"
+    default_within: str = DEFAULT_WITHIN
     suppress_below: int = 5
     retention_years: int = 7
     interface_language: str = ""  # en or es; empty: ADVOCATE_LANG, then the locale (LANG=es_MX... -> es)

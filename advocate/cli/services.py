@@ -464,14 +464,7 @@ def batch(
     """
     import sys
 
-    from advocate.directory.batch import (
-        OUT_FIELDS,
-        FailureTally,
-        pick_location_column,
-        pick_region_column,
-        read_rows,
-        run_batch,
-    )
+    from advocate.directory.batch import OUT_FIELDS, FailureTally, batch_columns, read_rows, run_batch
     from advocate.errors import InputError
     from advocate.geo.parse import parse_distance
     from advocate.i18n import _
@@ -481,8 +474,6 @@ def batch(
     cfg = st.config()
     filters = _filters(category, language, staff_only)
     within_km = parse_distance(within or cfg.default_within)
-    if bool(lat_column) != bool(lon_column):
-        raise InputError(_("give both --lat-column and --lon-column"))
     if file == "-":
         stream = sys.stdin
     else:
@@ -493,18 +484,11 @@ def batch(
     failures = FailureTally()
     with stream:
         columns, rows = read_rows(stream)
-        loc_col = region_col = None
-        if lat_column:
-            for c in (lat_column, lon_column):
-                if c not in columns:
-                    raise InputError(_('there is no column "{c}" in the input; columns are: {columns}').format(c=c, columns=', '.join(columns)))
-        else:
-            loc_col = pick_location_column(columns, location_column)
-            region_col = pick_region_column(columns, loc_col)
-            if not location_column:
-                info(_('Reading locations from the column "{column}"{region} (--location-column to choose another).')
-                     .format(column=loc_col, region=_(' with the state from "{column}"').format(column=region_col)
-                             if region_col else ""))
+        chosen = batch_columns(columns, location_column=location_column, lat_column=lat_column, lon_column=lon_column)
+        if chosen.guessed:
+            info(_('Reading locations from the column "{column}"{region} (--location-column to choose another).')
+                 .format(column=chosen.location, region=_(' with the state from "{column}"').format(column=chosen.region)
+                         if chosen.region else ""))
         notes: list[str] = []
 
         def on_note(text, note):
@@ -512,13 +496,10 @@ def batch(
             if len(notes) <= 20:
                 info(note)
 
-        out_rows = run_batch(st.store(), rows, location_column=loc_col, lat_column=lat_column, lon_column=lon_column,
-                             per_location=per_location, within_km=within_km, filters=filters,
-                             online=online or cfg.online_geocoding, stale_months=cfg.stale_after_months,
-                             on_error=failures, region_column=region_col, on_note=on_note)
-        clash = [c for c in OUT_FIELDS if c in columns]
-        if clash:
-            raise InputError(_("the input already has columns named {clash}; rename them first").format(clash=', '.join(clash)))
+        # one batch per process: the grid may freeze the garbage collector while it runs
+        out_rows = run_batch(st.store(), rows, columns=chosen, per_location=per_location, within_km=within_km,
+                             filters=filters, online=online or cfg.online_geocoding,
+                             stale_months=cfg.stale_after_months, on_error=failures, on_note=on_note, freeze_gc=True)
         out_fmt = "csv" if fmt == Format.table else fmt.value
         render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
     if len(notes) > 20:

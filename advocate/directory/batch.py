@@ -10,15 +10,19 @@ import csv
 import gc
 import json
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, TYPE_CHECKING, NamedTuple, TypedDict
 
+from advocate.defaults import DEFAULT_WITHIN_KM, KM_PER_MILE, STALE_AFTER_MONTHS
 from advocate.directory.search import Filters, is_stale
 from advocate.directory.spatial import CELL_DEG, GridIndex, distance_km
 from advocate.errors import AdvocateError, InputError
-from advocate.geo.distance import KM_PER_MILE
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 # Column names a location is found under, most precise first; compared folded (case, accents, spaces,
 # "_" and "-" ignored), so "ZIP Code", "zip_code", "Código Postal" and "CODIGO-POSTAL" all match.
@@ -98,6 +102,44 @@ def pick_location_column(columns: list[str], wanted: str | None) -> str:
                      field="location_column")
 
 
+@dataclass(frozen=True)
+class BatchColumns:
+    """Where a batch reads each row's location: one column (a ZIP, a city, "lat,lon"), perhaps with a
+    state column read with it, or a latitude and a longitude column. ``guessed``: the location column
+    was chosen by its name, not given."""
+
+    location: str | None = None
+    region: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    guessed: bool = False
+
+
+def batch_columns(columns: list[str], *, location_column: str | None = None, lat_column: str | None = None,
+                  lon_column: str | None = None) -> BatchColumns:
+    """Check the columns a batch is asked to read against the input's own and choose the rest: the
+    location column by its name when none is given, a state column beside a city column. Raises
+    :class:`InputError` before any row is read: a coordinate column without its twin, a column the input
+    does not have, or an input that already has one of the columns a batch adds (:data:`OUT_FIELDS`)."""
+    if bool(lat_column) != bool(lon_column):
+        raise InputError(_("give both the latitude and the longitude column"), field=("lat_column", "lon_column"))
+    if lat_column and lon_column:
+        for name, column in (("lat_column", lat_column), ("lon_column", lon_column)):
+            if column not in columns:
+                raise InputError(_('there is no column "{column}" in the input; columns are: {columns}').format(
+                    column=column, columns=", ".join(columns)), field=name)
+        chosen = BatchColumns(lat=lat_column, lon=lon_column)
+    else:
+        location = pick_location_column(columns, location_column)
+        chosen = BatchColumns(location=location, region=pick_region_column(columns, location),
+                              guessed=not location_column)
+    clash = [c for c in OUT_FIELDS if c in columns]
+    if clash:
+        raise InputError(_("the input already has columns named {clash}; rename them first").format(
+            clash=", ".join(clash)))
+    return chosen
+
+
 def pick_region_column(columns: list[str], location_column: str) -> str | None:
     """A state column to read with a city column, or None (a ZIP or full location column needs none)."""
     if _column_key(location_column) not in _CITY_GUESSES:
@@ -137,6 +179,22 @@ class FailureTally:
         return out
 
 
+class Located(NamedTuple):
+    """A batch row's location, resolved; ``note`` says how an ambiguous name was resolved ("" if it was not)."""
+
+    latitude: float
+    longitude: float
+    country: str | None
+    label: str
+    note: str
+
+
+class Unresolved(NamedTuple):
+    """A batch row's location that did not resolve, and why."""
+
+    message: str
+
+
 class Resolver:
     """Resolve location strings with a bounded cache. Plain ZIPs are looked up one by one at first and,
     once a file has shown it holds many, from one dict of every ZIP (a tenth of a second to load)."""
@@ -145,28 +203,26 @@ class Resolver:
 
     def __init__(self, store, online: bool = False):
         self.store, self.online = store, online
-        self.cache: OrderedDict[str, tuple] = OrderedDict()
+        self.cache: OrderedDict[str, Located | Unresolved] = OrderedDict()
         self.zips: dict[str, tuple[float, float, str, str]] | None = None
         self.zip_lookups = 0
         self.gazetteer = None
 
-    def __call__(self, text: str):
-        """("ok", lat, lon, country, label, note) or ("error", message); the note says how an ambiguous
-        name was resolved ("" when it was not)."""
+    def __call__(self, text: str) -> Located | Unresolved:
         key = text.strip()
         if len(key) == 5 and key.isdigit():
             point = self._zip(key)
             if point:
-                return ("ok", point[0], point[1], "US", f"{point[2].title()}, {point[3]} {key}", "")
+                return Located(point[0], point[1], "US", f"{point[2].title()}, {point[3]} {key}", "")
         hit = self.cache.get(key)
         if hit is None:
             from advocate.geo.resolve import resolve_place
 
             try:
                 p = resolve_place(key, online=self.online, store=self.store)
-                hit = ("ok", p.latitude, p.longitude, p.country, p.label, p.note)
+                hit = Located(p.latitude, p.longitude, p.country, p.label, p.note)
             except AdvocateError as exc:
-                hit = ("error", exc.full_message)
+                hit = Unresolved(exc.full_message)
             self.cache[key] = hit
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)
@@ -256,11 +312,47 @@ def index_points(store, filters):
 CHUNK = 500
 
 
-def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None, lat_column: str | None = None,
-              lon_column: str | None = None, per_location: int = 5, within_km: float = 80.47,
-              filters: Filters | None = None, online: bool = False, stale_months: int = 12,
-              on_error=None, region_column: str | None = None, on_note=None) -> Iterator[dict]:
-    """Yield output rows: the input's own columns first, then rank and service fields (or an error).
+class BatchResult(TypedDict):
+    """The fields a batch adds to each input row (:data:`OUT_FIELDS`, in order). A row whose location did
+    not resolve, or found no service in range, has them all None but ``resolved_place`` and ``error``."""
+
+    resolved_place: str | None
+    rank: int | None
+    service_id: str | None
+    service_name: str | None
+    organization: str | None
+    phone: str | None
+    categories: list[str] | None
+    languages: list[str] | None
+    distance_km: float | None
+    distance_mi: float | None
+    service_city: str | None
+    service_region: str | None
+    confidence: str | None
+    stale: bool | None
+    error: str | None
+
+
+class _Answer(NamedTuple):
+    """One input row of a chunk, located (``near``: [(km, service_id, location_id)]) or not (``error``)."""
+
+    row: dict
+    near: list | None
+    point: tuple[float, float] | None
+    label: str | None
+    error: str | None
+
+
+def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | None = None,
+              location_column: str | None = None, lat_column: str | None = None,
+              lon_column: str | None = None, per_location: int = 5, within_km: float = DEFAULT_WITHIN_KM,
+              filters: Filters | None = None, online: bool = False, stale_months: int = STALE_AFTER_MONTHS,
+              on_error: Callable[[int, str, str], None] | None = None, region_column: str | None = None,
+              on_note: Callable[[str, str], None] | None = None, freeze_gc: bool = False) -> Iterator[dict]:
+    """Yield output rows: the input's own columns first, then the :class:`BatchResult` fields.
+
+    ``columns`` (from :func:`batch_columns`, which checks them) says where each row's location is; or give
+    ``location_column`` (and ``region_column``), or ``lat_column`` and ``lon_column``, yourself.
 
     Rows are taken in chunks of a few hundred: locate every row of the chunk, fetch the services
     they need in one go, write them out; memory is bounded by the chunk, not the input.
@@ -271,11 +363,19 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
 
     An input of up to one chunk asks the store's R*Tree row by row (well under a millisecond each);
     a longer one first builds an in-memory grid of the directory (about half a second for 100,000
-    services) and then answers each row from it in a few dozen microseconds."""
+    services) and then answers each row from it in a few dozen microseconds.
+
+    ``freeze_gc``: build the grid with the cyclic garbage collector off and keep it frozen while the batch
+    runs (faster for large inputs). This changes the whole process's collector, so only a program that
+    runs one batch at a time should ask for it (the command line does); a server running batches in
+    threads should not."""
     from itertools import chain, islice
 
     from advocate.directory.search import nearest_ids
 
+    if columns is not None:
+        location_column, region_column, lat_column, lon_column = (columns.location, columns.region, columns.lat,
+                                                                  columns.lon)
     filters = filters or Filters()
     batch = _Batch(Resolver(store, online=online), ServiceSummaries(store, stale_months), per_location,
                    location_column, lat_column, lon_column, on_error, region_column, on_note)
@@ -288,6 +388,11 @@ def run_batch(store, rows: Iterator[dict], *, location_column: str | None = None
         # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
         # the way the grid computes them, so output does not depend on the length of the input
         yield from batch.answer(iter(first), nearest, exact=False)
+        return
+    if not freeze_gc:
+        index = GridIndex(index_points(store, filters))
+        yield from batch.answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                                exact=True)
         return
     # The index is a few hundred thousand long-lived objects: build it without the cyclic garbage
     # collector and then freeze it, so later collections do not walk it again and again (a large
@@ -340,35 +445,36 @@ class _Batch:
             chunk = list(islice(rows, CHUNK))
             if not chunk:
                 return
-            results = []
+            results: list[_Answer] = []
             for row in chunk:
                 n += 1
                 text = self.location_text(row)
-                hit = resolve(text) if text.strip(" ,") else ("error", "no location in this row")
-                if hit[0] == "error":
+                hit = resolve(text) if text.strip(" ,") else Unresolved("no location in this row")
+                if isinstance(hit, Unresolved):
                     if self.on_error:
-                        self.on_error(n, text, hit[1])
-                    results.append((row, hit[1], None, None))
+                        self.on_error(n, text, hit.message)
+                    results.append(_Answer(row, None, None, None, hit.message))
                     continue
-                if hit[5] and self.on_note and text not in self.noted and len(self.noted) < 1_000:
+                if hit.note and self.on_note and text not in self.noted and len(self.noted) < 1_000:
                     self.noted.add(text)
-                    self.on_note(text, hit[5])
-                point = (hit[1], hit[2])
+                    self.on_note(text, hit.note)
+                point = (hit.latitude, hit.longitude)
                 near = nearest_cache.get(point)
                 if near is None:  # a caseload repeats its ZIPs and cities: ask once per place
-                    near = nearest_cache[point] = nearest(hit[1], hit[2])
+                    near = nearest_cache[point] = nearest(hit.latitude, hit.longitude)
                     if len(nearest_cache) > self.cache_places:
                         nearest_cache.popitem(last=False)
                 if not near:
-                    near = _("no service within range")
+                    message = _("no service within range")
                     if self.on_error:
-                        self.on_error(n, text, near)
-                results.append((row, near, point, hit[4]))
-            summaries.fetch([(sid, lid) for _row, near, _point, _label in results if not isinstance(near, str)
-                             for _km, sid, lid in near])
-            for row, near, point, label in results:
-                if isinstance(near, str):
-                    yield {**row, **empty, "resolved_place": label, "error": near}
+                        self.on_error(n, text, message)
+                    results.append(_Answer(row, None, point, hit.label, message))
+                    continue
+                results.append(_Answer(row, near, point, hit.label, None))
+            summaries.fetch([(sid, lid) for a in results if a.near for _km, sid, lid in a.near])
+            for row, near, point, label, error in results:
+                if near is None:
+                    yield {**row, **empty, "resolved_place": label, "error": error}
                     continue
                 if not exact:
                     near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid)

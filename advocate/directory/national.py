@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from advocate.defaults import STALE_AFTER_MONTHS
 from advocate.directory.search import Filters, fetch_services
 
 LAW_ENFORCEMENT = "law-enforcement"
@@ -41,7 +42,7 @@ def wants_law_enforcement(filters: Filters) -> bool:
 
 
 def national_services(store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
-                      stale_months: int = 12) -> list[dict]:
+                      stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
     where, params = filters.sql()

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
 from advocate.errors import NotFound
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
@@ -114,8 +115,8 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
     return ranked[:limit]
 
 
-def services_near(store, place, *, within_km: float = 80.47, limit: int = DEFAULT_LIMIT,
-                  filters: Filters | None = None, national: bool = True, stale_months: int = 12,
+def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
+                  filters: Filters | None = None, national: bool = True, stale_months: int = STALE_AFTER_MONTHS,
                   national_from: str | None = None) -> list[dict]:
     """Local services by distance (ties by name), then the national lines that work from the place's
     country (``national_from``: "US", "MX" or "all" to show another set), survivor-first.
@@ -155,7 +156,7 @@ ROW_FIELDS = (
 )
 
 
-def fetch_services(store, ids: list[str], *, stale_months: int = 12, location_ids: dict | None = None) -> list[dict]:
+def fetch_services(store, ids: list[str], *, stale_months: int = STALE_AFTER_MONTHS, location_ids: dict | None = None) -> list[dict]:
     """Full rows for service ids, in the order given (one location each: the one asked for or the first)."""
     if not ids:
         return []
@@ -242,7 +243,7 @@ def is_stale(last_verified: str | None, today: date, months: int) -> bool:
     return d < cutoff
 
 
-def get_service(store, service_id: str, *, stale_months: int = 12) -> dict:
+def get_service(store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> dict:
     ids = [service_id]
     if not store.conn.execute("SELECT 1 FROM services WHERE id = ?", ids).fetchone():
         # accept the bundled short form ("us-988") and unique prefixes

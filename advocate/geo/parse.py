@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from advocate.errors import InputError
+from advocate.geo.distance import KM_PER_MILE
 from advocate.i18n import _
 
 _ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
@@ -127,7 +128,6 @@ def _coords(raw: str, a: str, b: str) -> Coordinates:
 
 
 _DIST = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(mi|miles?|km|kms|kilometers?|kilometres?)?\s*$", re.I)
-KM_PER_MILE = 1.609344
 
 
 def parse_distance(text: str) -> float:

@@ -236,7 +236,8 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     if not path.exists() and not create:
         raise StoreError(_("there is no store at {path}; run `advocate db init` to create one").format(path=path))
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a store file; give a file path with --db")
+        raise StoreError(_("{path} is a folder, not a store file; give the path of a file").format(path=path),
+                         field="db")
     _ensure_private_dir(path)
     locked = lock.acquire_shared(path, BUSY_TIMEOUT_MS / 1000, notice=progress)
     try:

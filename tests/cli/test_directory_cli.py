@@ -80,6 +80,10 @@ def test_batch_lat_lon_and_ndjson(cli):
 def test_batch_bad_column(cli):
     r = cli("services", "batch", "-", "--location-column", "nope", input="zip\n10001\n")
     assert r.exit_code == 2 and "no column" in r.stderr
+    r = cli("services", "batch", "-", "--lat-column", "lat", input="lat,lon\n25.7,-80.2\n")
+    assert r.exit_code == 2 and "(--lat-column, --lon-column)" in r.stderr
+    r = cli("services", "batch", "-", input="zip,rank\n10001,1\n")
+    assert r.exit_code == 2 and "rank" in r.stderr and not r.stdout
 
 
 def test_search_accent_insensitive(cli):

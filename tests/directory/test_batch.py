@@ -99,8 +99,8 @@ def test_zip_lookups_one_by_one_then_in_bulk(store, monkeypatch):
     first = [resolve(z) for z in ("10001", "33130", "94403", "60601", "00000")]
     assert resolve.zips is not None  # switched to the dict after two lookups
     again = [batch.Resolver(store)(z) for z in ("10001", "33130", "94403", "60601")]
-    assert first[:4] == again and all(hit[0] == "ok" for hit in again)
-    assert first[4][0] == "error"
+    assert first[:4] == again and all(isinstance(hit, batch.Located) for hit in again)
+    assert isinstance(first[4], batch.Unresolved) and first[4].message
 
 
 def test_failure_tally_groups_and_stays_bounded():
@@ -111,3 +111,44 @@ def test_failure_tally_groups_and_stays_bounded():
     tally(9, "Elsewhere", "not a place")  # a third reason: counted, not kept
     assert tally.total == 9
     assert tally.lines() == ["rows 1, 2, 3 and 4 more: '99999': no such ZIP", "row 8: 'Nowhere': not a place"]
+
+
+def test_batch_columns_checks_before_any_row_is_read():
+    from advocate.errors import InputError
+
+    chosen = batch.batch_columns(["Case", "City", "State"])
+    assert (chosen.location, chosen.region, chosen.guessed) == ("City", "State", True)
+    assert batch.batch_columns(["zip"], location_column="zip") == batch.BatchColumns(location="zip")
+    assert batch.batch_columns(["y", "x"], lat_column="y", lon_column="x") == batch.BatchColumns(lat="y", lon="x")
+    for kwargs, columns, fields in [
+        ({"lat_column": "y"}, ["y", "x"], ("lat_column", "lon_column")),
+        ({"lat_column": "y", "lon_column": "lng"}, ["y", "x"], ("lon_column",)),
+        ({"location_column": "where"}, ["zip"], ("location_column",)),
+        ({}, ["case", "note"], ("location_column",)),
+        ({}, ["zip", "rank", "error"], ()),
+    ]:
+        with pytest.raises(InputError) as err:
+            batch.batch_columns(columns, **kwargs)
+        assert err.value.fields == fields
+        assert "--" not in err.value.message
+
+
+def test_result_fields_are_the_output_columns(directory):
+    assert tuple(batch.BatchResult.__annotations__) == batch.OUT_FIELDS
+    out = run(directory, rows_for([(34.5, -97.0)]), per_location=1, within_km=100)
+    assert set(out[0]) == {"case", "location", *batch.OUT_FIELDS}
+
+
+def test_the_garbage_collector_is_left_alone_unless_asked(directory, monkeypatch):
+    import gc
+
+    monkeypatch.setattr(batch, "CHUNK", 3)  # a "long" input: the grid path
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    rows = rows_for([(34.5, -97.0)] * 10)
+    plain = run(directory, rows, per_location=2, within_km=100)
+    assert calls == [] and gc.isenabled()
+    frozen = run(directory, rows, per_location=2, within_km=100, freeze_gc=True)
+    assert calls == ["freeze", "unfreeze"] and gc.isenabled()
+    assert plain == frozen

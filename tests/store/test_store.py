@@ -134,3 +134,15 @@ def test_failed_write_rolls_back(store):
             store.conn.execute("DELETE FROM services")
             raise RuntimeError("boom")
     assert store.conn.execute("SELECT count(*) FROM services").fetchone()[0] == n
+
+
+def test_a_folder_given_as_the_store_names_no_flag(tmp_path, cli):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(StoreError) as err:
+        open_store(folder)
+    assert err.value.fields == ("db",)
+    assert "folder" in err.value.message and "--" not in err.value.message
+    r = cli("--db", folder, "clients", "list")
+    assert r.exit_code == 1
+    assert "is a folder" in r.stderr and "(--db)" in r.stderr

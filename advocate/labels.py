@@ -55,7 +55,7 @@ FIELD_LABELS: dict[str, str] = {
     "rejected": N_("Rejected"), "geocoded_offline": N_("Placed offline"), "inactivated": N_("Marked inactive"),
     "no_location": N_("Without a location"), "organizations": N_("Organizations"),
     "unmapped_languages": N_("Language words not recognized"),
-    "unmapped_language_names": N_("Unrecognized language words"), "dry_run": N_("Dry run"),
+    "unmapped_language_names": N_("Unrecognized language words"), "dry_run": N_("Dry run"), "pages": N_("Pages"),
     # db check / restore / purge
     "ok": N_("OK"), "integrity": N_("Integrity"), "foreign_key_problems": N_("Broken links between tables"),
     "schema_version": N_("Schema version"), "schema_version_expected": N_("Schema version expected"),

@@ -15,7 +15,8 @@ ALLOWED = {
     "open", "referral", "vacuum", "utc", "pip", "pipx", "shell", "scripts", "script", "datapackage", "icalendar",
     "ctrl-c", "stdin", "stdout", "stderr", "voca", "otip", "ciudad", "estado", "city", "st", "tijuana", "bc", "los",
     "angeles", "ca", "miami", "fl", "america", "chicago", "springfield", "new", "york", "ny", "us", "mx", "en", "es",
-    "asilo", "y", "m", "d", "mxt", "mixtec", "zap", "t", "u", "wal", "gb", "dif", "fresno", "ga",
+    "asilo", "y", "m", "d", "mxt", "mixtec", "zap", "t", "u", "wal", "gb", "dif", "fresno", "ga", "api", "apis",
+    "http", "https", "etag",
     # values the user types, glossed in Spanish beside them
     "attended", "rescheduled", "no-show", "cancelled", "active", "closed", "first", "later", "as-needed", "intake",
     "working", "reached", "paused", "dropped", "sent", "contacted", "accepted", "declined", "no-response",

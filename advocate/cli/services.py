@@ -311,34 +311,79 @@ def languages(
            empty_message=_('No language matches "{search}".').format(search=search))
 
 
+def _is_url(text: str) -> bool:
+    import re
+
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text or ""))
+
+
+TimeoutOpt = Annotated[float, typer.Option(
+    "--timeout", metavar="SECONDS", min=1, max=600,
+    help=N_("With a URL: how long to wait for the server to answer before asking again."))]
+AllowHttpOpt = Annotated[bool, typer.Option(
+    "--allow-http", help=N_("With a URL: allow plain http (unencrypted), e.g. a server on this computer."))]
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help=N_("A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV) or HSDS 3 JSON."))],
+    path: Annotated[str, typer.Argument(metavar="PATH|URL", help=N_(
+        "A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV), HSDS 3 JSON, or the https URL of an "
+        "HSDS 3.x API."))],
     source: Annotated[str | None, typer.Option("--source", help=N_("Name for this directory (default: the folder name). "
                                                                 "Importing the same source again updates it."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Read and count everything, change nothing."))] = False,
     rejects: Annotated[Path | None, typer.Option("--rejects", metavar="FILE", path_type=str,
                                                  help=N_("Write unusable rows and why to FILE (CSV)."))] = None,
+    modified_after: Annotated[str | None, typer.Option("--modified-after", metavar="DATE", help=N_(
+        "With a URL: only services changed on or after DATE (YYYY-MM-DD); none is marked inactive."))] = None,
+    page_size: Annotated[int, typer.Option("--page-size", metavar="N", min=1, max=5000, help=N_(
+        "With a URL: services per page to ask for."))] = 100,
+    allow_http: AllowHttpOpt = False,
+    timeout: TimeoutOpt = 30.0,
     force: ForceOpt = False,
     online: OnlineOpt = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("table or json summary."))] = Format.table,
 ):
-    """Import an Open Referral (HSDS) or 211 export. One transaction: a failure changes nothing.
+    """Import an Open Referral (HSDS) or 211 export, or an HSDS 3.x API. One transaction: a failure changes nothing.
 
-    Example: advocate services import ./open211-miami --source miami-211
+    A URL is the only time advocate goes online for a directory: it asks the server for its services, page by
+    page, and sends nothing from the store. Examples: advocate services import ./open211-miami --source miami-211 ;
+    `advocate services import https://api.example.org/hsds --source county-211`
     """
-    from advocate.directory.hsds import import_directory
+    from advocate.errors import InputError
     from advocate.files import output_path
     from advocate.render import render_record
 
     st = state(ctx)
+    url = _is_url(path)
+    if not url:
+        for given, field in ((modified_after, "modified_after"), (allow_http, "allow_http")):
+            if given:
+                raise InputError(_("this option is for importing from an API URL, not from a file or folder"),
+                                 field=field)
+    else:  # a refused address fails before the store is opened
+        from advocate.directory.hsds_api import normalize_url, parse_modified_after
+
+        normalize_url(path, allow_http=allow_http)
+        parse_modified_after(modified_after)
     if rejects:  # a refused rejects file fails before the store is opened
         rejects = output_path(rejects, default_name="rejects.csv", **overwrite(force))
     store = st.store()
-    with _progress(_("Importing services")) as tick:
-        stats = import_directory(store, path, source=source, dry_run=dry_run, rejects_path=rejects, force=True,
-                                 online=online or st.config().online_geocoding, progress=tick)
+    if url:
+        from advocate.directory.hsds_api import HttpOptions, import_api
+
+        with _api_progress() as bar:
+            stats = import_api(store, path, source=source, modified_after=modified_after, page_size=page_size,
+                               allow_http=allow_http, dry_run=dry_run, rejects_path=rejects, force=True,
+                               online=online or st.config().online_geocoding, on_page=bar.page,
+                               progress=bar.write, http=HttpOptions(timeout=timeout))
+    else:
+        from advocate.directory.hsds import import_directory
+
+        with _progress(_("Importing services")) as tick:
+            stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
+                                     force=True, online=online or st.config().online_geocoding, progress=tick)
     rejected = stats.pop("rejects")
     if fmt == Format.json:
         import json
@@ -353,6 +398,44 @@ def import_(
                  .format(n=len(names) - 15))
     if rejected and not rejects:
         info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
+
+
+class _api_progress:
+    """Rich progress on stderr for an API pull (pages, services, then the write); nothing off a terminal."""
+
+    def __init__(self):
+        self.bar = None
+        self.tasks: dict[str, object] = {}
+
+    def __enter__(self):
+        import sys
+
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            from advocate.render import console
+
+            self.bar = Progress(console=console(stderr=True), transient=True)
+            self.bar.start()
+            self.tasks["pages"] = self.bar.add_task(_("Pages"), total=None)
+            self.tasks["services"] = self.bar.add_task(_("Services read"), total=None)
+        return self
+
+    def page(self, page: int, total_pages: int | None, services: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.tasks["pages"], completed=page, total=total_pages)
+            self.bar.update(self.tasks["services"], completed=services)
+
+    def write(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            if "write" not in self.tasks:
+                self.tasks["write"] = self.bar.add_task(_("Importing services"), total=total)
+            self.bar.update(self.tasks["write"], completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
 
 
 SOURCES_TABLE = [("name", N_("Source"), {"no_wrap": True}), ("kind", N_("Kind"), _NW), ("layout", N_("Layout"), _NW),

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -146,7 +147,7 @@ class Importer:
         self.rejects: list[dict] = []
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target = None  # a path already checked by the output gateway
-        self.record = None  # called with the summary inside the transaction, before the commit (remembers the source)
+        self.record: Callable[[dict], None] | None = None  # called with the summary inside the transaction, before the commit (remembers the source)
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv = None

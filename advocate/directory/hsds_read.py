@@ -58,6 +58,18 @@ class Staged:
         return name in self.columns
 
     def load(self, name: str, header: list[str], records) -> None:
+        self.create(name, header)
+        width = len(self.columns[name])
+        batch = []
+        for rec in records:
+            batch.append([rec[i] if i < len(rec) else "" for i in range(width)])
+            if len(batch) >= 5000:
+                self.insert(name, batch)
+                batch.clear()
+        self.insert(name, batch)
+        self.index(name)
+
+    def create(self, name: str, header: list[str]) -> None:
         cols, seen = [], set()
         for h in header[:300]:
             h = h or "column"
@@ -68,19 +80,22 @@ class Staged:
         self.columns[name] = cols
         q = ", ".join('"' + c.replace('"', '""') + '" TEXT' for c in cols)
         self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, {q})')
-        keys = {i for i, c in enumerate(cols) if c in KEY_COLUMNS}
-        width = len(cols)
-        insert = f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * width)})'
-        batch = []
-        for rec in records:
-            row = [(rec[i].strip() if i in keys else rec[i]) if i < len(rec) else "" for i in range(width)]
-            batch.append(row)
-            if len(batch) >= 5000:
-                self.db.executemany(insert, batch)
-                batch.clear()
-        if batch:
-            self.db.executemany(insert, batch)
-        for c in cols:
+
+    def insert(self, name: str, rows: list[list]) -> None:
+        """Rows as lists in the table's column order; key columns (ids) are stored trimmed."""
+        if not rows:
+            return
+        cols = self.columns[name]
+        keys = [i for i, c in enumerate(cols) if c in KEY_COLUMNS]
+        if keys:
+            for row in rows:
+                for i in keys:
+                    if isinstance(row[i], str):
+                        row[i] = row[i].strip()
+        self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
+
+    def index(self, name: str) -> None:
+        for c in self.columns[name]:
             if c in KEY_COLUMNS:
                 self.db.execute(f'CREATE INDEX "i_{name}_{c}" ON "t_{name}" ("{c}")')
 
@@ -286,16 +301,63 @@ def _service_objects(doc):
                 yield s
 
 
+TABLES_FROM_JSON = ("services", "organizations", "locations", "service_at_location", "addresses", "phones",
+                    "languages", "schedules", "attributes", "taxonomy_terms")
+
+
+def _scalars(d) -> dict:
+    return {k: ("" if v is None else str(v)) for k, v in d.items() if not isinstance(v, (dict, list))}
+
+
+def flatten_service(svc: dict, seen_org: set, seen_loc: set) -> dict[str, list[dict]]:
+    """One HSDS 3 service object as rows of the same tables the CSV layout has (organizations and locations
+    already in ``seen_org``/``seen_loc`` are not repeated; both sets are updated)."""
+    t: dict[str, list[dict]] = {k: [] for k in TABLES_FROM_JSON}
+    row = _scalars(svc)
+    org = svc.get("organization") or {}
+    if isinstance(org, dict) and org.get("id"):
+        row["organization_id"] = str(org["id"])
+        if org["id"] not in seen_org:
+            seen_org.add(org["id"])
+            t["organizations"].append(_scalars(org))
+    t["services"].append(row)
+    sid = row.get("id", "")
+
+    def items(d, key):
+        value = d.get(key)
+        return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+    for ph in items(svc, "phones"):
+        t["phones"].append({**_scalars(ph), "service_id": sid})
+    for lang in items(svc, "languages"):
+        t["languages"].append({**_scalars(lang), "service_id": sid})
+    for sch in items(svc, "schedules"):
+        t["schedules"].append({**_scalars(sch), "service_id": sid})
+    for attr in items(svc, "attributes"):
+        term = attr.get("taxonomy_term") if isinstance(attr.get("taxonomy_term"), dict) else {}
+        t["attributes"].append({**_scalars(attr), "link_id": sid, "link_type": "service",
+                                "taxonomy_term_id": str(term.get("id") or attr.get("taxonomy_term_id") or "")})
+        if term:
+            t["taxonomy_terms"].append(_scalars(term))
+    for sal in items(svc, "service_at_locations"):
+        loc = sal.get("location") if isinstance(sal.get("location"), dict) else {}
+        lid = str(loc.get("id") or sal.get("location_id") or "")
+        t["service_at_location"].append({"id": str(sal.get("id") or ""), "service_id": sid, "location_id": lid})
+        if loc and lid not in seen_loc:
+            seen_loc.add(lid)
+            t["locations"].append(_scalars(loc))
+            for addr in items(loc, "addresses"):
+                t["addresses"].append({**_scalars(addr), "location_id": lid})
+            for ph in items(loc, "phones"):
+                t["phones"].append({**_scalars(ph), "location_id": lid})
+    return t
+
+
 def _tables_from_json(docs) -> dict[str, list[dict]]:
     """Flatten HSDS 3 service objects into the same tables the CSV layout has."""
-    t: dict[str, list[dict]] = {k: [] for k in ("services", "organizations", "locations", "service_at_location",
-                                                "addresses", "phones", "languages", "schedules", "attributes",
-                                                "taxonomy_terms")}
-    seen_org, seen_loc = set(), set()
-
-    def scalars(d):
-        return {k: ("" if v is None else str(v)) for k, v in d.items() if not isinstance(v, (dict, list))}
-
+    t: dict[str, list[dict]] = {k: [] for k in TABLES_FROM_JSON}
+    seen_org: set = set()
+    seen_loc: set = set()
     seen_services = set()
     for doc in docs:
         for svc in _service_objects(doc):
@@ -303,36 +365,48 @@ def _tables_from_json(docs) -> dict[str, list[dict]]:
             if key and key in seen_services:  # the same service in service_full.json and service_list.json
                 continue
             seen_services.add(key)
-            row = scalars(svc)
-            org = svc.get("organization") or {}
-            if isinstance(org, dict) and org.get("id"):
-                row["organization_id"] = str(org["id"])
-                if org["id"] not in seen_org:
-                    seen_org.add(org["id"])
-                    t["organizations"].append(scalars(org))
-            t["services"].append(row)
-            sid = row.get("id", "")
-            for ph in svc.get("phones") or []:
-                t["phones"].append({**scalars(ph), "service_id": sid})
-            for lang in svc.get("languages") or []:
-                t["languages"].append({**scalars(lang), "service_id": sid})
-            for sch in svc.get("schedules") or []:
-                t["schedules"].append({**scalars(sch), "service_id": sid})
-            for attr in svc.get("attributes") or []:
-                term = attr.get("taxonomy_term") or {}
-                t["attributes"].append({**scalars(attr), "link_id": sid, "link_type": "service",
-                                        "taxonomy_term_id": str(term.get("id") or attr.get("taxonomy_term_id") or "")})
-                if term:
-                    t["taxonomy_terms"].append(scalars(term))
-            for sal in svc.get("service_at_locations") or []:
-                loc = sal.get("location") or {}
-                lid = str(loc.get("id") or sal.get("location_id") or "")
-                t["service_at_location"].append({"id": str(sal.get("id") or ""), "service_id": sid, "location_id": lid})
-                if loc and lid not in seen_loc:
-                    seen_loc.add(lid)
-                    t["locations"].append(scalars(loc))
-                    for addr in loc.get("addresses") or []:
-                        t["addresses"].append({**scalars(addr), "location_id": lid})
-                    for ph in loc.get("phones") or []:
-                        t["phones"].append({**scalars(ph), "location_id": lid})
+            for table, rows in flatten_service(svc, seen_org, seen_loc).items():
+                t[table].extend(rows)
     return {k: v for k, v in t.items() if v}
+
+
+def stage_service_objects(objects, columns: dict[str, dict[str, None]] | None = None) -> Staged:
+    """Staged tables from HSDS 3 service objects read as a stream: ``objects`` is a callable returning a fresh
+    iterator over them (it is read twice - once for the columns unless ``columns`` is given - so memory does
+    not grow with their number). The first object with an id wins over later ones with the same id."""
+    if columns is None:
+        columns = {}
+        seen_org: set = set()
+        seen_loc: set = set()
+        for svc in objects():
+            for table, rows in flatten_service(svc, seen_org, seen_loc).items():
+                for r in rows:
+                    columns.setdefault(table, {}).update(dict.fromkeys(r))
+    staged = Staged()
+    try:
+        inserts = {}
+        for table, cols in columns.items():
+            if cols:
+                staged.create(table, list(cols))
+                inserts[table] = staged.columns[table]
+        seen_org, seen_loc, seen_services = set(), set(), set()
+        pending: dict[str, list] = {t: [] for t in inserts}
+        for svc in objects():
+            key = str(svc.get("id") or "")
+            if key and key in seen_services:
+                continue
+            seen_services.add(key)
+            for table, rows in flatten_service(svc, seen_org, seen_loc).items():
+                if table in inserts:
+                    pending[table].extend([r.get(c, "") for c in inserts[table]] for r in rows)
+                    if len(pending[table]) >= 5000:
+                        staged.insert(table, pending[table])
+                        pending[table] = []
+        for table, batch in pending.items():
+            staged.insert(table, batch)
+        for table in inserts:
+            staged.index(table)
+        return staged
+    except BaseException:
+        staged.close()
+        raise

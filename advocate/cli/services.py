@@ -610,27 +610,20 @@ def search(
 
     Example: advocate services search "asilo" --near "Miami, FL"
     """
-    from advocate.directory.fts import search as fts_search
-    from advocate.directory.search import ROW_FIELDS, fetch_services
+    from advocate.directory.search import ROW_FIELDS, search_services
     from advocate.render import render
 
     st = state(ctx)
     store = st.store()
-    filters = _filters(category, language, False)
-    where, params = filters.sql()
-    hits = fts_search(store, text, limit=limit if not near_ else 2000, where_sql=where, params=params)
-    matched = {h.service_id: h.matched for h in hits}
-    rows = fetch_services(store, [h.service_id for h in hits], stale_months=st.config().stale_after_months)
-    for r in rows:
-        r["matched"] = matched.get(r["id"], [])
+    place = None
     if near_:
-        from advocate.directory.search import order_by_distance
         from advocate.geo.resolve import resolve_place
 
         place = resolve_place(near_, store=store, progress=info)
         if place.note:
             info(place.note)
-        rows = order_by_distance(rows, place, limit)
+    rows = search_services(store, text, near=place, filters=_filters(category, language, False), limit=limit,
+                           stale_months=st.config().stale_after_months)
     if fmt == Format.table:
         table = [*NEAR_TABLE[:-1], ("matched", N_("Matched"), {"max_width": 16}), NEAR_TABLE[-1]]
         decorated = _decorate(rows)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
 from advocate.errors import NotFound
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
 from advocate.i18n import N_, _
+
+if TYPE_CHECKING:
+    from advocate.geo.resolve import Place
+    from advocate.store import Store
 
 DEFAULT_LIMIT = 10
 ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
@@ -319,3 +324,24 @@ def order_by_distance(rows: list[dict], place, limit: int | None = None) -> list
             r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
     rows.sort(key=lambda r: (r.get("distance_km") is None, r.get("distance_km") or 0, r["name"].casefold()))
     return rows[:limit] if limit is not None else rows
+
+
+NEAR_POOL = 2000  # text matches ordered by distance when the search is "near" a place
+
+
+def search_services(store: Store, text: str, *, near: Place | None = None, filters: Filters | None = None,
+                    limit: int = 20, stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
+    """Full-text search of the directory (English or Spanish words, any accents): rows as
+    :func:`fetch_services` gives them, each with ``matched`` (the terms that matched it), best match
+    first; with ``near``, the best :data:`NEAR_POOL` matches ordered by distance from that place
+    (:func:`order_by_distance`), at most ``limit``."""
+    from advocate.directory.fts import search as fts_search
+
+    filters = filters or Filters()
+    where, params = filters.sql()
+    hits = fts_search(store, text, limit=limit if near is None else NEAR_POOL, where_sql=where, params=params)
+    matched = {h.service_id: h.matched for h in hits}
+    rows = fetch_services(store, [h.service_id for h in hits], stale_months=stale_months)
+    for r in rows:
+        r["matched"] = matched.get(r["id"], [])
+    return rows if near is None else order_by_distance(rows, near, limit)

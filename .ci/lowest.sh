@@ -9,7 +9,7 @@ env_dir=$(mktemp -d)/lowest
 trap 'rm -rf "$(dirname "$env_dir")"' EXIT
 python3 -m venv "$env_dir"
 "$env_dir/bin/python" -m pip install -q --disable-pip-version-check -c .ci/lowest.txt -e '.[test]'
-"$env_dir/bin/python" -m pip freeze --disable-pip-version-check | grep -iE '^(typer|rich|sqlite-utils|geopy|babel|icalendar|questionary)=' | tr '\n' ' '
+"$env_dir/bin/python" -m pip freeze --disable-pip-version-check | grep -iE '^(typer|rich|sqlite-utils|geopy|babel|icalendar|questionary|openpyxl)=' | tr '\n' ' '
 echo
 "$env_dir/bin/python" -m pytest -q -p no:cacheprovider \
     --deselect tests/test_completions.py --deselect tests/test_docs.py::test_cli_reference_is_current \

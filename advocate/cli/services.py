@@ -328,8 +328,8 @@ AllowHttpOpt = Annotated[bool, typer.Option(
 def import_(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(metavar="PATH|URL", help=N_(
-        "A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV), HSDS 3 JSON, or the https URL of an "
-        "HSDS 3.x API."))],
+        "A folder, .zip or datapackage.json (HSDS 1.x/2.x/3.x, Ohana CSV), HSDS 3 JSON, a spreadsheet (.xlsx or .csv, "
+        "one row per service), or the https URL of an HSDS 3.x API."))],
     source: Annotated[str | None, typer.Option("--source", help=N_("Name for this directory (default: the folder name). "
                                                                 "Importing the same source again updates it."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Read and count everything, change nothing."))] = False,
@@ -343,20 +343,38 @@ def import_(
     timeout: TimeoutOpt = 30.0,
     force: ForceOpt = False,
     online: OnlineOpt = False,
+    layout: Annotated[str, typer.Option("--layout", metavar="auto|hsds|sheet", help=N_(
+        "How to read PATH: auto (an .xlsx, or a CSV that is not an HSDS table, is a sheet), hsds or sheet."))] = "auto",
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=COLUMN", help=N_(
+        "Which sheet column holds a field (repeatable or comma-separated), e.g. `--map name=Organización,phone=Teléfono`; "
+        "a column letter works too (phone=C); field= leaves a field out. Fields: name, organization, id, description, "
+        "categories, phone, email, url, address, address_2, city, state, postal_code, country, latitude, longitude, "
+        "coordinates, languages, interpretation, hours, eligibility, fees, notes, status, last_verified."))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help=N_(
+        "The sheet of an .xlsx workbook to read (default: the first whose header names services)."))] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("table or json summary."))] = Format.table,
 ):
-    """Import an Open Referral (HSDS) or 211 export, or an HSDS 3.x API. One transaction: a failure changes nothing.
+    """Import an Open Referral (HSDS) or 211 export, a spreadsheet, or an HSDS 3.x API. One transaction: a failure changes nothing.
+
+    A spreadsheet's column names are guessed in English and Spanish (`Nombre`, `Teléfono`, `Idiomas`...);
+    the summary shows the guess, and --map corrects it. Importing the edited sheet again updates its rows.
 
     A URL is the only time advocate goes online for a directory: it asks the server for its services, page by
     page, and sends nothing from the store. Examples: advocate services import ./open211-miami --source miami-211 ;
+    `advocate services import recursos.xlsx --source red-frontera --map name=Organización` ;
     `advocate services import https://api.example.org/hsds --source county-211`
     """
+    from advocate.directory.sheet import parse_map
     from advocate.errors import InputError
     from advocate.files import output_path
     from advocate.render import render_record
 
+    mapping = parse_map(map_) if map_ else None
     st = state(ctx)
     url = _is_url(path)
+    if url and (map_ or sheet is not None or layout == "sheet"):
+        raise InputError(_("a URL is read as an HSDS API; a column mapping and a sheet name are for spreadsheet files"),
+                         field="map" if map_ else "sheet" if sheet is not None else "layout")
     if not url:
         for given, field in ((modified_after, "modified_after"), (allow_http, "allow_http")):
             if given:
@@ -383,7 +401,8 @@ def import_(
 
         with _progress(_("Importing services")) as tick:
             stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
-                                     force=True, online=online or st.config().online_geocoding, progress=tick)
+                                     force=True, online=online or st.config().online_geocoding, progress=tick,
+                                     layout=layout, mapping=mapping, sheet=sheet)
     rejected = stats.pop("rejects")
     if fmt == Format.json:
         import json
@@ -392,6 +411,8 @@ def import_(
     else:
         names = stats.pop("unmapped_language_names", [])
         stats["unmapped_language_names"] = [{"text": n["text"], "services": n["services"]} for n in names[:15]]
+        if isinstance(stats.get("mapping"), dict):  # a sheet: which column fed which field, one per line
+            stats["mapping"] = "; ".join(f"{f} \u2190 {c}" for f, c in stats["mapping"].items())
         render_record(stats, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
         if len(names) > 15:
             info(_("{n} more language words matched no language; see `advocate services languages --unmapped`.")

@@ -154,6 +154,7 @@ class Importer:
         self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
+        self.stats.update(getattr(tables, "summary", None) or {})  # a sheet says which sheet, header and columns
 
     # --- lookups into the staged export ---------------------------------------------------------
     def org(self, oid: str) -> dict | None:
@@ -189,6 +190,8 @@ class Importer:
         from advocate.geo.resolve import resolve_place
 
         zip5 = re.match(r"^\s*(\d{5})", addr.get("postal_code") or "")
+        if (clean(addr.get("country")) or "").upper() in ("MX", "MEX", "MEXICO", "MÉXICO"):
+            zip5 = None  # a Mexican código postal is five digits too, and no US ZIP
         state = clean(addr.get("state_province")) or clean(addr.get("region")) or ""
         city = clean(addr.get("city")) or ""
         keys = ([zip5.group(1)] if zip5 else []) + ([f"{city}, {state}"] if city and state else [])
@@ -304,6 +307,13 @@ class Importer:
                 terms.append((code, tname))
         if own:
             unmapped = [tname or code for code, tname in dict.fromkeys(terms)]
+            if self.layout == "sheet":  # a sheet's own words decide, except that enforcement overrides them
+                from advocate.directory.taxonomy import enforcement_evidence
+
+                org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
+                enforcement = enforcement_evidence(name, org_name)
+                if enforcement:
+                    return enforcement, unmapped
             return list(own.values()), unmapped
         org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
         evidence, unmapped = classify(name=name, description=clean(row.get("description")) or "",
@@ -313,6 +323,9 @@ class Importer:
 
     def import_service(self, row: dict) -> None:
         self.stats["services_read"] += 1
+        if row.get("_reject"):  # the reader already knows what is wrong with the row (a sheet's row number)
+            self.reject(row, row["_reject"])
+            return
         sid = (row.get("id") or "").strip()
         name = clean(row.get("name"))
         for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
@@ -347,6 +360,8 @@ class Importer:
         verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
         notes = []
+        if self.layout == "sheet" and clean(row.get("notes")):
+            notes.append(clean(row["notes"], limit=2000))
         if leftovers:
             notes.append(LANGUAGE_NOTE + ", ".join(dict.fromkeys(leftovers))[:300])
         if unmapped:
@@ -431,18 +446,29 @@ REJECT_SAMPLE = 20
 
 
 def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
-                     online: bool = False, progress=None, force: bool = False, confirm=None) -> dict:
+                     online: bool = False, progress=None, force: bool = False, confirm=None,
+                     layout: str = "auto", mapping: dict[str, str] | None = None, sheet: str | None = None,
+                     remember_mapping: bool = True) -> dict:
     """Import an export; returns the summary (``services_read = imported + updated + rejected``).
 
     ``rejects_path`` is checked by the output gateway before anything is read (``force``/``confirm`` allow
     replacing an existing file); rejected rows stream to it, and it is put in place before the import
     commits, so an import whose rejects file cannot be written changes nothing. ``stats["rejects"]`` holds
-    the first few rejected rows only."""
+    the first few rejected rows only.
+
+    ``layout`` is auto (a spreadsheet for an .xlsx, or a CSV that is not part of an HSDS export), hsds or
+    sheet; ``mapping`` ({field: column}) and ``sheet`` (its name in a workbook) say how to read a sheet
+    (see :mod:`advocate.directory.sheet`). A sheet's source remembers the mapping given (unless
+    ``remember_mapping`` is false) and the sheet read, and the next import of that source without a mapping
+    uses them."""
+    from advocate.directory.sheet import sheet_plan
     from advocate.files import output_path
 
     target = output_path(rejects_path, force=force, confirm=confirm, default_name="rejects.csv") \
         if rejects_path else None
-    importer = Importer(store, path, source=source, online=online, progress=progress)
+    plan = sheet_plan(store, path, source=source, layout=layout, mapping=mapping, sheet=sheet,
+                      remember=remember_mapping)
+    importer = Importer(store, path, source=source, online=online, progress=progress, tables=plan.read(path))
     importer.rejects_target = target
     try:
         from advocate.directory.sources import content_hash, kind_of_path, record_source
@@ -450,8 +476,9 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
         resolved = Path(path).expanduser().resolve()
         digest = content_hash(resolved)
         importer.record = lambda stats: record_source(
-            store, name=importer.source, kind=kind_of_path(resolved), location=str(resolved), layout=importer.layout,
-            stats=stats, content_hash=digest)
+            store, name=importer.source, kind="sheet" if importer.layout == "sheet" else kind_of_path(resolved),
+            location=str(resolved), layout=importer.layout, stats=stats, content_hash=digest,
+            options=plan.options(stats))
         stats = importer.run(dry_run=dry_run)
     finally:
         importer.T.close()

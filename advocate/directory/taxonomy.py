@@ -132,7 +132,9 @@ KEYWORDS: list[tuple[str, str]] = [
      r"|\b(asylum|naturali[sz]ation|citizenship|daca|tps|green card) (applications?|application assistance|clinics?|cases)\b"
      r"|\b[tu][- ]visas?\b|\bvawa self[- ]petitions?\b|\bremoval defen[cs]e\b|\bdeportation defen[cs]e\b"
      r"|\bspecial immigrant juvenile\b|\babogad[oa]s? (de|en) inmigraci[oó]n\b|\basesor[ií]a (legal )?migratoria\b"
-     r"|\bayuda legal migratoria\b", "legal-immigration"),
+     r"|\bayuda legal migratoria\b"
+     r"|\b(asesor[ií]a|ayuda|servicios?|defensa) (legal|legales|jur[ií]dica) (de|en|para) (la )?(inmigraci[oó]n|migraci[oó]n"
+     r"|inmigrantes|migrantes)\b", "legal-immigration"),
     (r"\bdomestic (violence|abuse)\b|\bdating violence\b|\bintimate partner (violence|abuse)\b"
      r"|\bviolencia (dom[eé]stica|familiar|de g[eé]nero)\b", "domestic-violence"),
     (r"\bsexual (assault|abuse|violence)\b|\brape crisis\b|\bagresi[oó]n sexual\b|\bviolencia sexual\b", "sexual-assault"),

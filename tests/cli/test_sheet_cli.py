@@ -1,0 +1,69 @@
+"""`advocate services import` for spreadsheets, as a new user runs it (issue 13, item 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.directory.test_sheet import ROWS, workbook
+from tests.reliability.test_hostile_input import check, digest
+
+pytest.importorskip("openpyxl")
+
+
+def test_xlsx_is_read_as_a_sheet_without_being_told(cli, tmp_path):
+    book = workbook(tmp_path / "recursos.xlsx")
+    r = cli("services", "import", book, "--source", "red-miami", "-f", "json")
+    assert r.exit_code == 0, r
+    s = r.json()
+    assert s["layout"] == "sheet" and s["imported"] == 4 and s["rejected"] == 0 and s["skipped_rows"] == 2
+    assert s["mapping"]["organization"] == "Organización" and "name" not in s["mapping"]
+    found = cli("services", "search", "Esperanza", "-f", "json").json()
+    assert found[0]["phone"] == "(305) 555-0100 x2" and set(found[0]["languages"]) == {"spa", "mixtec"}
+    near = cli("services", "near", "33128", "-l", "mixteco", "-f", "json").json()
+    assert any(row["name"] == "Refugio La Esperanza" for row in near)
+
+
+def test_the_table_summary_shows_the_guess(cli, tmp_path):
+    r = cli("services", "import", workbook(tmp_path / "recursos.xlsx"), "--source", "red")
+    assert r.exit_code == 0, r
+    assert "organization ← Organización" in r.stdout and "Contacto" in r.stdout
+
+
+def test_csv_sheet_with_layout_and_map(cli, tmp_path):
+    path = tmp_path / "lista.csv"
+    path.write_text("Programa,Contacto,Lugar,Idiomas\nClínica Mixteca,(805) 555-0100 ext. 2,\"Oxnard, CA\",Mixteco\n")
+    r = cli("services", "import", path, "--layout", "sheet", "--map", "phone=Contacto,city=lugar", "-f", "json")
+    assert r.exit_code == 0, r
+    s = r.json()
+    assert s["source"] == "lista" and s["mapping"]["phone"] == "Contacto" and s["mapping"]["city"] == "Lugar"
+    row = cli("services", "search", "Mixteca", "-f", "json").json()[0]
+    assert row["phone"] == "(805) 555-0100 x2" and row["city"] == "Oxnard" and row["region"] == "CA"
+
+
+def test_bad_map_and_sheet_are_usage_errors(cli, db_path, tmp_path):
+    book = workbook(tmp_path / "recursos.xlsx")
+    cli("db", "init")
+    before = digest(db_path)
+    r = cli("services", "import", book, "--map", "phone=Celular")
+    check(r)
+    assert r.exit_code == 2 and 'no column "Celular"' in r.stderr and "--map" in r.stderr
+    r = cli("services", "import", book, "--sheet", "Hoja2")
+    check(r)
+    assert r.exit_code == 2 and "--sheet" in r.stderr and '"Recursos"' in r.stderr
+    r = cli("services", "import", book, "--layout", "excel")
+    assert r.exit_code == 2 and "--layout" in r.stderr
+    bad = tmp_path / "roto.xlsx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    r = cli("services", "import", bad)
+    check(r)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert digest(db_path) == before
+
+
+def test_reimport_of_edited_sheet_through_the_cli(cli, tmp_path):
+    assert cli("services", "import", workbook(tmp_path / "a.xlsx"), "--source", "red").exit_code == 0
+    edited = [list(r) for r in ROWS]
+    edited[3][2] = "+52 664 555 0199"
+    r = cli("services", "import", workbook(tmp_path / "b.xlsx", rows=edited), "--source", "red", "-f", "json")
+    s = r.json()
+    assert (s["imported"], s["updated"], s["inactivated"]) == (0, 4, 0)

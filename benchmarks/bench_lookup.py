@@ -131,6 +131,28 @@ def nearest_latency(sizes: list[int], tmp: Path, queries: int = 2000) -> dict:
     return out
 
 
+def whole_lookup(db: Path, queries: int = 1000, seed: int = 1) -> dict:
+    """``services_near`` as a user runs it (nearest local rows, their details, geodesic distances, the
+    national rows), in process, over the store at ``db``: median and p95 in ms."""
+    from advocate.directory.search import services_near
+    from advocate.geo.resolve import Place
+    from advocate.store import open_store
+
+    store = open_store(db)
+    rnd = random.Random(seed)
+    pts = [(rnd.uniform(26, 48), rnd.uniform(-123, -68)) for _ in range(queries)]
+    samples = []
+    for lat, lon in pts:
+        place = Place(query="bench", latitude=lat, longitude=lon, label="bench", kind="coordinates",
+                      source="input", country="US")
+        t = time.perf_counter()
+        services_near(store, place, within_km=80.47, limit=10)
+        samples.append(time.perf_counter() - t)
+    store.close()
+    samples.sort()
+    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": samples[int(0.95 * len(samples))] * 1000}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15)

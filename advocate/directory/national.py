@@ -45,11 +45,51 @@ def national_services(store, filters: Filters | None = None, *, place_country: s
                       stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
+    country = dialling_country(place_country, dial_from)
+    key = _cache_key(store, filters, place_country, country, stale_months)
+    cache = getattr(store, "_national_rows", None)
+    if key is not None and cache is not None and cache[0] == key:
+        return [_copy_row(r) for r in cache[1]]
+    out = _national_rows(store, filters, place_country, country, stale_months)
+    if key is not None:
+        try:
+            store._national_rows = (key, out)
+        except AttributeError:  # a store object that takes no attributes: nothing kept
+            pass
+        return [_copy_row(r) for r in out]
+    return out
+
+
+def _cache_key(store, filters: Filters, place_country: str, country: str, stale_months: int):
+    """What the national rows depend on, including the store's state: ``PRAGMA data_version`` moves when
+    another connection commits, ``total_changes`` when this one writes (even a write later rolled back),
+    so rows kept from an earlier lookup are used only while nothing in the store has changed. None when
+    the connection cannot tell (nothing is kept then)."""
+    from datetime import date
+
+    conn = store.conn
+    changes = getattr(conn, "total_changes", None)
+    if changes is None:
+        return None
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    return (id(conn), version, changes, tuple(filters.categories), tuple(filters.languages), filters.staff_only,
+            filters.include_inactive, (place_country or "").upper(), country, stale_months, date.today())
+
+
+def _copy_row(row: dict) -> dict:
+    """A row callers may change without changing the kept one (its lists and line dicts copied too)."""
+    out = dict(row)
+    for k, v in out.items():
+        if type(v) is list:
+            out[k] = [dict(x) if type(x) is dict else x for x in v]
+    return out
+
+
+def _national_rows(store, filters: Filters, place_country: str, country: str, stale_months: int) -> list[dict]:
     where, params = filters.sql()
     ids = [r[0] for r in store.conn.execute(
         f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
     rows = fetch_services(store, ids, stale_months=stale_months)
-    country = dialling_country(place_country, dial_from)
     home = (place_country or "").upper()
     out = []
     for row in rows:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
 from advocate.errors import NotFound
-from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km
+from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km_mi
 from advocate.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -141,9 +141,9 @@ def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: 
         if row["id"] in beyond:
             row["beyond_radius"] = True
         if row["latitude"] is not None:
-            km = geodesic_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
-            row["distance_km"] = round(km, 2)
-            row["distance_mi"] = round(km / KM_PER_MILE, 2)
+            # Karney's geodesic figures, rounded; found by a faster formula where that cannot change them
+            row["distance_km"], row["distance_mi"] = geodesic_km_mi(place.latitude, place.longitude,
+                                                                    row["latitude"], row["longitude"])
     rows.sort(key=lambda r: (r["distance_km"], r["name"].casefold()))
     if national:
         from advocate.directory.national import national_services
@@ -190,41 +190,50 @@ def fetch_services(store, ids: list[str], *, stale_months: int = STALE_AFTER_MON
                 "last_verified", "confidence", "caution", "description", "name_es", "description_es", "caution_es",
                 "citation", "citation_url", "source_date", "law_enforcement", "priority")
     lines: dict[str, list[dict]] = {}
+    line_keys = ("kind", "number", "from", "label", "label_es", "source", "source_url", "source_date", "confidence")
     for sid, *vals in conn.execute(
             f"""SELECT service_id, kind, number, dial_from, label, label_es, citation, citation_url, source_date,
                        confidence FROM service_lines WHERE service_id IN ({marks}) ORDER BY service_id, position""",
             ids):
-        line = dict(zip(("kind", "number", "from", "label", "label_es", "source", "source_url", "source_date",
-                         "confidence"), vals, strict=False))
-        line["from"] = [c for c in (line["from"] or "").split(",") if c]
-        lines.setdefault(sid, []).append({k: v for k, v in line.items() if v not in (None, "")})
+        vals[2] = [c for c in (vals[2] or "").split(",") if c]
+        lines.setdefault(sid, []).append({k: v for k, v in zip(line_keys, vals, strict=True) if v is not None and v != ""})
     found = {}
     for vals in conn.execute(
             f"""SELECT {', '.join('s.' + c for c in svc_cols)}, o.name FROM services s
                 LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id IN ({marks})""", ids):
-        svc = dict(zip(svc_cols, vals, strict=False))
-        svc["organization"] = vals[-1]
-        found[svc["id"]] = svc
+        found[vals[0]] = vals
     today = date.today()
+    stale: dict = {}
     out = []
     for sid in ids:
-        svc = found.get(sid)
-        if not svc:
+        vals = found.get(sid)
+        if not vals:
             continue
-        loc = locs.get(sid, {})
-        row = {k: None for k in ROW_FIELDS}
-        row.update({k: svc.get(k) for k in ROW_FIELDS if k in svc})
+        svc = dict(zip(svc_cols, vals, strict=False))
+        svc["organization"] = vals[-1]
+        loc = locs.get(sid)
+        # the row's keys in ROW_FIELDS order, then description and description_es (as the renderers expect)
+        row = dict.fromkeys(ROW_FIELDS)
+        row.update(svc)
+        del row["description"], row["description_es"]
         row["categories"] = cats.get(sid, [])
         row["languages"] = staff.get(sid, [])
         row["interpretation"] = interp.get(sid, [])
-        for k in loc_cols:
-            if loc.get(k) is not None and (k != "country" or not row.get("country")):
-                row[k] = loc[k]
-        row["approximate"] = bool(loc.get("approximate")) if loc else None
-        row["stale"] = is_stale(svc.get("last_verified"), today, stale_months)
-        row["description"] = svc.get("description")
-        row["description_es"] = svc.get("description_es")
-        row["law_enforcement"] = bool(svc.get("law_enforcement"))
+        if loc:
+            for k, v in loc.items():
+                if v is not None and (k != "country" or not row["country"]):
+                    row[k] = v
+            row["approximate"] = bool(loc["approximate"])
+        else:
+            row["approximate"] = None
+        verified = svc["last_verified"]
+        is_old = stale.get(verified)
+        if is_old is None:
+            is_old = stale[verified] = is_stale(verified, today, stale_months)
+        row["stale"] = is_old
+        row["description"] = svc["description"]
+        row["description_es"] = svc["description_es"]
+        row["law_enforcement"] = bool(svc["law_enforcement"])
         row["lines"] = lines.get(sid, [])
         out.append(row)
     return out

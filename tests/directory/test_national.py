@@ -111,3 +111,25 @@ def test_cli_child_lookup_lists_ncmec(cli):
     r = cli("services", "near", "10001", "-c", "children", "-f", "json")
     assert r.exit_code == 0, r
     assert any(x["id"].endswith(":us-ncmec") for x in r.json())
+
+
+def test_national_rows_kept_between_lookups_follow_every_change(store, db_path):
+    """National rows are read once per store state: a change on this connection, or a commit by another,
+    is seen by the next lookup; and a caller changing the rows it got does not change the next answer."""
+    import sqlite3
+
+    first = national_services(store, Filters(), place_country="US")
+    first[0]["name"] = "changed by a caller"
+    first[0]["lines"].clear()
+    again = national_services(store, Filters(), place_country="US")
+    assert again[0]["name"] != "changed by a caller" and again[0]["lines"]
+    hotline = again[0]["id"]
+    with store.write():
+        store.conn.execute("UPDATE services SET name = 'Renamed here' WHERE id = ?", (hotline,))
+    assert national_services(store, Filters(), place_country="US")[0]["name"] == "Renamed here"
+    other = sqlite3.connect(db_path)
+    with other:
+        other.execute("UPDATE services SET name = 'Renamed elsewhere' WHERE id = ?", (hotline,))
+    other.close()
+    assert national_services(store, Filters(), place_country="US")[0]["name"] == "Renamed elsewhere"
+    assert national_services(store, Filters(), place_country="MX") != national_services(store, Filters(), place_country="US")

@@ -11,19 +11,11 @@ import typer
 from typer.core import TyperGroup
 
 from advocate import __version__
-from advocate.cli import appointments as appointments_cli
-from advocate.cli import cards as cards_cli
-from advocate.cli import checklist as checklist_cli
-from advocate.cli import clients as clients_cli
-from advocate.cli import db as db_cli
-from advocate.cli import goals as goals_cli
-from advocate.cli import places as places_cli
-from advocate.cli import referrals as referrals_cli
-from advocate.cli import report as report_cli
-from advocate.cli import services as services_cli
-from advocate.cli import today as today_cli
+from advocate.cli import fastparams
 from advocate.cli.common import state
 from advocate.i18n import N_, _
+
+fastparams.install()  # command-line values converted without importing pydantic where that changes nothing
 
 
 class AdvocateGroup(TyperGroup):
@@ -98,20 +90,27 @@ def _error(msg: str) -> None:
     sys.stderr.write(_("Error: {message}").format(message=strip_control(msg)) + "\n")
 
 
+# name -> (module, attribute, help): a run imports only the module of the group it names
 GROUPS = {
-    "services": (services_cli.app, N_("Find, show and manage services in the directory.")),
-    "places": (places_cli.app, N_("See how a location string resolves (offline first).")),
-    "checklist": (checklist_cli.app, N_("Bilingual intake checklists: show, print, fill.")),
-    "clients": (clients_cli.app, N_("Clients by pseudonymous code (no names).")),
-    "appointments": (appointments_cli.app, N_("The accompaniment log: log, list, complete, export.")),
-    "appt": (appointments_cli.app, N_("Short for `appointments`.")),
-    "card": (cards_cli.app, N_("Papers a survivor can carry: a wallet card of numbers that work from a country.")),
-    "goals": (goals_cli.app, N_("The survivor's own goals and the milestones reached.")),
-    "referrals": (referrals_cli.app, N_("Referrals to partner organizations, followed to the outcome.")),
-    "releases": (referrals_cli.releases_app, N_("Releases of information: who may receive what, until when.")),
-    "db": (db_cli.app, N_("The store: where it is, check, back up, restore.")),
+    "services": ("services", "app", N_("Find, show and manage services in the directory.")),
+    "places": ("places", "app", N_("See how a location string resolves (offline first).")),
+    "checklist": ("checklist", "app", N_("Bilingual intake checklists: show, print, fill.")),
+    "clients": ("clients", "app", N_("Clients by pseudonymous code (no names).")),
+    "appointments": ("appointments", "app", N_("The accompaniment log: log, list, complete, export.")),
+    "appt": ("appointments", "app", N_("Short for `appointments`.")),
+    "card": ("cards", "app", N_("Papers a survivor can carry: a wallet card of numbers that work from a country.")),
+    "goals": ("goals", "app", N_("The survivor's own goals and the milestones reached.")),
+    "referrals": ("referrals", "app", N_("Referrals to partner organizations, followed to the outcome.")),
+    "releases": ("referrals", "releases_app", N_("Releases of information: who may receive what, until when.")),
+    "db": ("db", "app", N_("The store: where it is, check, back up, restore.")),
 }
-COMMANDS = {"report": report_cli.report, "today": today_cli.today}
+COMMANDS = {"report": ("report", "report"), "today": ("today", "today")}
+
+
+def _load(module: str, attr: str):
+    from importlib import import_module
+
+    return getattr(import_module(f"advocate.cli.{module}"), attr)
 
 
 def _version(value: bool):
@@ -156,16 +155,22 @@ def make_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
     )
     new.callback()(main)
-    for name, (sub, help_text) in GROUPS.items():
+    for name, (module, attr, help_text) in GROUPS.items():
         if only is None or name == only:
-            new.add_typer(sub, name=name, help=help_text)
-    for name, func in COMMANDS.items():
+            new.add_typer(_load(module, attr), name=name, help=help_text)
+    for name, (module, attr) in COMMANDS.items():
         if only is None or only == name:
-            new.command(name)(func)
+            new.command(name)(_load(module, attr))
     return new
 
 
-app = make_app()
+def __getattr__(name: str):
+    """``app``, the whole CLI, is built on first use (a run that names its group builds only that group)."""
+    if name == "app":
+        global app
+        app = make_app()
+        return app
+    raise AttributeError(name)
 
 
 def _group_in(argv: list[str]) -> str | None:
@@ -189,7 +194,7 @@ def run() -> None:
     """Console-script entry point."""
     only = None if os.environ.get("_ADVOCATE_COMPLETE") else _group_in(sys.argv[1:])
     try:
-        (make_app(only) if only else app)(prog_name="advocate")
+        make_app(only)(prog_name="advocate")
     except KeyboardInterrupt:
         sys.stderr.write(_("Error: {message}").format(message=_("interrupted")) + "\n")
         sys.exit(130)

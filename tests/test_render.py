@@ -76,3 +76,29 @@ def test_signed_plain_numbers_stay_numbers(text, cell):
 
 def test_columns_select_and_order():
     assert json.loads(out("json", columns=["lat", "name"]))[0] == {"lat": -73.5, "name": ROWS[0]["name"]}
+
+
+def test_machine_formats_write_in_pieces_not_per_row():
+    """With PYTHONUNBUFFERED=1 every write to stdout is a system call: rows are written in pieces."""
+    import io
+
+    from advocate.render import render, render_cells
+
+    class Counting(io.StringIO):
+        calls = 0
+
+        def write(self, s):
+            Counting.calls += 1
+            return super().write(s)
+
+    rows = [{"a": i, "b": f"text {i}"} for i in range(5000)]
+    for fmt in ("csv", "tsv", "json", "ndjson"):
+        Counting.calls = 0
+        out, plain = Counting(), io.StringIO()
+        render(iter(rows), fmt, columns=["a", "b"], out=out)
+        render(iter(rows), fmt, columns=["a", "b"], out=plain)
+        assert out.getvalue() == plain.getvalue() and Counting.calls < 10, fmt
+    Counting.calls = 0
+    out = Counting()
+    assert render_cells(["a", "b"], [[[i, "x"] for i in range(2500)]] * 2, "csv", out=out) == 5000
+    assert Counting.calls < 10 and out.getvalue().startswith("a,b\n0,x\n")

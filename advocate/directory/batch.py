@@ -7,6 +7,7 @@ resolved-location cache (bounded) is kept.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import json
 from collections import OrderedDict
@@ -309,7 +310,8 @@ def index_points(store, filters):
         params)
 
 
-CHUNK = 500
+CHUNK = 500  # an input of up to this many rows asks the R*Tree; a longer one builds the grid
+FETCH_CHUNKS = 5  # the grid path locates this many CHUNKs of rows, then reads their services in one go
 
 
 class BatchResult(TypedDict):
@@ -348,7 +350,8 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
               lon_column: str | None = None, per_location: int = 5, within_km: float = DEFAULT_WITHIN_KM,
               filters: Filters | None = None, online: bool = False, stale_months: int = STALE_AFTER_MONTHS,
               on_error: Callable[[int, str, str], None] | None = None, region_column: str | None = None,
-              on_note: Callable[[str, str], None] | None = None, freeze_gc: bool = False) -> Iterator[dict]:
+              on_note: Callable[[str, str], None] | None = None, freeze_gc: bool = False,
+              cells: list[str] | None = None) -> Iterator:
     """Yield output rows: the input's own columns first, then the :class:`BatchResult` fields.
 
     ``columns`` (from :func:`batch_columns`, which checks them) says where each row's location is; or give
@@ -368,7 +371,13 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     ``freeze_gc``: build the grid with the cyclic garbage collector off and keep it frozen while the batch
     runs (faster for large inputs). This changes the whole process's collector, so only a program that
     runs one batch at a time should ask for it (the command line does); a server running batches in
-    threads should not."""
+    threads should not.
+
+    With ``cells`` (the input's column names), yield lists of output rows instead of dicts, each row a
+    list of CSV/TSV cells for the columns ``[*cells, *OUT_FIELDS]`` already made safe for a spreadsheet
+    (:func:`advocate.render.neutralize`), for :func:`advocate.render.render_cells`: each service, place and
+    input cell is formatted once however many rows show it. The cells are exactly what rendering the dicts
+    would write."""
     from itertools import chain, islice
 
     from advocate.directory.search import nearest_ids
@@ -379,6 +388,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     filters = filters or Filters()
     batch = _Batch(Resolver(store, online=online), ServiceSummaries(store, stale_months), per_location,
                    location_column, lat_column, lon_column, on_error, region_column, on_note)
+    answer = batch.answer if cells is None else functools.partial(batch.answer_cells, columns=cells)
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
@@ -387,12 +397,12 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
 
         # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
         # the way the grid computes them, so output does not depend on the length of the input
-        yield from batch.answer(iter(first), nearest, exact=False)
+        yield from answer(iter(first), nearest, exact=False, chunk=CHUNK)
         return
     if not freeze_gc:
         index = GridIndex(index_points(store, filters))
-        yield from batch.answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
-                                exact=True)
+        yield from answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                          exact=True, chunk=CHUNK * FETCH_CHUNKS)
         return
     # The index is a few hundred thousand long-lived objects: build it without the cyclic garbage
     # collector and then freeze it, so later collections do not walk it again and again (a large
@@ -406,8 +416,8 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
             gc.enable()
     gc.freeze()
     try:
-        yield from batch.answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
-                                exact=True)
+        yield from answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                          exact=True, chunk=CHUNK * FETCH_CHUNKS)
     finally:
         gc.unfreeze()
 
@@ -421,6 +431,8 @@ class _Batch:
         self.noted: set[str] = set()
         # answers kept per place, bounded by the matches they hold: -n 100 keeps no more than -n 5
         self.cache_places = max(1_000, CACHED_MATCHES // per_location)
+        self.nearest_cache: OrderedDict[tuple[float, float], list] = OrderedDict()
+        self.n = 0
 
     def location_text(self, row: dict) -> str:
         if self.lat_column or self.lon_column:
@@ -432,22 +444,20 @@ class _Batch:
                 text = f"{text.strip()}, {region}"
         return text
 
-    def answer(self, rows, nearest, *, exact: bool):
-        """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)]
-        (with ``exact`` false, the km are recomputed from the locations' own coordinates)."""
+    def chunks(self, rows, nearest, chunk: int) -> Iterator[list[_Answer]]:
+        """Each chunk of input rows as :class:`_Answer` s, with the services its matches show read into
+        ``self.summaries``."""
         from itertools import islice
 
-        resolve, summaries = self.resolve, self.summaries
-        nearest_cache: OrderedDict[tuple[float, float], list] = OrderedDict()
-        empty = {k: None for k in OUT_FIELDS}
-        n = 0
+        resolve, summaries, nearest_cache = self.resolve, self.summaries, self.nearest_cache
         while True:
-            chunk = list(islice(rows, CHUNK))
-            if not chunk:
+            part = list(islice(rows, chunk))
+            if not part:
                 return
             results: list[_Answer] = []
-            for row in chunk:
-                n += 1
+            for row in part:
+                self.n += 1
+                n = self.n
                 text = self.location_text(row)
                 hit = resolve(text) if text.strip(" ,") else Unresolved("no location in this row")
                 if isinstance(hit, Unresolved):
@@ -472,16 +482,60 @@ class _Batch:
                     continue
                 results.append(_Answer(row, near, point, hit.label, None))
             summaries.fetch([(sid, lid) for a in results if a.near for _km, sid, lid in a.near])
+            yield results
+
+    def _ranked(self, near, point, exact: bool):
+        if exact:
+            return near
+        summaries = self.summaries
+        return sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid) for _km, sid, lid in near)
+
+    def answer(self, rows, nearest, *, exact: bool, chunk: int = CHUNK):
+        """Output rows for input rows, ``nearest(lat, lon)`` giving [(km, service_id, location_id)]
+        (with ``exact`` false, the km are recomputed from the locations' own coordinates)."""
+        summaries = self.summaries
+        empty = {k: None for k in OUT_FIELDS}
+        for results in self.chunks(rows, nearest, chunk):
             for row, near, point, label, error in results:
                 if near is None:
                     yield {**row, **empty, "resolved_place": label, "error": error}
                     continue
-                if not exact:
-                    near = sorted((distance_km(*point, *summaries.get(sid, lid)[1][2:]), sid, lid)
-                                  for _km, sid, lid in near)
-                for rank, (km, sid, lid) in enumerate(near, 1):
+                for rank, (km, sid, lid) in enumerate(self._ranked(near, point, exact), 1):
                     (name, org, phone, cats, langs, confidence, stale), (city, region, _lat, _lon) = summaries.get(sid, lid)
                     yield {**row, "resolved_place": label, "rank": rank, "service_id": sid, "service_name": name, "organization": org,
                            "phone": phone, "categories": cats, "languages": langs, "distance_km": round(km, 2),
                            "distance_mi": round(km / KM_PER_MILE, 2), "service_city": city,
                            "service_region": region, "confidence": confidence, "stale": stale, "error": None}
+
+    def answer_cells(self, rows, nearest, *, exact: bool, columns: list[str], chunk: int = CHUNK):
+        """What :meth:`answer` yields, as lists of rows of safe CSV cells (see ``run_batch``'s ``cells``)."""
+        from advocate.render import neutralize as cell
+
+        summaries = self.summaries
+        services: dict[str, tuple] = {}  # service id -> (its six cells before the distances, its three after)
+        places: dict[str, tuple] = {}  # location id -> (city, region) cells
+        blank = [""] * (len(OUT_FIELDS) - 2)
+        for results in self.chunks(rows, nearest, chunk):
+            if len(services) > CACHE_SIZE:
+                services.clear()
+            if len(places) > CACHE_SIZE:
+                places.clear()
+            out: list[list] = []
+            add = out.append
+            for row, near, point, label, error in results:
+                base = [cell(row.get(c)) for c in columns]
+                base.append(cell(label))
+                if near is None:
+                    add(base + blank + [cell(error)])
+                    continue
+                for rank, (km, sid, lid) in enumerate(self._ranked(near, point, exact), 1):
+                    svc = services.get(sid)
+                    where = places.get(lid)
+                    if svc is None or where is None:
+                        (name, org, phone, cats, langs, confidence, stale), (city, region, _la, _lo) = \
+                            summaries.get(sid, lid)
+                        svc = services[sid] = ((cell(sid), cell(name), cell(org), cell(phone), cell(cats),
+                                                cell(langs)), (cell(confidence), cell(stale), ""))
+                        where = places[lid] = (cell(city), cell(region))
+                    add([*base, rank, *svc[0], round(km, 2), round(km / KM_PER_MILE, 2), *where, *svc[1]])
+            yield out

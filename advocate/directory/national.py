@@ -72,8 +72,8 @@ def _cache_key(store, filters: Filters, place_country: str, country: str, stale_
     if changes is None:
         return None
     version = conn.execute("PRAGMA data_version").fetchone()[0]
-    return (id(conn), version, changes, tuple(filters.categories), tuple(filters.languages), filters.staff_only,
-            filters.include_inactive, (place_country or "").upper(), country, stale_months, date.today())
+    return (id(conn), version, changes, repr(filters), (place_country or "").upper(), country, stale_months,
+            date.today())
 
 
 def _copy_row(row: dict) -> dict:

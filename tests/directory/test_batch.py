@@ -152,3 +152,28 @@ def test_the_garbage_collector_is_left_alone_unless_asked(directory, monkeypatch
     frozen = run(directory, rows, per_location=2, within_km=100, freeze_gc=True)
     assert calls == ["freeze", "unfreeze"] and gc.isenabled()
     assert plain == frozen
+
+
+@pytest.mark.parametrize("chunk", [3, 500])
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, chunk, fmt):
+    """services batch writes CSV/TSV from ready cells (run_batch(cells=...)): byte for byte what rendering the
+    row dicts writes, on both paths, with rows that fail and input cells a spreadsheet would run."""
+    import io
+
+    from advocate.directory.batch import OUT_FIELDS
+    from advocate.render import render, render_cells
+
+    monkeypatch.setattr(batch, "CHUNK", chunk)
+    rnd = random.Random(4)
+    rows = rows_for([(rnd.uniform(33, 36), rnd.uniform(-99, -95)) for _ in range(12)] * 2)
+    rows += [{"case": "=HYPERLINK(1)", "location": "not a place anywhere"}, {"case": "-5", "location": ""},
+             {"case": "@x", "location": "10.0,10.0"}]
+    columns = ["case", "location"]
+    header = [*columns, *OUT_FIELDS]
+    a, b = io.StringIO(), io.StringIO()
+    render(run(directory, rows, per_location=3, within_km=80), fmt, columns=header, out=a)
+    render_cells(header, run_batch(directory, iter(rows), location_column="location", per_location=3, within_km=80,
+                                   cells=columns), fmt, out=b)
+    assert a.getvalue() == b.getvalue()
+    assert "'=HYPERLINK(1)" in b.getvalue() and len(b.getvalue().splitlines()) > 60

@@ -89,18 +89,20 @@ def run(cmd: list[str], env: dict, out: Path | None = None) -> tuple[float, floa
 def replicate(src: Path, dst: Path, copies: int) -> int:
     """The export at ``src`` copied ``copies`` times into one export at ``dst``: every id column
     (``id`` and ``*_id``) of copy k > 0 gets the suffix ``~k``, so the copies are distinct services
-    that keep every link between tables. Returns the number of services."""
+    that keep every link between tables; taxonomy codes are a shared vocabulary and stay as they are.
+    Returns the number of services."""
     dst.mkdir(parents=True, exist_ok=True)
     services = 0
     for f in sorted(src.glob("*.csv")):
         with f.open(newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
         head, body = rows[0], rows[1:]
-        ids = [i for i, h in enumerate(head) if h == "id" or h.endswith("_id")]
+        vocabulary = f.stem in ("taxonomy", "taxonomy_terms")  # codes of a shared vocabulary: written once
+        ids = [i for i, h in enumerate(head) if (h == "id" or h.endswith("_id")) and h != "taxonomy_id"]
         with (dst / f.name).open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(head)
-            for k in range(copies):
+            for k in range(1 if vocabulary else copies):
                 for r in body:
                     if k:
                         r = list(r)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 
 from advocate.directory.hsds_read import read_tables
@@ -27,30 +29,62 @@ _MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "G�
 _MARKERS = re.compile(r"#{3}[A-Z]{2,5}#{3}")
 
 
+_MOJIBAKE_RX = re.compile("|".join(re.escape(k) for k in _MOJIBAKE))
+_CONTROL_OR_ESC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CLEAN_CACHE: dict[tuple, str | None] = {}
+_CLEAN_CACHE_MAX = 20_000  # short values (names, cities, states, codes) repeat through an export
+_CLEAN_CACHED_LENGTH = 200
+
+
 def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
     """Trim, repair common mojibake, turn literal "\\n" into newlines, drop county markers and NULs."""
     if value is None:
         return None
-    text = str(value).replace("\x00", "")
+    text = value if type(value) is str else str(value)
+    short = len(text) <= _CLEAN_CACHED_LENGTH
+    if short:
+        key = (text, multiline, limit)
+        hit = _CLEAN_CACHE.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
+    out = _clean(text, multiline, limit)
+    if short:
+        if len(_CLEAN_CACHE) >= _CLEAN_CACHE_MAX:
+            _CLEAN_CACHE.clear()
+        _CLEAN_CACHE[key] = out
+    return out
+
+
+_MISSING = object()
+
+
+def _clean(text: str, multiline: bool, limit: int) -> str | None:
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if "Ã" in text or "â€" in text:
         try:
             text = text.encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass
-    for bad, good in _MOJIBAKE.items():
-        if bad in text:
-            text = text.replace(bad, good)
-    text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
-    text = _MARKERS.sub("", text)
+    if _MOJIBAKE_RX.search(text):
+        for bad, good in _MOJIBAKE.items():
+            if bad in text:
+                text = text.replace(bad, good)
+    if "\\" in text or "\r" in text:
+        text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
+    if "###" in text:
+        text = _MARKERS.sub("", text)
     # control characters (ESC sequences, C1, bidi overrides) go at import, so every output is clean
-    from advocate.textnorm import strip_control
+    if _CONTROL_OR_ESC.search(text):
+        from advocate.textnorm import strip_control
 
-    text = strip_control(text, keep_newlines=True)
+        text = strip_control(text, keep_newlines=True)
     if not multiline:
         text = " ".join(text.split())
     else:
         text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
-        text = re.sub(r"\n{3,}", "\n\n", text)
+        if "\n\n\n" in text:
+            text = re.sub(r"\n{3,}", "\n\n", text)
     text = text.strip()
     return text[:limit] if text else None
 
@@ -148,6 +182,10 @@ class Importer:
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target = None  # a path already checked by the output gateway
         self.record: Callable[[dict], None] | None = None  # called with the summary inside the transaction, before the commit (remembers the source)
+        self._pending: dict[str, list[tuple]] = {t: [] for t in ("organizations", "locations", "services", "replaced",
+                                                                  "service_categories", "category_evidence", "staff",
+                                                                  "interpretation", "service_at_location")}
+        self._existing: set[str] | None = None  # the block's services the store already has (set by run)
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv = None
@@ -215,12 +253,8 @@ class Importer:
             return None
         self.written_orgs.add(oid)
         self.stats["organizations"] += 1
-        self.conn.execute(
-            """INSERT INTO organizations (id, name, description, url, email, source, source_id) VALUES (?,?,?,?,?,?,?)
-               ON CONFLICT(id) DO UPDATE SET name=excluded.name, description=excluded.description, url=excluded.url,
-               email=excluded.email""",
-            (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
-             clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source, oid))
+        self._write("organizations", (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
+                                      clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source, oid))
         return key
 
     def write_location(self, lid: str, org_key: str | None) -> str | None:
@@ -244,16 +278,10 @@ class Importer:
             country = "US"
         if not country and (addr.get("state_province") or addr.get("postal_code")):
             country = "US"
-        self.conn.execute(
-            """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country, latitude,
-               longitude, approximate, source, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-               ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
-               address=excluded.address, city=excluded.city, region=excluded.region, postal_code=excluded.postal_code,
-               country=excluded.country, latitude=excluded.latitude, longitude=excluded.longitude,
-               approximate=excluded.approximate""",
-            (key, org_key, clean(loc.get("name")), address, clean(addr.get("city")),
-             clean(addr.get("state_province")) or clean(addr.get("region")), clean(addr.get("postal_code")), country,
-             point[0] if point else None, point[1] if point else None, approximate, self.source, lid))
+        self._write("locations", (key, org_key, clean(loc.get("name")), address, clean(addr.get("city")),
+                                  clean(addr.get("state_province")) or clean(addr.get("region")),
+                                  clean(addr.get("postal_code")), country, point[0] if point else None,
+                                  point[1] if point else None, approximate, self.source, lid))
         self.written_locs.add(lid)
         self.stats["locations"] += 1
         return key
@@ -367,34 +395,76 @@ class Importer:
         if unmapped:
             notes.append("taxonomy: " + "; ".join(dict.fromkeys(unmapped))[:500])
         key = f"{self.source}:{sid}"
-        conn = self.conn
-        existed = conn.execute("SELECT 1 FROM services WHERE id = ?", (key,)).fetchone() is not None
-        conn.execute(
-            """INSERT INTO services (id, organization_id, name, description, url, email, phone, hours, eligibility, fees,
-               scope, status, source, source_id, last_verified, confidence, notes)
-               VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?)
-               ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
-               description=excluded.description, url=excluded.url, email=excluded.email, phone=excluded.phone,
-               hours=excluded.hours, eligibility=excluded.eligibility, fees=excluded.fees, status=excluded.status,
-               last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes""",
-            (key, org_key, name, clean(row.get("description"), multiline=True), clean(row.get("url") or row.get("website")),
-             clean(row.get("email")), "; ".join(phones[:3]) or None, hours,
-             clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
-             clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
-             " | ".join(notes) or None))
+        if self._existing is not None:
+            existed = key in self._existing
+        else:
+            existed = self.conn.execute("SELECT 1 FROM services WHERE id = ?", (key,)).fetchone() is not None
+        write, pending = self._write, self._pending
+        write("services", (key, org_key, name, clean(row.get("description"), multiline=True),
+                           clean(row.get("url") or row.get("website")), clean(row.get("email")),
+                           "; ".join(phones[:3]) or None, hours,
+                           clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
+                           clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
+                           " | ".join(notes) or None))
         if existed:  # a new service has nothing to replace
-            for table in ("service_categories", "category_evidence", "service_languages", "service_at_location"):
-                conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (key,))
-        conn.executemany("INSERT OR IGNORE INTO service_categories VALUES (?, ?)", [(key, c) for c in cats])
-        conn.executemany("INSERT OR IGNORE INTO category_evidence VALUES (?, ?, ?, ?)",
-                         [(key, e.category, e.basis, e.reason[:300]) for e in evidence if e.basis])
-        conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(key, c) for c in staff])
-        conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')", [(key, c) for c in interp])
-        conn.executemany("INSERT OR IGNORE INTO service_at_location (service_id, location_id) VALUES (?, ?)",
-                         [(key, lk) for lk in loc_keys])
+            pending["replaced"].append((key,))
+        pending["service_categories"] += [(key, c) for c in cats]
+        pending["category_evidence"] += [(key, e.category, e.basis, e.reason[:300]) for e in evidence if e.basis]
+        pending["staff"] += [(key, c) for c in staff]
+        pending["interpretation"] += [(key, c) for c in interp]
+        pending["service_at_location"] += [(key, lk) for lk in loc_keys]
+        if self._existing is None:  # called on its own, not from run(): written at once
+            self.flush()
         if not loc_keys:
             self.stats["no_location"] += 1
         self.stats["updated" if existed else "imported"] += 1
+
+    # --- reads and writes a block of services at a time ----------------------------------------------
+    def _prefetch(self, block: list[dict]) -> None:
+        """Read every staged row the services of ``block`` will ask for, a query per table rather than a
+        dozen per service, and which of them the store already has (memory: one block)."""
+        T = self.T
+        T.forget()
+        sids = [(r.get("id") or "").strip() for r in block]
+        for table, column in (("service_at_location", "service_id"), ("languages", "service_id"),
+                              ("phones", "service_id"), ("schedules", "service_id"),
+                              ("service_taxonomy", "service_id"), ("attributes", "link_id")):
+            T.prefetch(table, column, sids)
+        oids = [(r.get("organization_id") or "").strip() for r in block]
+        T.prefetch("organizations", "id", oids)
+        T.prefetch("phones", "organization_id", oids)
+        lids = [(r.get("location_id") or "").strip() for sid in sids for r in T.many("service_at_location", "service_id", sid)]
+        if self.layout == "ohana":
+            lids += [(r.get("location_id") or "").strip() for r in block]
+        fresh = [lid for lid in lids if lid and lid not in self.written_locs]  # a location is written once
+        T.prefetch("locations", "id", fresh)
+        for table in ("addresses", "postal_addresses"):
+            T.prefetch(table, "location_id", fresh)
+        for table in ("languages", "phones", "schedules"):
+            T.prefetch(table, "location_id", lids)
+        keys = [f"{self.source}:{sid}" for sid in sids if sid]
+        self._existing = {k for (k,) in self.conn.execute(
+            "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
+
+    def _write(self, table: str, values: tuple) -> None:
+        self._pending[table].append(values)
+
+    def flush(self) -> None:
+        """Write what the services read so far produced: parents first (organizations, locations,
+        services), then what an updated service replaces, then its categories, languages and places."""
+        pending, conn = self._pending, self.conn
+        for table, sql in _UPSERTS:
+            if pending[table]:
+                conn.executemany(sql, pending[table])
+        if pending["replaced"]:
+            for table in ("service_categories", "category_evidence", "service_languages", "service_at_location"):
+                conn.executemany(f"DELETE FROM {table} WHERE service_id = ?", pending["replaced"])
+        for table, sql in _CHILDREN:
+            if pending[table]:
+                conn.executemany(sql, pending[table])
+        for rows in pending.values():
+            rows.clear()
+        self.T.forget()
 
     # --- the whole import -------------------------------------------------------------------------
     def run(self, *, dry_run: bool = False) -> dict:
@@ -414,10 +484,16 @@ class Importer:
                     fh = outputs.enter_context(open_private(self.rejects_target, "w", checked=self.rejects_target))
                     self._rejects_csv = csv.DictWriter(fh, fieldnames=REJECT_FIELDS, lineterminator="\n")
                     self._rejects_csv.writeheader()
-                for n, row in enumerate(self.T.rows("services"), 1):
-                    self.import_service(row)
-                    if self.progress and (n % 250 == 0 or n == total):
-                        self.progress(n, total)
+                rows, n = self.T.rows("services"), 0
+                while block := list(islice(rows, BLOCK)):
+                    self._prefetch(block)
+                    for row in block:
+                        n += 1
+                        self.import_service(row)
+                        if self.progress and (n % 250 == 0 or n == total):
+                            self.progress(n, total)
+                    self.flush()
+                self._existing = None
                 keep = self.present_ids if self.present_ids is not None else (
                     None if self.incremental else self.seen_ids)
                 if keep:
@@ -443,6 +519,33 @@ class Importer:
 
 REJECT_FIELDS = ["table", "id", "name", "reason"]
 REJECT_SAMPLE = 20
+BLOCK = 500  # services read, classified and written together
+
+_UPSERTS = (
+    ("organizations", """INSERT INTO organizations (id, name, description, url, email, source, source_id)
+        VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, description=excluded.description,
+        url=excluded.url, email=excluded.email"""),
+    ("locations", """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country,
+        latitude, longitude, approximate, source, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+        ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
+        address=excluded.address, city=excluded.city, region=excluded.region, postal_code=excluded.postal_code,
+        country=excluded.country, latitude=excluded.latitude, longitude=excluded.longitude,
+        approximate=excluded.approximate"""),
+    ("services", """INSERT INTO services (id, organization_id, name, description, url, email, phone, hours, eligibility,
+        fees, scope, status, source, source_id, last_verified, confidence, notes)
+        VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?)
+        ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
+        description=excluded.description, url=excluded.url, email=excluded.email, phone=excluded.phone,
+        hours=excluded.hours, eligibility=excluded.eligibility, fees=excluded.fees, status=excluded.status,
+        last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes"""),
+)
+_CHILDREN = (
+    ("service_categories", "INSERT OR IGNORE INTO service_categories VALUES (?, ?)"),
+    ("category_evidence", "INSERT OR IGNORE INTO category_evidence VALUES (?, ?, ?, ?)"),
+    ("staff", "INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')"),
+    ("interpretation", "INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')"),
+    ("service_at_location", "INSERT OR IGNORE INTO service_at_location (service_id, location_id) VALUES (?, ?)"),
+)
 
 
 def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,

@@ -49,6 +49,58 @@ class Staged:
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         self.columns: dict[str, list[str]] = {}
+        self._fetched: dict[tuple, dict[str, list]] = {}
+        self._indexed: set[tuple[str, str]] = set()
+
+    def prefetch(self, name: str, column: str, values) -> None:
+        """Read the rows of ``name`` whose ``column`` is one of ``values`` in one query; :meth:`many` answers
+        from them until :meth:`forget` (so the importer reads a block of services' rows at once)."""
+        if name not in self or column not in self.columns[name]:
+            return
+        fetched = self._fetched.setdefault((name, column), {})
+        wanted = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
+        if not wanted:
+            return
+        self._index(name, column)
+        cols = self.columns[name]
+        at = cols.index(column)
+        for v in wanted:
+            fetched[v] = []
+        names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+        cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
+                              "ORDER BY _n", (json.dumps(wanted),))
+        for r in cur:
+            fetched[r[at]].append(dict(zip(cols, r, strict=True)))
+
+    def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
+        """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
+        if name not in self or column not in self.columns[name] or wanted not in self.columns[name]:
+            return
+        fetched = self._fetched.setdefault((name, column, wanted), {})
+        todo = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
+        if not todo:
+            return
+        self._index(name, column)
+        for v in todo:
+            fetched[v] = []
+        cur = self.db.execute(f'SELECT "{column}", "{wanted}" FROM "t_{name}" WHERE "{column}" IN '
+                              "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
+        for key, value in cur:
+            fetched[key].append(value)
+
+    def column_values(self, name: str, column: str, value: str, wanted: str) -> list:
+        """``[row.get(wanted) for row in self.many(name, column, value)]``, from :meth:`prefetch_column`
+        when it read them."""
+        fetched = self._fetched.get((name, column, wanted))
+        if fetched is not None and value:
+            hit = fetched.get(value)
+            if hit is not None:
+                return list(hit)
+        return [r.get(wanted) for r in self.many(name, column, value)]
+
+    def forget(self) -> None:
+        """Drop what :meth:`prefetch` read (memory stays one block's worth)."""
+        self._fetched.clear()
 
     def close(self):
         self.db.close()
@@ -61,8 +113,11 @@ class Staged:
         self.create(name, header)
         width = len(self.columns[name])
         batch = []
+        pad = [""] * width
         for rec in records:
-            batch.append([rec[i] if i < len(rec) else "" for i in range(width)])
+            if len(rec) != width:  # short rows are padded with empty cells, long ones cut
+                rec = (rec + pad)[:width]
+            batch.append(rec)
             if len(batch) >= 5000:
                 self.insert(name, batch)
                 batch.clear()
@@ -95,9 +150,13 @@ class Staged:
         self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
 
     def index(self, name: str) -> None:
-        for c in self.columns[name]:
-            if c in KEY_COLUMNS:
-                self.db.execute(f'CREATE INDEX "i_{name}_{c}" ON "t_{name}" ("{c}")')
+        """Nothing to do at once: a key column is indexed the first time rows are looked up by it
+        (:meth:`_index`), so only the columns an import asks by are indexed, not every id of every table."""
+
+    def _index(self, name: str, column: str) -> None:
+        if (name, column) not in self._indexed:
+            self._indexed.add((name, column))
+            self.db.execute(f'CREATE INDEX IF NOT EXISTS "i_{name}_{column}" ON "t_{name}" ("{column}")')
 
     def count(self, name: str) -> int:
         return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
@@ -115,6 +174,12 @@ class Staged:
     def many(self, name: str, column: str, value: str) -> list[dict]:
         if not value or name not in self or column not in self.columns[name]:
             return []
+        fetched = self._fetched.get((name, column))
+        if fetched is not None:
+            hit = fetched.get(value)
+            if hit is not None:
+                return list(hit)
+        self._index(name, column)
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
         return [dict(zip(cols, r[1:], strict=False)) for r in cur]
@@ -170,7 +235,7 @@ def _csv_records(opener):
     def records():
         try:
             for rec in reader:
-                if any(cell.strip() for cell in rec):
+                if "".join(rec).strip():  # a row of empty cells is skipped
                     yield rec
         except csv.Error as exc:
             raise AdvocateError(_("a CSV file is malformed near line {line_num} ({exc})").format(line_num=reader.line_num, exc=exc)) from None

@@ -195,8 +195,11 @@ _ANIMALS = re.compile(r"\b(animals?|pets?|cats?|kittens?|dogs?|puppies|veterinar
                       r"|spca|feline|canine)\b", re.I)
 
 
+_AIRS_CODE = re.compile(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+(\.\d+)*)*)?$")
+
+
 def is_airs_code(code: str) -> bool:
-    return bool(re.match(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+(\.\d+)*)*)?$", code))
+    return bool(_AIRS_CODE.match(code))
 
 
 def _longest(table: dict, code: str):
@@ -208,10 +211,24 @@ def _longest(table: dict, code: str):
     return best
 
 
+_CODE_CACHE: dict[tuple[str, str], tuple[tuple[Evidence, ...], bool]] = {}
+
+
 def evidence_from_code(code: str, name: str = "") -> tuple[list[Evidence], bool]:
     """(categories a taxonomy code gives, whether we recognise the code at all).
 
     A recognised code that gives nothing (courts, 3-1-1, animal services) returns ([], True)."""
+    key = (code, name)
+    hit = _CODE_CACHE.get(key)
+    if hit is None:
+        if len(_CODE_CACHE) >= _TEXT_CACHE_MAX:
+            _CODE_CACHE.clear()
+        found, known = _evidence_from_code(code, name)
+        hit = _CODE_CACHE[key] = (tuple(found), known)
+    return list(hit[0]), hit[1]
+
+
+def _evidence_from_code(code: str, name: str) -> tuple[list[Evidence], bool]:
     code = (code or "").strip().upper()
     if not code:
         return [], False
@@ -241,8 +258,21 @@ def is_population_code(code: str) -> bool:
     return (code or "").strip().upper().startswith("Y") and is_airs_code((code or "").strip().upper())
 
 
+_TEXT_CACHE: dict[tuple, tuple[Evidence, ...]] = {}
+_TEXT_CACHE_MAX = 4096  # an import reads the same names, descriptions and term names again and again
+
+
 def evidence_from_text(*texts: str) -> list[Evidence]:
     """Keyword guesses: a category for each whole phrase found (none for records about animals)."""
+    hit = _TEXT_CACHE.get(texts)
+    if hit is None:
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_MAX:
+            _TEXT_CACHE.clear()
+        hit = _TEXT_CACHE[texts] = tuple(_evidence_from_text(texts))
+    return list(hit)
+
+
+def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
     text = " ".join(t for t in texts if t)
     if not text or len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
         return []
@@ -283,13 +313,28 @@ def enforcement_evidence(service_name: str, organization_name: str = "", codes: 
     return list(out.values())
 
 
+_CLASSIFIED: dict[tuple, tuple[tuple[Evidence, ...], tuple[str, ...]]] = {}
+
+
 def classify(*, name: str, description: str = "", organization: str = "",
-             terms: list[tuple[str, str]] = ()) -> tuple[list[Evidence], list[str]]:
+             terms: list[tuple[str, str]] | tuple = ()) -> tuple[list[Evidence], list[str]]:
     """Categories for an imported service, each with its evidence, and the taxonomy terms left unmapped.
 
     ``terms`` are (code, term name) pairs from the directory's own taxonomy. Service codes decide; target
     populations add to them; keywords from the service's own name and description are used only when no
     service code was given (or none we recognise); enforcement and detention override everything."""
+    key = (name, description, organization, tuple(terms))
+    hit = _CLASSIFIED.get(key)
+    if hit is None:  # a directory lists the same programme, with the same words, at many places
+        if len(_CLASSIFIED) >= _TEXT_CACHE_MAX:
+            _CLASSIFIED.clear()
+        evidence, unmapped = _classify(name, description, organization, key[3])
+        hit = _CLASSIFIED[key] = (tuple(evidence), tuple(unmapped))
+    return list(hit[0]), list(hit[1])
+
+
+def _classify(name: str, description: str, organization: str,
+              terms: tuple[tuple[str, str], ...]) -> tuple[list[Evidence], list[str]]:
     found: dict[str, Evidence] = {}
     unmapped: list[str] = []
     service_coded = False

@@ -193,10 +193,25 @@ def language_name(code: str, lang: str = "en") -> str:
     return row["name_es"] if lang == "es" else row["name_en"]
 
 
+_PARSED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def parse_language_text(text: str) -> tuple[list[str], list[str]]:
     """Free text like "Spanish, Creole; ASL (by appointment)" -> (codes, leftover words kept as a note)."""
+    key = text or ""
+    hit = _PARSED.get(key)
+    if hit is None:  # a directory writes the same few language lists again and again
+        if len(_PARSED) >= 4096:
+            _PARSED.clear()
+        codes, leftovers = _parse_language_text(key)
+        hit = _PARSED[key] = (tuple(codes), tuple(leftovers))
+    return list(hit[0]), list(hit[1])
+
+
+def _parse_language_text(text: str) -> tuple[list[str], list[str]]:
     import re
 
+    aliases = _language_aliases()
     codes, leftovers = [], []
     for part in re.split(r"[,;/|]+|\band\b|\by\b", text or "", flags=re.I):
         part = part.strip()
@@ -206,11 +221,9 @@ def parse_language_text(text: str) -> tuple[list[str], list[str]]:
         cleaned = re.sub(r"\(.*?\)", "", part).strip()
         code = None
         for candidate in [*inner, cleaned]:  # "Chinese (Cantonese)" is Cantonese
-            try:
-                code = normalize_language(candidate)
+            code = aliases.get(language_key(candidate))  # what normalize_language finds, without its suggestions
+            if code:
                 break
-            except InputError:
-                continue
         if code is None:
             leftovers.append(part)
             continue

@@ -38,7 +38,7 @@ _CLEAN_CACHED_LENGTH = 200
 
 def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
     """Trim, repair common mojibake, turn literal "\\n" into newlines, drop county markers and NULs."""
-    if value is None:
+    if value is None or value == "":
         return None
     text = value if type(value) is str else str(value)
     short = len(text) <= _CLEAN_CACHED_LENGTH
@@ -174,6 +174,7 @@ class Importer:
         self.T = T = tables
         self.total = T.count("services")
         self._lookup_cache: dict[tuple, object] = {}
+        self._named_terms: dict[str | None, tuple[str, str]] = {}
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         self.seen_ids: set[str] = set()
         self.written_orgs: set[str] = set()
@@ -317,9 +318,13 @@ class Importer:
 
         terms = []
         tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
-        for r in self.T.many("service_taxonomy", "service_id", sid):
-            code = (r.get("taxonomy_id") or "").strip()
-            terms.append((code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or ""))
+        named = self._named_terms
+        for raw in self.T.column_values("service_taxonomy", "service_id", sid, "taxonomy_id"):
+            term = named.get(raw)
+            if term is None:  # (code, its cleaned name), once per code
+                code = (raw or "").strip()
+                term = named[raw] = (code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or "")
+            terms.append(term)
         if self.layout == "ohana" and row.get("taxonomy_ids"):
             for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
                 if code:
@@ -427,9 +432,9 @@ class Importer:
         T.forget()
         sids = [(r.get("id") or "").strip() for r in block]
         for table, column in (("service_at_location", "service_id"), ("languages", "service_id"),
-                              ("phones", "service_id"), ("schedules", "service_id"),
-                              ("service_taxonomy", "service_id"), ("attributes", "link_id")):
+                              ("phones", "service_id"), ("schedules", "service_id"), ("attributes", "link_id")):
             T.prefetch(table, column, sids)
+        T.prefetch_column("service_taxonomy", "service_id", sids, "taxonomy_id")
         oids = [(r.get("organization_id") or "").strip() for r in block]
         T.prefetch("organizations", "id", oids)
         T.prefetch("phones", "organization_id", oids)

@@ -35,7 +35,7 @@ FIELD_LABELS: dict[str, str] = {
     "law_enforcement": N_("Law enforcement"), "priority": N_("Priority"), "description": N_("Description"),
     "description_es": N_("Description in Spanish"), "locations": N_("Locations"),
     "category_evidence": N_("Why these categories"), "source_of_facts": N_("Source of the facts"),
-    "matched": N_("Matched"),
+    "matched": N_("Matched"), "email": N_("Email"), "eligibility": N_("Eligibility"), "fees": N_("Fees"),
     # appointments show
     "starts": N_("Starts"), "ends": N_("Ends"), "tz": N_("Time zone"), "type": N_("Type"),
     "duration_min": N_("Minutes"), "place": N_("Place"), "service_id": N_("Service ID"),

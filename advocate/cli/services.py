@@ -493,6 +493,65 @@ def sources(
            empty_message=_("No directory has been imported yet; see `advocate services import`."))
 
 
+SYNC_TABLE = [("source", N_("Source"), {"no_wrap": True}), ("change_label", N_("Change"), _NW),
+              ("name", N_("Service"), {"min_width": 14}), ("fields_label", N_("What changed")),
+              ("source_id", "ID", {"overflow": "fold"})]
+CHANGE_LABELS = {"new": N_("new"), "updated": N_("updated"), "inactivated": N_("inactivated")}
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(metavar="[NAME]...", help=N_(
+        "Sources to pull again (default: every one in `services sources`)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Show what would change, change nothing."))] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_(
+        "Re-import a file or folder even when its content has not changed."))] = False,
+    timeout: TimeoutOpt = 30.0,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("table or json."))] = Format.table,
+):
+    """Pull remembered directories again and show what changed: new services, updated ones (which fields), inactivated.
+
+    An API source is asked only for what changed since its last pull, plus the list of ids it still has (to
+    notice services that disappeared): the network is used for API sources only, and nothing from the store
+    is sent. A file or folder is re-imported when its content changed. Each source is one transaction.
+    Examples: advocate services sync ; advocate services sync county-211 --dry-run -f json
+    """
+    from advocate.directory.hsds_api import HttpOptions
+    from advocate.directory.sync import SyncOptions
+    from advocate.directory.sync import sync as run_sync
+    from advocate.labels import field_label
+    from advocate.render import render
+
+    st = state(ctx)
+    store = st.store()
+    with _api_progress() as bar:
+        options = SyncOptions(http=HttpOptions(timeout=timeout), on_page=bar.page, progress=bar.write,
+                              online=st.config().online_geocoding, force=force)
+        reports = run_sync(store, names, dry_run=dry_run, options=options)
+    if fmt == Format.json:
+        import json
+
+        print(json.dumps(reports, ensure_ascii=False))
+    else:
+        rows = [{**c, "source": r["source"], "change_label": _(CHANGE_LABELS[c["change"]]),
+                 "fields_label": ", ".join(field_label(f) for f in c["fields"])}
+                for r in reports for c in r["changes"]]
+        render(rows, "table", table_columns=SYNC_TABLE,
+               title=_("Sync (dry run: nothing changed)") if dry_run else _("Sync"),
+               empty_message=_("Nothing changed."))
+    for r in reports:
+        if r["status"] == "failed":
+            info(_("{source}: failed, left as it was: {error}").format(source=r["source"], error=r["error"]))
+        elif r["status"] == "unchanged":
+            info(_("{source}: no changes.").format(source=r["source"]))
+        else:
+            info(_("{source}: {new} new, {updated} updated, {inactivated} inactivated.").format(
+                source=r["source"], new=r["new"], updated=r["updated"], inactivated=r["inactivated"]))
+    if any(r["status"] == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
 class _progress:
     """A Rich progress bar on stderr while an import runs; nothing when stderr is not a terminal."""
 

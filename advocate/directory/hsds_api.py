@@ -399,10 +399,12 @@ class ApiReader:
         return ids
 
 
-def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict, dry_run: bool = False,
+def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict | None,
+                 dry_run: bool = False,
                  incremental: bool = False, present_ids: set[str] | None = None, rejects_target=None,
                  online: bool = False, progress=None, pulled_at: str | None = None) -> tuple[dict, Any]:
-    """Write staged services through the shared importer, and remember the source, in one transaction."""
+    """Write staged services through the shared importer, and remember the source, in one transaction
+    (``options`` None keeps the source's stored options)."""
     from advocate.directory.hsds import Importer
     from advocate.directory.hsds_read import stage_service_objects
     from advocate.directory.sources import record_source
@@ -416,7 +418,7 @@ def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, o
     importer.rejects_target = rejects_target
     importer.incremental = incremental
     importer.present_ids = present_ids
-    when = pulled_at or pulled.server_time or now_utc()
+    when = parse_modified_after(pulled_at or pulled.server_time or now_utc())
     importer.record = lambda stats: record_source(
         store, name=importer.source, kind="api", location=url, layout="hsds-3-api", options=options, stats=stats,
         pulled_at=when, etag=pulled.etag, last_modified=pulled.last_modified, publisher=about.get("publisher"),

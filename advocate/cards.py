@@ -70,7 +70,7 @@ T_BRING_FOOD = N_("Water and something to eat")
 T_COUNTRY_MX = N_("Mexico")
 T_COUNTRY_US = N_("the United States")
 T_NOTE_NAME_HIDDEN = N_('"{name}" is shown as "{shown}" (its name has a labelling word)')
-T_NOTE_DROPPED = N_("left off the card because it has a labelling word: {text}")
+T_NOTE_DROPPED = N_("left off the paper because it has a labelling word: {text}")
 
 BRING_BY_TYPE = {
     "court": (T_BRING_LETTERS, T_BRING_ID),
@@ -194,7 +194,8 @@ def _duration_words(minutes: int, lang: str) -> str:
 
 # --- numbers that work from a country -------------------------------------------------------------------
 
-def _neutral_name(row: dict, number: str, lang: str) -> str:
+def neutral_line_name(row: dict, number: str, lang: str) -> str:
+    """A national line named by what it is, not by whom it serves ("Help line, 24 h", "Emergencies")."""
     cats = set(row.get("categories") or [])
     if number.strip() == "911":
         return gettext_in(lang, T_EMERGENCIES)
@@ -204,6 +205,26 @@ def _neutral_name(row: dict, number: str, lang: str) -> str:
     if "mental-health" in cats and "crisis" in cats:
         return gettext_in(lang, T_SUPPORT_24 if h24 else T_HELP_LINE)
     return gettext_in(lang, T_HELP_LINE_24 if h24 else T_HELP_LINE)
+
+
+def line_ways(row: dict, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+              notes: list[str] | None = None, limit: int = 3) -> list[str]:
+    """The ways to reach a bundled service's lines from ``country``, in ``lang`` ("llamar 988 (marque 2 para
+    español)"): phone, text and WhatsApp only (a web chat is not something to dial from a paper); a line's
+    label with a labelling word is left off (said in ``notes``) unless ``label``."""
+    notes = notes if notes is not None else []
+    ways = []
+    lines = [ln for ln in row.get("lines") or [] if ln["kind"] in KIND_WORDS and country in (ln.get("from") or [])]
+    for ln in lines[:limit]:
+        extra = (ln.get("label_es") if lang == "es" else None) or ln.get("label") or ""
+        if extra and not label and is_labelling(extra, organization):
+            notes.append(gettext_in_current(T_NOTE_DROPPED).format(text=extra))
+            extra = ""
+        if ln["kind"] == "chat":
+            continue
+        way = f"{gettext_in(lang, KIND_WORDS[ln['kind']])} {ln['number']}"
+        ways.append(f"{way} ({extra})" if extra else way)
+    return ways
 
 
 def numbers_for(store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
@@ -224,20 +245,11 @@ def numbers_for(store, country: str, lang: str, *, label: bool = False, organiza
             continue
         name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
         if not label:
-            shown = _neutral_name(row, lines[0]["number"], lang)
+            shown = neutral_line_name(row, lines[0]["number"], lang)
             if is_labelling(name, organization):
                 notes.append(gettext_in_current(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
             name = shown
-        ways = []
-        for ln in lines[:3]:
-            extra = (ln.get("label_es") if lang == "es" else None) or ln.get("label") or ""
-            if extra and not label and is_labelling(extra, organization):
-                notes.append(gettext_in_current(T_NOTE_DROPPED).format(text=extra))
-                extra = ""
-            if ln["kind"] == "chat":
-                continue  # a web address is not a number to dial from a card
-            way = f"{gettext_in(lang, KIND_WORDS[ln['kind']])} {ln['number']}"
-            ways.append(f"{way} ({extra})" if extra else way)
+        ways = line_ways(row, country, lang, label=label, organization=organization, notes=notes)
         if not ways:
             continue
         out.append(Line(name, "; ".join(ways)))
@@ -284,22 +296,38 @@ def _category_label(row: dict, lang: str, organization: str | None) -> str | Non
     return None
 
 
+def service_name(row: dict, lang: str, *, label: bool = False, organization: str | None = None,
+                 notes: list[str] | None = None, fallback: str = T_APPOINTMENT) -> str:
+    """A directory service's name as a paper shows it: its Spanish name in Spanish; unless ``label``, a name with
+    a labelling word becomes the first neutral category label (or ``fallback``), said in ``notes``."""
+    name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+    if not label and is_labelling(name, organization):
+        shown = _category_label(row, lang, organization) or gettext_in(lang, fallback)
+        if notes is not None:
+            notes.append(_(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
+        return shown
+    return name
+
+
+def address_text(loc: dict | None, row: dict | None = None) -> str:
+    """"street, city, ST 12345" from a location (or the service row's own fields)."""
+    loc, row = loc or {}, row or {}
+
+    def pick(key):
+        return loc.get(key) or row.get(key)
+
+    return ", ".join(p for p in (pick("address"), pick("city"),
+                                 " ".join(x for x in (pick("region"), pick("postal_code")) if x)) if p)
+
+
 def _service_place(store, service_id: str, lang: str, label: bool, organization: str | None,
                    notes: list[str]) -> tuple[list[Line], str | None]:
     from advocate.directory.search import get_service
 
     row = get_service(store, service_id)
-    name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
-    if not label and is_labelling(name, organization):
-        shown = _category_label(row, lang, organization) or gettext_in(lang, T_APPOINTMENT)
-        notes.append(_(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
-        name = shown
-    lines = [Line(name)]
+    lines = [Line(service_name(row, lang, label=label, organization=organization, notes=notes))]
     loc = (row.get("locations") or [{}])[0] if row.get("locations") else {}
-    address = ", ".join(p for p in (loc.get("address") or row.get("address"), loc.get("city") or row.get("city"),
-                                    " ".join(x for x in (loc.get("region") or row.get("region"),
-                                                         loc.get("postal_code") or row.get("postal_code")) if x))
-                        if p)
+    address = address_text(loc, row)
     if address:
         lines.append(Line(address))
     if row.get("phone"):
@@ -379,6 +407,24 @@ p { margin: 0.02in 0; }
 ul { margin: 0.02in 0 0 0; padding-left: 0.25in; }
 .big { font-size: 16pt; font-weight: bold; }
 """,
+    "sheet-letter": """@page { size: 8.5in 11in; margin: 0.6in; }
+html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
+body { margin: 0; font-size: 13pt; line-height: 1.3; }
+h1 { font-size: 20pt; margin: 0 0 0.12in 0; }
+section { break-inside: avoid; page-break-inside: avoid; border-top: 2px solid #000; padding: 0.06in 0 0.1in 0; }
+h2 { font-size: 16pt; margin: 0 0 0.04in 0; }
+p { margin: 0.03in 0; }
+.k { font-weight: bold; }
+""",
+    "sheet-half-letter": """@page { size: 5.5in 8.5in; margin: 0.4in; }
+html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
+body { margin: 0; font-size: 11pt; line-height: 1.25; }
+h1 { font-size: 16pt; margin: 0 0 0.08in 0; }
+section { break-inside: avoid; page-break-inside: avoid; border-top: 2px solid #000; padding: 0.04in 0 0.08in 0; }
+h2 { font-size: 13pt; margin: 0 0 0.03in 0; }
+p { margin: 0.02in 0; }
+.k { font-weight: bold; }
+""",
     "wallet": """@page { size: 3.5in 2in; margin: 0.12in; }
 html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
 body { margin: 0; width: 3.26in; font-size: 7.5pt; line-height: 1.2; }
@@ -408,6 +454,8 @@ def _esc(text: str) -> str:
 def _html(card: Card) -> str:
     out = ["<!DOCTYPE html>", f'<html lang="{_esc(card.lang)}"><head><meta charset="utf-8">',
            f"<title>{_esc(card.title)}</title>", f"<style>{_CSS[card.paper]}</style></head><body>"]
+    if card.paper.startswith("sheet-"):
+        return "\n".join(out + _sheet_body(card) + ["</body></html>\n"])
     if card.paper == "wallet":
         out.append('<div class="card">')
     out.append(f"<h1>{_esc(card.title)}</h1>")
@@ -430,6 +478,22 @@ def _html(card: Card) -> str:
         out.append("</div>")
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def _sheet_body(card: Card) -> list[str]:
+    """A referral sheet: one block per service (kept on one page), each fact as "label: value"."""
+    out = [f"<h1>{_esc(card.title)}</h1>"]
+    for sec in card.sections:
+        out.append("<section>")
+        if sec.heading:
+            out.append(f"<h2>{_esc(sec.heading)}</h2>")
+        for ln in sec.lines:
+            if ln.value:
+                out.append(f'<p><span class="k">{_esc(ln.label)}:</span> {_esc(ln.value)}</p>')
+            else:
+                out.append(f"<p>{_esc(ln.label)}</p>")
+        out.append("</section>")
+    return out
 
 
 def _text(card: Card) -> str:

@@ -128,6 +128,11 @@ def gettext_in(lang: str, text: str) -> str:
     return _translations(normalize_language(lang) or "en").gettext(text) if text else text
 
 
+def ngettext_in(lang: str, singular: str, plural: str, n: int) -> str:
+    """``singular``/``plural`` for ``n`` in a given interface language, whatever the current one is."""
+    return _translations(normalize_language(lang) or "en").ngettext(singular, plural, n)
+
+
 # --- dates and numbers, through Babel (imported on first use) ---------------------------------------
 
 def format_date(value, format: str = "long", lang: str | None = None) -> str:

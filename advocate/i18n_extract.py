@@ -48,7 +48,7 @@ def extract_interface(fileobj, keywords, comment_tags, options):
             yield lineno, None, doc, ["command help"]
 
 
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "ngettext_in": (2, 3), "pgettext": ((1, "c"), 2)}
 
 
 def extract_catalog(root):

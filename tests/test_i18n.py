@@ -72,11 +72,27 @@ def test_spanish_keeps_every_placeholder():
     assert not wrong, wrong[:5]
 
 
+def _key(value):
+    """A msgid or msgstr as a comparable value: plural entries (lists in a read .mo, tuples in a .po) as tuples."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def test_compiled_catalog_is_current():
-    po = {m.id: m.string for m in _po() if m.id}
+    po = {_key(m.id): _key(m.string) for m in _po() if m.id}
     with open(PO.with_suffix(".mo"), "rb") as fh:
-        mo = {m.id: m.string for m in read_mo(fh) if m.id}
+        mo = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert po == mo, "run: .venv/bin/python scripts/update_interface_catalog.py --compile"
+
+
+def test_plural_messages_follow_the_count():
+    """ngettext entries have both Spanish forms, and the compiled catalog picks them by count."""
+    plurals = [m for m in _po() if m.id and isinstance(m.id, (list, tuple))]
+    assert plurals, "the interface has counted messages"
+    for m in plurals:
+        assert len(m.string) == 2 and all(m.string), m.id
+        assert i18n.ngettext_in("es", m.id[0], m.id[1], 1) == m.string[0]
+        assert i18n.ngettext_in("es", m.id[0], m.id[1], 3) == m.string[1]
+        assert i18n.ngettext_in("en", m.id[0], m.id[1], 3) == m.id[1]
 
 
 def test_marked_strings_are_literals():

@@ -24,7 +24,7 @@ ALLOWED = {
     "language", "money", "other", "table", "terminal", "us-ncmec", "consulate-atlanta-ga", "talk-now", "leave-fast",
     "prefer-not-to-say", "resume",
     # Spanish that the English help quotes as examples
-    "el", "aprender", "usar", "autobús", "cita", "ana", "numeros", "x", "h",
+    "el", "aprender", "usar", "autobús", "cita", "ana", "numeros", "x", "h", "hoja",
 }
 
 

@@ -103,6 +103,10 @@ def _decorate(rows: list[dict]) -> list[dict]:
     return out
 
 
+SheetLangOpt = Annotated[str, typer.Option("--sheet-lang", metavar="es|en",
+                                           help=N_("The sheet's language (the survivor's): es or en."))]
+
+
 @app.command()
 def near(
     ctx: typer.Context,
@@ -116,6 +120,11 @@ def near(
     national_from: NationalFromOpt = None,
     online: OnlineOpt = False,
     fmt: FormatOpt = Format.table,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="FILE", help=N_(
+        "Also write a referral sheet of the rows listed to FILE (.html, .txt or .md), for the survivor to carry; "
+        "neutral words only."))] = None,
+    sheet_lang: SheetLangOpt = "es",
+    force: ForceOpt = False,
 ):
     """Services near a place, nearest first, then the national lines that work from the place's country.
 
@@ -134,6 +143,7 @@ def near(
     filters = _filters(category, language, staff_only)
     within_km = parse_distance(within or cfg.default_within)
     within_text = _with_unit(within or cfg.default_within)
+    sheet_target = _sheet_target(sheet, sheet_lang, force)  # a refused file fails before any lookup
     store = st.store()
     place = resolve_place(location, online=online or cfg.online_geocoding, store=store, progress=info)
     if place.note:
@@ -161,6 +171,41 @@ def near(
         _national_note(rows)
     else:
         render(_machine(rows, fmt), fmt.value, columns=list(ROW_FIELDS))
+    if sheet_target is not None:
+        _write_sheet(st, [r["id"] for r in rows], sheet_target, place=place, country=_dialled_from(rows, place))
+
+
+def _dialled_from(rows: list[dict], place) -> str | None:
+    """The country the national numbers were chosen for (US or MX), else the place's."""
+    where = next((r.get("dialled_from") for r in rows if r.get("dialled_from")), None)
+    where = where if where in ("US", "MX") else (place.country or "").upper()
+    return where if where in ("US", "MX") else None
+
+
+def _sheet_target(sheet: str | None, sheet_lang: str, force: bool):
+    """(path, format, language) for --sheet, checked (and agreed to) before anything is looked up."""
+    if not sheet:
+        return None
+    from advocate.cards import card_language
+    from advocate.files import output_path
+
+    lang = card_language(sheet_lang)
+    suffix = Path(sheet).suffix.lower().lstrip(".")
+    fmt = {"txt": "txt", "text": "txt", "md": "md", "markdown": "md"}.get(suffix, "html")
+    return output_path(sheet, default_name=f"sheet.{fmt}", **overwrite(force)), fmt, lang
+
+
+def _write_sheet(st, ids: list[str], target, *, place, country: str | None) -> None:
+    from advocate.cli.cards import emit_card
+    from advocate.sheet import referral_sheet
+
+    path, fmt, lang = target
+    if not ids:
+        info(_("No sheet written: no services were listed."))
+        return
+    made = referral_sheet(st.store(), ids, lang, place=place, country=country,
+                          organization=st.config().organization_name or None)
+    emit_card(made, fmt, str(path), True)  # the file was checked (and agreed to) before the lookup
 
 
 def _national_note(rows: list[dict]) -> None:
@@ -254,6 +299,58 @@ def _evidence_lines(evidence: list[dict]) -> list[dict]:
              "rule": _("{category}: an enforcement or detention body ({reason}); never listed as help")}
     return [{"why": words.get(e["basis"], "{category}: {reason}").format(category=e["category"], reason=e["reason"])}
             for e in evidence]
+
+
+@app.command()
+def sheet(
+    ctx: typer.Context,
+    service_ids: Annotated[list[str], typer.Argument(metavar="ID...", help=N_(
+        "Service ids from `services near` or `services search`, in the order the sheet lists them."))],
+    near_: Annotated[str | None, typer.Option("--near", metavar="PLACE", help=N_(
+        'Where the person starts from (ZIP, "City, ST", "lat,lon"): each place gets a distance and direction.'))] = None,
+    for_: Annotated[str | None, typer.Option("--for", metavar="MX|US", help=N_(
+        "The country the person will call from (default: the --near place's, else each service's own)."))] = None,
+    lang: Annotated[str, typer.Option("--lang", metavar="es|en",
+                                      help=N_("The sheet's language (the survivor's): es or en."))] = "es",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|txt|md",
+                                     help=N_("html (prints on letter or half-letter paper), txt or md."))] = "html",
+    paper: Annotated[str, typer.Option("--paper", metavar="letter|half-letter",
+                                       help=N_("The paper size of the html sheet."))] = "letter",
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE",
+                                               help=N_("Write the sheet to FILE instead of stdout."))] = None,
+    force: ForceOpt = False,
+    label: Annotated[bool, typer.Option("--label", help=N_(
+        "Print the real names of services and lines, and the organization's name (default: neutral words only)."))] = False,
+):
+    """A referral sheet for the survivor to carry: each service's address, a direction line, phones that work from
+    where the person calls, hours, languages spoken, whether to call first and what to bring. No client code, and
+    no labelling word unless --label.
+
+    Example: advocate services sheet miami:308 us-988 --near "Miami, FL" --lang es -o hoja.html
+    """
+    from advocate.cards import card_language
+    from advocate.cli.cards import emit_card
+    from advocate.sheet import referral_sheet, sheet_country
+
+    st = state(ctx)
+    language = card_language(lang)
+    country = sheet_country(for_)
+    if output and output != "-":  # a refused file fails before anything is looked up
+        from advocate.files import output_path
+
+        output = str(output_path(output, default_name=f"sheet.{fmt}", **overwrite(force)))
+        force = True
+    store = st.store()
+    place = None
+    if near_:
+        from advocate.geo.resolve import resolve_place
+
+        place = resolve_place(near_, store=store, online=st.config().online_geocoding, progress=info)
+        if place.note:
+            info(place.note)
+    made = referral_sheet(store, service_ids, language, place=place, country=country, label=label,
+                          organization=st.config().organization_name or None, paper=paper)
+    emit_card(made, fmt, output, force)
 
 
 @app.command()

@@ -282,10 +282,19 @@ class Importer:
         self._write("locations", (key, org_key, clean(loc.get("name")), address, clean(addr.get("city")),
                                   clean(addr.get("state_province")) or clean(addr.get("region")),
                                   clean(addr.get("postal_code")), country, point[0] if point else None,
-                                  point[1] if point else None, approximate, self.source, lid))
+                                  point[1] if point else None, approximate, self.source, lid,
+                                  clean(loc.get("transportation"))))
         self.written_locs.add(lid)
         self.stats["locations"] += 1
         return key
+
+    def required_documents(self, sid: str, row: dict) -> str | None:
+        """The papers a service asks for: HSDS's required_document rows, or Ohana's column; "; "-joined."""
+        docs = [clean(r.get("document") or r.get("name")) for r in self.T.many("required_documents", "service_id", sid)]
+        if not any(docs):
+            docs = [clean(row.get("required_documents"))]
+        text = "; ".join(dict.fromkeys(d for d in docs if d))
+        return text[:1000] or None
 
     def languages_of(self, sid: str, row: dict, loc_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
         """(staff codes, interpretation codes, words that are not languages)."""
@@ -410,7 +419,8 @@ class Importer:
                            "; ".join(phones[:3]) or None, hours,
                            clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
                            clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
-                           " | ".join(notes) or None))
+                           " | ".join(notes) or None, clean(row.get("application_process"), multiline=True),
+                           self.required_documents(sid, row)))
         if existed:  # a new service has nothing to replace
             pending["replaced"].append((key,))
         pending["service_categories"] += [(key, c) for c in cats]
@@ -432,7 +442,8 @@ class Importer:
         T.forget()
         sids = [(r.get("id") or "").strip() for r in block]
         for table, column in (("service_at_location", "service_id"), ("languages", "service_id"),
-                              ("phones", "service_id"), ("schedules", "service_id"), ("attributes", "link_id")):
+                              ("phones", "service_id"), ("schedules", "service_id"), ("attributes", "link_id"),
+                              ("required_documents", "service_id")):
             T.prefetch(table, column, sids)
         T.prefetch_column("service_taxonomy", "service_id", sids, "taxonomy_id")
         oids = [(r.get("organization_id") or "").strip() for r in block]
@@ -531,18 +542,20 @@ _UPSERTS = (
         VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, description=excluded.description,
         url=excluded.url, email=excluded.email"""),
     ("locations", """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country,
-        latitude, longitude, approximate, source, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+        latitude, longitude, approximate, source, source_id, transportation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
         address=excluded.address, city=excluded.city, region=excluded.region, postal_code=excluded.postal_code,
         country=excluded.country, latitude=excluded.latitude, longitude=excluded.longitude,
-        approximate=excluded.approximate"""),
+        approximate=excluded.approximate, transportation=excluded.transportation"""),
     ("services", """INSERT INTO services (id, organization_id, name, description, url, email, phone, hours, eligibility,
-        fees, scope, status, source, source_id, last_verified, confidence, notes)
-        VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?)
+        fees, scope, status, source, source_id, last_verified, confidence, notes, application_process,
+        required_documents)
+        VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?,?,?)
         ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
         description=excluded.description, url=excluded.url, email=excluded.email, phone=excluded.phone,
         hours=excluded.hours, eligibility=excluded.eligibility, fees=excluded.fees, status=excluded.status,
-        last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes"""),
+        last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes,
+        application_process=excluded.application_process, required_documents=excluded.required_documents"""),
 )
 _CHILDREN = (
     ("service_categories", "INSERT OR IGNORE INTO service_categories VALUES (?, ?)"),

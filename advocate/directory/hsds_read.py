@@ -32,6 +32,7 @@ TABLE_ALIASES = {
     "holiday_schedules": "holiday_schedules", "services_taxonomy": "service_taxonomy",
     "service_taxonomy": "service_taxonomy", "taxonomy": "taxonomy", "taxonomy_terms": "taxonomy_terms",
     "attributes": "attributes", "eligibility": "eligibility", "contacts": "contacts", "metadata": "metadata",
+    "required_documents": "required_documents", "required_document": "required_documents",
 }
 MAX_FIELD = 10 * 1024 * 1024
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
@@ -367,7 +368,7 @@ def _service_objects(doc):
 
 
 TABLES_FROM_JSON = ("services", "organizations", "locations", "service_at_location", "addresses", "phones",
-                    "languages", "schedules", "attributes", "taxonomy_terms")
+                    "languages", "schedules", "attributes", "taxonomy_terms", "required_documents")
 
 
 def _scalars(d) -> dict:
@@ -398,6 +399,8 @@ def flatten_service(svc: dict, seen_org: set, seen_loc: set) -> dict[str, list[d
         t["languages"].append({**_scalars(lang), "service_id": sid})
     for sch in items(svc, "schedules"):
         t["schedules"].append({**_scalars(sch), "service_id": sid})
+    for doc in items(svc, "required_documents"):
+        t["required_documents"].append({**_scalars(doc), "service_id": sid})
     for attr in items(svc, "attributes"):
         term = attr.get("taxonomy_term") if isinstance(attr.get("taxonomy_term"), dict) else {}
         t["attributes"].append({**_scalars(attr), "link_id": sid, "link_type": "service",

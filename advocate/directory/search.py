@@ -282,6 +282,22 @@ def get_service(store, service_id: str, *, stale_months: int = STALE_AFTER_MONTH
     return row
 
 
+def getting_there(store, service_id: str) -> dict:
+    """What a person needs to get to a service, as the directory wrote it: ``application_process`` (appointment,
+    walk-in, referral), ``required_documents``, ``eligibility``, ``fees`` and ``locations``, each with
+    its ``transportation`` directions and whether its point is ``approximate``. ``service_id`` is a full id (from :func:`get_service`)."""
+    row = store.conn.execute("SELECT application_process, required_documents, eligibility, fees FROM services"
+                             " WHERE id = ?", (service_id,)).fetchone()
+    out = dict(zip(("application_process", "required_documents", "eligibility", "fees"), row or (None,) * 4,
+                   strict=True))
+    cols = ("name", "address", "city", "region", "postal_code", "country", "latitude", "longitude", "approximate",
+            "transportation")
+    out["locations"] = [dict(zip(cols, r, strict=True)) for r in store.conn.execute(
+        f"""SELECT {', '.join('l.' + c for c in cols)} FROM service_at_location sal JOIN locations l
+            ON l.id = sal.location_id WHERE sal.service_id = ? ORDER BY sal.id""", (service_id,))]
+    return out
+
+
 # --- what a front end shows beside a row ---------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -247,6 +247,12 @@ ALTER TABLE services ADD COLUMN for_minors INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX services_for_minors ON services(id) WHERE for_minors = 1;
 """
 
+M11_GETTING_THERE = """
+ALTER TABLE services ADD COLUMN application_process TEXT;
+ALTER TABLE services ADD COLUMN required_documents TEXT;
+ALTER TABLE locations ADD COLUMN transportation TEXT;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -262,6 +268,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
      M9_SOURCES),
     (10, "records only for a child (NCMEC, OTIP's line for minors): shown when a lookup asks for youth or child "
          "protection", M10_FOR_MINORS),
+    (11, "what a person needs to get there: how to apply (appointment or walk-in), papers to bring, directions "
+         "(from HSDS application_process, required documents, location transportation)", M11_GETTING_THERE),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,288 @@
+"""The referral sheet: the services a survivor is sent to, with what they need to get there.
+
+For each service: its name, address, a direction line without a map ("2.4 miles north-east of New York, NY"
+from ``near``), the directory's own directions (location ``transportation``), the numbers that work from the
+country the person calls from, opening hours, the languages spoken there (named in the sheet's language), whether
+an appointment is needed (from the directory's ``application_process``) and what to bring.
+
+The same rules as the appointment card (:mod:`advocate.cards`, whose pieces this reuses): written in the
+*survivor's* language, neutral unless ``label`` (a name with a labelling word becomes a category label, the
+replacement said in ``Card.notes`` for the advocate), never the client code, never the organization's name;
+text from the directory with a labelling word is left off. A law-enforcement service is on a sheet only when
+it was asked for (named by id, or a lookup with ``-c law-enforcement``), and the advocate is told.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from advocate.cards import (
+    COUNTRY_NAMES,
+    T_BRING_ADDRESS,
+    T_BRING_BIRTH,
+    T_BRING_CHILD,
+    T_BRING_ID,
+    T_BRING_LETTERS,
+    T_BRING_MEDS,
+    T_BRING_PAY,
+    T_NOTE_DROPPED,
+    T_NOTE_NAME_HIDDEN,
+    T_PHONE,
+    Card,
+    Line,
+    Section,
+    address_text,
+    is_labelling,
+    line_ways,
+    neutral_line_name,
+    service_name,
+)
+from advocate.errors import InputError
+from advocate.i18n import N_, _, format_number, gettext_in, ngettext_in
+
+SHEET_PAPERS = ("letter", "half-letter")
+
+T_SHEET_TITLE = N_("Places that can help")
+T_PLACE_N = N_("Place {n}")
+T_ADDRESS = N_("Address")
+T_HOW_TO_GET = N_("Getting there")
+T_DIRECTIONS = N_("Directions (as the directory gives them)")
+T_HOURS = N_("Opening hours")
+T_OPEN_247 = N_("Open 24 hours, every day")
+T_LANGUAGES = N_("Languages spoken")
+T_INTERPRETERS = N_("with an interpreter: {languages}")
+T_APPOINTMENT = N_("Appointment")
+T_CALL_FIRST = N_("Call first to make an appointment.")
+T_WALK_IN = N_("You can go without an appointment.")
+T_CALL_INFO = N_("Call first to ask how it works.")
+T_REFERRAL = N_("They ask for a referral first; your advocate can help with it.")
+T_BRING = N_("What to bring")
+T_BRING_SHEET = N_("This sheet")
+T_BY_PHONE = N_("By phone; no office to visit.")
+T_FROM_ABROAD = N_("(from {country})")
+T_VERY_CLOSE = N_("Very close to {place}")
+T_DIRECTION = N_("{distance} {direction} of {place}")
+T_NOTE_NO_NUMBER = N_("{name} is not on the sheet: it has no number to call from {country}")
+T_NOTE_LAW = N_("{name} is law enforcement: it is on the sheet because you asked for it")
+COMPASS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"), N_("south-west"),
+           N_("west"), N_("north-west"))
+# what a person may bring, by the service's categories (the appointment card's list, by type)
+BRING_BY_CATEGORY = {
+    "consular": (T_BRING_BIRTH,), "identity-documents": (T_BRING_BIRTH,), "repatriation": (T_BRING_BIRTH,),
+    "medical": (T_BRING_MEDS,), "mental-health": (T_BRING_MEDS,), "substance-use": (T_BRING_MEDS,),
+    "legal-immigration": (T_BRING_LETTERS,), "legal-criminal": (T_BRING_LETTERS,), "legal-civil": (T_BRING_LETTERS,),
+    "labor-rights": (T_BRING_PAY, T_BRING_LETTERS), "employment": (T_BRING_PAY,),
+    "benefits": (T_BRING_LETTERS, T_BRING_ADDRESS), "housing": (T_BRING_LETTERS,),
+    "childcare": (T_BRING_CHILD,), "education": (T_BRING_CHILD,),
+}
+PHONE_ONLY = {"hotline", "crisis"}
+_WALK_IN = re.compile(r"\bwalk[- ]?ins?\b|\bno appointment|\bdrop[- ]?in\b|\bsin cita\b", re.I)
+_APPOINTMENT = re.compile(r"\bappointments?\b|\bappt\b|\bcall (first|ahead|to (schedule|set ?up|make))|"
+                          r"\bmust call\b|\bschedul|\bcita\b", re.I)
+_CALL_INFO = re.compile(r"^\W*call\b|\bcall (for|to ask)\b|\bllame\b", re.I)
+_REFERRAL = re.compile(r"\breferral (is )?(required|needed|only)|\bby referral\b|\bmust be referred\b", re.I)
+DIAL_PREFIX = {"US": "+1", "MX": "+52"}
+
+
+def sheet_country(value: str | None) -> str | None:
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    if code not in COUNTRY_NAMES:
+        raise InputError(_('"{value}" is not a country for this card; use MX or US').format(value=value), field="for")
+    return code
+
+
+def appointment_words(text: str | None, lang: str) -> str | None:
+    """Whether a service needs an appointment, from the directory's own words, in ``lang``; None when unsaid."""
+    if not text:
+        return None
+    if _REFERRAL.search(text):
+        return gettext_in(lang, T_REFERRAL)
+    if _WALK_IN.search(text):
+        return gettext_in(lang, T_WALK_IN)
+    if _APPOINTMENT.search(text):
+        return gettext_in(lang, T_CALL_FIRST)
+    if _CALL_INFO.search(text):
+        return gettext_in(lang, T_CALL_INFO)
+    return None
+
+
+def direction_words(place, lat: float, lon: float, lang: str, country: str) -> str:
+    """"2.4 miles north-east of New York, NY" (kilometres from a place in Mexico)."""
+    from advocate.geo.distance import KM_PER_MILE, haversine_km
+
+    km = haversine_km(place.latitude, place.longitude, lat, lon)
+    miles = country != "MX"
+    amount = km / KM_PER_MILE if miles else km
+    if amount < 0.2:
+        return gettext_in(lang, T_VERY_CLOSE).format(place=place.label)
+    n = round(amount, 1) if amount < 10 else round(amount)
+    count = 1 if n == 1 else 2
+    if miles:
+        distance = ngettext_in(lang, "{n} mile", "{n} miles", count)
+    else:
+        distance = ngettext_in(lang, "{n} kilometre", "{n} kilometres", count)
+    distance = distance.format(n=format_number(n, lang=lang))
+    return gettext_in(lang, T_DIRECTION).format(distance=distance, direction=gettext_in(lang, COMPASS[_octant(
+        place.latitude, place.longitude, lat, lon)]), place=place.label)
+
+
+def _octant(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
+    """The compass point (of 8) from the first point to the second: 0 north, 1 north-east..."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    bearing = (math.degrees(math.atan2(y, x)) + 360) % 360
+    return int((bearing + 22.5) // 45) % 8
+
+
+def dial_from(number: str, service_country: str | None, caller_country: str | None) -> str:
+    """A directory phone number as dialled from ``caller_country``: the country code in front when the service
+    is in another country (a US number from Mexico: +1 ...); short codes and numbers with a + stay as they are."""
+    number = (number or "").strip()
+    digits = re.sub(r"\D", "", number)
+    if (not caller_country or not service_country or caller_country == service_country or number.startswith("+")
+            or len(digits) < 10 or service_country not in DIAL_PREFIX):
+        return number
+    prefix = DIAL_PREFIX[service_country]
+    if digits.startswith(prefix[1:]) and len(digits) > 10:
+        return "+" + number.lstrip("0 ")
+    return f"{prefix} {number}"
+
+
+def _language_names(codes: list[str], lang: str) -> str:
+    from advocate.directory.vocab import language_name
+
+    return ", ".join(dict.fromkeys(language_name(c, lang) for c in codes if c))
+
+
+def _nearest_location(all_locs: list[dict], place) -> dict:
+    locs = [loc for loc in all_locs if loc.get("latitude") is not None]
+    if place is None or not locs:
+        return all_locs[0] if all_locs else {}
+    from advocate.geo.distance import haversine_km
+
+    return min(locs, key=lambda loc: haversine_km(place.latitude, place.longitude, loc["latitude"],
+                                                     loc["longitude"]))
+
+
+def _bring(row: dict, extra: dict, lang: str, label: bool, organization: str | None, notes: list[str]) -> list[str]:
+    items = [gettext_in(lang, T_BRING_SHEET)]
+    docs = (extra.get("required_documents") or "").strip()
+    if docs:
+        if not label and is_labelling(docs, organization):
+            notes.append(_(T_NOTE_DROPPED).format(text=docs))
+        else:
+            items.append(docs)
+    for cat in row.get("categories") or []:
+        items += [gettext_in(lang, t) for t in BRING_BY_CATEGORY.get(cat, ())]
+    items.append(gettext_in(lang, T_BRING_ID))
+    return list(dict.fromkeys(items))
+
+
+def service_section(store, service_id: str, lang: str, *, n: int = 1, place=None, country: str | None = None,
+                    label: bool = False, organization: str | None = None,
+                    notes: list[str] | None = None) -> Section | None:
+    """One service on the sheet, in ``lang``; ``country`` is where the person calls from (default: the place's,
+    else the service's own); None for a national service with nothing to call from there."""
+    from advocate.directory.search import get_service, getting_there
+
+    notes = notes if notes is not None else []
+    row = get_service(store, service_id)
+    extra = getting_there(store, row["id"])
+    dialled = [ln for ln in row.get("lines") or [] if ln.get("kind") in ("phone", "text", "whatsapp")]
+    if dialled and not label:  # a national line: named as the numbers card names it ("Help line, 24 h")
+        name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+        shown = neutral_line_name(row, dialled[0]["number"], lang)
+        if is_labelling(name, organization):
+            notes.append(_(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
+        name = shown
+    else:
+        name = service_name(row, lang, label=label, organization=organization, notes=notes,
+                            fallback=gettext_in(lang, T_PLACE_N).format(n=n))
+    if row.get("law_enforcement"):
+        notes.append(_(T_NOTE_LAW).format(name=row.get("name")))
+    loc = _nearest_location(extra["locations"], place)
+    svc_country = ((loc.get("country") if loc else None) or row.get("country") or "").upper() or None
+    caller = country or (place.country.upper() if place is not None and place.country else None) or svc_country
+    lines: list[Line] = []
+    national = row.get("scope") == "national"
+    address = address_text(loc, row) if not national else ""
+    if address:
+        lines.append(Line(gettext_in(lang, T_ADDRESS), address))
+        if place is not None and loc.get("latitude") is not None and not loc.get("approximate"):
+            # an approximate point is a ZIP or city centre: its distance would mislead
+            lines.append(Line(gettext_in(lang, T_HOW_TO_GET),
+                              direction_words(place, loc["latitude"], loc["longitude"], lang, caller or "US")))
+        directions = (loc.get("transportation") or "").strip()
+        if directions:
+            if not label and is_labelling(directions, organization):
+                notes.append(_(T_NOTE_DROPPED).format(text=directions))
+            else:
+                lines.append(Line(gettext_in(lang, T_DIRECTIONS), directions))
+    elif national or set(row.get("categories") or []) & PHONE_ONLY:
+        lines.append(Line(gettext_in(lang, T_ADDRESS), gettext_in(lang, T_BY_PHONE)))
+    if row.get("lines"):
+        ways = line_ways(row, caller or "US", lang, label=label, organization=organization, notes=notes)
+        if ways:
+            lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
+
+    elif row.get("phone"):
+        phones = [dial_from(p, svc_country, caller) for p in re.split(r"\s*;\s*", row["phone"]) if p.strip()]
+        value = "; ".join(phones)
+        if caller and svc_country and caller != svc_country and caller in COUNTRY_NAMES:
+            value += " " + gettext_in(lang, T_FROM_ABROAD).format(
+                country=gettext_in(lang, COUNTRY_NAMES[caller]))
+        lines.append(Line(gettext_in(lang, T_PHONE), value))
+    if national and not any(ln.label == gettext_in(lang, T_PHONE) for ln in lines):
+        # nothing on paper the person could call or visit
+        notes.append(_(T_NOTE_NO_NUMBER).format(name=row.get("name"), country=caller or "US"))
+        return None
+    hours = (row.get("hours") or "").strip()
+    if hours:
+        shown = gettext_in(lang, T_OPEN_247) if hours.replace(" ", "").lower() in ("24/7", "24h", "24hours") else hours
+        lines.append(Line(gettext_in(lang, T_HOURS), shown))
+    spoken = _language_names(row.get("languages") or [], lang)
+    interp = _language_names(row.get("interpretation") or [], lang)
+    if spoken or interp:
+        text = spoken
+        if interp:
+            with_interp = gettext_in(lang, T_INTERPRETERS).format(languages=interp)
+            text = f"{text}; {with_interp}" if text else with_interp
+        lines.append(Line(gettext_in(lang, T_LANGUAGES), text))
+    how = appointment_words(extra.get("application_process"), lang)
+    if how:
+        lines.append(Line(gettext_in(lang, T_APPOINTMENT), how))
+    if not national:
+        lines.append(Line(gettext_in(lang, T_BRING), "; ".join(
+            _bring(row, extra, lang, label, organization, notes))))
+    return Section(name, lines)
+
+
+def referral_sheet(store, service_ids: list[str], lang: str = "es", *, place=None, country: str | None = None,
+                   label: bool = False, organization: str | None = None, paper: str = "letter") -> Card:
+    """The sheet for ``service_ids`` (in that order, each once), in ``lang``. ``place``: a resolved place for the
+    direction lines; ``country``: where the person calls from (US or MX)."""
+    if paper not in SHEET_PAPERS:
+        raise InputError(_('"{value}" is not a paper size; use letter or half-letter').format(value=paper),
+                         field="paper")
+    ids = list(dict.fromkeys(i for i in service_ids if i))
+    if not ids:
+        raise InputError(_("give at least one service id"), field="service")
+    notes: list[str] = []
+    sections: list[Section] = []
+    for sid in ids:
+        sec = service_section(store, sid, lang, n=len(sections) + 1, place=place, country=country, label=label,
+                              organization=organization, notes=notes)
+        if sec is not None:
+            sections.append(sec)
+    if not sections:
+        raise InputError(_("none of these services has an address or a number that works from there"),
+                         field="service")
+    title = gettext_in(lang, T_SHEET_TITLE)
+    if label and organization:
+        sections.append(Section("", [Line(organization)]))
+    return Card(title=title, lang=lang, paper="sheet-" + paper, sections=sections, notes=notes)

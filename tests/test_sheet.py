@@ -1,0 +1,214 @@
+"""The referral sheet: `services sheet ID...` and `services near ... --sheet FILE`, through the CLI and the core."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from types import SimpleNamespace
+
+import pytest
+
+from advocate import sheet
+from tests.test_cards import LAW_ENFORCEMENT_NUMBERS, ORG, banned_in
+
+SERVICES = [
+    # id, name, categories (AIRS-free: by name), application_process, lat, lon, address, city, state, zip, country,
+    # phone, transportation, required document
+    ("chi", "Chicago Anti-Trafficking Legal Center", "Call to make an appointment.", "41.8571", "-87.6466",
+     "1800 S Halsted St", "Chicago", "IL", "60608", "US", "312-555-0142", "CTA bus 8 Halsted to 18th St",
+     "Photo ID if you have one"),
+    ("tj", "Casa de Salud Familiar", "Walk-ins welcome, Monday to Friday.", "32.5149", "-117.0382",
+     "Av. Revolución 1200", "Tijuana", "BC", "22000", "MX", "664 555 0100", "", ""),
+    ("vic", "Victim Services Walk-in Clinic", "", "41.8781", "-87.6298", "50 W Washington St", "Chicago", "IL",
+     "60602", "US", "312-555-0199", "Police station entrance on Clark St", ""),
+]
+
+
+def _write(folder, name, rows):
+    with open(folder / name, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def directory(cli, tmp_path, isolated, monkeypatch):
+    """An HSDS 3.0 export with what a sheet needs (application process, required documents, directions), imported."""
+    cfg = isolated / "sheet-config.toml"
+    cfg.write_text(f'organization_name = "{ORG}"\n', encoding="utf-8")
+    monkeypatch.setenv("ADVOCATE_CONFIG", str(cfg))
+    folder = tmp_path / "hsds"
+    folder.mkdir()
+    _write(folder, "organizations.csv", [{"id": "o1", "name": ORG, "description": ""}])
+    _write(folder, "services.csv", [{"id": s[0], "organization_id": "o1", "name": s[1], "description": "",
+                                     "status": "active", "application_process": s[2], "assured_date": "2026-06-01"}
+                                    for s in SERVICES])
+    _write(folder, "locations.csv", [{"id": "l-" + s[0], "location_type": "physical", "organization_id": "o1",
+                                      "name": s[1], "latitude": s[3], "longitude": s[4], "transportation": s[11]}
+                                     for s in SERVICES])
+    _write(folder, "addresses.csv", [{"id": "a-" + s[0], "location_id": "l-" + s[0], "address_1": s[5], "city": s[6],
+                                      "state_province": s[7], "postal_code": s[8], "country": s[9],
+                                      "address_type": "physical"} for s in SERVICES])
+    _write(folder, "service_at_location.csv", [{"id": "x-" + s[0], "service_id": s[0], "location_id": "l-" + s[0]}
+                                               for s in SERVICES])
+    _write(folder, "phones.csv", [{"id": "p-" + s[0], "service_id": s[0], "number": s[10]} for s in SERVICES])
+    _write(folder, "languages.csv", [{"id": "g-" + s[0], "service_id": s[0], "name": "Spanish", "code": "es"}
+                                     for s in SERVICES])
+    _write(folder, "required_documents.csv", [{"id": "d-" + s[0], "service_id": s[0], "document": s[12]}
+                                              for s in SERVICES if s[12]])
+    r = cli("services", "import", str(folder), "--source", "t")
+    assert r.exit_code == 0, r
+    return folder
+
+
+def test_sheet_in_spanish_has_what_a_person_needs(cli, directory):
+    r = cli("services", "sheet", "t:chi", "t:tj", "us-988", "--near", "60616", "-f", "txt")
+    assert r.exit_code == 0, r
+    out = r.stdout
+    assert out.startswith("Lugares que le pueden ayudar")
+    assert "Dirección: 1800 S Halsted St, Chicago, IL 60608" in out
+    assert "Cómo llegar: A " in out and " millas al " in out and " de Chicago, IL 60616" in out
+    assert "Indicaciones (como las da el directorio): CTA bus 8 Halsted to 18th St" in out
+    assert "Teléfono: 312-555-0142" in out
+    assert "Idiomas que hablan: español" in out
+    assert "Cita: Llame antes para hacer una cita." in out and "Cita: Puede ir sin cita." in out
+    assert "Qué llevar: Esta hoja; Photo ID if you have one" in out
+    # the Tijuana number, called from the US (the --near place's country), carries Mexico's code
+    assert "Teléfono: +52 664 555 0100 (desde Estados Unidos)" in out
+    # 988 is named by what it is, with how to reach it in Spanish
+    assert "Alguien con quien hablar 24 h" in out.title() or "ALGUIEN CON QUIEN HABLAR 24 H" in out
+    assert "marque 2 para español" in out
+    assert banned_in(out) == []
+    assert "Chicago Anti-Trafficking" in r.stderr  # the advocate is told what was renamed
+
+
+def test_numbers_work_from_the_country_the_person_calls_from(cli, directory):
+    out = cli("services", "sheet", "t:chi", "t:tj", "--for", "MX", "-f", "txt").stdout
+    assert "Teléfono: +1 312-555-0142 (desde México)" in out
+    assert "Teléfono: 664 555 0100\n" in out
+    # 988 works only from the US: from Mexico it is left off, and the advocate is told
+    r = cli("services", "sheet", "t:tj", "us-988", "--for", "MX", "-f", "txt")
+    assert r.exit_code == 0 and "988" not in r.stdout and "us-988" not in r.stdout
+    assert "no number to call from MX" in r.stderr
+    r = cli("services", "sheet", "us-988", "--for", "MX")
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1
+    mx = cli("services", "sheet", "mx-linea-nacional-trata", "--for", "MX", "-f", "txt").stdout
+    assert "+52 800 5533 000" in mx and banned_in(mx) == []
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("fmt", ["html", "txt", "md"])
+def test_no_labelling_word_by_default(cli, directory, lang, fmt):
+    r = cli("services", "sheet", "t:chi", "t:tj", "t:vic", "us-trafficking-hotline", "us-988", "--near", "60616",
+            "--lang", lang, "-f", fmt)
+    assert r.exit_code == 0, r
+    assert banned_in(r.stdout) == [], banned_in(r.stdout)
+    assert "Police station" not in r.stdout  # directions with a labelling word are left off
+    assert ORG not in r.stdout
+
+
+def test_label_restores_names(cli, directory):
+    out = cli("services", "sheet", "t:chi", "us-trafficking-hotline", "--lang", "en", "-f", "txt", "--label").stdout
+    assert "CHICAGO ANTI-TRAFFICKING LEGAL CENTER" in out and "TRAFFICKING HOTLINE" in out and ORG in out
+
+
+def test_near_sheet_has_no_law_enforcement_line(cli, directory, tmp_path):
+    target = tmp_path / "hoja.txt"
+    r = cli("services", "near", "60616", "-n", "5", "--sheet", str(target))
+    assert r.exit_code == 0, r
+    text = target.read_text(encoding="utf-8")
+    assert "1800 S Halsted St" in text and banned_in(text) == []
+    assert not any(n in text for n in LAW_ENFORCEMENT_NUMBERS)
+    mx = tmp_path / "mx.md"
+    assert cli("services", "near", "Tijuana, BC", "--sheet", str(mx), "--sheet-lang", "en").exit_code == 0
+    text = mx.read_text(encoding="utf-8")
+    assert text.startswith("# Places that can help") and "Av. Revolución 1200" in text
+    assert not any(n in text for n in LAW_ENFORCEMENT_NUMBERS) and banned_in(text) == []
+    # the table is still there, and -f json output is unchanged by --sheet
+    plain = cli("services", "near", "60616", "-n", "5", "-f", "json").stdout
+    with_sheet = cli("services", "near", "60616", "-n", "5", "-f", "json", "--sheet", str(tmp_path / "x.html"))
+    assert with_sheet.stdout == plain
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_output_goes_through_the_gateway(cli, directory, db_path, tmp_path):
+    before = _digest(db_path)
+    for args in (("services", "sheet", "us-988", "-o", str(db_path)),
+                 ("services", "near", "60616", "--sheet", str(db_path)),
+                 ("services", "sheet", "us-988", "-o", str(db_path) + "-wal")):
+        r = cli(*args)
+        assert r.exit_code == 2 and "store" in r.stderr and r.stderr.count("\n") == 1, r
+    assert _digest(db_path) == before
+    target = tmp_path / "hoja.html"
+    assert cli("services", "sheet", "t:chi", "-o", str(target)).exit_code == 0
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    r = cli("services", "sheet", "t:tj", "-o", str(target))
+    assert r.exit_code == 2 and "t:chi" not in r.stderr
+    assert "1800 S Halsted" in target.read_text(encoding="utf-8")  # not replaced
+    assert cli("services", "sheet", "t:tj", "-o", str(target), "--force").exit_code == 0
+    r = cli("services", "near", "60616", "--sheet", str(target))
+    assert r.exit_code == 2 and "Near" not in r.stdout  # refused before the lookup
+
+
+def test_html_is_self_contained_and_sized_for_its_paper(cli, directory):
+    letter = cli("services", "sheet", "t:chi", "us-988").stdout
+    half = cli("services", "sheet", "t:chi", "--paper", "half-letter").stdout
+    assert "size: 8.5in 11in" in letter and "size: 5.5in 8.5in" in half
+    for page in (letter, half):
+        assert page.startswith("<!DOCTYPE html>") and '<html lang="es">' in page
+        assert "http" not in page and "<script" not in page and "<link" not in page
+        assert "break-inside: avoid" in page
+
+
+def test_bad_input_is_one_sentence(cli, directory):
+    for args, flag in ((("services", "sheet", "nope"), None), (("services", "sheet", "t:chi", "-f", "pdf"), "--format"),
+                       (("services", "sheet", "t:chi", "--lang", "fr"), "--lang"),
+                       (("services", "sheet", "t:chi", "--for", "FR"), "--for"),
+                       (("services", "sheet", "t:chi", "--paper", "a4"), "--paper")):
+        r = cli(*args)
+        assert r.exit_code in (1, 2) and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, (args, r)
+        if flag:
+            assert flag in r.stderr
+    r = cli("--lang", "es", "services", "sheet", "t:chi", "--paper", "a4")
+    assert "no es un tamaño de papel" in r.stderr
+
+
+def test_client_code_is_never_on_a_sheet(cli, directory):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    out = cli("services", "sheet", "t:chi", "t:tj", "us-988", "-f", "txt").stdout
+    assert code not in out
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Must call to make an appointment", "Call first to make an appointment."),
+    ("Walk-ins welcomed, call for information", "You can go without an appointment."),
+    ("Participant must be referred by a partnering organization", "They ask for a referral first; your advocate can help with it."),
+    ("Call for information", "Call first to ask how it works."),
+    ("Varies on case status", None), ("", None), (None, None)])
+def test_appointment_words(text, words):
+    assert sheet.appointment_words(text, "en") == words
+
+
+@pytest.mark.parametrize(("lat", "lon", "words"), [
+    (41.95, -87.65, "5.1 miles north of Chicago, IL"), (41.88, -87.50, "6.7 miles east of Chicago, IL"),
+    (41.80, -87.70, "6.5 miles south-west of Chicago, IL"), (41.8782, -87.6297, "Very close to Chicago, IL")])
+def test_direction_words(lat, lon, words):
+    place = SimpleNamespace(latitude=41.8781, longitude=-87.6298, label="Chicago, IL", country="US")
+    assert sheet.direction_words(place, lat, lon, "en", "US") == words
+
+
+def test_direction_words_in_kilometres_from_mexico():
+    place = SimpleNamespace(latitude=32.5149, longitude=-117.0382, label="Tijuana, BC", country="MX")
+    assert sheet.direction_words(place, 32.53, -116.93, "es", "MX") == "A 10 kilómetros al este de Tijuana, BC"
+    assert sheet.direction_words(place, 32.5239, -117.0382, "es", "MX") == "A 1 kilómetro al norte de Tijuana, BC"
+
+
+@pytest.mark.parametrize(("number", "svc", "caller", "shown"), [
+    ("312-555-0142", "US", "MX", "+1 312-555-0142"), ("664 555 0100", "MX", "US", "+52 664 555 0100"),
+    ("312-555-0142", "US", "US", "312-555-0142"), ("911", "US", "MX", "911"), ("+52 800 5533 000", "MX", "US",
+                                                                              "+52 800 5533 000")])
+def test_dial_from(number, svc, caller, shown):
+    assert sheet.dial_from(number, svc, caller) == shown

@@ -128,7 +128,7 @@ class HsdsApi:
         h.send_response(status)
         h.send_header("Content-Type", "application/json")
         if "gzip" in (h.headers.get("Accept-Encoding") or "") and len(body) >= self.gzip_min:
-            body = gzip.compress(body)
+            body = gzip.compress(body, compresslevel=1)  # what nginx does by default
             h.send_header("Content-Encoding", "gzip")
         for k, v in (headers or {}).items():
             h.send_header(k, v)

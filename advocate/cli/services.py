@@ -683,22 +683,31 @@ def export(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help=N_("Folder to write the datapackage into (created if missing)."))],
     fmt: Annotated[str, typer.Option("--format", "-f", help=N_("csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects)."))] = "csv",
-    source: Annotated[str | None, typer.Option("--source", help=N_("Only this source."))] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", metavar="NAME", help=N_(
+        "Only the services of this source (repeatable); see `services sources`."))] = None,
+    changed_since: Annotated[str | None, typer.Option("--changed-since", metavar="DATE", help=N_(
+        "Only the services whose details changed on or after DATE (YYYY-MM-DD, UTC), inactive ones included; "
+        "the export is marked partial, so importing it marks nothing else inactive."))] = None,
     include_inactive: Annotated[bool, typer.Option("--include-inactive")] = False,
     force: ForceOpt = False,
 ):
     """Export local services as HSDS 3.0, which imports back into advocate or any HSDS tool.
 
-    Example: advocate services export ./out --source miami-211
+    A coordinator can publish the curated directory to a shared folder, and colleagues `services import` or
+    `services sync` it. Examples: `advocate services export ./out --source miami-211` ;
+    `advocate services export /shared/directorio --source red-frontera --source miami-211 --changed-since 2026-11-01`
     """
     from advocate.directory.export import export_directory
     from advocate.errors import InputError
 
     if fmt not in ("csv", "json"):
         raise InputError(_('"{fmt}" is not an export format; use csv or json').format(fmt=fmt))
-    result = export_directory(state(ctx).store(), folder, fmt=fmt, source=source, include_inactive=include_inactive,
-                              **overwrite(force))
+    result = export_directory(state(ctx).store(), folder, fmt=fmt, sources=source, include_inactive=include_inactive,
+                              changed_since=changed_since, **overwrite(force))
     info(_("Exported {services} services to {folder} (HSDS 3.0 {fmt}).").format(services=result['services'], folder=result['folder'], fmt=fmt))
+    if result.get("partial"):
+        info(_("Only what changed since {date}: importing this export updates those services and marks no other "
+               "service inactive.").format(date=changed_since))
 
 
 @app.command()

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from advocate.directory.search import fetch_services
-from advocate.errors import AdvocateError
+from advocate.errors import AdvocateError, InputError, NotFound
 from advocate.i18n import _
 
 TAXONOMY_ID = "advocate-categories"
@@ -32,14 +32,45 @@ TABLES = {
 }
 
 
-def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, list[dict]]:
+def parse_since(text: str) -> str:
+    """A date or date-time (ISO 8601; no zone means UTC) as the UTC text ``services.changed`` is compared with."""
+    from datetime import UTC, date, datetime
+
+    value = str(text or "").strip()
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(_('"{text}" is not a date; use YYYY-MM-DD (or an ISO date and time)').format(text=text),
+                         field="changed_since") from None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return when.isoformat(timespec="seconds")
+
+
+def _check_sources(store, sources: list[str]) -> None:
+    import difflib
+
+    known = {r[0] for r in store.conn.execute("SELECT DISTINCT source FROM services WHERE scope = 'local'")}
+    for name in sources:
+        if name not in known:
+            raise NotFound(_('no local services come from a source named "{name}" (see `advocate services sources`)')
+                           .format(name=name), suggestions=difflib.get_close_matches(name, sorted(known), n=3),
+                           field="source")
+
+
+def _rows(store, *, sources: list[str] | None, include_inactive: bool,
+          changed_since: str | None = None) -> dict[str, list[dict]]:
     from advocate.directory.vocab import categories, languages
 
     where, params = ["s.scope = 'local'"], []
-    if source:
-        where.append("s.source = ?")
-        params.append(source)
-    if not include_inactive:
+    if sources:
+        where.append(f"s.source IN ({','.join('?' * len(sources))})")
+        params.extend(sources)
+    if changed_since:  # what changed, inactivations included: a colleague's import learns of those too
+        where.append("s.changed >= ?")
+        params.append(changed_since)
+    elif not include_inactive:
         where.append("s.status = 'active'")
     ids = [r[0] for r in store.conn.execute(f"SELECT s.id FROM services s WHERE {' AND '.join(where)} ORDER BY s.id", params)]
     out: dict[str, list[dict]] = {t: [] for t in TABLES}
@@ -108,11 +139,22 @@ def _rows(store, *, source: str | None, include_inactive: bool) -> dict[str, lis
 
 
 def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False,
-                     force: bool = False, confirm=None) -> dict:
+                     force: bool = False, confirm=None, sources: list[str] | None = None,
+                     changed_since: str | None = None) -> dict:
     """Write the export into the folder ``dest`` (created 0700). Every file is checked by the output gateway
-    before the first is written: an existing export is replaced only with ``force`` (or ``confirm``)."""
+    before the first is written: an existing export is replaced only with ``force`` (or ``confirm``).
+
+    ``sources`` (or one ``source``) keeps the services of those sources; ``changed_since`` (a date or ISO
+    date-time) keeps the services whose content changed since then, inactive ones included, and marks the
+    export partial, so importing it updates those services and marks nothing else inactive."""
     from advocate.files import output_path, private_folder, write_private
     from advocate.render import neutralize
+
+    wanted = list(dict.fromkeys([*([source] if source else []), *(sources or [])]))
+    if wanted:
+        _check_sources(store, wanted)
+    since = parse_since(changed_since) if changed_since else None
+    partial = {"partial": True, "changed_since": since, "sources": wanted} if since else None
 
     dest = Path(dest).expanduser()
     if dest.exists() and not dest.is_dir():
@@ -127,12 +169,13 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
     else:
         output_path(dest / names[0], make_parents=True)
     dest = private_folder(dest)
-    tables = _rows(store, source=source, include_inactive=include_inactive)
+    tables = _rows(store, sources=wanted or None, include_inactive=include_inactive, changed_since=since)
     if fmt == "json":
         services = _as_json(tables)
-        write_private(dest / "services.json", json.dumps(services, ensure_ascii=False, indent=1, default=str),
+        doc: object = {"advocate": partial, "contents": services} if partial else services  # an HSDS page, marked
+        write_private(dest / "services.json", json.dumps(doc, ensure_ascii=False, indent=1, default=str),
                       force=force)
-        return {"folder": str(dest), "format": "json", "services": len(services)}
+        return {"folder": str(dest), "format": "json", "services": len(services), "partial": bool(partial)}
     resources = []
     for table, cols in TABLES.items():
         buf = io.StringIO()
@@ -144,11 +187,45 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
         write_private(dest / f"{table}.csv", buf.getvalue(), force=force)
         resources.append({"name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
                           "schema": {"fields": [{"name": c, "type": "string"} for c in cols]}})
-    package = {"name": "advocate-export", "title": "Services exported by advocate", "profile": "tabular-data-package",
+    package: dict[str, object] = {"name": "advocate-export", "title": "Services exported by advocate", "profile": "tabular-data-package",
                "version": "3.0.0", "resources": resources}
+    if partial:
+        package["advocate"] = partial
     write_private(dest / "datapackage.json", json.dumps(package, indent=1), force=force)
     return {"folder": str(dest), "format": "csv", "services": len(tables["services"]),
-            "locations": len(tables["locations"]), "organizations": len(tables["organizations"])}
+            "locations": len(tables["locations"]), "organizations": len(tables["organizations"]),
+            "partial": bool(partial)}
+
+
+def partial_export(path) -> bool:
+    """True for an advocate export of only what changed (``--changed-since``): importing it must not mark the
+    services it leaves out inactive."""
+    import re
+
+    path = Path(path).expanduser()
+    candidates = [path / "datapackage.json", path / "services.json"] if path.is_dir() else [path]
+    for f in candidates:
+        if f.suffix.lower() != ".json" or not f.is_file():
+            continue
+        try:
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                head = fh.read(1 << 16)
+        except OSError:
+            continue
+        if f.name == "datapackage.json":
+            try:
+                marker = json.loads(head).get("advocate") if len(head) < (1 << 16) else None
+            except (ValueError, AttributeError):
+                marker = None
+        else:
+            m = re.match(r'\s*\{\s*"advocate"\s*:\s*(\{[^{}]*\})', head)
+            try:
+                marker = json.loads(m.group(1)) if m else None
+            except ValueError:
+                marker = None
+        if isinstance(marker, dict) and marker.get("partial") is True:
+            return True
+    return False
 
 
 def _as_json(t: dict[str, list[dict]]) -> list[dict]:

@@ -8,6 +8,7 @@ new export no longer has are marked inactive, never deleted or duplicated.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -187,6 +188,7 @@ class Importer:
                                                                   "service_categories", "category_evidence", "staff",
                                                                   "interpretation", "service_at_location")}
         self._existing: set[str] | None = None  # the block's services the store already has (set by run)
+        self._place_facts: dict[str, tuple] = {}  # location key -> what it says (a service's fingerprint reads it)
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv = None
@@ -194,6 +196,9 @@ class Importer:
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
         self.stats.update(getattr(tables, "summary", None) or {})  # a sheet says which sheet, header and columns
+        from advocate.store import now_utc
+
+        self.now = now_utc()  # the time every change this import makes is stamped with
 
     # --- lookups into the staged export ---------------------------------------------------------
     def org(self, oid: str) -> dict | None:
@@ -279,11 +284,12 @@ class Importer:
             country = "US"
         if not country and (addr.get("state_province") or addr.get("postal_code")):
             country = "US"
-        self._write("locations", (key, org_key, clean(loc.get("name")), address, clean(addr.get("city")),
-                                  clean(addr.get("state_province")) or clean(addr.get("region")),
-                                  clean(addr.get("postal_code")), country, point[0] if point else None,
-                                  point[1] if point else None, approximate, self.source, lid,
-                                  clean(loc.get("transportation"))))
+        facts = (address, clean(addr.get("city")), clean(addr.get("state_province")) or clean(addr.get("region")),
+                 clean(addr.get("postal_code")), country, point[0] if point else None, point[1] if point else None)
+        transportation = clean(loc.get("transportation"))
+        self._place_facts[key] = (*facts, transportation)
+        self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, lid,
+                                  transportation))
         self.written_locs.add(lid)
         self.stats["locations"] += 1
         return key
@@ -414,13 +420,18 @@ class Importer:
         else:
             existed = self.conn.execute("SELECT 1 FROM services WHERE id = ?", (key,)).fetchone() is not None
         write, pending = self._write, self._pending
-        write("services", (key, org_key, name, clean(row.get("description"), multiline=True),
-                           clean(row.get("url") or row.get("website")), clean(row.get("email")),
-                           "; ".join(phones[:3]) or None, hours,
-                           clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
-                           clean(row.get("fees_description") or row.get("fees")), status, self.source, sid, verified,
-                           " | ".join(notes) or None, clean(row.get("application_process"), multiline=True),
-                           self.required_documents(sid, row)))
+        values = (org_key, name, clean(row.get("description"), multiline=True),
+                  clean(row.get("url") or row.get("website")), clean(row.get("email")),
+                  "; ".join(phones[:3]) or None, hours,
+                  clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),
+                  clean(row.get("fees_description") or row.get("fees")), status)
+        getting_there = (clean(row.get("application_process"), multiline=True), self.required_documents(sid, row))
+        # what the service says, its places included: ``changed`` moves only when this differs from the last import
+        places = [self._place_facts.get(lk) for lk in sorted(loc_keys)]
+        fingerprint = hashlib.sha1(json.dumps([values, getting_there, sorted(cats), sorted(staff), sorted(interp),
+                                               places], default=str, ensure_ascii=False).encode()).hexdigest()
+        write("services", (key, *values, self.source, sid, verified, " | ".join(notes) or None, *getting_there,
+                           self.now, fingerprint))
         if existed:  # a new service has nothing to replace
             pending["replaced"].append((key,))
         pending["service_categories"] += [(key, c) for c in cats]
@@ -518,8 +529,8 @@ class Importer:
                     self.conn.execute("DELETE FROM _seen")
                     self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", [(k,) for k in keys])
                     self.stats["inactivated"] = self.conn.execute(
-                        "UPDATE services SET status = 'inactive' WHERE source = ? AND status = 'active'"
-                        " AND id NOT IN (SELECT id FROM _seen)", (self.source,)).rowcount
+                        "UPDATE services SET status = 'inactive', changed = ? WHERE source = ? AND status = 'active'"
+                        " AND id NOT IN (SELECT id FROM _seen)", (self.now, self.source)).rowcount
                 reindex(self.store, source=self.source)
                 if self.record is not None:
                     self.record(self.stats)
@@ -549,13 +560,15 @@ _UPSERTS = (
         approximate=excluded.approximate, transportation=excluded.transportation"""),
     ("services", """INSERT INTO services (id, organization_id, name, description, url, email, phone, hours, eligibility,
         fees, scope, status, source, source_id, last_verified, confidence, notes, application_process,
-        required_documents)
-        VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?,?,?)
+        required_documents, changed, fingerprint)
+        VALUES (?,?,?,?,?,?,?,?,?,?,'local',?,?,?,?,'high',?,?,?,?,?)
         ON CONFLICT(id) DO UPDATE SET organization_id=excluded.organization_id, name=excluded.name,
         description=excluded.description, url=excluded.url, email=excluded.email, phone=excluded.phone,
         hours=excluded.hours, eligibility=excluded.eligibility, fees=excluded.fees, status=excluded.status,
         last_verified=coalesce(excluded.last_verified, services.last_verified), notes=excluded.notes,
-        application_process=excluded.application_process, required_documents=excluded.required_documents"""),
+        application_process=excluded.application_process, required_documents=excluded.required_documents,
+        changed=CASE WHEN services.fingerprint IS excluded.fingerprint THEN services.changed ELSE excluded.changed END,
+        fingerprint=excluded.fingerprint"""),
 )
 _CHILDREN = (
     ("service_categories", "INSERT OR IGNORE INTO service_categories VALUES (?, ?)"),
@@ -591,6 +604,12 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
                       remember=remember_mapping)
     importer = Importer(store, path, source=source, online=online, progress=progress, tables=plan.read(path))
     importer.rejects_target = target
+    if not plan.is_sheet:
+        from advocate.directory.export import partial_export
+
+        if partial_export(path):  # an export of only what changed: the services it leaves out stay as they are
+            importer.incremental = True
+            importer.stats["partial_export"] = True
     try:
         from advocate.directory.sources import content_hash, kind_of_path, record_source
 

@@ -46,6 +46,8 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
         from advocate.geo.resolve import resolve_place
 
         place = resolve_place(location, online=online, store=store)
+    from advocate.store import now_utc
+
     sid = f"{LOCAL_SOURCE}:{secrets.token_hex(4)}"
     with store.write():
         org_id = None
@@ -55,11 +57,11 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
                                (org_id, clean(organization, limit=300), LOCAL_SOURCE, org_id))
         store.conn.execute(
             """INSERT INTO services (id, organization_id, name, description, url, phone, hours, scope, country, status,
-               source, source_id, last_verified, confidence, caution, caution_es, citation, source_date)
-               VALUES (?,?,?,?,?,?,?,?,?,'active',?,?,?,?,?,?,?,?)""",
+               source, source_id, last_verified, confidence, caution, caution_es, citation, source_date, changed)
+               VALUES (?,?,?,?,?,?,?,?,?,'active',?,?,?,?,?,?,?,?,?)""",
             (sid, org_id, name, clean(description, multiline=True), clean(url), clean_phone(phone) if phone else None,
              clean(hours), "national" if national else "local", country, LOCAL_SOURCE, sid.split(":")[1],
-             date.today().isoformat(), confidence, caution, caution_es, source, date.today().isoformat()))
+             date.today().isoformat(), confidence, caution, caution_es, source, date.today().isoformat(), now_utc()))
         store.conn.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, c) for c in dict.fromkeys(cats)])
         store.conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(sid, c) for c in staff])
         store.conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')",

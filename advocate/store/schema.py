@@ -253,6 +253,13 @@ ALTER TABLE services ADD COLUMN required_documents TEXT;
 ALTER TABLE locations ADD COLUMN transportation TEXT;
 """
 
+M12_SERVICE_CHANGED = """
+ALTER TABLE services ADD COLUMN changed TEXT;       -- when an import or an edit last changed what the service says (UTC)
+ALTER TABLE services ADD COLUMN fingerprint TEXT;   -- a hash of what the last import said: a re-read is not a change
+UPDATE services SET changed = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
+CREATE INDEX services_changed ON services(changed);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -270,6 +277,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
          "protection", M10_FOR_MINORS),
     (11, "what a person needs to get there: how to apply (appointment or walk-in), papers to bring, directions "
          "(from HSDS application_process, required documents, location transportation)", M11_GETTING_THERE),
+    (12, "when each service last changed (for exports of what changed since a date)", M12_SERVICE_CHANGED),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

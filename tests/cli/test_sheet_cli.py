@@ -67,3 +67,20 @@ def test_reimport_of_edited_sheet_through_the_cli(cli, tmp_path):
     r = cli("services", "import", workbook(tmp_path / "b.xlsx", rows=edited), "--source", "red", "-f", "json")
     s = r.json()
     assert (s["imported"], s["updated"], s["inactivated"]) == (0, 4, 0)
+
+
+def test_export_filters_through_the_cli(cli, tmp_path):
+    assert cli("services", "import", workbook(tmp_path / "a.xlsx"), "--source", "red-a").exit_code == 0
+    other = tmp_path / "b.csv"
+    other.write_text("Nombre,Teléfono,Ciudad,Estado\nAlbergue B,305-555-0100,Miami,FL\n")
+    assert cli("services", "import", other, "--source", "red-b").exit_code == 0
+    r = cli("services", "export", tmp_path / "both", "--source", "red-a", "--source", "red-b")
+    assert r.exit_code == 0 and "Exported 5 services" in r.stderr
+    r = cli("services", "export", tmp_path / "new", "--source", "red-b", "--changed-since", "2021-01-01", "-f", "json")
+    assert r.exit_code == 0 and "Exported 1 services" in r.stderr and "marks no other" in r.stderr
+    doc = __import__("json").loads((tmp_path / "new" / "services.json").read_text())
+    assert doc["advocate"]["partial"] is True and [s["name"] for s in doc["contents"]] == ["Albergue B"]
+    r = cli("services", "export", tmp_path / "x", "--changed-since", "ayer")
+    assert r.exit_code == 2 and "--changed-since" in r.stderr
+    r = cli("services", "export", tmp_path / "y", "--source", "red-c")
+    assert r.exit_code == 1 and "--source" in r.stderr and '"red-a"' in r.stderr

@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 # public name -> (module, attribute)
 _API = {
     # the store
-    "open_store": ("advocate.store", "open_store"),
+    "open_store": ("advocate.workspace", "open_store"),
     "Store": ("advocate.store", "Store"),
     # places and services
     "resolve_place": ("advocate.geo.resolve", "resolve_place"),
@@ -42,8 +42,8 @@ _API = {
     "BatchResult": ("advocate.directory.batch", "BatchResult"),
     "OUT_FIELDS": ("advocate.directory.batch", "OUT_FIELDS"),
     # clients (pseudonymous codes only)
-    "create_client": ("advocate.appointments.clients", "create_client"),
-    "get_client": ("advocate.appointments.clients", "get_client"),
+    "create_client": ("advocate.clients", "create_client"),
+    "get_client": ("advocate.clients", "get_client"),
     # checklists
     "get_checklist": ("advocate.checklists.model", "get_checklist"),
     "save_answers": ("advocate.checklists.progress", "save_answers"),
@@ -92,16 +92,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from advocate.appointments.clients import create_client, get_client
     from advocate.appointments.log import list_appointments, log_appointment
     from advocate.checklists.model import get_checklist
     from advocate.checklists.progress import answer_rows, save_answers
     from advocate.checklists.progress import answers as checklist_answers
+    from advocate.clients import create_client, get_client
     from advocate.directory.batch import OUT_FIELDS, BatchColumns, BatchResult, batch_columns, read_rows, run_batch
     from advocate.directory.search import Filters, cautions, get_service, search_services, services_near
     from advocate.errors import AdvocateError, InputError, NotFound, StoreError
     from advocate.geo.resolve import Place, resolve_place
-    from advocate.store import Store, open_store
+    from advocate.store import Store
+    from advocate.workspace import open_store
 
 
 def __getattr__(name: str):  # lazy: `import advocate` stays cheap

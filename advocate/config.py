@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advocate.defaults import DEFAULT_WITHIN, STALE_AFTER_MONTHS
+from advocate.defaults import DEFAULT_WITHIN, GEOCODER, GEOCODER_USER_AGENT, STALE_AFTER_MONTHS
 from advocate.i18n import _
 
 APP = "advocate"
@@ -52,8 +52,8 @@ def config_path() -> Path:
 @dataclass
 class Config:
     online_geocoding: bool = False
-    geocoder: str = "nominatim"  # or a URL of a self-hosted Nominatim
-    geocoder_user_agent: str = "advocate-cli"
+    geocoder: str = GEOCODER  # or a URL of a self-hosted Nominatim
+    geocoder_user_agent: str = GEOCODER_USER_AGENT
     languages: list[str] = field(default_factory=lambda: ["en", "es"])
     stale_after_months: int = STALE_AFTER_MONTHS
     organization_name: str = ""  # shown on printouts only when set

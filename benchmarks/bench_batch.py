@@ -91,7 +91,7 @@ def phases(db: Path, src: Path) -> dict:
     from advocate.directory.search import Filters, nearest_ids
     from advocate.directory.spatial import GridIndex
     from advocate.render import render
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     store = open_store()
     with src.open(newline="") as fh:

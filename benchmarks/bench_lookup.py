@@ -72,7 +72,7 @@ def cold_start(runs: int, tmp: Path) -> dict:
 
 
 def synthetic_store(path: Path, n: int, seed: int = 7):
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     store = open_store(path)
     rnd = random.Random(seed)

@@ -76,7 +76,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def store(db_path):
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     s = open_store(db_path)
     yield s

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from advocate.appointments.clients import require_client
+from advocate.clients import require_client
+from advocate.clock import now_utc
 from advocate.data import read_csv
 from advocate.errors import InputError, NotFound
 from advocate.i18n import _
-from advocate.store import now_utc
 
 OUTCOMES = ("attended", "rescheduled", "no-show", "cancelled")
 MAX_DURATION = 24 * 60

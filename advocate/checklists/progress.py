@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
-from advocate.appointments.clients import require_client
 from advocate.checklists.model import answer_choices, item_index
+from advocate.clients import require_client
+from advocate.clock import now_utc
 from advocate.errors import InputError
 from advocate.i18n import _
-from advocate.store import now_utc
 
 NOTE_LIMIT = 500  # a free-text answer or a note: enough for "call after 6, texts OK, code word 'tamales'"
 TEXT_ANSWERED = "answered"  # the stored answer of a text item whose words are in the note

@@ -36,8 +36,8 @@ def _prompt_missing(store, values: dict) -> dict:
         raise InputError("missing " + ", ".join(f"--{m}" for m in missing) + " (prompts only run on a terminal)")
     import questionary
 
-    from advocate.appointments.clients import list_clients
     from advocate.appointments.log import types
+    from advocate.clients import list_clients
 
     if not values.get("client"):
         codes = [c["code"] for c in list_clients(store, status="active")]

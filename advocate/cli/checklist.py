@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
+from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -116,7 +117,7 @@ def show(
         stage = Stage.all if client and not blank else Stage.first
     c = localize(doc, langs, stage=stage.value, notes=not no_notes)
     if client:
-        from advocate.appointments.clients import normalize_code
+        from advocate.clients import normalize_code
 
         client = normalize_code(client)
         if not blank:
@@ -406,7 +407,7 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emer
                 if reaction == "stop":
                     clear()
                     info(both(LABELS["stopped_neutral"]))
-                    raise typer.Exit(0)
+                    raise typer.Exit(ExitStatus.OK)
                 if reaction == "emergency" and emergency:
                     emergency()
                 if item["free_note"] and item["type"] != "text":
@@ -415,7 +416,7 @@ def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emer
                         save(store, client, doc, item["id"], answer, extra)
     except _Stop:
         info(_("Stopped. Answers so far are saved; run the same command to continue."))
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
     info(_("Checklist complete for now. `advocate checklist status --client CODE` shows what is open."))
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, interactive, state
+from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -24,7 +25,7 @@ def new(
 
     Example: advocate clients new --language mxt
     """
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
     from advocate.render import render
 
     client = create_client(state(ctx).store(), language=language, note=note)
@@ -46,7 +47,7 @@ def list_(
     fmt: FormatOpt = Format.table,
 ):
     """All clients (codes only)."""
-    from advocate.appointments.clients import list_clients
+    from advocate.clients import list_clients
     from advocate.render import render
 
     rows = list_clients(state(ctx).store(), status=status)
@@ -65,9 +66,9 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
 
     Example: advocate clients show C-7K3M9Q
     """
-    from advocate.appointments.clients import get_client
     from advocate.checklists.model import load_all
     from advocate.checklists.progress import status
+    from advocate.clients import get_client
     from advocate.i18n import _
     from advocate.render import render_record
 
@@ -94,7 +95,7 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
 @app.command()
 def close(ctx: typer.Context, code: CodeArg):
     """Mark a client closed (retention counts from here; see `advocate db purge`)."""
-    from advocate.appointments.clients import close_client
+    from advocate.clients import close_client
 
     client = close_client(state(ctx).store(), code)
     info(_("Closed {code}.").format(code=client['code']))
@@ -113,7 +114,7 @@ def purge(
 
     Then says which copies advocate made of the store still hold the client; --everywhere removes it from them.
     """
-    from advocate.appointments.clients import CLIENT_TABLES, get_client, normalize_code, purge_client
+    from advocate.clients import CLIENT_TABLES, get_client, normalize_code, purge_client
     from advocate.errors import NotFound
     from advocate.store import copies
 
@@ -138,7 +139,7 @@ def purge(
             _("Delete {code} with {appointments} appointments and {checklist_answers} checklist answers? This cannot be undone.").format(code=client['code'], appointments=client['appointments'], checklist_answers=client['checklist_answers']), default=False).ask()
         if not ok:
             info(_("Nothing was deleted."))
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILURE)
     result = purge_client(store, client["code"])
     r = result["removed"]
     info(_("Purged {code}: {appointments} appointments, {checklist_progress} checklist answers, {goals} goals, "
@@ -155,7 +156,7 @@ def purge(
         warn(_("{n} copies of the store still hold {code}: {paths}. Run `advocate clients purge {code} --everywhere` "
                "again to remove it from them, or delete them.").format(
             n=len(held), code=client["code"], paths=", ".join(h["path"] for h in held)))
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def _purge_copies(store, code: str, tables) -> None:

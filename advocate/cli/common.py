@@ -39,7 +39,8 @@ class State:
 
     def store(self):
         if self._store is None:
-            from advocate.store import crypto, open_store, resolve_path
+            from advocate.store import crypto, resolve_path
+            from advocate.workspace import open_store
 
             key = None
             path = resolve_path(self.db)
@@ -61,6 +62,13 @@ class State:
 
             self._config = load_config()
         return self._config
+
+    def geocoder(self):
+        """The online geocoder the user's config names (built on first lookup; only used when online)."""
+        from advocate.geo.online import make_geocoder
+
+        cfg = self.config()
+        return make_geocoder(cfg.geocoder, cfg.geocoder_user_agent)
 
     def close(self):
         if self._store is not None:

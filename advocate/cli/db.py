@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, overwrite, state
+from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -42,7 +43,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table):
     result = run_check(state(ctx).store())
     render_record(result, fmt.value, title=_("Store check"))
     if not result["ok"]:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 @app.command()
@@ -165,8 +166,8 @@ def purge(
     fmt: FormatOpt = Format.table,
 ):
     """Delete closed clients past the retention period, with their appointments and answers; then VACUUM."""
-    from advocate.appointments.clients import purge_closed
     from advocate.cli.common import interactive
+    from advocate.clients import purge_closed
     from advocate.errors import InputError
     from advocate.render import render_record
 
@@ -182,7 +183,7 @@ def purge(
         if not questionary.confirm(_("Delete {clients} closed clients (closed before {cutoff})?").format(clients=preview['clients'], cutoff=preview['cutoff']),
                                    default=False).ask():
             info(_("Nothing was deleted."))
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILURE)
     result = preview if dry_run else purge_closed(store, age)
     render_record(result, fmt.value, title=_("Purge (dry run)") if dry_run else _("Purge"))
 
@@ -194,7 +195,7 @@ def audit(
     fmt: FormatOpt = Format.table,
 ):
     """What changed and when (action, table, row id, time - never content), newest first."""
-    from advocate.appointments.clients import audit_log
+    from advocate.clients import audit_log
     from advocate.render import render
 
     rows = audit_log(state(ctx).store(), limit)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 
+from advocate.errors import ExitStatus
 from advocate.i18n import N_, _, choose_language, normalize_language, set_language
 
 _installed = False
@@ -127,7 +128,7 @@ def begin(root, args: list[str]) -> list[str]:
     except AdvocateError as exc:
         set_language("en")
         sys.stderr.write("Error: " + exc.full_message + "\n")
-        sys.exit(2)
+        sys.exit(ExitStatus.USAGE)
     set_language(lang)
     install()
     if lang != "en":

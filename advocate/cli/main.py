@@ -55,7 +55,7 @@ class AdvocateGroup(TyperGroup):
             except (OSError, ValueError, AttributeError):  # not a real file (tests capture stdout)
                 pass
             sys.stderr.close()
-            ctx.exit(0)
+            ctx.exit(ExitStatus.OK)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # the last line of defence: one sentence, exit 1
@@ -196,5 +196,7 @@ def run() -> None:
     try:
         make_app(only)(prog_name="advocate")
     except KeyboardInterrupt:
+        from advocate.errors import ExitStatus
+
         sys.stderr.write(_("Error: {message}").format(message=_("interrupted")) + "\n")
-        sys.exit(130)
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -28,7 +28,8 @@ def resolve(
 
     st = state(ctx)
     use_online = online or st.config().online_geocoding
-    place = resolve_place(text, online=use_online, store=st.store() if use_online else None, progress=info)
+    place = resolve_place(text, online=use_online, store=st.store() if use_online else None, progress=info,
+                          geocoder=st.geocoder() if use_online else None)
     if place.note:
         info(place.note)
     record = place.as_dict()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
+from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -145,7 +146,8 @@ def near(
     within_text = _with_unit(within or cfg.default_within)
     sheet_target = _sheet_target(sheet, sheet_lang, force)  # a refused file fails before any lookup
     store = st.store()
-    place = resolve_place(location, online=online or cfg.online_geocoding, store=store, progress=info)
+    place = resolve_place(location, online=online or cfg.online_geocoding, store=store, progress=info,
+                          geocoder=st.geocoder())
     if place.note:
         info(place.note)
     rows = services_near(store, place, within_km=within_km, limit=limit, filters=filters,
@@ -492,14 +494,14 @@ def import_(
             stats = import_api(store, path, source=source, modified_after=modified_after, page_size=page_size,
                                allow_http=allow_http, dry_run=dry_run, rejects_path=rejects, force=True,
                                online=online or st.config().online_geocoding, on_page=bar.page,
-                               progress=bar.write, http=HttpOptions(timeout=timeout))
+                               progress=bar.write, http=HttpOptions(timeout=timeout), geocoder=st.geocoder())
     else:
         from advocate.directory.hsds import import_directory
 
         with _progress(_("Importing services")) as tick:
             stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
                                      force=True, online=online or st.config().online_geocoding, progress=tick,
-                                     layout=layout, mapping=mapping, sheet=sheet)
+                                     layout=layout, mapping=mapping, sheet=sheet, geocoder=st.geocoder())
     rejected = stats.pop("rejects")
     if fmt == Format.json:
         import json
@@ -771,7 +773,7 @@ def batch(
         out_rows = run_batch(st.store(), rows, columns=chosen, per_location=per_location, within_km=within_km,
                              filters=filters, online=online or cfg.online_geocoding,
                              stale_months=cfg.stale_after_months, on_error=failures, on_note=on_note, freeze_gc=True,
-                             cells=columns if delimited else None)
+                             cells=columns if delimited else None, geocoder=st.geocoder())
         if delimited:
             from advocate.render import render_cells
 
@@ -786,7 +788,7 @@ def batch(
     if failures.total:
         info(_("{n} rows have no answer: the location did not resolve or no service is in range "
                "(kept in the output with the reason in the error column).").format(n=failures.total))
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 @app.command()

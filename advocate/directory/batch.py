@@ -202,8 +202,8 @@ class Resolver:
 
     BULK_AFTER = 500
 
-    def __init__(self, store, online: bool = False):
-        self.store, self.online = store, online
+    def __init__(self, store: Store, online: bool = False, geocoder=None):
+        self.store, self.online, self.geocoder = store, online, geocoder
         self.cache: OrderedDict[str, Located | Unresolved] = OrderedDict()
         self.zips: dict[str, tuple[float, float, str, str]] | None = None
         self.zip_lookups = 0
@@ -220,7 +220,7 @@ class Resolver:
             from advocate.geo.resolve import resolve_place
 
             try:
-                p = resolve_place(key, online=self.online, store=self.store)
+                p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder)
                 hit = Located(p.latitude, p.longitude, p.country, p.label, p.note)
             except AdvocateError as exc:
                 hit = Unresolved(exc.full_message)
@@ -351,7 +351,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
               filters: Filters | None = None, online: bool = False, stale_months: int = STALE_AFTER_MONTHS,
               on_error: Callable[[int, str, str], None] | None = None, region_column: str | None = None,
               on_note: Callable[[str, str], None] | None = None, freeze_gc: bool = False,
-              cells: list[str] | None = None) -> Iterator:
+              cells: list[str] | None = None, geocoder=None) -> Iterator:
     """Yield output rows: the input's own columns first, then the :class:`BatchResult` fields.
 
     ``columns`` (from :func:`batch_columns`, which checks them) says where each row's location is; or give
@@ -367,6 +367,9 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     An input of up to one chunk asks the store's R*Tree row by row (well under a millisecond each);
     a longer one first builds an in-memory grid of the directory (about half a second for 100,000
     services) and then answers each row from it in a few dozen microseconds.
+
+    ``online`` lets a street address go to the online geocoder (``geocoder``, default
+    :func:`advocate.geo.online.make_geocoder`'s).
 
     ``freeze_gc``: build the grid with the cyclic garbage collector off and keep it frozen while the batch
     runs (faster for large inputs). This changes the whole process's collector, so only a program that
@@ -386,7 +389,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
         location_column, region_column, lat_column, lon_column = (columns.location, columns.region, columns.lat,
                                                                   columns.lon)
     filters = filters or Filters()
-    batch = _Batch(Resolver(store, online=online), ServiceSummaries(store, stale_months), per_location,
+    batch = _Batch(Resolver(store, online=online, geocoder=geocoder), ServiceSummaries(store, stale_months), per_location,
                    location_column, lat_column, lon_column, on_error, region_column, on_note)
     answer = batch.answer if cells is None else functools.partial(batch.answer_cells, columns=cells)
     rows = iter(rows)

@@ -19,6 +19,7 @@ import hashlib
 import json
 
 from advocate.data import data_file, read_csv, read_text
+from advocate.store import Seed
 
 SOURCE = "advocate-bundled"
 DATA_FILES = ("national.json", "mexico.json", "consulates.csv")
@@ -321,3 +322,7 @@ def _insert_service(conn, row: dict, cats, staff, interp) -> None:
     conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'staff')", [(sid, c) for c in staff])
     conn.executemany("INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')",
                      [(sid, c) for c in interp])
+
+
+# what a new store is filled with, and refreshed from when the shipped files change (advocate.workspace)
+SEED = Seed(load=load_bundled, refresh=refresh_if_changed)

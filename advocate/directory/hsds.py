@@ -17,11 +17,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from advocate.directory.hsds_read import read_tables
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
-from advocate.errors import InputError
+from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
 
 _MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "GÇô": "–", "GÇö": "—", "GÇª": "…", "GÇó": "•",
@@ -160,11 +161,32 @@ def schedule_text(rows: list[dict]) -> str | None:
     return "; ".join(dict.fromkeys(parts))[:500] or None
 
 
+class ImportStats(TypedDict):
+    """The summary of one import: ``services_read = imported + updated + rejected``."""
+
+    source: str
+    layout: str
+    services_read: int
+    imported: int
+    updated: int
+    rejected: int
+    geocoded_offline: int  # locations with no coordinates placed at their ZIP or city
+    inactivated: int  # services of this source the export no longer lists
+    locations: int
+    no_location: int
+    organizations: int
+    unmapped_languages: int
+    dry_run: bool
+    rejects: NotRequired[list[dict]]  # the first few rejected rows (all of them go to the rejects file)
+    unmapped_language_names: NotRequired[list[dict]]  # language words that matched no language, with counts
+    pages: NotRequired[int]  # pages read from an HSDS API
+
+
 class Importer:
     """One import of one export: indexes its tables, then writes every service in one transaction."""
 
     def __init__(self, store, path=None, *, source: str | None = None, online: bool = False, progress=None,
-                 tables=None):
+                 tables=None, geocoder=None):
         # ``tables``: (staged tables, layout, default name) already read, e.g. from an HSDS API
         tables, self.layout, default_name = tables or read_tables(path)
         self.source = _slug(source or default_name)
@@ -172,6 +194,7 @@ class Importer:
             tables.close()
             raise InputError(_('"advocate-bundled" is reserved for the directory shipped with advocate; choose another source name'), field="source")
         self.store, self.conn, self.online, self.progress = store, store.conn, online, progress
+        self.geocoder = geocoder
         self.T = T = tables
         self.total = T.count("services")
         self._lookup_cache: dict[tuple, object] = {}
@@ -192,7 +215,7 @@ class Importer:
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv = None
-        self.stats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
+        self.stats: ImportStats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
         self.stats.update(getattr(tables, "summary", None) or {})  # a sheet says which sheet, header and columns
@@ -242,9 +265,9 @@ class Importer:
         for key in keys:
             if key not in self.geo_cache:
                 try:
-                    p = resolve_place(key, online=self.online, store=self.store)
+                    p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder)
                     self.geo_cache[key] = (p.latitude, p.longitude)
-                except Exception:  # an unknown ZIP or city: try the next key
+                except AdvocateError:  # an unknown ZIP or city: try the next key (a store error is not that)
                     self.geo_cache[key] = None
             if self.geo_cache[key]:
                 return self.geo_cache[key]
@@ -494,7 +517,7 @@ class Importer:
         self.T.forget()
 
     # --- the whole import -------------------------------------------------------------------------
-    def run(self, *, dry_run: bool = False) -> dict:
+    def run(self, *, dry_run: bool = False) -> ImportStats:
         from advocate.directory.fts import reindex
         from advocate.geo import gazetteer
 
@@ -582,7 +605,7 @@ _CHILDREN = (
 def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
                      online: bool = False, progress=None, force: bool = False, confirm=None,
                      layout: str = "auto", mapping: dict[str, str] | None = None, sheet: str | None = None,
-                     remember_mapping: bool = True) -> dict:
+                     remember_mapping: bool = True, geocoder=None) -> ImportStats:
     """Import an export; returns the summary (``services_read = imported + updated + rejected``).
 
     ``rejects_path`` is checked by the output gateway before anything is read (``force``/``confirm`` allow
@@ -602,7 +625,8 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
         if rejects_path else None
     plan = sheet_plan(store, path, source=source, layout=layout, mapping=mapping, sheet=sheet,
                       remember=remember_mapping)
-    importer = Importer(store, path, source=source, online=online, progress=progress, tables=plan.read(path))
+    importer = Importer(store, path, source=source, online=online, progress=progress, tables=plan.read(path),
+                        geocoder=geocoder)
     importer.rejects_target = target
     if not plan.is_sheet:
         from advocate.directory.export import partial_export

@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.directory.hsds import ImportStats
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
@@ -402,19 +405,20 @@ class ApiReader:
 def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict | None,
                  dry_run: bool = False,
                  incremental: bool = False, present_ids: set[str] | None = None, rejects_target=None,
-                 online: bool = False, progress=None, pulled_at: str | None = None) -> tuple[dict, Any]:
+                 online: bool = False, progress=None, pulled_at: str | None = None,
+                 geocoder=None) -> tuple[ImportStats, Any]:
     """Write staged services through the shared importer, and remember the source, in one transaction
     (``options`` None keeps the source's stored options)."""
+    from advocate.clock import now_utc
     from advocate.directory.hsds import Importer
     from advocate.directory.hsds_read import stage_service_objects
     from advocate.directory.sources import record_source
-    from advocate.store import now_utc
 
     tables = stage_service_objects(pulled.stage.objects, pulled.stage.columns)
     if "services" not in tables.columns:
         tables.create("services", ["id", "name"])
     importer = Importer(store, source=source, online=online, progress=progress,
-                        tables=(tables, "hsds-3-api", source))
+                        tables=(tables, "hsds-3-api", source), geocoder=geocoder)
     importer.rejects_target = rejects_target
     importer.incremental = incremental
     importer.present_ids = present_ids
@@ -433,7 +437,7 @@ def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, o
 def import_api(store, url: str, *, source: str | None = None, modified_after=None,
                page_size: int = DEFAULT_PAGE_SIZE, allow_http: bool = False, dry_run: bool = False,
                rejects_path=None, force: bool = False, confirm=None, online: bool = False, progress=None,
-               on_page=None, http: HttpOptions | None = None) -> dict:
+               on_page=None, http: HttpOptions | None = None, geocoder=None) -> ImportStats:
     """Import an HSDS 3.x API; returns the same summary as :func:`advocate.directory.hsds.import_directory`
     (``services_read = imported + updated + rejected``) plus ``pages``.
 
@@ -460,7 +464,7 @@ def import_api(store, url: str, *, source: str | None = None, modified_after=Non
         options = {"page_size": reader.page_size, "allow_http": allow_http}
         stats, importer = write_pulled(store, pulled, source=name, url=reader.url, about=about, options=options,
                                        dry_run=dry_run, incremental=bool(since), rejects_target=target,
-                                       online=online, progress=progress)
+                                       online=online, progress=progress, geocoder=geocoder)
     finally:
         pulled.stage.close()
     stats["pages"] = pulled.pages

@@ -25,7 +25,7 @@ FIELDS = ["name", "kind", "location", "layout", "options", "created", "last_pull
 
 
 def now_utc() -> str:
-    from advocate.store import now_utc as store_now
+    from advocate.clock import now_utc as store_now
 
     return store_now()
 

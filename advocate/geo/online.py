@@ -1,7 +1,8 @@
 """Online geocoding through geopy - the only code in advocate that opens a network connection.
 
-Only called when the user enabled it (config ``online_geocoding = true`` or ``--online`` on that
-call). Results are cached in the store so a place is asked for once. Callers must never pass
+Only called when the caller turned it on (``online=True``; on the command line: config
+``online_geocoding = true`` or ``--online`` on that call). Which geocoder is the caller's to say
+(:func:`make_geocoder`; the command line makes it from the user's config): this module reads no config. Results are cached in the store so a place is asked for once. Callers must never pass
 text that came from client records; :func:`geocode` refuses text that looks like a client code.
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from typing import Any
 
+from advocate.defaults import GEOCODER, GEOCODER_USER_AGENT
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
 
@@ -29,7 +32,7 @@ def geocode(query: str, *, store=None, geocoder=None):
         if row:
             return Place(query, row["latitude"], row["longitude"], row["display"], "address",
                          f'{row["provider"]} (cached)')
-    geocoder = geocoder or _default_geocoder()
+    geocoder = geocoder or make_geocoder()
     global _last_call
     wait = 1.0 - (time.monotonic() - _last_call)  # Nominatim's usage policy: 1 request a second
     if wait > 0:
@@ -48,15 +51,30 @@ def geocode(query: str, *, store=None, geocoder=None):
     return Place(query, loc.latitude, loc.longitude, loc.address, "address", provider, approximate=False)
 
 
-def _default_geocoder():
-    from geopy.geocoders import Nominatim
+class Nominatim:
+    """OpenStreetMap's Nominatim (``service="nominatim"``) or a self-hosted one at a URL, through geopy,
+    which is imported on the first lookup (making one costs nothing)."""
 
-    from advocate.config import load_config
+    def __init__(self, service: str = GEOCODER, user_agent: str = GEOCODER_USER_AGENT):
+        self.service, self.user_agent = service, user_agent
+        self._geopy: Any = None
 
-    cfg = load_config()
-    if cfg.geocoder.startswith(("http://", "https://")):
-        from urllib.parse import urlparse
+    def geocode(self, query: str, **kwargs):
+        if self._geopy is None:
+            from geopy.geocoders import Nominatim as GeopyNominatim
 
-        u = urlparse(cfg.geocoder)
-        return Nominatim(user_agent=cfg.geocoder_user_agent, domain=u.netloc + u.path.rstrip("/"), scheme=u.scheme)
-    return Nominatim(user_agent=cfg.geocoder_user_agent)
+            if self.service.startswith(("http://", "https://")):
+                from urllib.parse import urlparse
+
+                u = urlparse(self.service)
+                self._geopy = GeopyNominatim(user_agent=self.user_agent, domain=u.netloc + u.path.rstrip("/"),
+                                             scheme=u.scheme)
+            else:
+                self._geopy = GeopyNominatim(user_agent=self.user_agent)
+        return self._geopy.geocode(query, **kwargs)
+
+
+def make_geocoder(service: str = GEOCODER, user_agent: str = GEOCODER_USER_AGENT) -> Nominatim:
+    """The geocoder ``geocode`` uses when given none: ``service`` is "nominatim" or the URL of a self-hosted
+    Nominatim (the config's ``geocoder``); ``user_agent`` the name advocate gives it."""
+    return Nominatim(service, user_agent)

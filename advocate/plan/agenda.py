@@ -47,8 +47,8 @@ def agenda(store, *, client: str | None = None, settings: AgendaSettings | None 
 
     ``checklists`` maps a checklist id to its document (to tell a half-filled one); leave it out to skip them.
     """
-    from advocate.appointments.clients import require_client
     from advocate.appointments.log import list_appointments
+    from advocate.clients import require_client
     from advocate.plan.goals import list_goals
     from advocate.plan.referrals import WAITING_STATUSES, last_change, list_referrals
     from advocate.plan.releases import list_releases

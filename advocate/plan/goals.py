@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 
-from advocate.appointments.clients import normalize_code, require_client
+from advocate.clients import normalize_code, require_client
+from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
-from advocate.store import now_utc
 
 STATUSES = ("working", "reached", "paused", "dropped")
 STATUS_LABELS = {"working": N_("working on it"), "reached": N_("reached"), "paused": N_("paused"),

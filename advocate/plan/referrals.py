@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from advocate.appointments.clients import normalize_code, require_client
+from advocate.clients import normalize_code, require_client
+from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
-from advocate.store import now_utc
 
 STATUSES = ("sent", "contacted", "accepted", "declined", "no-response", "completed")
 STATUS_LABELS = {"sent": N_("sent"), "contacted": N_("contacted"), "accepted": N_("accepted"),

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from advocate.appointments.clients import normalize_code, require_client
+from advocate.clients import normalize_code, require_client
+from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, parse_day, parse_id
-from advocate.store import now_utc
 
 STATE_LABELS = {"in-force": N_("in force"), "expired": N_("expired"), "revoked": N_("revoked")}
 DEFAULT_MONTHS = 6  # a release with no end date given ends after six months, never "until revoked"

@@ -14,9 +14,12 @@ import os
 import sqlite3
 import stat
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from advocate.clock import now_utc
 from advocate.errors import StoreError
 from advocate.i18n import _
 from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -25,8 +28,15 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+@dataclass(frozen=True)
+class Seed:
+    """What a new store is filled with (``load``, inside the transaction that creates it) and how an existing
+    one is brought up to date with it on open (``refresh``). The caller's to give: the store knows no
+    directory (:data:`advocate.directory.bundled.SEED` is the bundled one; :func:`advocate.workspace.open_store`
+    opens with it)."""
+
+    load: Callable[..., object]  # (store, progress=None)
+    refresh: Callable[..., object]  # (store, progress=None)
 
 
 class Store:
@@ -224,8 +234,10 @@ def _configure(conn, path: Path) -> None:
 
 
 def open_store(path: str | os.PathLike | None = None, *, create: bool = True, migrate: bool = True,
-               progress=None, key: str | None = None) -> Store:
-    """Open (creating and filling on first use) the store at ``path`` or the default location.
+               progress=None, key: str | None = None, seed: Seed | None = None) -> Store:
+    """Open (creating on first use) the store at ``path`` or the default location; a new store is filled by
+    ``seed`` and an existing one refreshed by it (the bundled directory: open with
+    :func:`advocate.workspace.open_store`).
 
     An encrypted store needs its key (``key``, ``ADVOCATE_DB_KEY`` or the OS keyring)."""
     from advocate import files
@@ -241,7 +253,7 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     _ensure_private_dir(path)
     locked = lock.acquire_shared(path, BUSY_TIMEOUT_MS / 1000, notice=progress)
     try:
-        store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key)
+        store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key, seed=seed)
     except BaseException:
         if locked:
             lock.release_shared(path)
@@ -250,7 +262,7 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     return store
 
 
-def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str | None) -> Store:
+def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str | None, seed: Seed | None) -> Store:
     from advocate.store import crypto
 
     leftovers = _clean_leftovers(path)
@@ -277,11 +289,9 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
                 _("the store {path} was written by a newer advocate (schema {version}; this version knows up to {SCHEMA_VERSION}); upgrade advocate (pipx upgrade advocate)").format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         if version < SCHEMA_VERSION and migrate:
-            _migrate(store, version, progress=progress)
-        if migrate:  # the shipped directory changed since this store was filled: reload it
-            from advocate.directory.bundled import refresh_if_changed
-
-            refresh_if_changed(store, progress=progress)
+            _migrate(store, version, progress=progress, seed=seed)
+        if migrate and seed:  # e.g. the shipped directory changed since this store was filled: reload it
+            seed.refresh(store, progress=progress)
     except BaseException:
         conn.close()
         if not exists:
@@ -316,7 +326,7 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreError(_("{path} has an unreadable schema version {value!r}").format(path=path, value=row[0])) from None
 
 
-def _migrate(store: Store, current: int, progress=None) -> None:
+def _migrate(store: Store, current: int, progress=None, seed: Seed | None = None) -> None:
     """Run the migrations past ``current`` while holding the store alone (other advocate processes wait)."""
     from advocate.store import lock
 
@@ -345,9 +355,8 @@ def _migrate(store: Store, current: int, progress=None) -> None:
                 store.set_meta("schema_version", str(number))
             if current == 0:
                 store.set_meta("created", now_utc())
-                from advocate.directory.bundled import load_bundled
-
-                load_bundled(store, progress=progress)
+                if seed:
+                    seed.load(store, progress=progress)
             store.set_meta("migrated", now_utc())
 
 

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from advocate.appointments import clients as cl
+from advocate import clients as cl
 from advocate.appointments import log as lg
 from advocate.errors import InputError, NotFound
 
@@ -140,8 +140,8 @@ def test_purge_leaves_no_trace(store, client, db_path):
 
 def test_correcting_the_zone_keeps_the_clock_time_unless_asked(store):
     """09:00 logged in Chicago by mistake, meant Tijuana: the correction keeps 09:00 (issue 15)."""
-    from advocate.appointments.clients import create_client
     from advocate.appointments.log import edit_appointment, log_appointment
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     aid = log_appointment(store, client=code, when="2026-12-04 09:00", tz="America/Chicago", type="court",

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from advocate.appointments import clients as cl
+from advocate import clients as cl
 from advocate.appointments import log as lg
 from advocate.appointments.ics import build_calendar
 from advocate.appointments.report import build_report, fiscal_year_start, period_from, suppress

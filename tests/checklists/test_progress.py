@@ -45,7 +45,7 @@ def test_check_answer_never_fails_otherwise(item, text, note):
 
 
 def test_save_answers_all_or_nothing(store):
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     with pytest.raises(InputError) as exc:

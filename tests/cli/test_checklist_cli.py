@@ -64,8 +64,8 @@ def test_fill_refuses_without_a_terminal(cli):
 def test_fill_and_resume_with_scripted_prompt(store):
     import typer
 
-    from advocate.appointments.clients import create_client
     from advocate.cli.checklist import run_fill
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     doc, _ = get_checklist("safety-plan")
@@ -98,7 +98,7 @@ def test_fill_and_resume_with_scripted_prompt(store):
 
 
 def test_status(cli, store):
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     doc, _ = get_checklist("documents")
@@ -132,8 +132,8 @@ def test_show_stage_and_no_notes(cli, tmp_path):
 def _fill(store, name, script, *, stage="all", emergency=None):
     import typer
 
-    from advocate.appointments.clients import create_client
     from advocate.cli.checklist import run_fill
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     doc, _ = get_checklist(name)
@@ -245,7 +245,7 @@ def test_emergency_lines_work_where_the_person_is(store):
 def test_a_sensitive_answer_never_reaches_paper_or_an_export_by_default(cli, store):
     """Whatever the command, a filled sensitive answer (and its note) stays off every output unless
     --include-sensitive; the question itself is printed."""
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     doc, _ = get_checklist("intake")

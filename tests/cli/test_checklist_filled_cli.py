@@ -29,7 +29,7 @@ def six(cli, code):
 
 
 def digest(db_path):
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     s = open_store(db_path)
     rows = [repr(r) for r in s.conn.execute("SELECT * FROM checklist_progress ORDER BY 1, 2, 3")]

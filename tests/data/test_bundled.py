@@ -122,7 +122,7 @@ def test_reload_keeps_appointment_links_to_bundled_services(store):
     from datetime import datetime
 
     from advocate.appointments import log as lg
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     code = create_client(store)["code"]
     sid = "advocate-bundled:consulate-atlanta-ga"

@@ -137,7 +137,7 @@ def test_not_an_export(store, tmp_path):
 
 def test_export_round_trip(store, tmp_path):
     from advocate.directory.export import export_directory
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     import_directory(store, FIX / "hsds-1.1-quirks", source="src")
     out = tmp_path / "out"
@@ -175,7 +175,7 @@ def test_cleaners():
 
 def test_interrupted_import_leaves_store_as_it_was(db_path, tmp_path):
     """kill -9 in the middle of an import: integrity ok and none of the change."""
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     big = tmp_path / "big"
     (big).mkdir()
@@ -286,3 +286,20 @@ def test_damaged_zip_and_headerless_services_are_clear_errors(store, tmp_path):
     (d / "services.csv").write_text("foo,bar\n1,2\n")
     with pytest.raises(InputError, match="no id or name column"):
         import_directory(store, d)
+
+
+def test_a_store_error_while_placing_a_location_is_not_taken_for_an_unknown_place(store, monkeypatch):
+    """Only "no such ZIP or city" moves on to the next key; a failing store stops the import, changing nothing."""
+    import sqlite3
+
+    import advocate.geo.resolve
+
+    before = count(store, "SELECT count(*) FROM services")
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(advocate.geo.resolve, "resolve_place", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        import_directory(store, FIX / "hsds-1.1-quirks")
+    assert count(store, "SELECT count(*) FROM services") == before

@@ -250,7 +250,7 @@ def test_real_exports_served_as_api_pages_import_like_the_files(store, tmp_path,
     examples' service_full.json is served as a page too."""
     from advocate.directory.export import export_directory
     from advocate.directory.hsds import import_directory
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     import_directory(store, SHARED / "open211-miami-2019", source="files")
     export_directory(store, tmp_path / "out", fmt="json", source="files")

@@ -115,7 +115,7 @@ def miami_db(tmp_path_factory, gazetteer_cache):
     import os
 
     from advocate.directory.hsds import import_directory
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     os.environ["ADVOCATE_CACHE_DIR"] = str(gazetteer_cache)
     path = tmp_path_factory.mktemp("miami") / "miami.db"

@@ -78,6 +78,36 @@ def test_online_geocoder_is_used_only_when_enabled(store):
     assert "cached" in again.source and FakeGeocoder.calls == 1
 
 
+def test_the_cli_geocodes_with_the_geocoder_its_config_names(cli, isolated, monkeypatch):
+    """The library reads no config (advocate.geo.online.make_geocoder takes the service); the command line
+    passes the user's."""
+    import geopy.geocoders
+
+    made = []
+
+    class FakeNominatim:
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+
+        def geocode(self, query, **kw):
+            class Found:
+                latitude, longitude, address = 39.78, -89.65, "123 Main St, Springfield, IL"
+            return Found()
+
+    monkeypatch.setattr(geopy.geocoders, "Nominatim", FakeNominatim)
+    (isolated / "config").mkdir(exist_ok=True)
+    (isolated / "config" / "config.toml").write_text(
+        'geocoder = "https://geo.example.org/nominatim"\ngeocoder_user_agent = "our-agency"\n', encoding="utf-8")
+    r = cli("places", "resolve", "123 Main St, Springfield, IL", "--online", "-f", "json")
+    assert r.exit_code == 0, r
+    assert made == [{"user_agent": "our-agency", "domain": "geo.example.org/nominatim", "scheme": "https"}]
+    from advocate.geo.online import make_geocoder
+
+    made.clear()
+    make_geocoder().geocode("x")
+    assert made == [{"user_agent": "advocate-cli"}]
+
+
 def test_online_geocoder_refuses_client_codes(store):
     with pytest.raises(InputError):
         resolve_place("C-7K3M9Q, 12 Elm St, Austin, TX", online=True, store=store, geocoder=object())

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from advocate.appointments.clients import create_client, purge_client
+from advocate.clients import create_client, purge_client
 from advocate.errors import InputError, NotFound
 from advocate.plan import goals as g
 from advocate.plan import referrals as rf

@@ -6,11 +6,11 @@ import subprocess
 import sys
 import time
 
-from advocate.store import open_store
+from advocate.workspace import open_store
 
 
 def _client(db_path):
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     s = open_store(db_path)
     code = create_client(s)["code"]
@@ -21,7 +21,7 @@ def _client(db_path):
 def test_two_processes_logging_at_once_all_succeed(db_path):
     code = _client(db_path)
     script = (
-        "import sys\nfrom advocate.store import open_store\nfrom advocate.appointments.log import log_appointment\n"
+        "import sys\nfrom advocate.workspace import open_store\nfrom advocate.appointments.log import log_appointment\n"
         "s = open_store(sys.argv[1])\n"
         "for i in range(60):\n"
         "    log_appointment(s, client=sys.argv[2], when=f'2026-12-{1 + i % 28:02d} {8 + i % 10:02d}:{int(sys.argv[3]):02d}',"
@@ -42,7 +42,7 @@ def test_two_processes_logging_at_once_all_succeed(db_path):
 def test_kill_during_appointment_logging_is_all_or_nothing(db_path):
     code = _client(db_path)
     script = (
-        "import sys\nfrom advocate.store import open_store\nfrom advocate.appointments.log import log_appointment\n"
+        "import sys\nfrom advocate.workspace import open_store\nfrom advocate.appointments.log import log_appointment\n"
         "s = open_store(sys.argv[1])\nprint('ready', flush=True)\n"
         "i = 0\n"
         "while True:\n"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from advocate.errors import AdvocateError, StoreError
-from advocate.store import crypto, open_store
+from advocate.store import crypto
+from advocate.workspace import open_store
 
 needs_sqlcipher = pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 is not installed")
 KEY = "correct horse battery"
@@ -19,7 +20,7 @@ KEY = "correct horse battery"
 WRITER = r"""
 import sys
 from pathlib import Path
-from advocate.store import open_store
+from advocate.workspace import open_store
 from advocate.appointments.log import log_appointment
 path, code, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 ok = 0
@@ -43,7 +44,7 @@ print(ok, flush=True)
 
 
 def _client(db_path) -> str:
-    from advocate.appointments.clients import create_client
+    from advocate.clients import create_client
 
     with open_store(db_path) as s:
         return create_client(s)["code"]
@@ -123,7 +124,7 @@ def test_encrypt_waits_for_other_advocates_and_says_so(db_path, monkeypatch):
         pytest.skip("sqlcipher3 is not installed")
     open_store(db_path).close()
     monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 300)
-    script = ("import sys\nfrom advocate.store import open_store\ns = open_store(sys.argv[1])\n"
+    script = ("import sys\nfrom advocate.workspace import open_store\ns = open_store(sys.argv[1])\n"
               "print('open', flush=True)\nsys.stdin.read()\n")
     p = subprocess.Popen([sys.executable, "-c", script, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          text=True)

@@ -16,7 +16,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 def digest(path):
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     s = open_store(path)
     rows = []

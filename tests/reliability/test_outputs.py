@@ -29,7 +29,7 @@ def live(cli, db_path):
 
 
 def appointments(db_path) -> int:
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     with open_store(db_path) as s:
         return s.conn.execute("SELECT count(*) FROM appointments").fetchone()[0]
@@ -144,7 +144,7 @@ def test_backup_onto_a_dangling_symlink_says_so(cli, live, tmp_path):
 
 
 def test_rejects_file_in_a_missing_folder_fails_before_the_import(cli, db_path, tmp_path):
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     with open_store(db_path) as s:
         before = s.conn.execute("SELECT count(*) FROM services").fetchone()[0]

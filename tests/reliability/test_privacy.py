@@ -5,7 +5,8 @@ import stat
 import pytest
 
 from advocate.errors import StoreError
-from advocate.store import crypto, open_store
+from advocate.store import crypto
+from advocate.workspace import open_store
 
 needs_sqlcipher = pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 is not installed")
 
@@ -48,8 +49,8 @@ def test_encrypted_backup_stays_encrypted(db_path, tmp_path, monkeypatch):
 
 
 def test_retention_purge_and_audit(cli, store):
-    from advocate.appointments.clients import close_client, create_client, purge_closed
     from advocate.appointments.log import log_appointment
+    from advocate.clients import close_client, create_client, purge_closed
 
     old = create_client(store)["code"]
     keep = create_client(store)["code"]

@@ -39,7 +39,8 @@ def test_purge_names_the_copies_that_still_hold_the_client(cli, db_path, tmp_pat
 
 
 def test_purge_everywhere_leaves_no_file_holding_the_client(cli, db_path, tmp_path, client):
-    from advocate.store import open_store, restore
+    from advocate.store import restore
+    from advocate.workspace import open_store
 
     cli("db", "backup")
     cli("db", "backup", tmp_path / "usb" / "copy.db")

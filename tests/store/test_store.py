@@ -4,8 +4,9 @@ import stat
 import pytest
 
 from advocate.errors import StoreError
-from advocate.store import backup, check, open_store, restore
+from advocate.store import backup, check, restore
 from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+from advocate.workspace import open_store
 
 
 def mode(path):

@@ -136,7 +136,7 @@ def whole_lookup(db: Path, queries: int = 1000, seed: int = 1) -> dict:
     national rows), in process, over the store at ``db``: median and p95 in ms."""
     from advocate.directory.search import services_near
     from advocate.geo.resolve import Place
-    from advocate.store import open_store
+    from advocate.workspace import open_store
 
     store = open_store(db)
     rnd = random.Random(seed)

@@ -626,7 +626,7 @@ def sync(
     store = st.store()
     with _api_progress() as bar:
         options = SyncOptions(http=HttpOptions(timeout=timeout), on_page=bar.page, progress=bar.write,
-                              online=st.config().online_geocoding, force=force)
+                              online=st.config().online_geocoding, geocoder=st.geocoder(), force=force)
         reports = run_sync(store, names, dry_run=dry_run, options=options)
     if fmt == Format.json:
         import json
@@ -648,7 +648,7 @@ def sync(
             info(_("{source}: {new} new, {updated} updated, {inactivated} inactivated.").format(
                 source=r["source"], new=r["new"], updated=r["updated"], inactivated=r["inactivated"]))
     if any(r["status"] == "failed" for r in reports):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 class _progress:

@@ -21,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advocate.errors import AdvocateError, NotFound
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.directory.hsds import ImportStats
 
 FIELDS = ("name", "organization", "phone", "address", "hours", "languages", "categories", "url", "email",
           "description", "eligibility", "fees", "status")
@@ -40,6 +43,7 @@ class SyncOptions:
     on_page: Callable[[int, int | None, int], None] | None = None
     progress: Callable[[int, int], None] | None = None
     online: bool = False
+    geocoder: Any = None  # the online geocoder (advocate.geo.online.make_geocoder), when online
     force: bool = False  # pull even when the source says nothing changed
 
 
@@ -47,7 +51,7 @@ class SyncOptions:
 class Pending:
     """A pull read and ready: ``apply()`` writes it (inside sync's transaction) and returns the import summary."""
 
-    apply: Callable[[], dict]
+    apply: Callable[[], ImportStats]
     close: Callable[[], None] = field(default=lambda: None)
     note: str | None = None
 
@@ -202,7 +206,7 @@ def pull_file(store, source: dict, options: SyncOptions) -> Pending | None:
     if not options.force and source.get("content_hash") and content_hash(path) == source["content_hash"]:
         return None
     return Pending(apply=lambda: import_directory(store, path, source=source["name"], online=options.online,
-                                                  progress=options.progress))
+                                                  progress=options.progress, geocoder=options.geocoder))
 
 
 @register_puller("api")
@@ -225,10 +229,10 @@ def pull_api(store, source: dict, options: SyncOptions) -> Pending | None:
     finally:
         reader.close()
 
-    def apply() -> dict:
+    def apply() -> ImportStats:
         stats, _importer = write_pulled(store, pulled, source=source["name"], url=reader.url, about=about,
                                         options=None, incremental=bool(since), present_ids=present,
-                                        online=options.online, progress=options.progress)
+                                        online=options.online, progress=options.progress, geocoder=options.geocoder)
         return stats
 
     return Pending(apply=apply, close=pulled.stage.close)

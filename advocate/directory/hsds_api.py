@@ -70,10 +70,16 @@ def normalize_url(url: str, *, allow_http: bool = False) -> str:
     """The API's base URL (no trailing ``/services`` or slash); refuses anything but https (or http when
     allowed)."""
     text = (url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
+        _port = parts.port  # raises on a port that is not one
+    except ValueError:
+        ok = False
+    if not ok:
+        shown = " ".join(text.split())[:200]
         raise InputError(_('"{url}" is not a web address; give the base URL of an HSDS API, e.g. '
-                           "https://api.example.org/hsds").format(url=url), field="url")
+                           "https://api.example.org/hsds").format(url=shown), field="url")
     if parts.scheme == "http" and not allow_http:
         raise InputError(_("{url} uses plain http, which anyone on the network can read or change; use https, "
                            "or allow plain http explicitly for a server you trust").format(url=text),

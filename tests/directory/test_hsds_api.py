@@ -279,3 +279,36 @@ def test_real_exports_served_as_api_pages_import_like_the_files(store, tmp_path,
     assert [f for f in from_files if f not in from_api] == []
     assert any(name == "Community Counselling" for name, *_rest in from_api)  # the 3.0 example
     other.close()
+
+
+# --- parsers ------------------------------------------------------------------------------------------------
+
+from datetime import UTC, datetime, timedelta, timezone  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+       st.integers(min_value=-12 * 60, max_value=14 * 60))
+def test_modified_after_is_the_same_instant_in_utc(moment, offset_min):
+    aware = moment.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset_min)))
+    text = parse_modified_after(aware.isoformat())
+    assert datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) == aware
+    assert parse_modified_after(text) == text  # stable
+
+
+@given(st.text(max_size=40))
+def test_any_header_text_gives_a_wait_or_none(text):
+    wait = retry_after(text)
+    assert wait is None or wait >= 0
+
+
+@given(st.text(max_size=60))
+def test_any_address_is_taken_or_refused_in_one_sentence(text):
+    try:
+        url = normalize_url(text, allow_http=True)
+    except InputError as exc:
+        assert exc.field in ("url", "allow_http") and "\n" not in str(exc)
+    else:
+        assert url.startswith(("http://", "https://"))

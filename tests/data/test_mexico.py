@@ -16,7 +16,7 @@ from advocate.data import read_csv, read_json
 REQUIRED = ("id", "name", "name_es", "organization", "description", "description_es", "categories", "languages",
             "country", "scope", "source", "source_url", "source_date", "confidence", "priority")
 LINE_KINDS = {"phone", "text", "whatsapp", "tty", "chat"}
-SHORT_CODES = {"911", "089", "079", "070"}
+SHORT_CODES = {"911", "089", "079", "070", "075"}   # 070, 075: state lines (N.L., Coah.)
 SHELTER_WORDS = ("refugio", "albergue", "shelter", "casa hogar", "casa de acogida")
 
 

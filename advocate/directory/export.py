@@ -2,6 +2,12 @@
 
 Categories travel as HSDS attributes pointing at taxonomy terms of the "advocate-categories"
 taxonomy, whose ``code`` is our category id, so an export imports back to the same services.
+
+Identity travels too: beside the HSDS fields, each service, organization and location carries
+``advocate_source`` and ``advocate_source_id`` (the directory it came from and its id there), and a
+service the fields HSDS has no place for (notes, confidence, caution, Spanish name...), all prefixed
+``advocate_``. Other HSDS readers ignore extra columns; our import uses them to give back exactly the
+same ids and fields, so an office that imports another office's export prints the same ids.
 """
 
 from __future__ import annotations
@@ -16,11 +22,18 @@ from advocate.errors import AdvocateError, InputError, NotFound
 from advocate.i18n import _
 
 TAXONOMY_ID = "advocate-categories"
+IDENTITY = ["advocate_source", "advocate_source_id"]
+# service fields HSDS has no column for: exported so that our own import restores them
+SERVICE_EXTRAS = ["notes", "confidence", "caution", "name_es", "description_es", "caution_es", "citation",
+                  "citation_url", "source_date", "text_line", "priority", "law_enforcement", "country",
+                  "last_verified"]
 TABLES = {
-    "organizations": ["id", "name", "description", "email", "url"],
+    "organizations": ["id", "name", "description", "email", "url", *IDENTITY],
     "services": ["id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services",
-                 "fees_description", "eligibility_description", "assured_date", "last_modified"],
-    "locations": ["id", "location_type", "organization_id", "name", "latitude", "longitude"],
+                 "fees_description", "eligibility_description", "assured_date", "last_modified", *IDENTITY,
+                 *(f"advocate_{c}" for c in SERVICE_EXTRAS)],
+    "locations": ["id", "location_type", "organization_id", "name", "latitude", "longitude", *IDENTITY,
+                  "advocate_approximate"],
     "service_at_location": ["id", "service_id", "location_id"],
     "addresses": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
     "phones": ["id", "service_id", "number", "type"],
@@ -85,17 +98,18 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         extra = {r[0]: r[1:] for r in store.conn.execute(
-            f"SELECT id, organization_id, description, email, eligibility, fees, hours, status FROM services "
-            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+            f"SELECT id, organization_id, description, email, eligibility, fees, hours, status, source, source_id, "
+            f"{', '.join(SERVICE_EXTRAS)} FROM services WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         for row in fetch_services(store, chunk, stale_months=12 * 1000):
             sid = row["id"]
-            org_id, desc, email, elig, fees, hours, status = extra[sid]
+            org_id, desc, email, elig, fees, hours, status, source, source_id, *kept = extra[sid]
             if org_id and org_id not in seen_orgs:
                 seen_orgs.add(org_id)
-                o = store.conn.execute("SELECT name, description, email, url FROM organizations WHERE id = ?",
-                                       (org_id,)).fetchone()
+                o = store.conn.execute("SELECT name, description, email, url, source, source_id FROM organizations"
+                                       " WHERE id = ?", (org_id,)).fetchone()
                 if o:
-                    out["organizations"].append({"id": org_id, "name": o[0], "description": o[1], "email": o[2], "url": o[3]})
+                    out["organizations"].append({"id": org_id, "name": o[0], "description": o[1], "email": o[2],
+                                                 "url": o[3], "advocate_source": o[4], "advocate_source_id": o[5]})
             interp = [c for c in row["interpretation"]]
             out["services"].append({
                 "id": sid, "organization_id": org_id if org_id in seen_orgs else "", "name": row["name"],
@@ -103,15 +117,20 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
                 "interpretation_services": ", ".join("any language" if c == "mul" else (languages().get(c, {}).get("name_en") or c)
                                                      for c in interp),
                 "fees_description": fees, "eligibility_description": elig, "assured_date": row["last_verified"],
-                "last_modified": row["last_verified"]})
-            for lid, lat, lon, name, address, city, region, postal, country in store.conn.execute(
-                    """SELECT l.id, l.latitude, l.longitude, l.name, l.address, l.city, l.region, l.postal_code, l.country
-                       FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?""",
+                "last_modified": row["last_verified"], "advocate_source": source, "advocate_source_id": source_id,
+                **{f"advocate_{c}": v for c, v in zip(SERVICE_EXTRAS, kept, strict=True)}})
+            for lid, lat, lon, name, address, city, region, postal, country, approx, lsource, lsource_id in store.conn.execute(
+                    """SELECT l.id, l.latitude, l.longitude, l.name, l.address, l.city, l.region, l.postal_code, l.country,
+                              l.approximate, l.source, l.source_id
+                       FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?
+                       ORDER BY sal.id""",
                     (sid,)):
                 if lid not in seen_locs:
                     seen_locs.add(lid)
                     out["locations"].append({"id": lid, "location_type": "physical", "organization_id": org_id or "",
-                                             "name": name, "latitude": lat, "longitude": lon})
+                                             "name": name, "latitude": lat, "longitude": lon,
+                                             "advocate_source": lsource, "advocate_source_id": lsource_id,
+                                             "advocate_approximate": 1 if approx else 0})
                     if address or city or postal:
                         out["addresses"].append({"id": f"{lid}:address", "location_id": lid, "address_1": address,
                                                  "city": city, "state_province": region, "postal_code": postal,

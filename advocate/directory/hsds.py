@@ -189,6 +189,13 @@ class Importer:
                  tables=None, geocoder=None):
         # ``tables``: (staged tables, layout, default name) already read, e.g. from an HSDS API
         tables, self.layout, default_name = tables or read_tables(path)
+        # an export written by advocate says where each record came from (see directory.export)
+        self.own_export = "advocate_source_id" in tables.columns.get("services", [])
+        if self.own_export:
+            tables.unguard = True  # its CSV cells were guarded for spreadsheets ('+1 ...): give them back as written
+            recorded = tables.distinct("services", "advocate_source")
+            if source is None and len(recorded) == 1 and recorded[0] != "advocate-bundled":
+                default_name = recorded[0]
         self.source = _slug(source or default_name)
         if self.source == "advocate-bundled":
             tables.close()
@@ -201,13 +208,15 @@ class Importer:
         self._named_terms: dict[str | None, tuple[str, str]] = {}
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         self.seen_ids: set[str] = set()
-        self.written_orgs: set[str] = set()
-        self.written_locs: set[str] = set()
+        self.seen_keys: set[str] = set()
+        self.written_orgs: dict[str, str] = {}  # export id -> store key
+        self.written_locs: dict[str, str] = {}
         self.rejects: list[dict] = []
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target = None  # a path already checked by the output gateway
         self.record: Callable[[dict], None] | None = None  # called with the summary inside the transaction, before the commit (remembers the source)
-        self._pending: dict[str, list[tuple]] = {t: [] for t in ("organizations", "locations", "services", "replaced",
+        self._pending: dict[str, list[tuple]] = {t: [] for t in ("organizations", "locations", "services", "own",
+                                                                  "replaced",
                                                                   "service_categories", "category_evidence", "staff",
                                                                   "interpretation", "service_at_location")}
         self._existing: set[str] | None = None  # the block's services the store already has (set by run)
@@ -244,6 +253,15 @@ class Importer:
         return self._lookup_cache[key]
 
     # --- pieces ---------------------------------------------------------------------------------
+    def identity(self, row: dict, export_id: str, kind: str = "") -> tuple[str, str]:
+        """(store key, source id) of a record. A record of our own export that came from the source being
+        imported keeps the key and source id it had (``miami-211:1449``, not ``miami-211:miami-211:1449``);
+        any other record is keyed by the source name and its id in the export."""
+        if self.own_export and clean(row.get("advocate_source")) == self.source \
+                and export_id.startswith(f"{self.source}:"):
+            return export_id, clean(row.get("advocate_source_id")) or export_id[len(self.source) + 1:]
+        return f"{self.source}:{kind}{export_id}", export_id
+
     def reject(self, row, reason):
         self.stats["rejected"] += 1
         entry = {"table": "services", "id": clean(row.get("id")) or "", "name": clean(row.get("name")) or "",
@@ -274,28 +292,30 @@ class Importer:
         return None
 
     def write_org(self, oid: str) -> str | None:
-        key = f"{self.source}:org:{oid}"
         if oid in self.written_orgs:
-            return key
+            return self.written_orgs[oid]
         o = self.org(oid) if oid else None
         if not oid or not o:
             return None
-        self.written_orgs.add(oid)
+        key, source_id = self.identity(o, oid, "org:")
+        self.written_orgs[oid] = key
         self.stats["organizations"] += 1
         self._write("organizations", (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
-                                      clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source, oid))
+                                      clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source,
+                                      source_id))
         return key
 
     def write_location(self, lid: str, org_key: str | None) -> str | None:
-        key = f"{self.source}:loc:{lid}"
         if lid in self.written_locs:
-            return key
+            return self.written_locs[lid]
         loc = self.loc(lid)
         if loc is None:
             return None
+        key, source_id = self.identity(loc, lid, "loc:")
         addr = self.addr(lid)
         point = coordinate(loc.get("latitude"), loc.get("longitude"))
-        approximate = 0
+        # our own export says whether a point stands for a city or ZIP centre
+        approximate = 1 if point and (loc.get("advocate_approximate") or "").strip() in ("1", "true") else 0
         if point is None and addr:
             point = self.offline_point(addr)
             if point:
@@ -311,9 +331,9 @@ class Importer:
                  clean(addr.get("postal_code")), country, point[0] if point else None, point[1] if point else None)
         transportation = clean(loc.get("transportation"))
         self._place_facts[key] = (*facts, transportation)
-        self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, lid,
+        self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, source_id,
                                   transportation))
-        self.written_locs.add(lid)
+        self.written_locs[lid] = key
         self.stats["locations"] += 1
         return key
 
@@ -349,6 +369,23 @@ class Importer:
             interp = codes or (["mul"] if re.search(r"interpret|translat|language line|upon request|any language",
                                                     itext, re.I) else [])
         return staff, [c for c in interp if c not in staff], leftovers
+
+    def own_fields(self, row: dict) -> dict:
+        """The service fields our own export carries beyond HSDS (see ``directory.export.SERVICE_EXTRAS``)."""
+        out = {}
+        for c in ("caution", "name_es", "description_es", "caution_es", "citation", "citation_url", "text_line"):
+            out[c] = clean(row.get(f"advocate_{c}"), multiline=c.startswith("description"))
+        confidence = (clean(row.get("advocate_confidence")) or "").lower()
+        out["confidence"] = confidence if confidence in ("high", "medium", "low") else "high"
+        out["source_date"] = _date(row.get("advocate_source_date"))
+        out["country"] = (clean(row.get("advocate_country")) or "").upper() or None
+        out["law_enforcement"] = 1 if (clean(row.get("advocate_law_enforcement")) or "") in ("1", "true") else 0
+        priority = clean(row.get("advocate_priority")) or ""
+        out["priority"] = int(priority) if re.fullmatch(r"-?\d{1,6}", priority) else None
+        verified = _date(row.get("advocate_last_verified"))
+        if verified:
+            out["last_verified"] = verified
+        return out
 
     def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list, list[str]]:
         """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
@@ -399,12 +436,15 @@ class Importer:
             return
         sid = (row.get("id") or "").strip()
         name = clean(row.get("name"))
+        key, source_id = self.identity(row, sid) if sid else ("", "")
         for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
-                            (not name, "no name"), (sid in self.seen_ids, "duplicate id in this export")):
+                            (not name, "no name"),
+                            (sid in self.seen_ids or key in self.seen_keys, "duplicate id in this export")):
             if bad:
                 self.reject(row, reason)
                 return
         self.seen_ids.add(sid)
+        self.seen_keys.add(key)
         oid = (row.get("organization_id") or "").strip()
         org_key = self.write_org(oid)
         loc_ids = [(r.get("location_id") or "").strip() for r in self.T.many("service_at_location", "service_id", sid)]
@@ -433,11 +473,15 @@ class Importer:
         notes = []
         if self.layout == "sheet" and clean(row.get("notes")):
             notes.append(clean(row["notes"], limit=2000))
+        kept = clean(row.get("advocate_notes"), multiline=True) if self.own_export else None
+        if kept:
+            notes.append(kept)
         if leftovers:
             notes.append(LANGUAGE_NOTE + ", ".join(dict.fromkeys(leftovers))[:300])
         if unmapped:
-            notes.append("taxonomy: " + "; ".join(dict.fromkeys(unmapped))[:500])
-        key = f"{self.source}:{sid}"
+            taxonomy = "taxonomy: " + "; ".join(dict.fromkeys(unmapped))[:500]
+            if not kept or taxonomy not in kept:
+                notes.append(taxonomy)
         if self._existing is not None:
             existed = key in self._existing
         else:
@@ -453,8 +497,11 @@ class Importer:
         places = [self._place_facts.get(lk) for lk in sorted(loc_keys)]
         fingerprint = hashlib.sha1(json.dumps([values, getting_there, sorted(cats), sorted(staff), sorted(interp),
                                                places], default=str, ensure_ascii=False).encode()).hexdigest()
-        write("services", (key, *values, self.source, sid, verified, " | ".join(notes) or None, *getting_there,
+        write("services", (key, *values, self.source, source_id, verified, " | ".join(notes) or None, *getting_there,
                            self.now, fingerprint))
+        if self.own_export:  # what only our own export carries, back as it was
+            own = self.own_fields(row)
+            write("own", (*(own[c] for c in OWN_FIELDS), own.get("last_verified"), key))
         if existed:  # a new service has nothing to replace
             pending["replaced"].append((key,))
         pending["service_categories"] += [(key, c) for c in cats]
@@ -492,7 +539,7 @@ class Importer:
             T.prefetch(table, "location_id", fresh)
         for table in ("languages", "phones", "schedules"):
             T.prefetch(table, "location_id", lids)
-        keys = [f"{self.source}:{sid}" for sid in sids if sid]
+        keys = [self.identity(r, sid)[0] for r, sid in zip(block, sids, strict=True) if sid]
         self._existing = {k for (k,) in self.conn.execute(
             "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
 
@@ -506,6 +553,8 @@ class Importer:
         for table, sql in _UPSERTS:
             if pending[table]:
                 conn.executemany(sql, pending[table])
+        if pending["own"]:  # the fields only our own export carries (see own_fields)
+            conn.executemany(OWN_UPDATE, pending["own"])
         if pending["replaced"]:
             for table in ("service_categories", "category_evidence", "service_languages", "service_at_location"):
                 conn.executemany(f"DELETE FROM {table} WHERE service_id = ?", pending["replaced"])
@@ -547,7 +596,8 @@ class Importer:
                 keep = self.present_ids if self.present_ids is not None else (
                     None if self.incremental else self.seen_ids)
                 if keep:
-                    keys = [f"{self.source}:{s}" for s in keep | self.seen_ids]
+                    # the keys of what this pull read, and of what the source still lists but did not send
+                    keys = list(self.seen_keys | {f"{self.source}:{s}" for s in keep - self.seen_ids})
                     self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _seen (id TEXT PRIMARY KEY)")
                     self.conn.execute("DELETE FROM _seen")
                     self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", [(k,) for k in keys])
@@ -593,6 +643,10 @@ _UPSERTS = (
         changed=CASE WHEN services.fingerprint IS excluded.fingerprint THEN services.changed ELSE excluded.changed END,
         fingerprint=excluded.fingerprint"""),
 )
+OWN_FIELDS = ("confidence", "caution", "name_es", "description_es", "caution_es", "citation", "citation_url",
+              "text_line", "source_date", "country", "law_enforcement", "priority")
+OWN_UPDATE = (f"UPDATE services SET {', '.join(f'{c} = ?' for c in OWN_FIELDS)}, "
+              "last_verified = coalesce(?, last_verified) WHERE id = ?")
 _CHILDREN = (
     ("service_categories", "INSERT OR IGNORE INTO service_categories VALUES (?, ?)"),
     ("category_evidence", "INSERT OR IGNORE INTO category_evidence VALUES (?, ?, ?, ?)"),

@@ -35,6 +35,7 @@ TABLE_ALIASES = {
     "required_documents": "required_documents", "required_document": "required_documents",
 }
 MAX_FIELD = 10 * 1024 * 1024
+_GUARDED = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")  # what render.neutralize puts a ' before
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
 
 
@@ -52,6 +53,22 @@ class Staged:
         self.columns: dict[str, list[str]] = {}
         self._fetched: dict[tuple, dict[str, list]] = {}
         self._indexed: set[tuple[str, str]] = set()
+        self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
+
+    def _value(self, v):
+        return v[1:] if self.unguard and isinstance(v, str) and v[:1] == "'" and v[1:2] in _GUARDED else v
+
+    def _dict(self, cols, values) -> dict:
+        if not self.unguard:
+            return dict(zip(cols, values, strict=False))
+        return {c: self._value(v) for c, v in zip(cols, values, strict=False)}
+
+    def distinct(self, name: str, column: str) -> list[str]:
+        """The distinct non-empty values of a column (trimmed)."""
+        if name not in self or column not in self.columns[name]:
+            return []
+        return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM "t_{name}"')}
+                      - {""})
 
     def prefetch(self, name: str, column: str, values) -> None:
         """Read the rows of ``name`` whose ``column`` is one of ``values`` in one query; :meth:`many` answers
@@ -71,7 +88,7 @@ class Staged:
         cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
                               "ORDER BY _n", (json.dumps(wanted),))
         for r in cur:
-            fetched[r[at]].append(dict(zip(cols, r, strict=True)))
+            fetched[r[at]].append(self._dict(cols, r))
 
     def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
         """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
@@ -87,7 +104,7 @@ class Staged:
         cur = self.db.execute(f'SELECT "{column}", "{wanted}" FROM "t_{name}" WHERE "{column}" IN '
                               "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
         for key, value in cur:
-            fetched[key].append(value)
+            fetched[key].append(self._value(value))
 
     def column_values(self, name: str, column: str, value: str, wanted: str) -> list:
         """``[row.get(wanted) for row in self.many(name, column, value)]``, from :meth:`prefetch_column`
@@ -170,7 +187,7 @@ class Staged:
             return iter(())
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" ORDER BY _n')
-        return (dict(zip(cols, r[1:], strict=False)) for r in cur)
+        return (self._dict(cols, r[1:]) for r in cur)
 
     def many(self, name: str, column: str, value: str) -> list[dict]:
         if not value or name not in self or column not in self.columns[name]:
@@ -183,7 +200,7 @@ class Staged:
         self._index(name, column)
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
-        return [dict(zip(cols, r[1:], strict=False)) for r in cur]
+        return [self._dict(cols, r[1:]) for r in cur]
 
     def one(self, name: str, column: str, value: str) -> dict | None:
         found = self.many(name, column, value)

@@ -125,3 +125,60 @@ def test_removing_a_service_keeps_the_place_on_appointments(cli):
     assert cli("services", "remove", sid).exit_code == 0
     rows = cli("appointments", "list", "-f", "json").json()
     assert rows[0]["place"] == "Clínica del Valle" and rows[0]["service_id"] is None
+
+
+def _same_answers_in_both_stores(cli, one, two, source):
+    """What a case manager prints in each office: ids and every cell the same."""
+    batch = "case,zip\nA,33130\nB,33012\nC,Hialeah FL\n"
+    for args, data in ((("services", "near", "Miami, FL", "-n", "40", "-f", "csv"), None),
+                       (("services", "search", "albergue", "--near", "Miami, FL", "-f", "csv"), None),
+                       (("services", "batch", "-", "-n", "3", "-f", "csv"), batch),
+                       (("services", "near", "Miami, FL", "-n", "15"), None)):
+        a = cli("--db", one, *args, input=data)
+        b = cli("--db", two, *args, input=data)
+        assert a.exit_code == b.exit_code == 0, (args, a, b)
+        assert a.stdout == b.stdout and f"{source}:" in a.stdout and f"{source}:{source}:" not in a.stdout, args
+    ids = [row["id"] for row in csv.DictReader(io.StringIO(cli("--db", one, "services", "near", "Miami, FL", "-n", "20",
+                                                                 "-f", "csv").stdout)) if row["id"].startswith(source)]
+    assert ids
+    for sid in ids:
+        assert cli("--db", one, "services", "show", sid, "-f", "json").stdout == \
+            cli("--db", two, "services", "show", sid, "-f", "json").stdout
+
+
+def test_export_import_in_another_office_keeps_every_id(cli, tmp_path):
+    """Issue 15: `export out --source X` then `import out --source X` in another store: the same ids
+    (no X:X:10), the notes kept, a second import duplicates nothing; tables, CSV and batch agree."""
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert cli("--db", one, "services", "import", FIX / "hsds-1.1-quirks", "--source", "miami-211").exit_code == 0
+    assert cli("--db", one, "services", "export", tmp_path / "out", "--source", "miami-211").exit_code == 0
+    for _ in range(2):
+        r = cli("--db", two, "services", "import", tmp_path / "out", "--source", "miami-211", "-f", "json")
+        assert r.exit_code == 0, r
+    assert (r.json()["imported"], r.json()["updated"], r.json()["inactivated"]) == (0, 5, 0)
+    _same_answers_in_both_stores(cli, one, two, "miami-211")
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds" / "open211-miami-2019"
+
+
+def test_real_miami_export_moves_between_offices(cli, tmp_path):
+    import pytest
+
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data/hsds is not here")
+    from advocate.directory.search import get_service
+    from advocate.store import open_store
+
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert cli("--db", one, "services", "import", SHARED, "--source", "miami-211").exit_code == 0
+    assert cli("--db", one, "services", "export", tmp_path / "out", "--source", "miami-211").exit_code == 0
+    r = cli("--db", two, "services", "import", tmp_path / "out", "--source", "miami-211", "-f", "json")
+    assert r.exit_code == 0 and r.json()["imported"] == 1851, r
+    _same_answers_in_both_stores(cli, one, two, "miami-211")
+    a, b = open_store(one), open_store(two)
+    ids = [i for (i,) in a.conn.execute("SELECT id FROM services WHERE source = 'miami-211'")]
+    assert len(ids) == 1851 and all(get_service(a, i) == get_service(b, i) for i in ids)
+    assert a.conn.execute("SELECT count(*) FROM services WHERE notes IS NOT NULL AND source = 'miami-211'").fetchone() \
+        == b.conn.execute("SELECT count(*) FROM services WHERE notes IS NOT NULL AND source = 'miami-211'").fetchone()
+    a.close(), b.close()

@@ -303,3 +303,60 @@ def test_a_store_error_while_placing_a_location_is_not_taken_for_an_unknown_plac
     with pytest.raises(sqlite3.OperationalError):
         import_directory(store, FIX / "hsds-1.1-quirks")
     assert count(store, "SELECT count(*) FROM services") == before
+
+
+def _source_tables(store, source: str) -> dict[str, list[tuple]]:
+    """Every column of every table that holds a directory record of ``source`` (internal row numbers aside)."""
+    of = "(SELECT id FROM services WHERE source = ?)"
+    queries = {
+        "services": "SELECT * FROM services WHERE source = ? ORDER BY id",
+        "organizations": "SELECT * FROM organizations WHERE source = ? ORDER BY id",
+        "locations": "SELECT * FROM locations WHERE source = ? ORDER BY id",
+        "service_at_location": f"SELECT service_id, location_id FROM service_at_location WHERE service_id IN {of} ORDER BY 1, 2",
+        "service_categories": f"SELECT * FROM service_categories WHERE service_id IN {of} ORDER BY 1, 2",
+        "category_evidence": f"SELECT * FROM category_evidence WHERE service_id IN {of} ORDER BY 1, 2",
+        "service_languages": f"SELECT * FROM service_languages WHERE service_id IN {of} ORDER BY 1, 2, 3",
+        "services_fts": f"SELECT * FROM services_fts WHERE service_id IN {of} ORDER BY service_id",
+    }
+    return {t: store.conn.execute(q, (source,)).fetchall() for t, q in queries.items()}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_own_export_imports_back_with_the_same_ids_and_every_field(store, tmp_path, fmt):
+    """Issue 15: an office that imports another office's export sees the same ids (no src:src:10) and the
+    same fields, notes, cautions, hand-typed records and approximate points included; importing it again
+    changes nothing and duplicates nothing."""
+    from advocate.directory.export import export_directory
+    from advocate.directory.fts import reindex
+    from advocate.directory.manage import add_service
+    from advocate.store import open_store
+
+    import_directory(store, FIX / "hsds-1.1-quirks", source="src")
+    with store.write():  # what HSDS has no column for, and cells a spreadsheet guard touches
+        store.conn.execute("UPDATE services SET notes = 'call first | taxonomy: Food', phone = '+52 55 5533 5533',"
+                           " name_es = 'Despensa', caution = '=not a formula', confidence = 'medium'"
+                           " WHERE id = 'src:10'")
+        reindex(store, ids=["src:10"])
+    assert count(store, "SELECT count(*) FROM locations WHERE source = 'src' AND approximate = 1")
+    add_service(store, name="Hand-typed clinic", categories=["medical"], location="Miami, FL", phone="305-555-0100",
+                languages=["mxt"], organization="Clinic org", source="call on 2026-11-02")
+    add_service(store, name="Hand-typed line", categories=["hotline"], national=False, location="33101")
+    for source in ("src", "local"):
+        out = tmp_path / f"{source}-{fmt}"
+        export_directory(store, out, fmt=fmt, source=source)
+        other = open_store(tmp_path / f"other-{source}-{fmt}.db")
+        path = out / "services.json" if fmt == "json" else out
+        first = import_directory(other, path)  # no --source: the export says where its records came from
+        assert first["source"] == source and first["rejected"] == 0
+        assert _source_tables(other, source) == _source_tables(store, source)
+        again = import_directory(other, path, source=source)
+        assert (again["imported"], again["inactivated"]) == (0, 0) and again["updated"] == first["imported"]
+        assert _source_tables(other, source) == _source_tables(store, source)
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM services WHERE source = ?", (source,))]
+        assert ids and all(get_service(other, i) == get_service(store, i) for i in ids)
+        # the export imported back into the store it came from updates in place
+        home = import_directory(store, path, source=source)
+        assert (home["imported"], home["inactivated"]) == (0, 0)
+        assert _source_tables(other, source) == _source_tables(store, source)
+        other.close()
+    assert get_service(store, "src:10")["phone"] == "+52 55 5533 5533"

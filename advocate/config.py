@@ -65,6 +65,7 @@ class Config:
     referral_followup_days: int = 14  # a referral with no change for N days is listed for follow-up
     release_warning_days: int = 14  # releases ending within N days are listed
     checklists_dir: str = ""  # extra/override checklists; default <config dir>/checklists
+    home_timezone: str = ""  # IANA zone appointments are logged in when none is given (asked on first use)
 
     @property
     def checklist_override_dir(self) -> Path:
@@ -93,3 +94,31 @@ def load_config(path: Path | None = None) -> Config:
             )
         setattr(cfg, key, value)
     return cfg
+
+
+def set_config_value(key: str, value: str, path: Path | None = None) -> Path:
+    """Record ``key = "value"`` in the config file (replacing the key's line if there is one; every other
+    line kept as written), through the output gateway. Returns the file written."""
+    import json
+    import re
+
+    from advocate.files import write_private
+
+    path = path or config_path()
+    if not hasattr(Config(), key):
+        raise ValueError(key)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: line, text, count=1)
+    else:
+        # a bare key must come before the first [table] header to stay a top-level key
+        header = re.search(r"^\s*\[", text, re.M)
+        at = header.start() if header else len(text)
+        before = text[:at]
+        if before and not before.endswith("\n"):
+            before += "\n"
+        text = before + line + "\n" + text[at:]
+    tomllib.loads(text)  # never write a file that would not load
+    return write_private(path, text, force=True, make_parents=True)

@@ -55,6 +55,19 @@ class InputError(AdvocateError):
     exit_status = ExitStatus.USAGE
 
 
+class InputErrors(InputError):
+    """Several values are wrong at once: ``problems`` holds one error per value, each with its own field,
+    so a front end can name its control beside each sentence (the CLI prints one line per problem)."""
+
+    def __init__(self, message: str, problems: list[AdvocateError]):
+        super().__init__(message, field=tuple(dict.fromkeys(f for p in problems for f in p.fields)))
+        self.problems = list(problems)
+
+    @property
+    def full_message(self) -> str:
+        return "; ".join([self.message] + [p.full_message for p in getattr(self, "problems", [])])
+
+
 class NotFound(AdvocateError):
     """A well-formed value names nothing that exists (exit 1)."""
 

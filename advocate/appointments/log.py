@@ -50,32 +50,114 @@ def local_zone_name() -> str:
     return "UTC"
 
 
+UTC_NAMES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "GMT", "Etc/GMT", "Etc/GMT0",
+             "Etc/GMT+0", "Etc/GMT-0", "GMT0", "Etc/Greenwich", "Greenwich"}
+
+
 def get_zone(name: str | None) -> ZoneInfo:
-    name = name or local_zone_name()
+    name = (name or local_zone_name()).strip()
     try:
         if not re.match(r"^[A-Za-z0-9_+\-/]+$", name) or name.startswith("/") or ".." in name:
             raise ValueError
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(_('"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana').format(name=name)) from None
+        raise InputError(_('"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana').format(name=name),
+                         field="tz") from None
 
 
-_WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})(?::\d{2})?\s*$")
+def zone_of_service(store, service_id: str | None) -> str | None:
+    """The time zone where a directory service is (its first location with a point, from the offline
+    gazetteer: the zone of the nearest city or ZIP), or None when it has no point."""
+    if not service_id:
+        return None
+    row = store.conn.execute(
+        """SELECT l.latitude, l.longitude FROM service_at_location sal JOIN locations l ON l.id = sal.location_id
+           WHERE sal.service_id = ? AND l.latitude IS NOT NULL ORDER BY sal.id LIMIT 1""", (service_id,)).fetchone()
+    if not row:
+        return None
+    from advocate.geo.gazetteer import zone_near
+
+    return zone_near(row[0], row[1])
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """The zone an appointment is logged in when none is given, and why (``home``: the configured
+    home_timezone; ``place``: where the service is). None when it must be asked or given."""
+
+    zone: str
+    why: str
+
+
+def default_zone(store, *, home: str | None = None, service_id: str | None = None) -> ZoneChoice | None:
+    """home_timezone first, then the zone of the service's place; never the machine's clock, which on a
+    server is UTC and rarely where the appointment is."""
+    if home:
+        return ZoneChoice(get_zone(home).key, "home")
+    if service_id:
+        try:
+            from advocate.directory.search import get_service
+
+            zone = zone_of_service(store, get_service(store, service_id)["id"])
+        except (InputError, NotFound):
+            zone = None
+        if zone:
+            return ZoneChoice(zone, "place")
+    return None
+
+
+_WHEN = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T]+(\d{1,2}(?::\d{2})?(?::\d{2})?)\s*([ap]\.?\s?m\.?)?\s*$", re.I)
+_WHEN_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})[ T,]+(\d{1,2}(?::\d{2})?)\s*([ap]\.?\s?m\.?)?\s*$", re.I)
+
+
+def _clock(text: str, meridiem: str | None, original: str, wrong: str) -> tuple[int, int]:
+    parts = text.split(":")
+    if not meridiem and len(parts) == 1:  # "2026-12-03 15": an hour without minutes or am/pm is not clear
+        raise InputError(wrong, field="when")
+    hour, minute = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    if meridiem:
+        pm = meridiem.lower().startswith("p")
+        if not 1 <= hour <= 12:
+            raise InputError(_('"{text}" mixes a 24-hour time with am/pm; write it as "2026-12-03 14:30" or '
+                               '"2026-12-03 2:30pm"').format(text=original), field="when")
+        hour = hour % 12 + (12 if pm else 0)
+    return hour, minute
 
 
 def parse_when(text: str, zone: ZoneInfo) -> datetime:
-    """ "2026-12-03 14:30" in ``zone`` -> an aware datetime. Times that do not exist (DST gap) are refused."""
-    m = _WHEN.match(text or "")
-    if not m:
-        raise InputError(_('"{text}" is not a date and time; write it as "2026-12-03 14:30" (24-hour clock)').format(text=text))
+    """ "2026-12-03 14:30" in ``zone`` -> an aware datetime. Also "2026-12-03 2:30pm" and a US/Mexican
+    slashed date when it can only be read one way ("12/15/2026 3pm"); "03/12/2026" (March 12 or 3 December)
+    is refused with the two readings. Times that do not exist (DST gap) are refused."""
+    text = text or ""
+    wrong = _('"{text}" is not a date and time; write it as "2026-12-03 14:30" (24-hour clock) or '
+              '"2026-12-03 2:30pm"').format(text=text)
+    m, slashed = _WHEN.match(text), _WHEN_SLASHED.match(text)
     try:
-        naive = datetime.fromisoformat(f"{m.group(1)} {m.group(2).zfill(5)}")
+        if m:
+            day = date.fromisoformat("-".join(p.zfill(2) for p in m.group(1).split("-")))
+            hour, minute = _clock(m.group(2), m.group(3), text, wrong)
+        elif slashed:
+            a, b, year = int(slashed.group(1)), int(slashed.group(2)), int(slashed.group(3))
+            if a <= 12 and b <= 12 and a != b:
+                raise InputError(_('"{text}" could be {first} or {second}; write the date as YYYY-MM-DD').format(
+                    text=text, first=date(year, a, b).strftime("%Y-%m-%d"), second=date(year, b, a).strftime("%Y-%m-%d")),
+                    field="when")
+            month, dom = (a, b) if a <= 12 else (b, a)
+            day = date(year, month, dom)
+            hour, minute = _clock(slashed.group(4), slashed.group(5), text, wrong)
+        else:
+            raise InputError(wrong, field="when")
+        naive = datetime.combine(day, time(hour, minute))
     except ValueError:
-        raise InputError(_('"{text}" is not a real date and time; write it as "2026-12-03 14:30"').format(text=text)) from None
+        if m or slashed:
+            raise InputError(_('"{text}" is not a real date and time; write it as "2026-12-03 14:30"').format(text=text),
+                             field="when") from None
+        raise InputError(wrong, field="when") from None
     aware = naive.replace(tzinfo=zone)
     back = aware.astimezone(UTC).astimezone(zone)
     if back.replace(tzinfo=None) != naive:
-        raise InputError(_("{text} does not exist in {key} (the clocks jump forward then); pick another time").format(text=text, key=zone.key))
+        raise InputError(_("{text} does not exist in {key} (the clocks jump forward then); pick another time").format(text=text, key=zone.key),
+                         field="when")
     return aware
 
 
@@ -99,16 +181,35 @@ def from_utc_text(text: str) -> datetime:
 class LogResult:
     appointment: dict
     warnings: list[str]
+    zone_choice: ZoneChoice | None = None  # when no zone was given: the one taken, and why
 
 
-def _duration(value) -> int:
-    try:
-        minutes = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise InputError(_('"{value}" is not a duration; give whole minutes, for example 90').format(value=value)) from None
+_DURATION = re.compile(
+    r"^(?:(?P<hours>\d{1,2}(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours|hora|horas)\.?\s*)?"
+    r"(?:(?P<minutes>\d{1,4})\s*(?:m|min|mins|minute|minutes|minuto|minutos)?\.?)?$", re.I)
+
+
+def parse_duration(value) -> int:
+    """Minutes from "90", "90min", "90 minutos", "1h30", "1h 30m", "1:30", "1.5h", "2 horas"."""
+    text = " ".join(str(value if value is not None else "").split()).lower()
+    wrong = _('"{value}" is not a duration; give minutes (90, 90min) or hours and minutes (1h30, 1:30)').format(
+        value=value)
+    clock = re.fullmatch(r"(\d{1,2}):([0-5]\d)", text)
+    m = _DURATION.match(text)
+    if clock:
+        minutes = int(clock.group(1)) * 60 + int(clock.group(2))
+    elif text and m and (m.group("hours") or m.group("minutes")):
+        hours = float(m.group("hours").replace(",", ".")) if m.group("hours") else 0
+        minutes = round(hours * 60) + int(m.group("minutes") or 0)
+    else:
+        raise InputError(wrong, field="duration")
     if not 0 < minutes <= MAX_DURATION:
-        raise InputError(_("a duration of {minutes} minutes is out of range; expected 1 to {MAX_DURATION}").format(minutes=minutes, MAX_DURATION=MAX_DURATION))
+        raise InputError(_("a duration of {minutes} minutes is out of range; expected 1 to {MAX_DURATION}").format(
+            minutes=minutes, MAX_DURATION=MAX_DURATION), field="duration")
     return minutes
+
+
+_duration = parse_duration
 
 
 def _clean_text(value: str | None, what: str, limit: int = 500, field: str | None = None) -> str | None:
@@ -120,31 +221,103 @@ def _clean_text(value: str | None, what: str, limit: int = 500, field: str | Non
     return value or None
 
 
-def log_appointment(store, *, client: str, when: str, type: str, duration: int | str, tz: str | None = None,
-                    service_id: str | None = None, place: str | None = None, interpreter: str | None = None,
-                    advocate: str | None = None, notes: str | None = None, now: datetime | None = None) -> LogResult:
-    zone = get_zone(tz)
-    start = parse_when(when, zone)
-    kind = normalize_type(type)
-    minutes = _duration(duration)
-    code = require_client(store, client)
-    if service_id and place:
-        raise InputError(_("give a service from the directory or a place, not both"), field=("service", "place"))
-    if service_id:
+REQUIRED = ("client", "when", "tz", "type", "duration")
+
+
+def check_value(store, field: str, value, *, zone: ZoneInfo | None = None):
+    """One value of an appointment, checked on its own as a prompt or a flag gives it: the cleaned value,
+    or an InputError (with ``field``) whose sentence the prompt shows before asking again."""
+    if field == "client":
+        return require_client(store, value)
+    if field == "tz":
+        return get_zone(value).key
+    if field == "when":
+        return parse_when(value, zone or ZoneInfo("UTC"))
+    if field == "type":
+        return normalize_type(value)
+    if field == "duration":
+        return parse_duration(value)
+    if field == "service":
         from advocate.directory.search import get_service
 
-        service_id = get_service(store, service_id)["id"]
-    if interpreter:
+        return get_service(store, value)["id"]
+    if field == "interpreter":
         from advocate.directory.vocab import normalize_language
 
-        interpreter = normalize_language(interpreter)
-    place, advocate, notes = (_clean_text(place, _("the place"), 200, "place"),
-                              _clean_text(advocate, _("the name of who accompanies"), 100, "advocate"),
-                              _clean_text(notes, _("the notes"), 1000, "notes"))
+        return normalize_language(value) if value else None
+    if field in ("place", "advocate", "notes"):
+        what, limit = {"place": (_("the place"), 200), "advocate": (_("the name of who accompanies"), 100),
+                       "notes": (_("the notes"), 1000)}[field]
+        return _clean_text(value, what, limit, field)
+    raise ValueError(field)
+
+
+def _missing(field: str) -> InputError:
+    what = {"client": _("no client code given"), "when": _("no date and time given"),
+            "tz": _("no time zone given, and none is configured (home_timezone) or known from the place"),
+            "type": _("no appointment type given"), "duration": _("no duration given")}[field]
+    return InputError(what, field=field)
+
+
+def check_appointment(store, values: dict) -> tuple[dict, list[InputError]]:
+    """Every value of a new appointment checked at once: (cleaned values, every problem). A bad time zone
+    does not hide a bad date; a missing value is a problem of its own."""
+    cleaned, problems = {}, []
+    if values.get("service") and values.get("place"):
+        problems.append(InputError(_("give a service from the directory or a place, not both"),
+                                   field=("service", "place")))
+    for field in ("client", "tz", "when", "type", "duration", "service", "place", "interpreter", "advocate", "notes"):
+        value = values.get(field)
+        if value is None or (isinstance(value, str) and not value.strip() and field in REQUIRED):
+            if field in REQUIRED:
+                problems.append(_missing(field))
+            cleaned[field] = None
+            continue
+        try:
+            zone = ZoneInfo(cleaned["tz"]) if cleaned.get("tz") else None
+            cleaned[field] = check_value(store, field, value, zone=zone)
+        except (InputError, NotFound) as exc:
+            if not exc.fields:
+                exc.field = field
+            problems.append(exc)
+            cleaned[field] = None
+    return cleaned, problems
+
+
+def log_appointment(store, *, client: str, when: str, type: str, duration: int | str, tz: str | None = None,
+                    service_id: str | None = None, place: str | None = None, interpreter: str | None = None,
+                    advocate: str | None = None, notes: str | None = None, now: datetime | None = None,
+                    home_zone: str | None = None) -> LogResult:
+    """Check every value (all problems reported together, nothing saved), then save. With no ``tz``, the
+    zone is ``home_zone`` (the configured home_timezone), else the zone of the service's place; never the
+    machine's clock."""
+    zone_choice = None
+    if not tz:
+        try:
+            zone_choice = default_zone(store, home=home_zone, service_id=service_id)
+        except InputError:
+            zone_choice = None
+        tz = zone_choice.zone if zone_choice else None
+    values, problems = check_appointment(store, {
+        "client": client, "when": when, "tz": tz, "type": type, "duration": duration, "service": service_id,
+        "place": place, "interpreter": interpreter, "advocate": advocate, "notes": notes})
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        from advocate.errors import InputErrors
+
+        raise InputErrors(_("{n} values are wrong or missing, and nothing was saved:").format(n=len(problems)),
+                          problems)
+    zone = ZoneInfo(values["tz"])
+    start, kind, minutes, code = values["when"], values["type"], values["duration"], values["client"]
+    service_id, place = values["service"], values["place"]
+    interpreter, advocate, notes = values["interpreter"], values["advocate"], values["notes"]
     warnings = _overlaps(store, start, minutes, advocate)
+    warnings += _duplicates(store, code, start, service_id, place)
     now = now or datetime.now(UTC)
     if start < now:
-        warnings.append(f"logged after the fact: {start:%Y-%m-%d %H:%M} {zone.key} is in the past")
+        warnings.append(_("logged after the fact: {when} {zone} is in the past").format(
+            when=f"{start:%Y-%m-%d %H:%M}", zone=zone.key))
     stamp = now_utc()
     with store.write():
         cur = store.conn.execute(
@@ -154,7 +327,20 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
             (code, to_utc_text(start), zone.key, minutes, kind, service_id, place, interpreter, advocate, notes,
              f"{uuid.uuid4()}@advocate", stamp, stamp))
         store.audit("create", "appointments", cur.lastrowid)
-    return LogResult(get_appointment(store, cur.lastrowid), warnings)
+    return LogResult(get_appointment(store, cur.lastrowid), warnings, zone_choice)
+
+
+def _duplicates(store, code: str, start: datetime, service_id: str | None, place: str | None,
+                exclude: int | None = None) -> list[str]:
+    """The same client at the same time and place, already logged (and not cancelled)."""
+    out = []
+    for (aid,) in store.conn.execute(
+            "SELECT id FROM appointments WHERE client_code = ? AND starts_utc = ? AND status != 'cancelled'"
+            " AND coalesce(service_id, '') = ? AND lower(coalesce(place, '')) = ? AND id IS NOT ?",
+            (code, to_utc_text(start), service_id or "", (place or "").lower(), exclude)):
+        out.append(_("appointment {id} is already logged for {client} at the same time and place; "
+                     "delete one if it was logged twice").format(id=aid, client=code))
+    return out
 
 
 def _overlaps(store, start: datetime, minutes: int, advocate: str | None, exclude: int | None = None) -> list[str]:
@@ -167,7 +353,7 @@ def _overlaps(store, start: datetime, minutes: int, advocate: str | None, exclud
             " AND id IS NOT ?", (advocate, exclude)):
         other = from_utc_text(s)
         if other < end and start < other + timedelta(minutes=d):
-            out.append(f"overlaps appointment {aid} of the same advocate ({advocate})")
+            out.append(_("overlaps appointment {id} of the same advocate ({advocate})").format(id=aid, advocate=advocate))
     return out
 
 

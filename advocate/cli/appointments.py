@@ -24,37 +24,104 @@ EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min"
                   "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
 
 
-def _prompt_missing(store, values: dict) -> dict:
-    """On a terminal, ask for what the flags did not give; elsewhere, say which flags are missing."""
-    required = ["client", "when", "type", "duration"]
-    missing = [k for k in required if not values.get(k)]
-    if not missing:
-        return values
-    if not interactive():
-        from advocate.errors import InputError
-
-        raise InputError("missing " + ", ".join(f"--{m}" for m in missing) + " (prompts only run on a terminal)")
+def _questionary_ask(kind: str, message: str, default: str = "", choices: list[str] | None = None) -> str:
+    """One prompt (Ctrl-C raises KeyboardInterrupt, so nothing half-typed is saved)."""
     import questionary
 
-    from advocate.appointments.log import types
+    if kind == "select":
+        return questionary.select(message, choices=choices or [], default=default or None).unsafe_ask()
+    if kind == "confirm":
+        return "yes" if questionary.confirm(message, default=default != "no").unsafe_ask() else "no"
+    if kind == "autocomplete":
+        return questionary.autocomplete(message, choices=choices or [], default=default or "").unsafe_ask()
+    return questionary.text(message, default=default or "").unsafe_ask()
+
+
+def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str | None = None,
+                       save_home=None) -> dict:
+    """Ask for what the flags did not give, and again for what they gave wrong, one value at a time: each
+    answer is checked when it is given and, if wrong, the same sentence the flag would get is shown and
+    the question asked again, so no other answer is lost. The time zone is asked before the date (its
+    default: ``home``, else the zone of the service's place); with no home zone yet, ``save_home(zone)``
+    is offered to keep the answer as home_timezone. Returns the values, every one checked."""
+    from zoneinfo import ZoneInfo
+
+    from advocate.appointments.log import UTC_NAMES, check_value, default_zone, local_zone_name, types
     from advocate.clients import list_clients
+    from advocate.errors import InputError, NotFound
 
-    if not values.get("client"):
-        codes = [c["code"] for c in list_clients(store, status="active")]
-        values["client"] = questionary.autocomplete(_("Client code:"), choices=codes).unsafe_ask()
-    if not values.get("when"):
-        values["when"] = questionary.text(_("When (YYYY-MM-DD HH:MM):")).unsafe_ask()
-    if not values.get("type"):
-        values["type"] = questionary.select(_("Type:"), choices=list(types())).unsafe_ask()
-    if not values.get("duration"):
-        values["duration"] = questionary.text(_("Duration in minutes:"), default="60").unsafe_ask()
-    if not values.get("interpreter"):
-        from advocate.directory.vocab import languages
+    values = dict(values)
 
-        choices = [""] + [f"{c}" for c in languages()]
-        values["interpreter"] = questionary.autocomplete(_("Interpreter language (blank for none):"),
-                                                         choices=choices).unsafe_ask() or None
+    def settle(field, kind, message, *, default="", choices=None, zone=None, optional=False):
+        given = values.get(field)
+        if given not in (None, ""):
+            try:
+                check_value(store, field, given, zone=zone)
+                return given
+            except (InputError, NotFound) as exc:
+                warn(exc.full_message)
+                default = str(given)
+        while True:
+            answer = (ask(kind, message, default, choices) or "").strip()
+            if not answer and optional:
+                return None
+            try:
+                if not answer:
+                    raise InputError(_("an answer is needed here"), field=field)
+                check_value(store, field, answer, zone=zone)
+                return answer
+            except (InputError, NotFound) as exc:
+                warn(exc.full_message)
+                default = answer
+
+    values["client"] = settle("client", "autocomplete", _("Client code:"),
+                              choices=[c["code"] for c in list_clients(store, status="active")])
+    values["type"] = settle("type", "select", _("Type:"), choices=list(types()))
+    for field, message in (("service", _("Service id from the directory:")), ("place", _("Place:")),
+                           ("advocate", _("Who accompanies:")), ("notes", _("Notes (logistics only):"))):
+        if values.get(field) not in (None, ""):
+            values[field] = settle(field, "text", message, optional=True)
+    if not values.get("tz"):
+        choice = None
+        try:
+            choice = default_zone(store, home=home, service_id=values.get("service"))
+        except InputError:
+            pass
+        machine = local_zone_name()
+        suggested = choice.zone if choice else ("" if machine in UTC_NAMES else machine)
+        from zoneinfo import available_timezones
+
+        values["tz"] = None
+        values["tz"] = settle("tz", "autocomplete", _("Time zone of the appointment (e.g. America/Chicago):"),
+                              default=suggested, choices=sorted(available_timezones()))
+        if not home and save_home is not None:
+            if ask("confirm", _("Use {zone} as your home time zone from now on (home_timezone)?").format(
+                    zone=values["tz"]), "yes", None) == "yes":
+                save_home(check_value(store, "tz", values["tz"]))
+    else:
+        values["tz"] = settle("tz", "text", _("Time zone of the appointment (e.g. America/Chicago):"))
+    zone = ZoneInfo(check_value(store, "tz", values["tz"]))
+    values["when"] = settle("when", "text", _("When, in {zone} (YYYY-MM-DD HH:MM):").format(zone=zone.key), zone=zone)
+    values["duration"] = settle("duration", "text", _("How long (90, 90min, 1h30):"), default="60")
+    from advocate.directory.vocab import languages
+
+    values["interpreter"] = settle("interpreter", "autocomplete", _("Interpreter language (blank for none):"),
+                                   choices=list(languages()), optional=True)
     return values
+
+
+def _needs_prompt(store, values: dict, home: str | None) -> bool:
+    """On a terminal, ask when a value is missing or wrong (the zone may come from home_timezone or the place)."""
+    from advocate.appointments.log import check_appointment, default_zone
+    from advocate.errors import AdvocateError
+
+    if not values.get("tz"):
+        try:
+            choice = default_zone(store, home=home, service_id=values.get("service"))
+        except AdvocateError:
+            choice = None
+        values = {**values, "tz": choice.zone if choice else None}
+    return bool(check_appointment(store, values)[1])
 
 
 def _show_local(rows):
@@ -78,10 +145,14 @@ def _show_local(rows):
 def log(
     ctx: typer.Context,
     client: ClientOpt = None,
-    when: Annotated[str | None, typer.Option("--when", help=N_('Local date and time: "2026-12-03 14:30".'))] = None,
-    tz: Annotated[str | None, typer.Option("--tz", help=N_("IANA time zone of --when (default: this machine's)."))] = None,
+    when: Annotated[str | None, typer.Option("--when", metavar="DATETIME", help=N_(
+        'Local date and time: "2026-12-03 14:30" or "2026-12-03 2:30pm".'))] = None,
+    tz: Annotated[str | None, typer.Option("--tz", metavar="ZONE", help=N_(
+        "IANA time zone of --when, e.g. America/Chicago (default: home_timezone in the config, else the zone of "
+        "the --service's place; on a terminal it is asked)."))] = None,
     type: Annotated[str | None, typer.Option("--type", "-t", help=TYPES_HELP)] = None,
-    duration: Annotated[int | None, typer.Option("--duration", "-d", help=N_("Minutes."), min=1, max=1440)] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="TIME", help=N_(
+        "How long: minutes (90, 90min) or hours and minutes (1h30, 1:30, 2h); at most 24 hours."))] = None,
     service: Annotated[str | None, typer.Option("--service", metavar="ID", help=N_("A service id from the directory."))] = None,
     place: Annotated[str | None, typer.Option("--place", help=N_("Where, as free text (instead of --service)."))] = None,
     interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG", help=N_("Interpreter language code."))] = None,
@@ -89,19 +160,33 @@ def log(
     notes: Annotated[str | None, typer.Option("--notes", help=N_("Logistics only; no story, no names."))] = None,
     fmt: FormatOpt = Format.table,
 ):
-    """Log an appointment. Everything can be given as flags; on a terminal, missing ones are asked for.
+    """Log an appointment. Everything can be given as flags; on a terminal, missing ones are asked for, each
+    answer checked as it is given. Without a terminal, every wrong or missing value is reported at once.
 
-    Example: advocate appt log --client C-7K3M9Q --when "2026-12-03 14:30" --tz America/Chicago --type court --duration 120 --interpreter mxt
+    Example: advocate appt log --client C-7K3M9Q --when "2026-12-03 14:30" --tz America/Chicago --type court --duration 1h30 --interpreter mxt
     """
     from advocate.appointments.log import log_appointment
     from advocate.render import render_record
 
-    store = state(ctx).store()
-    values = _prompt_missing(store, {"client": client, "when": when, "type": type, "duration": duration,
-                                     "interpreter": interpreter})
-    result = log_appointment(store, client=values["client"], when=values["when"], tz=tz, type=values["type"],
-                             duration=values["duration"], service_id=service, place=place,
-                             interpreter=values.get("interpreter"), advocate=advocate, notes=notes)
+    st = state(ctx)
+    store = st.store()
+    home = st.config().home_timezone or None
+    values = {"client": client, "when": when, "tz": tz, "type": type, "duration": duration, "service": service,
+              "place": place, "interpreter": interpreter, "advocate": advocate, "notes": notes}
+    if interactive() and _needs_prompt(store, values, home):
+        from advocate.config import set_config_value
+
+        def save_home(zone: str) -> None:
+            info(_("Saved home_timezone = {zone} in {path}.").format(zone=zone, path=set_config_value("home_timezone", zone)))
+
+        values = prompt_appointment(store, values, ask=_questionary_ask, home=home, save_home=save_home)
+    result = log_appointment(store, client=values["client"], when=values["when"], tz=values["tz"],
+                             type=values["type"], duration=values["duration"], service_id=values["service"],
+                             place=values["place"], interpreter=values.get("interpreter"), advocate=values["advocate"],
+                             notes=values["notes"], home_zone=home)
+    if result.zone_choice is not None:
+        why = _("your home_timezone") if result.zone_choice.why == "home" else _("where the service is")
+        info(_("Time zone {zone} ({why}).").format(zone=result.zone_choice.zone, why=why))
     for w in result.warnings:
         warn(w)
     a = result.appointment
@@ -163,7 +248,8 @@ def edit(
     when: Annotated[str | None, typer.Option("--when")] = None,
     tz: Annotated[str | None, typer.Option("--tz")] = None,
     type: Annotated[str | None, typer.Option("--type", "-t")] = None,
-    duration: Annotated[int | None, typer.Option("--duration", "-d", min=1, max=1440)] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="TIME", help=N_(
+        "How long: minutes (90, 90min) or hours and minutes (1h30, 1:30, 2h); at most 24 hours."))] = None,
     service: Annotated[str | None, typer.Option("--service", metavar="ID")] = None,
     place: Annotated[str | None, typer.Option("--place")] = None,
     interpreter: Annotated[str | None, typer.Option("--interpreter", metavar="LANG")] = None,

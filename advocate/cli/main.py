@@ -37,10 +37,17 @@ class AdvocateGroup(TyperGroup):
         except AdvocateError as exc:
             from advocate.cli.lang import flags_for
 
-            message = exc.full_message
-            flags = flags_for(exc.fields)
-            if flags:  # the library names the input in words; the command line names its option
-                message = _("{message} ({flags})").format(message=message, flags=", ".join(flags))
+            def with_flags(err):
+                flags = flags_for(err.fields)
+                if flags:  # the library names the input in words; the command line names its option
+                    return _("{message} ({flags})").format(message=err.full_message, flags=", ".join(flags))
+                return err.full_message
+
+            problems = getattr(exc, "problems", None)
+            if problems:  # several bad values: every one on its own line, each with its own option
+                message = "\n".join([exc.message] + [f"  - {with_flags(p)}" for p in problems])
+            else:
+                message = with_flags(exc)
             _error(message)
             ctx.exit(int(exc.exit_status))
         except KeyboardInterrupt:
@@ -87,7 +94,8 @@ def _debug(ctx) -> bool:
 def _error(msg: str) -> None:
     from advocate.textnorm import strip_control
 
-    sys.stderr.write(_("Error: {message}").format(message=strip_control(msg)) + "\n")
+    lines = msg.split("\n")  # several problems come one per line; each line is cleaned on its own
+    sys.stderr.write(_("Error: {message}").format(message="\n".join(strip_control(line) for line in lines)) + "\n")
 
 
 # name -> (module, attribute, help): a run imports only the module of the group it names

@@ -198,3 +198,22 @@ def names_in_region(country: str | None, admin1: str | None) -> dict[str, tuple[
         q = "SELECT name, country, admin1 FROM places WHERE population >= 5000 ORDER BY population"
         rows = connection().execute(q)
     return {name: (c, a) for name, c, a in rows}
+
+
+def zone_near(latitude: float, longitude: float) -> str | None:
+    """The IANA time zone of the nearest gazetteer city (GeoNames, which knows both sides of the border)
+    within about 150 km of the point, else of the nearest ZIP centre; None at sea or outside the countries
+    the gazetteer holds."""
+    import math
+
+    scale = math.cos(math.radians(latitude)) ** 2
+    for table in ("places", "zips"):
+        row = connection().execute(
+            f"""SELECT timezone FROM {table}
+                WHERE timezone LIKE '%/%' AND abs(latitude) > 1 AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?
+                ORDER BY (latitude - ?) * (latitude - ?) + (longitude - ?) * (longitude - ?) * ? LIMIT 1""",
+            (latitude - 1.4, latitude + 1.4, longitude - 1.8, longitude + 1.8,
+             latitude, latitude, longitude, longitude, scale)).fetchone()
+        if row:
+            return row[0]
+    return None

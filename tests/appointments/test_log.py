@@ -64,7 +64,9 @@ def test_overlap_for_same_advocate_warns(store, client):
     assert any("overlaps" in w for w in r.warnings)
     r = lg.log_appointment(store, client=client, when="2026-12-03 14:30", tz="UTC", type="medical", duration=30,
                            advocate="CD", now=NOW)
-    assert not r.warnings
+    assert not any("overlaps" in w for w in r.warnings)  # another advocate; the same client twice is said apart
+    assert r.warnings == ["appointment 2 is already logged for " + client + " at the same time and place; "
+                          "delete one if it was logged twice"]
 
 
 def test_past_dates_are_allowed_and_said(store, client):
@@ -158,3 +160,112 @@ def test_edit_says_the_result(cli):
               "--type", "court", "--duration", "60").stdout.strip()
     r = cli("appointments", "edit", aid, "--tz", "America/Tijuana")
     assert r.exit_code == 0 and "2026-12-04 09:00 (America/Tijuana)" in r.stderr, r
+
+
+# --- issue 15: entry that validates as it goes ---------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.parametrize("text,minutes", [
+    ("90", 90), ("90min", 90), ("90 min", 90), ("90 minutos", 90), ("1h30", 90), ("1h 30m", 90), ("1:30", 90),
+    ("1.5h", 90), ("1,5 horas", 90), ("2h", 120), ("2 hours", 120), ("45m", 45), ("1 hora 15 minutos", 75),
+])
+def test_duration_in_the_words_people_use(text, minutes):
+    assert lg.parse_duration(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["ninety", "", "1.5", "0", "25h", "1:75", "-30", "h", "90 seconds"])
+def test_duration_refused_in_one_sentence(text):
+    with pytest.raises(InputError) as err:
+        lg.parse_duration(text)
+    assert err.value.fields == ("duration",) and "\n" not in err.value.message
+
+
+@given(st.integers(0, 23), st.integers(0, 59))
+def test_duration_hours_and_minutes_agree_in_every_spelling(h, m):
+    total = h * 60 + m
+    if not 0 < total <= lg.MAX_DURATION:
+        return
+    spellings = [str(total), f"{total}min", f"{h}:{m:02d}"] + ([f"{h}h{m}", f"{h}h {m}m"] if h and m else [])
+    assert {lg.parse_duration(s) for s in spellings} == {total}
+
+
+@given(st.text(max_size=12))
+def test_duration_parser_never_raises_anything_but_input_error(text):
+    try:
+        minutes = lg.parse_duration(text)
+    except InputError:
+        return
+    assert 0 < minutes <= lg.MAX_DURATION
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2026-12-15 15:00", "2026-12-15T15:00"), ("2026-12-15 3pm", "2026-12-15T15:00"),
+    ("2026-12-15 3:30 PM", "2026-12-15T15:30"), ("2026-12-15 12am", "2026-12-15T00:00"),
+    ("12/15/2026 3pm", "2026-12-15T15:00"),  # only one reading: December 15
+    ("15/12/2026 15:00", "2026-12-15T15:00"), ("2026-12-15T09:05", "2026-12-15T09:05"),
+])
+def test_when_in_clear_formats(text, expected):
+    from zoneinfo import ZoneInfo
+
+    assert lg.parse_when(text, ZoneInfo("America/Chicago")).isoformat().startswith(expected)
+
+
+@pytest.mark.parametrize("text,says", [
+    ("03/12/2026 3pm", "could be 2026-03-12 or 2026-12-03"), ("2026-12-15 15pm", "24-hour time with am/pm"),
+    ("2026-12-15 15", "not a date and time"), ("tomorrow", "not a date and time"), ("2026-02-30 10:00", "real date"),
+])
+def test_when_that_is_not_clear_is_explained(text, says):
+    from zoneinfo import ZoneInfo
+
+    with pytest.raises(InputError, match=says) as err:
+        lg.parse_when(text, ZoneInfo("America/Chicago"))
+    assert err.value.fields == ("when",)
+
+
+def test_every_bad_value_reported_at_once_and_nothing_saved(store, client):
+    from advocate.errors import InputErrors
+
+    with pytest.raises(InputErrors) as err:
+        lg.log_appointment(store, client="Maria", when="03/12/2026 3pm", tz="Mars/Base", type="party",
+                           duration="ninety")
+    fields = [p.fields[0] for p in err.value.problems]
+    assert fields == ["client", "tz", "when", "type", "duration"]
+    assert store.conn.execute("SELECT count(*) FROM appointments").fetchone()[0] == 0
+
+
+def test_zone_never_silently_the_machines(store, client, monkeypatch):
+    monkeypatch.setenv("TZ", "America/Denver")  # even a real machine zone is not taken without being asked
+    with pytest.raises(InputError, match="no time zone given") as err:
+        lg.log_appointment(store, client=client, when="2026-12-03 14:30", type="court", duration=60)
+    assert err.value.fields == ("tz",)
+    home = lg.log_appointment(store, client=client, when="2026-12-03 14:30", type="court", duration=60,
+                              home_zone="America/Tijuana")
+    assert home.appointment["tz"] == "America/Tijuana" and home.zone_choice == lg.ZoneChoice("America/Tijuana", "home")
+
+
+def test_zone_of_the_services_place(store, client):
+    from advocate.directory.manage import add_service
+
+    svc = add_service(store, name="Juzgado", categories=["legal-immigration"], location="Chicago, IL")
+    a = lg.log_appointment(store, client=client, when="2026-12-03 14:30", type="court", duration=60,
+                           service_id=svc["id"])
+    assert a.appointment["tz"] == "America/Chicago" and a.zone_choice.why == "place"
+    assert a.appointment["starts_utc"] == "2026-12-03T20:30:00Z"
+    tj = add_service(store, name="Albergue", categories=["shelter"], location="Tijuana, BC")
+    assert lg.zone_of_service(store, tj["id"]) == "America/Tijuana"
+
+
+def test_same_client_time_and_place_warns(store, client):
+    first = lg.log_appointment(store, client=client, when="2026-12-03 14:30", tz="UTC", type="court", duration=60,
+                               place="Juzgado 3", now=NOW)
+    assert not first.warnings
+    again = lg.log_appointment(store, client=client, when="2026-12-03 14:30", tz="UTC", type="court", duration=60,
+                               place="juzgado 3", now=NOW)
+    assert again.warnings == [f"appointment {first.appointment['id']} is already logged for {client} at the same "
+                              "time and place; delete one if it was logged twice"]
+    elsewhere = lg.log_appointment(store, client=client, when="2026-12-03 14:30", tz="UTC", type="court",
+                                   duration=60, place="Consulado", now=NOW)
+    assert not elsewhere.warnings

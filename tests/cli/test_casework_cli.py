@@ -37,7 +37,7 @@ def test_week_for_three_clients(cli, tmp_path):
 
 def test_purge_through_the_cli(cli):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    cli("appt", "log", "--client", code, "--when", "2026-12-01 09:00", "--type", "court", "--duration", "30")
+    cli("appt", "log", "--client", code, "--when", "2026-12-01 09:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     r = cli("clients", "purge", code)
     assert r.exit_code == 2 and "--yes" in r.stderr
     r = cli("clients", "purge", code, "--yes")
@@ -52,9 +52,113 @@ def test_missing_flags_without_a_terminal_is_an_error(cli):
 
 def test_bad_values_exit_2_no_traceback(cli):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    r = cli("appt", "log", "--client", code, "--when", "2026-13-01 10:00", "--type", "court", "--duration", "30")
+    r = cli("appt", "log", "--client", code, "--when", "2026-13-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     assert r.exit_code == 2 and "Traceback" not in r.stderr
     r = cli("report", "--month", "nope")
     assert r.exit_code == 2
     r = cli("clients", "show", "bob")
     assert r.exit_code == 2
+
+
+def test_log_reports_every_bad_value_at_once(cli):
+    """Issue 15: a missing --duration no longer hides the other bad values; each line names its option."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    r = cli("appt", "log", "--client", code, "--when", "03/12/2026 3pm", "--tz", "Mars/Base", "--type", "party")
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert lines[0] == "Error: 4 values are wrong or missing, and nothing was saved:"
+    assert any("could be 2026-03-12 or 2026-12-03" in x and x.endswith("(--when)") for x in lines)
+    assert any("Mars/Base" in x and x.endswith("(--tz)") for x in lines)
+    assert any("party" in x and "(--type" in x for x in lines)
+    assert any("no duration given" in x and x.endswith("(--duration)") for x in lines)
+    assert cli("appt", "list", "-f", "json").json() == []
+
+
+def test_log_duration_in_hours_and_clear_dates(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    r = cli("appt", "log", "--client", code, "--when", "12/15/2026 3pm", "--tz", "America/Chicago", "--type", "court",
+            "--duration", "1h30", "-f", "json")
+    assert r.exit_code == 0, r
+    assert (r.json()[0]["duration_min"], r.json()[0]["starts"]) == (90, "2026-12-15T15:00-06:00")
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-16 9:00", "--tz", "America/Chicago", "--type", "court",
+            "--duration", "90min")
+    assert r.exit_code == 0, r
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-16 9:00", "--tz", "America/Chicago", "--type", "court",
+            "--duration", "ninety")
+    assert r.exit_code == 2 and "give minutes (90, 90min) or hours and minutes (1h30, 1:30)" in r.stderr
+    assert "integer" not in r.stderr  # our sentence, not the option parser's
+    helptext = cli("appt", "log", "--help").stdout
+    assert "1h30" in helptext and "90min" in helptext and "home_timezone" in helptext
+    assert "1h30" in cli("appt", "edit", "--help").stdout
+    assert cli("appt", "edit", "1", "--duration", "2h").exit_code == 0
+    assert cli("appt", "show", "1", "-f", "json").json()[0]["duration_min"] == 120
+
+
+def test_log_without_a_zone_uses_home_timezone_and_says_so(cli, tmp_path):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    args = ("appt", "log", "--client", code, "--when", "2026-12-15 10:00", "--type", "court", "--duration", "60")
+    r = cli(*args)  # the test machine's clock is UTC: never taken silently
+    assert r.exit_code == 2 and "no time zone given" in r.stderr and "(--tz)" in r.stderr
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "config.toml").write_text('home_timezone = "America/Tijuana"\n')
+    r = cli(*args, "-f", "json")
+    assert r.exit_code == 0 and r.json()[0]["tz"] == "America/Tijuana", r
+    assert "America/Tijuana (your home_timezone)" in r.stderr
+
+
+def _scripted(answers):
+    asked = []
+
+    def ask(kind, message, default, choices):
+        asked.append((kind, message, default))
+        return answers.pop(0)
+    return ask, asked
+
+
+def test_prompt_asks_again_for_a_bad_answer_and_keeps_the_others(store):
+    """A bad When is explained and asked again; the answers before it are not thrown away; the zone is
+    asked with no machine default on a UTC server, and keeping it as home_timezone is offered."""
+    from advocate.appointments.clients import create_client
+    from advocate.cli.appointments import prompt_appointment
+
+    code = create_client(store)["code"]
+    saved = []
+    ask, asked = _scripted(["C-NOPE99", code, "court", "Mars/Base", "America/Chicago", "yes",
+                            "03/12/2026 3pm", "12/15/2026 3pm", "ninety", "1h30", ""])
+    values = prompt_appointment(store, {"client": None, "when": None, "tz": None, "type": None, "duration": None},
+                                ask=ask, save_home=saved.append)
+    assert values["client"] == code and values["type"] == "court" and values["tz"] == "America/Chicago"
+    assert values["when"] == "12/15/2026 3pm" and values["duration"] == "1h30" and values["interpreter"] is None
+    assert saved == ["America/Chicago"]
+    tz_prompt = [a for a in asked if "Time zone" in a[1]]
+    assert tz_prompt[0][2] == ""  # no default taken from a UTC machine clock
+    again = [a for a in asked if a[1].startswith("When")]
+    assert len(again) == 2 and again[1][2] == "03/12/2026 3pm"  # asked again, the bad answer offered to fix
+
+
+def test_prompt_zone_defaults_to_home_and_fixes_a_bad_flag(store, capsys):
+    from advocate.appointments.clients import create_client
+    from advocate.cli.appointments import prompt_appointment
+
+    code = create_client(store)["code"]
+    ask, asked = _scripted(["America/Tijuana", "2026-12-15 10:00", "60", "mxt"])
+    values = prompt_appointment(store, {"client": code, "when": "tomorrow", "tz": None, "type": "court",
+                                        "duration": None}, ask=ask, home="America/Tijuana", save_home=None)
+    assert asked[0][2] == "America/Tijuana" and values["when"] == "2026-12-15 10:00"
+    assert values["interpreter"] == "mxt"
+    assert '"tomorrow" is not a date and time' in capsys.readouterr().err
+
+
+def test_interactive_log_through_the_cli(cli, monkeypatch, tmp_path):
+    """The whole command on a (pretend) terminal: answers scripted at the prompt, home_timezone saved."""
+    import advocate.cli.appointments as appt_cli
+
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    ask, _asked = _scripted(["court", "America/Chicago", "yes", "2026-12-15 3pm", "2h", ""])
+    monkeypatch.setattr(appt_cli, "interactive", lambda: True)
+    monkeypatch.setattr(appt_cli, "_questionary_ask", ask)
+    r = cli("appt", "log", "--client", code, "-f", "json")
+    assert r.exit_code == 0, r
+    assert (r.json()[0]["tz"], r.json()[0]["starts"], r.json()[0]["duration_min"]) == ("America/Chicago",
+                                                                              "2026-12-15T15:00-06:00", 120)
+    assert 'home_timezone = "America/Chicago"' in (tmp_path / "config" / "config.toml").read_text()

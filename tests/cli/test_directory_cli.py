@@ -119,7 +119,7 @@ def test_export_cli(cli, tmp_path):
 def test_removing_a_service_keeps_the_place_on_appointments(cli):
     sid = cli("services", "add", "--name", "Clínica del Valle", "-c", "medical", "--location", "93030").stdout.strip()
     code = cli("clients", "new", "-f", "json").json()["code"]
-    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "medical", "--duration", "30",
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "medical", "--duration", "30", "--tz", "America/Chicago",
             "--service", sid)
     assert r.exit_code == 0, r
     assert cli("services", "remove", sid).exit_code == 0

@@ -78,7 +78,7 @@ def test_writers_in_parallel_with_encrypt_all_land(db_path, monkeypatch):
 @needs_sqlcipher
 def test_decrypt_round_trip_keeps_every_row(cli, db_path, monkeypatch):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30")
+    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     monkeypatch.setenv("ADVOCATE_DB_KEY", KEY)
     assert cli("db", "encrypt").exit_code == 0
     r = cli("db", "decrypt")

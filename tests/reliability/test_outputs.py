@@ -23,7 +23,7 @@ def digest(path: Path) -> str:
 def live(cli, db_path):
     """A store with one client and one appointment; returns the client code."""
     code = cli("clients", "new", "-f", "json").json()["code"]
-    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30")
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     assert r.exit_code == 0, r
     return code
 

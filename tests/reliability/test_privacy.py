@@ -14,7 +14,7 @@ needs_sqlcipher = pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 
 @needs_sqlcipher
 def test_encrypt_then_open_with_key_only(cli, db_path, monkeypatch):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30")
+    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     monkeypatch.setenv("ADVOCATE_DB_KEY", "correct horse battery")
     r = cli("db", "encrypt")
     assert r.exit_code == 0, r
@@ -74,7 +74,7 @@ def test_retention_purge_and_audit(cli, store):
 
 def test_exports_and_rejects_are_private(cli, tmp_path):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30")
+    cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago")
     cli("appointments", "export", "--ics", tmp_path / "a.ics")
     cli("checklist", "show", "intake", "-f", "html", "-o", tmp_path / "i.html")
     for name in ("a.ics", "i.html"):

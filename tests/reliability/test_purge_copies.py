@@ -19,7 +19,7 @@ def _files_holding(folder: Path, needle: bytes) -> list[str]:
 @pytest.fixture
 def client(cli):
     code = cli("clients", "new", "-f", "json").json()["code"]
-    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30",
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "court", "--duration", "30", "--tz", "America/Chicago",
             "--notes", "NOTE-XYZZY-PRIVATE")
     assert r.exit_code == 0, r
     return code

@@ -103,9 +103,13 @@ def _dumps(row) -> str:
 
 def render(rows: Iterable[dict], fmt: str = "table", *, columns: list[str] | None = None,
            table_columns: list[tuple[str, str]] | None = None, out: IO[str] | None = None,
-           title: str | None = None, empty_message: str | None = None, err: IO[str] | None = None) -> int:
+           title: str | None = None, empty_message: str | None = None, err: IO[str] | None = None,
+           wide: bool = False, on_dropped=None) -> int:
     """Write ``rows`` in ``fmt``. ``columns`` limits and orders the machine formats;
-    ``table_columns`` is [(key, header)] for the terminal table. Returns the number of rows written."""
+    ``table_columns`` is [(key, header[, Rich column options])] for the terminal table, where the option
+    ``keep`` marks the id column that is never wrapped or cut, ``drop`` (1 first) a column that may be left
+    out on a narrow terminal (``on_dropped(headers)`` is told which); ``wide`` draws the table unwrapped.
+    Returns the number of rows written."""
     out = out or sys.stdout
     rows = iter(rows)
     if fmt == "json":
@@ -121,7 +125,8 @@ def render(rows: Iterable[dict], fmt: str = "table", *, columns: list[str] | Non
     if fmt in ("csv", "tsv"):
         return _delimited(rows, columns, out, "," if fmt == "csv" else "\t")
     if fmt == "table":
-        return _table(list(rows), table_columns or [(c, c) for c in (columns or [])], out, title, empty_message, err)
+        return _table(list(rows), table_columns or [(c, c) for c in (columns or [])], out, title, empty_message, err,
+                      wide, on_dropped)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -234,7 +239,53 @@ def _isatty(stream) -> bool:
         return False
 
 
-def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
+def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: int) -> tuple[list[dict], list[int]]:
+    """Column options that keep every ``keep`` column (an id to copy) whole on one line at ``width``: the
+    other columns are narrowed first, widest first (they wrap instead); when even that cannot fit, the
+    columns marked ``drop`` (1 first) are left out. Returns (options, indexes of the columns left out)."""
+    def longest_line(text: str) -> int:
+        return max((len(line) for line in text.split("\n")), default=0)
+
+    natural = [max([longest_line(headers[i]), 0 if o.get("keep") else (o.get("min_width") or 0)]
+                   + [longest_line(row[i]) for row in cells]) for i, o in enumerate(opts)]
+    kept = [i for i, o in enumerate(opts) if o.get("keep")]
+    out = [{k: v for k, v in o.items() if k not in ("keep", "drop")} for o in opts]
+    if not kept:
+        return out, []
+    for i in kept:  # never folded, never cut: the whole id on one line
+        out[i] |= {"no_wrap": True, "overflow": "ignore", "min_width": natural[i], "max_width": None}
+    droppable = sorted((i for i, o in enumerate(opts) if o.get("drop")), key=lambda i: opts[i]["drop"])
+    dropped: list[int] = []
+    while True:
+        shown = [i for i in range(len(headers)) if i not in dropped]
+        overhead = 3 * len(shown) + 1  # a space of padding each side of a cell, a separator, the edges
+        budget = width - overhead - sum(natural[i] for i in kept)
+        caps = {i: min(natural[i], opts[i].get("max_width") or natural[i]) for i in shown if i not in kept}
+        floor = {i: natural[i] if opts[i].get("no_wrap") else min(natural[i], max(8, opts[i].get("min_width") or 0))
+                 for i in caps}
+        if sum(floor.values()) <= budget or not droppable:
+            break
+        dropped.append(droppable.pop(0))
+    for relaxed in ({i: min(natural[i], 8) for i in caps}, {i: 1 for i in caps}):  # narrower, then narrowest
+        if sum(floor.values()) <= budget:
+            break
+        floor = relaxed
+        for i in caps:  # a column allowed below its own width folds instead of being cut
+            out[i] = {k: v for k, v in out[i].items() if k != "no_wrap"} | {"overflow": "fold"}
+    while sum(caps.values()) > budget:
+        widest = max((i for i in caps if caps[i] > floor[i]), key=lambda i: caps[i], default=None)
+        if widest is None:
+            break
+        caps[widest] -= 1
+    for i, cap in caps.items():
+        if cap < natural[i]:
+            out[i] |= {"max_width": cap, "min_width": min(cap, out[i].get("min_width") or 0) or None}
+    return out, dropped
+
+
+def _table(rows: list[dict], columns, out, title, empty_message, err, wide: bool = False, on_dropped=None) -> int:
+    """A terminal table. A column whose options say ``keep`` (the id people copy) is never wrapped, cut or
+    squeezed out: the other columns give way. ``wide`` draws every cell on one line, as wide as it needs."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -243,13 +294,33 @@ def _table(rows: list[dict], columns, out, title, empty_message, err) -> int:
         if empty_message:
             (err or sys.stderr).write(empty_message + "\n")
         return 0
+    cells = [[_multiline(row.get(col[0])) for col in columns] for row in rows]
+    headers = [_(header) for _key, header, *_opts in columns]
+    opts = [{"overflow": "fold"} | (col[2] if len(col) > 2 else {}) for col in columns]
+    con = console(out)
+    if wide:
+        opts = [{k: v for k, v in o.items() if k not in ("keep", "drop", "max_width", "min_width")} | {"no_wrap": True}
+                for o in opts]
+        natural = sum(max([len(h)] + [max(len(x) for x in row[i].split("\n")) for row in cells])
+                      for i, h in enumerate(headers))
+        con.width = max(con.width, natural + 3 * len(headers) + 1, len(title or ""))
+        dropped: list[int] = []
+    else:
+        opts, dropped = _fit(cells, headers, opts, con.width)
     table = Table(title=Text(strip_control(title)) if title else None, box=box.SIMPLE_HEAD,
                   show_lines=False, expand=False, title_justify="left")
-    for _key, header, *opts in columns:
-        table.add_column(Text(_(header)), **({"overflow": "fold"} | (opts[0] if opts else {})))
-    for row in rows:
-        table.add_row(*[Text(_multiline(row.get(col[0]))) for col in columns])
-    console(out).print(table)
+    for i, (header, o) in enumerate(zip(headers, opts, strict=True)):
+        if i not in dropped:
+            table.add_column(Text(header), **o)
+    for row in cells:
+        table.add_row(*[Text(c) for i, c in enumerate(row) if i not in dropped])
+    con.print(table)
+    if dropped:
+        names = [headers[i] for i in dropped]
+        if on_dropped is not None:  # the front end says how to see them
+            on_dropped(names)
+        else:
+            (err or sys.stderr).write(_("Not shown at this width: {columns}.").format(columns=", ".join(names)) + "\n")
     return len(rows)
 
 

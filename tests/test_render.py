@@ -102,3 +102,34 @@ def test_machine_formats_write_in_pieces_not_per_row():
     out = Counting()
     assert render_cells(["a", "b"], [[[i, "x"] for i in range(2500)]] * 2, "csv", out=out) == 5000
     assert Counting.calls < 10 and out.getvalue().startswith("a,b\n0,x\n")
+
+
+# --- issue 15: the id column is never dropped, wrapped or cut -----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.text(alphabet="abcdefghij ,-/()", min_size=0, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(50, 160), st.lists(st.tuples(st.from_regex(r"[a-z]{2,12}(-[a-z0-9]{1,10}){0,3}", fullmatch=True),
+                                                _WORDS, _WORDS, _WORDS), min_size=1, max_size=6))
+def test_id_column_whole_at_any_width(width, rows):
+    import io
+    import os
+    from unittest import mock
+
+    from advocate.render import render
+
+    data = [{"id": i, "name": a, "where": b, "note": c} for i, a, b, c in rows]
+    cols = [("name", "Service", {"min_width": 14}), ("where", "Where", {"drop": 1}), ("note", "Check"),
+            ("id", "ID", {"keep": True})]
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {"COLUMNS": str(width)}):
+        render(data, "table", table_columns=cols, out=out, err=err)
+    lines = out.getvalue().splitlines()
+    if max(len(r["id"]) for r in data) + 3 * len(cols) + 1 + len(cols) <= width:  # room for the id at all
+        assert all(len(line.rstrip()) <= width for line in lines)
+    for row in data:  # each id whole, on one line, as a token of its own
+        assert any(row["id"] in line.split() for line in lines), (width, row["id"], out.getvalue())

@@ -395,7 +395,7 @@ def get_appointment(store, appointment_id) -> dict:
 
 
 def list_appointments(store, *, upcoming: bool = False, past: bool = False, client: str | None = None,
-                      start: date | None = None, end: date | None = None, type: str | None = None,
+                      start: date | None = None, end: date | None = None, type: str | list[str] | None = None,
                       status: str | None = None, now: datetime | None = None, tz: str | None = None) -> list[dict]:
     """Appointments ordered by start. ``start``/``end`` are inclusive local dates (in ``tz``)."""
     if upcoming and past:
@@ -421,9 +421,11 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
     if start and end and end < start:
         raise InputError(_("the end date {end} is before the start date {start}").format(end=end, start=start),
                          field=("from", "to"))
-    if type:
-        where.append("a.type = ?")
-        params.append(normalize_type(type))
+    kinds = [type] if isinstance(type, str) else list(type or [])
+    if kinds:  # several types: any of them (-t court -t legal)
+        wanted = list(dict.fromkeys(normalize_type(k) for k in kinds))
+        where.append(f"a.type IN ({', '.join('?' * len(wanted))})")
+        params += wanted
     if status:
         where.append("a.status = ?")
         params.append(status)

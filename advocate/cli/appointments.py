@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state, warn
+from advocate.cli.common import (
+    ForceOpt,
+    Format,
+    FormatOpt,
+    WideOpt,
+    info,
+    interactive,
+    overwrite,
+    say_dropped,
+    state,
+    warn,
+)
 from advocate.i18n import N_, _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -17,8 +28,10 @@ ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=
 TYPES_HELP = ("court, medical, mental-health, immigration, legal, benefits, consulate, law-enforcement, "
               "shelter-intake, housing, employment, school, transportation, other")
 
-LIST_TABLE = [("id", "ID"), ("starts_local", N_("When")), ("day", N_("Day")), ("client", N_("Client")), ("type", N_("Type")),
-              ("duration_min", N_("Min")), ("place", N_("Where")), ("interpreter", N_("Interp.")), ("advocate", N_("Advocate")),
+LIST_TABLE = [("id", "ID", {"keep": True}), ("starts_local", N_("When"), {"min_width": 16}), ("day", N_("Day"), {"drop": 5}),
+              ("client", N_("Client"), {"keep": True}), ("type", N_("Type")), ("duration_min", N_("Min"), {"drop": 3}),
+              ("place", N_("Where"), {"drop": 4}), ("interpreter", N_("Interp."), {"drop": 2}),
+              ("advocate", N_("Advocate"), {"drop": 1}),
               ("status", N_("Status"))]
 EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min", "place", "service_id", "interpreter",
                   "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
@@ -208,8 +221,10 @@ def list_(
     client: ClientOpt = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATE", help=N_("From this date (YYYY-MM-DD)."))] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=N_("Up to this date, inclusive."))] = None,
-    type: Annotated[str | None, typer.Option("--type", "-t", help=N_("Only this type."))] = None,
+    type: Annotated[list[str] | None, typer.Option("--type", "-t", help=N_(
+        "Only these types (repeatable: -t court -t legal)."))] = None,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ):
     """Appointments in order, shown in each one's local time.
 
@@ -222,6 +237,7 @@ def list_(
                              start=parse_date(from_, _("start date"), field="from") if from_ else None,
                              end=parse_date(to, _("end date"), field="to") if to else None, type=type)
     render(_show_local(rows) if fmt == Format.table else rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
+           wide=wide, on_dropped=say_dropped,
            empty_message=_("No appointments match."))
 
 
@@ -319,7 +335,8 @@ def export(
     client: ClientOpt = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATE")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATE")] = None,
-    type: Annotated[str | None, typer.Option("--type", "-t")] = None,
+    type: Annotated[list[str] | None, typer.Option("--type", "-t", help=N_(
+        "Only these types (repeatable: -t court -t legal)."))] = None,
     lang: Annotated[str, typer.Option("--lang", help=N_("Event titles in en or es."))] = "en",
     fmt: FormatOpt = Format.csv,
 ):

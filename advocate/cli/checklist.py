@@ -73,7 +73,7 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
                      "sections": len(doc["sections"]), "items": n, "sensitive_items": sens,
                      "source": "shipped" if src.packaged else src.path})
     render(rows, fmt.value, columns=list(rows[0]),
-           table_columns=[("id", N_("Name")), ("title_en", N_("English")), ("title_es", N_("Spanish")), ("sections", N_("Sections")),
+           table_columns=[("id", N_("Name"), {"keep": True}), ("title_en", N_("English")), ("title_es", N_("Spanish")), ("sections", N_("Sections")),
                           ("items", N_("Items")), ("sensitive_items", N_("Sensitive")), ("source", N_("From"))])
 
 

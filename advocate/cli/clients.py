@@ -56,7 +56,7 @@ def list_(
 
         rows = [{**labelled(r, CLIENT_VALUES), "created": (r.get("created") or "")[:10]} for r in rows]
     render(rows, fmt.value, columns=["code", "language", "status", "created", "closed", "appointments"],
-           table_columns=[("code", N_("Code")), ("language", N_("Language")), ("status", N_("Status")), ("created", N_("Created")),
+           table_columns=[("code", N_("Code"), {"keep": True}), ("language", N_("Language")), ("status", N_("Status")), ("created", N_("Created")),
                           ("appointments", N_("Appointments"))], empty_message=_("No clients yet: `advocate clients new`."))
 
 

@@ -107,6 +107,13 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
 
 
+WideOpt = Annotated[bool, typer.Option("--wide", help=N_(
+    "Draw the table as wide as it needs: every column, every cell on one line (for a wide window or a pager)."))]
+def say_dropped(headers: list[str]) -> None:
+    """A narrow terminal left table columns out: name them and the option that shows them."""
+    info(_("Not shown at this width: {columns} (--wide shows every column).").format(columns=", ".join(headers)))
+
+
 ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Replace the output file if it exists "
                                                          "(never the store or its backups)."))]
 

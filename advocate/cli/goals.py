@@ -31,7 +31,7 @@ def emit(record: dict, fmt: Format) -> None:
 
 
 def _table_columns():
-    return [("id", _("ID")), ("client", _("Client")), ("text", _("Goal")), ("area", _("Area")),
+    return [("id", _("ID"), {"keep": True}), ("client", _("Client"), {"keep": True}), ("text", _("Goal")), ("area", _("Area")),
             ("target", _("Target")), ("status", _("Status")), ("reached", _("Reached"))]
 
 

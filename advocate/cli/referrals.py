@@ -23,7 +23,7 @@ RELEASE_COLUMNS = ["id", "client", "recipient", "service_id", "signed", "expires
 
 
 def _table_columns():
-    return [("id", _("ID")), ("client", _("Client")), ("service_name", _("Partner")), ("status", _("Status")),
+    return [("id", _("ID"), {"keep": True}), ("client", _("Client"), {"keep": True}), ("service_name", _("Partner")), ("status", _("Status")),
             ("sent", _("Sent")), ("accepted", _("Accepted")), ("service_id", _("Service ID"))]
 
 
@@ -188,7 +188,7 @@ def release_list(
 
     rows = list_releases(state(ctx).store(), client=client, in_force=in_force)
     render(rows, fmt.value, columns=RELEASE_COLUMNS,
-           table_columns=[("id", _("ID")), ("client", _("Client")), ("recipient", _("Recipient")),
+           table_columns=[("id", _("ID"), {"keep": True}), ("client", _("Client"), {"keep": True}), ("recipient", _("Recipient")),
                           ("signed", _("Signed")), ("expires", _("Ends")), ("state", _("State"))],
            empty_message=_("No releases on file."))
 

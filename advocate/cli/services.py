@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
+from advocate.cli.common import ForceOpt, Format, FormatOpt, WideOpt, info, interactive, overwrite, say_dropped, state
 from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
@@ -37,9 +37,9 @@ OnlineOpt = Annotated[bool, typer.Option(
 
 _NW = {"no_wrap": True}
 NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("distance", N_("Dist."), _NW),
-              ("where", N_("Where")), ("phone", N_("Phone / text"), {"min_width": 12}),
-              ("langs", N_("Lang."), {"max_width": 12}), ("note", N_("Check"), {"max_width": 16}),
-              ("short_id", "ID", {"overflow": "fold"})]
+              ("where", N_("Where"), {"drop": 2}), ("phone", N_("Phone / text"), {"min_width": 12}),
+              ("langs", N_("Lang."), {"max_width": 12, "drop": 1}), ("note", N_("Check"), {"max_width": 16}),
+              ("short_id", "ID", {"keep": True})]
 
 
 def _with_unit(within: str) -> str:
@@ -84,7 +84,9 @@ def _decorate(rows: list[dict]) -> list[dict]:
         if r["scope"] == "local":
             rank += 1
             r["rank"] = str(rank)
-            r["distance"] = (format_number(r["distance_mi"], 1) + " mi") if r["distance_km"] is not None else ""
+            # "~" marks a distance to a ZIP or city centre, not to the door
+            r["distance"] = (("~" if r.get("approximate") else "") + format_number(r["distance_mi"], 1) + " mi"
+                             if r["distance_km"] is not None else "")
             r["where"] = ", ".join(x for x in (r.get("city"), r.get("region")) if x)
         else:
             r["rank"] = "-"
@@ -126,6 +128,7 @@ def near(
         "neutral words only."))] = None,
     sheet_lang: SheetLangOpt = "es",
     force: ForceOpt = False,
+    wide: WideOpt = False,
 ):
     """Services near a place, nearest first, then the national lines that work from the place's country.
 
@@ -163,7 +166,7 @@ def near(
         else:
             title = _("Near {place} (within {within}): {local} local, {national} national").format(
                 place=place.label, within=within_text, local=local, national=len(rows) - local)
-        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title,
+        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title, wide=wide, on_dropped=say_dropped,
                empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
@@ -375,10 +378,10 @@ def categories(
         render(rows + groups, fmt.value, columns=list(rows[0]))
         return
     render(rows, "table", columns=list(rows[0]),
-           table_columns=[("id", "Id", {"no_wrap": True}), ("label_en", N_("English")), ("label_es", N_("Spanish")),
+           table_columns=[("id", "Id", {"keep": True}), ("label_en", N_("English")), ("label_es", N_("Spanish")),
                           (_description_column(), N_("What it covers"))])
     render(groups, "table", title=_("Groups: one -c word for several categories"),
-           table_columns=[("id", "-c", {"no_wrap": True}), ("members", N_("Means every one of"))])
+           table_columns=[("id", "-c", {"keep": True}), ("members", N_("Means every one of"))])
 
 
 @app.command()
@@ -405,7 +408,7 @@ def languages(
     rows = search_languages(search) if search else list(langs().values())
     columns = ["code", "iso639_1", "scope", "parent", "name_en", "name_es", "autonym", "countries", "notes"]
     render(rows, fmt.value, columns=columns,
-           table_columns=[("code", N_("Code")), ("iso639_1", "639-1"), ("scope", N_("Scope")), ("parent", N_("Group")),
+           table_columns=[("code", N_("Code"), {"keep": True}), ("iso639_1", "639-1"), ("scope", N_("Scope")), ("parent", N_("Group")),
                           ("name_en", N_("English")), ("name_es", N_("Spanish")), ("autonym", N_("Autonym"))],
            empty_message=_('No language matches "{search}".').format(search=search))
 
@@ -800,6 +803,7 @@ def search(
     language: LanguageOpt = None,
     limit: LimitOpt = 20,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ):
     """Full-text search of the directory, in English or Spanish.
 
@@ -820,11 +824,11 @@ def search(
     rows = search_services(store, text, near=place, filters=_filters(category, language, False), limit=limit,
                            stale_months=st.config().stale_after_months)
     if fmt == Format.table:
-        table = [*NEAR_TABLE[:-1], ("matched", N_("Matched"), {"max_width": 16}), NEAR_TABLE[-1]]
+        table = [*NEAR_TABLE[:-1], ("matched", N_("Matched"), {"max_width": 16, "drop": 3}), NEAR_TABLE[-1]]
         decorated = _decorate(rows)
         for r in decorated:
             r["matched"] = ", ".join(r.get("matched") or [])
-        render(decorated, "table", table_columns=table,
+        render(decorated, "table", table_columns=table, wide=wide, on_dropped=say_dropped,
                title=_('"{text}": {n_rows} services').format(text=text, n_rows=len(rows)),
                empty_message=_('No services match "{text}".').format(text=text))
     else:

@@ -128,7 +128,7 @@ def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: 
 
     Law-enforcement records appear only when the filters ask for ``law-enforcement``."""
     filters = filters or Filters()
-    near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, limit, filters)
+    near = _nearest_by_nearness(store, place, within_km, limit, filters)
     if not near and filters.categories == ["consular"] and within_km < CONSULAR_REACH_KM:
         # consulates are few and far apart: name the nearest ones beyond the radius rather than none
         near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters)
@@ -144,7 +144,8 @@ def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: 
             # Karney's geodesic figures, rounded; found by a faster formula where that cannot change them
             row["distance_km"], row["distance_mi"] = geodesic_km_mi(place.latitude, place.longitude,
                                                                     row["latitude"], row["longitude"])
-    rows.sort(key=lambda r: (r["distance_km"], r["name"].casefold()))
+    rows.sort(key=nearness)
+    del rows[limit:]
     if national:
         from advocate.directory.national import national_services
 
@@ -153,10 +154,52 @@ def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: 
     return rows
 
 
+# How far off a point that stands for a ZIP or town centre may be, for ordering only: such a row is ranked as
+# if it were this much farther away, so a door truly nearby comes first, and always after an exact one at the
+# same distance (placeholders at the city centre, "0.0 mi", used to fill the first rows for "Miami, FL"). One
+# figure for both: a P.O. box or single-building ZIP is often placed at its town's centre.
+APPROXIMATE_SLACK_KM = 5.0
+
+
+def precision(row: dict) -> str | None:
+    """How exact a row's point is: ``exact`` (the directory's own coordinates, or a geocoded address),
+    ``approximate`` (the centre of its ZIP or town, found offline), or None when it has no point."""
+    if row.get("latitude") is None:
+        return None
+    return "approximate" if row.get("approximate") else "exact"
+
+
+def nearness(row: dict) -> tuple:
+    """Sort key for rows with ``distance_km``: nearest first; an approximate point counts as farther by how far
+    off it may be (:data:`APPROXIMATE_SLACK_KM`) and after an exact one at the same distance; then by name.
+    Rows with no point come last."""
+    km = row.get("distance_km")
+    if km is None:
+        return (1, 0.0, 1, row["name"].casefold())
+    rough = precision(row) == "approximate"
+    return (0, km + (APPROXIMATE_SLACK_KM if rough else 0.0), rough, row["name"].casefold())
+
+
+def _nearest_by_nearness(store, place, within_km: float, limit: int, filters: Filters) -> list:
+    """The ``limit`` nearest (distance, service, location) by :func:`nearness`: approximate points rank
+    farther than they measure, so candidates are read by plain distance until none further could still
+    make the cut (at most APPROXIMATE_SLACK_KM beyond the last one kept)."""
+    want = limit
+    while True:
+        near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, want, filters)
+        if len(near) < want:
+            return near
+        approx = {lid for (lid,) in store.conn.execute(
+            f"SELECT id FROM locations WHERE approximate != 0 AND id IN ({','.join('?' * len(near))})",
+            [lid for _d, _s, lid in near])}
+        keys = sorted(d + (APPROXIMATE_SLACK_KM if lid in approx else 0.0) for d, _s, lid in near)
+        if keys[limit - 1] <= near[-1][0] or want >= 50_000:
+            return near
+        want *= 2
 ROW_FIELDS = (
     "id", "name", "name_es", "organization", "categories", "languages", "interpretation", "distance_km",
     "distance_mi", "address", "city", "region", "postal_code", "country", "phone", "text_line", "lines", "url",
-    "hours", "latitude", "longitude", "approximate", "scope", "status", "source", "citation", "citation_url",
+    "hours", "latitude", "longitude", "approximate", "precision", "scope", "status", "source", "citation", "citation_url",
     "source_date", "last_verified", "stale", "confidence", "caution", "caution_es", "law_enforcement", "priority",
 )
 
@@ -226,6 +269,7 @@ def fetch_services(store, ids: list[str], *, stale_months: int = STALE_AFTER_MON
             row["approximate"] = bool(loc["approximate"])
         else:
             row["approximate"] = None
+        row["precision"] = precision(row)
         verified = svc["last_verified"]
         is_old = stale.get(verified)
         if is_old is None:
@@ -316,7 +360,7 @@ class Caution:
         if self.kind == "stale":
             return _("stale ({date})").format(date=self.detail or _("never verified"))
         if self.kind == "approx":
-            return _("approx. place")
+            return _("approx. place (ZIP or town centre)")
         return _("inactive")
 
 
@@ -347,7 +391,7 @@ def order_by_distance(rows: list[dict], place, limit: int | None = None) -> list
         if r.get("latitude") is not None:
             km = haversine_km(place.latitude, place.longitude, r["latitude"], r["longitude"])
             r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
-    rows.sort(key=lambda r: (r.get("distance_km") is None, r.get("distance_km") or 0, r["name"].casefold()))
+    rows.sort(key=nearness)
     return rows[:limit] if limit is not None else rows
 
 

@@ -182,3 +182,71 @@ def test_real_miami_export_moves_between_offices(cli, tmp_path):
     assert a.conn.execute("SELECT count(*) FROM services WHERE notes IS NOT NULL AND source = 'miami-211'").fetchone() \
         == b.conn.execute("SELECT count(*) FROM services WHERE notes IS NOT NULL AND source = 'miami-211'").fetchone()
     a.close(), b.close()
+
+
+def _short(sid: str) -> str:
+    return sid.removeprefix("advocate-bundled:")
+
+
+def test_ids_in_tables_are_whole_at_80_and_120_columns(cli):
+    """Issue 15: at 80 columns the ID column was dropped, at 120 it broke mid-token; now the other columns
+    give way (and the least needed are left out, said on stderr) and --wide shows every column."""
+    cli("services", "import", FIX / "hsds-1.1-quirks", "--source", "miami-211")
+    for place, extra in (("San Diego, CA", ["-c", "consular"]), ("Miami, FL", [])):
+        ids = [_short(r["id"]) for r in cli("services", "near", place, *extra, "-f", "json").json()]
+        assert any(len(i) >= 20 for i in ids) or place == "Miami, FL"
+        for width in ("80", "120"):
+            r = cli("services", "near", place, *extra, env={"COLUMNS": width})
+            assert r.exit_code == 0, r
+            lines = r.stdout.splitlines()
+            assert all(len(line.rstrip()) <= int(width) for line in lines)
+            for sid in ids:
+                assert any(sid in line.split() for line in lines), (width, sid, r.stdout)
+        narrow = cli("services", "near", place, *extra, env={"COLUMNS": "80"})
+        wide = cli("services", "near", place, *extra, "--wide", env={"COLUMNS": "80"})
+        assert "Where" in wide.stdout and "Lang." in wide.stdout and "Not shown" not in wide.stderr
+        if "Where" not in narrow.stdout:
+            assert "Not shown at this width: " in narrow.stderr and "--wide" in narrow.stderr
+        for sid in ids:
+            assert any(sid in line.split() for line in wide.stdout.splitlines())
+    r = cli("services", "search", "shelter", env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and "miami-211:10" in r.stdout.split()
+
+
+def test_appointment_list_keeps_id_and_client_whole(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    for kind, place in (("court", "Juzgado tercero de lo familiar, piso 4, sala B"), ("legal", "Legal aid"),
+                        ("medical", "Clínica")):
+        assert cli("appt", "log", "--client", code, "--when", "2026-12-15 10:00", "--tz", "America/Chicago",
+                   "--type", kind, "--duration", "60", "--place", place, "--advocate", "JR").exit_code == 0
+    for width in ("60", "80", "120"):
+        r = cli("appt", "list", env={"COLUMNS": width})
+        assert r.exit_code == 0 and all(len(x.rstrip()) <= int(width) for x in r.stdout.splitlines())
+        assert sum(code in line.split() for line in r.stdout.splitlines()) == 3
+    assert "Juzgado tercero de lo familiar, piso 4, sala B" in cli("appt", "list", "--wide", env={"COLUMNS": "60"}).stdout
+    # several --type keep all of them (the last one used to win)
+    kinds = {a["type"] for a in cli("appt", "list", "-t", "court", "-t", "legal", "-f", "json").json()}
+    assert kinds == {"court", "legal"}
+    assert len(cli("appt", "export", "-t", "court", "-t", "medical", "-f", "json").json()) == 2
+
+
+def test_approximate_places_after_exact_ones_and_marked(cli):
+    """Issue 15: a ZIP- or town-centre placeholder no longer leads at "0.0 mi": it ranks after an exact point
+    at the same distance (and after exact ones within its slack), marked ~ and with its precision."""
+    from advocate.geo.resolve import resolve_place
+
+    centre = resolve_place("33130")
+    for name, where in (("Aaa placeholder", "33130"), ("Zzz exact door", f"{centre.latitude},{centre.longitude}"),
+                        ("Mmm door a mile off", f"{centre.latitude + 0.0145},{centre.longitude}")):
+        assert cli("services", "add", "--name", name, "-c", "food", "--location", where).exit_code == 0
+    rows = cli("services", "near", "33130", "--no-national", "-c", "food", "-f", "json").json()
+    assert [r["name"] for r in rows] == ["Zzz exact door", "Mmm door a mile off", "Aaa placeholder"]
+    assert [r["precision"] for r in rows] == ["exact", "exact", "approximate"]
+    assert rows[0]["distance_km"] == rows[2]["distance_km"] == 0
+    table = cli("services", "near", "33130", "--no-national", "-c", "food").stdout
+    placeholder = next(line for line in table.splitlines() if "Aaa placeholder" in line)
+    assert "~0.0 mi" in placeholder and "approx." in table
+    from advocate.directory.search import cautions
+
+    assert [c.text() for c in cautions(rows[2]) if c.kind == "approx"] == ["approx. place (ZIP or town centre)"]
+    assert "~" not in next(line for line in table.splitlines() if "Zzz exact door" in line)

@@ -211,8 +211,22 @@ def test_real_miami_211(store):
     rows = services_near(store, resolve_place("Miami, FL"), within_km=24.14, filters=f, national=False)
     assert len(rows) >= 5
     d = [r["distance_km"] for r in rows]
-    assert d == sorted(d) and all(x <= 24.2 for x in d)
+    assert all(x <= 24.2 for x in d)
+    # nearest first, a ZIP/town-centre placeholder counted as farther than it measures (issue 15)
+    from advocate.directory.search import APPROXIMATE_SLACK_KM, nearness
+
+    assert [nearness(r) for r in rows] == sorted(nearness(r) for r in rows)
     assert all(r["region"] in ("FL", None) for r in rows)
+    everything = services_near(store, resolve_place("Miami, FL"), within_km=24.14, limit=300, national=False)
+    exact = [r for r in everything if r["precision"] == "exact"]
+    rough = [r for r in everything if r["precision"] == "approximate"]
+    assert exact and rough and everything.index(exact[0]) == 0  # the city-centre placeholders no longer lead
+    for r in rough:  # every exact point nearer than a placeholder's distance plus its slack comes before it
+        assert all(everything.index(e) < everything.index(r) for e in exact
+                   if e["distance_km"] <= r["distance_km"] + APPROXIMATE_SLACK_KM)
+    # the same 300 as taking the 300 best of every service in range
+    allrows = services_near(store, resolve_place("Miami, FL"), within_km=24.14, limit=5000, national=False)
+    assert [r["id"] for r in everything] == [r["id"] for r in allrows[:300]]
     _no_wrong_doors_in_miami(store, s["source"])
 
 

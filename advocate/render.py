@@ -102,7 +102,7 @@ def _dumps(row) -> str:
 
 
 def render(rows: Iterable[dict], fmt: str = "table", *, columns: list[str] | None = None,
-           table_columns: list[tuple[str, str]] | None = None, out: IO[str] | None = None,
+           table_columns: list[tuple] | None = None, out: IO[str] | None = None,
            title: str | None = None, empty_message: str | None = None, err: IO[str] | None = None,
            wide: bool = False, on_dropped=None) -> int:
     """Write ``rows`` in ``fmt``. ``columns`` limits and orders the machine formats;
@@ -248,8 +248,10 @@ def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: in
 
     natural = [max([longest_line(headers[i]), 0 if o.get("keep") else (o.get("min_width") or 0)]
                    + [longest_line(row[i]) for row in cells]) for i, o in enumerate(opts)]
+    # words are broken only when nothing else fits
+    longest_word = [max([len(w) for row in cells for w in row[i].split()] or [0]) for i in range(len(headers))]
     kept = [i for i, o in enumerate(opts) if o.get("keep")]
-    out = [{k: v for k, v in o.items() if k not in ("keep", "drop")} for o in opts]
+    out = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words")} for o in opts]
     if not kept:
         return out, []
     for i in kept:  # never folded, never cut: the whole id on one line
@@ -261,16 +263,26 @@ def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: in
         overhead = 3 * len(shown) + 1  # a space of padding each side of a cell, a separator, the edges
         budget = width - overhead - sum(natural[i] for i in kept)
         caps = {i: min(natural[i], opts[i].get("max_width") or natural[i]) for i in shown if i not in kept}
-        floor = {i: natural[i] if opts[i].get("no_wrap") else min(natural[i], max(8, opts[i].get("min_width") or 0))
-                 for i in caps}
-        if sum(floor.values()) <= budget or not droppable:
-            break
-        dropped.append(droppable.pop(0))
-    for relaxed in ({i: min(natural[i], 8) for i in caps}, {i: 1 for i in caps}):  # narrower, then narrowest
-        if sum(floor.values()) <= budget:
-            break
-        floor = relaxed
-        for i in caps:  # a column allowed below its own width folds instead of being cut
+        rigid = {i for i in caps if opts[i].get("no_wrap")}
+        tiers = [  # each narrower than the one before: the columns' own minimums and whole words; whole words;
+            # eight characters or the column's minimum, words broken if need be (never in a ``words`` column: phones)
+            ({i: natural[i] if i in rigid else min(natural[i], max(8, opts[i].get("min_width") or 0, longest_word[i]))
+              for i in caps}, False),
+            ({i: natural[i] if i in rigid else min(natural[i], max(4, longest_word[i])) for i in caps}, False),
+            ({i: min(natural[i], max(8, opts[i].get("min_width") or 0,
+                                     longest_word[i] if opts[i].get("words") else 0)) for i in caps}, True),
+        ]
+        fitting = next((t for t in tiers if sum(t[0].values()) <= budget), None)
+        if fitting is None and droppable:  # only then are the least needed columns left out
+            dropped.append(droppable.pop(0))
+            continue
+        floor, breaks = fitting or ({i: natural[i] if i in rigid else min(natural[i], longest_word[i])
+                                     if opts[i].get("words") else 1 for i in caps}, True)
+        break
+    for i in caps:
+        if out[i].get("min_width") and out[i]["min_width"] > floor[i]:
+            out[i]["min_width"] = floor[i]
+        if breaks and natural[i] > floor[i]:  # a column allowed below its own width folds instead of being cut
             out[i] = {k: v for k, v in out[i].items() if k != "no_wrap"} | {"overflow": "fold"}
     while sum(caps.values()) > budget:
         widest = max((i for i in caps if caps[i] > floor[i]), key=lambda i: caps[i], default=None)
@@ -299,7 +311,8 @@ def _table(rows: list[dict], columns, out, title, empty_message, err, wide: bool
     opts = [{"overflow": "fold"} | (col[2] if len(col) > 2 else {}) for col in columns]
     con = console(out)
     if wide:
-        opts = [{k: v for k, v in o.items() if k not in ("keep", "drop", "max_width", "min_width")} | {"no_wrap": True}
+        opts = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words", "max_width", "min_width")}
+                | {"no_wrap": True}
                 for o in opts]
         natural = sum(max([len(h)] + [max(len(x) for x in row[i].split("\n")) for row in cells])
                       for i, h in enumerate(headers))

@@ -188,7 +188,7 @@ def test_clicks_error_frame_in_spanish(cli):
     assert "Pruebe 'advocate services near -h' para ver la ayuda." in r.stderr
     assert "Error: No existe la opción: --bogus" in r.stderr
     r = cli("--lang", "es", "services", "near")
-    assert "Falta el argumento 'location'." in r.stderr
+    assert "Falta el argumento 'PLACE'." in r.stderr
     r = cli("services", "near", "10001", "-n", "x", "--lang", "es")
     assert "Valor no válido para '--limit' / '-n': se espera un número entero" in r.stderr
     r = cli("--lang", "es", "services", "nearx")

@@ -13,6 +13,16 @@ from zoneinfo import ZoneInfo
 from advocate.appointments.log import from_utc_text, types
 
 
+def interpreter_text(code: str, lang: str = "en") -> str:
+    """The interpreter's language by name, with its code for the interpreter service ("Mixtec, Jamiltepec
+    (mxt)", "mixteco de Jamiltepec (mxt)"); the code alone when the table does not know it."""
+    from advocate.directory.vocab import languages
+
+    entry = languages().get(code) or {}
+    name = entry.get("name_es" if lang == "es" else "name_en") or entry.get("name_en")
+    return f"{name} ({code})" if name else code
+
+
 def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "en") -> bytes:
     from icalendar import Calendar, Event
 
@@ -40,9 +50,9 @@ def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "e
             ev.add("location", row["place"])
         details = []
         if row.get("interpreter"):
-            details.append(f"Interpreter: {row['interpreter']}")
+            details.append(("Intérprete: " if lang == "es" else "Interpreter: ") + interpreter_text(row["interpreter"], lang))
         if row.get("advocate"):
-            details.append(f"Advocate: {row['advocate']}")
+            details.append(("Acompaña: " if lang == "es" else "Advocate: ") + row["advocate"])
         if details:
             ev.add("description", "\n".join(details))
         ev.add("status", {"cancelled": "CANCELLED", "rescheduled": "CANCELLED"}.get(row["status"], "CONFIRMED"))

@@ -483,11 +483,20 @@ def _update(store, aid: int, sets: dict) -> None:
         store.audit("update", "appointments", aid)
 
 
-def complete_appointment(store, appointment_id, outcome: str, follow_up: str | None = None) -> dict:
+def complete_appointment(store, appointment_id, outcome: str, follow_up: str | None = None,
+                         now: datetime | None = None) -> dict:
+    """Record what happened. An appointment still to come cannot be attended or missed yet (it would count in
+    this month's report): those outcomes are refused until it has started; rescheduled and cancelled are not."""
     outcome = (outcome or "").strip().lower()
     if outcome not in OUTCOMES:
         raise InputError(_('"{outcome}" is not an outcome; expected one of: {OUTCOMES}').format(outcome=outcome, OUTCOMES=', '.join(OUTCOMES)))
     current = get_appointment(store, appointment_id)
+    now = now or datetime.now(UTC)
+    if outcome in ("attended", "no-show") and from_utc_text(current["starts_utc"]) > now:
+        raise InputError(_("appointment {id} is on {when} {tz}, still to come; it can be marked {outcome} once it "
+                           "has started (rescheduled or cancelled can be recorded now)").format(
+            id=current["id"], when=current["starts"][:16].replace("T", " "), tz=current["tz"], outcome=outcome),
+            field="outcome")
     _update(store, current["id"], {"status": outcome, "follow_up": _clean_text(follow_up, _("the follow-up"), 500, "follow_up")})
     return get_appointment(store, current["id"])
 

@@ -12,6 +12,8 @@ from advocate.cli.common import (
     Format,
     FormatOpt,
     WideOpt,
+    YesOpt,
+    confirmed,
     info,
     interactive,
     overwrite,
@@ -316,11 +318,21 @@ def cancel(ctx: typer.Context, appointment_id: IdArg):
 
 
 @app.command()
-def delete(ctx: typer.Context, appointment_id: IdArg):
-    """Delete an appointment logged by mistake."""
-    from advocate.appointments.log import delete_appointment
+def delete(ctx: typer.Context, appointment_id: IdArg, yes: YesOpt = False):
+    """Delete an appointment logged by mistake (asks first; --yes for scripts). To keep it on record, cancel it.
 
-    a = delete_appointment(state(ctx).store(), appointment_id)
+    Example: advocate appointments delete 12 --yes
+    """
+    from advocate.appointments.log import delete_appointment, get_appointment
+
+    store = state(ctx).store()
+    current = get_appointment(store, appointment_id)
+    confirmed(yes, _("Delete appointment {id} ({type}, {when} {tz}, {client})? This cannot be undone.").format(
+        id=current["id"], type=current["type"], when=current["starts"][:16].replace("T", " "), tz=current["tz"],
+        client=current["client"]),
+        _("deleting needs confirmation; add --yes to delete without a prompt (or cancel the appointment to keep it "
+          "on record)"))
+    a = delete_appointment(store, current["id"])
     info(_("Deleted appointment {id}.").format(id=a['id']))
 
 

@@ -80,7 +80,7 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
 @app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("A checklist name from `checklist list`, e.g. intake."))],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("A checklist name from `checklist list`, e.g. intake."))],
     lang: LangOpt = None,
     include_sensitive: SensitiveOpt = False,
     stage: StageOpt = None,
@@ -199,7 +199,7 @@ def _terminal(c):
 @app.command()
 def fill(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("A checklist name, e.g. intake."))],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("A checklist name, e.g. intake."))],
     client: Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The client code the answers belong to."))],
     lang: LangOpt = None,
     stage: StageOpt = None,

@@ -109,6 +109,25 @@ def interactive() -> bool:
 
 WideOpt = Annotated[bool, typer.Option("--wide", help=N_(
     "Draw the table as wide as it needs: every column, every cell on one line (for a wide window or a pager)."))]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation (for scripts)."))]
+
+
+def confirmed(yes: bool, question: str, needs: str) -> None:
+    """Go on only with --yes or a yes at the prompt: without a terminal, ``needs`` (the sentence saying --yes
+    is needed) is the error; a no at the prompt ends the command with nothing changed."""
+    if yes:
+        return
+    if not interactive():
+        from advocate.errors import InputError
+
+        raise InputError(needs)
+    import questionary
+
+    if not questionary.confirm(question, default=False).ask():
+        info(_("Nothing was changed."))
+        raise typer.Exit(1)
+
+
 def say_dropped(headers: list[str]) -> None:
     """A narrow terminal left table columns out: name them and the option that shows them."""
     info(_("Not shown at this width: {columns} (--wide shows every column).").format(columns=", ".join(headers)))

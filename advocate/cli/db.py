@@ -49,7 +49,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table):
 @app.command()
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path | None, typer.Argument(help=N_("File or folder (ending in /) for the copy "
+    dest: Annotated[Path | None, typer.Argument(metavar="DEST", help=N_("File or folder (ending in /) for the copy "
                                                      "(default: beside the store)."), path_type=str)] = None,
     force: ForceOpt = False,
 ):
@@ -72,7 +72,7 @@ def backup(
 @app.command()
 def restore(
     ctx: typer.Context,
-    src: Annotated[Path, typer.Argument(help=N_("A backup made by `advocate db backup`."))],
+    src: Annotated[Path, typer.Argument(metavar="BACKUP", help=N_("A backup made by `advocate db backup`."))],
     fmt: FormatOpt = Format.table,
 ):
     """Replace the store with a backup after checking it; the current store is saved first.

@@ -18,6 +18,18 @@ from advocate.i18n import N_, _
 fastparams.install()  # command-line values converted without importing pydantic where that changes nothing
 
 
+def _usage_name(self) -> str:
+    """Click's own usage convention, PLACE for a required argument and [PLACE] for an optional one: Typer 0.29
+    writes {location}, which reads as a template to fill, not as a place to type."""
+    name = self.display_name_raw.upper()
+    name = name if self.required else f"[{name}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+if hasattr(typer.core.TyperArgument, "_usage_display_name"):
+    typer.core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+
+
 class AdvocateGroup(TyperGroup):
     """Turns library errors into one line on stderr and a stable exit code; never a traceback
     (unless --debug or ADVOCATE_DEBUG=1)."""

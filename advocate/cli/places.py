@@ -15,7 +15,7 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 @app.command()
 def resolve(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=N_('A US ZIP, "City, ST", "Ciudad, Estado" or "lat,lon".'))],
+    text: Annotated[str, typer.Argument(metavar="PLACE", help=N_('A US ZIP, "City, ST", "Ciudad, Estado" or "lat,lon".'))],
     online: Annotated[bool, typer.Option("--online", help=N_("Allow the online geocoder for this lookup."))] = False,
     fmt: FormatOpt = Format.table,
 ):

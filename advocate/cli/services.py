@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from advocate.cli.common import ForceOpt, Format, FormatOpt, WideOpt, info, interactive, overwrite, say_dropped, state
+from advocate.cli.common import (
+    ForceOpt,
+    Format,
+    FormatOpt,
+    WideOpt,
+    YesOpt,
+    confirmed,
+    info,
+    interactive,
+    overwrite,
+    say_dropped,
+    state,
+)
 from advocate.errors import ExitStatus
 from advocate.i18n import N_, _
 
@@ -37,7 +49,7 @@ OnlineOpt = Annotated[bool, typer.Option(
 
 _NW = {"no_wrap": True}
 NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("distance", N_("Dist."), _NW),
-              ("where", N_("Where"), {"drop": 2}), ("phone", N_("Phone / text"), {"min_width": 12}),
+              ("where", N_("Where"), {"drop": 2}), ("phone", N_("Phone / text"), {"min_width": 12, "words": True}),
               ("langs", N_("Lang."), {"max_width": 12, "drop": 1}), ("note", N_("Check"), {"max_width": 16}),
               ("short_id", "ID", {"keep": True})]
 
@@ -113,7 +125,7 @@ SheetLangOpt = Annotated[str, typer.Option("--sheet-lang", metavar="es|en",
 @app.command()
 def near(
     ctx: typer.Context,
-    location: Annotated[str, typer.Argument(help=N_('A US ZIP, "City, ST", "Ciudad, Estado" (Mexico) or "lat,lon".'))],
+    location: Annotated[str, typer.Argument(metavar="PLACE", help=N_('A US ZIP, "City, ST", "Ciudad, Estado" (Mexico) or "lat,lon".'))],
     within: WithinOpt = None,
     category: CategoryOpt = None,
     language: LanguageOpt = None,
@@ -387,7 +399,7 @@ def categories(
 @app.command()
 def languages(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Argument(help=N_("Only languages whose code or name contains this."))] = None,
+    search: Annotated[str | None, typer.Argument(metavar="TEXT", help=N_("Only languages whose code or name contains this."))] = None,
     unmapped: Annotated[bool, typer.Option("--unmapped", help=N_(
         "List the language words imported directories used that match no language here, with their counts."))] = False,
     fmt: FormatOpt = Format.table,
@@ -489,22 +501,38 @@ def import_(
         parse_modified_after(modified_after)
     if rejects:  # a refused rejects file fails before the store is opened
         rejects = output_path(rejects, default_name="rejects.csv", **overwrite(force))
-    store = st.store()
-    if url:
-        from advocate.directory.hsds_api import HttpOptions, import_api
+    import contextlib
 
-        with _api_progress() as bar:
-            stats = import_api(store, path, source=source, modified_after=modified_after, page_size=page_size,
-                               allow_http=allow_http, dry_run=dry_run, rejects_path=rejects, force=True,
-                               online=online or st.config().online_geocoding, on_page=bar.page,
-                               progress=bar.write, http=HttpOptions(timeout=timeout), geocoder=st.geocoder())
-    else:
-        from advocate.directory.hsds import import_directory
+    from advocate.store import resolve_path
+    from advocate.workspace import open_store
 
-        with _progress(_("Importing services")) as tick:
-            stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
-                                     force=True, online=online or st.config().online_geocoding, progress=tick,
-                                     layout=layout, mapping=mapping, sheet=sheet, geocoder=st.geocoder())
+    with contextlib.ExitStack() as scratch:
+        if dry_run and not resolve_path(st.db).exists():
+            # a dry run changes nothing, and that includes not creating a store: it reads into a scratch one
+            import tempfile
+
+            folder = scratch.enter_context(tempfile.TemporaryDirectory(prefix="advocate-dry-run-"))
+            store = open_store(Path(folder) / "dry-run.db")
+            scratch.callback(store.close)
+            info(_("There is no store at {path} yet; the dry run reads into a scratch one and creates nothing.")
+                 .format(path=resolve_path(st.db)))
+        else:
+            store = st.store()
+        if url:
+            from advocate.directory.hsds_api import HttpOptions, import_api
+
+            with _api_progress() as bar:
+                stats = import_api(store, path, source=source, modified_after=modified_after, page_size=page_size,
+                                   allow_http=allow_http, dry_run=dry_run, rejects_path=rejects, force=True,
+                                   online=online or st.config().online_geocoding, on_page=bar.page,
+                                   progress=bar.write, http=HttpOptions(timeout=timeout), geocoder=st.geocoder())
+        else:
+            from advocate.directory.hsds import import_directory
+
+            with _progress(_("Importing services")) as tick:
+                stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
+                                         force=True, online=online or st.config().online_geocoding, progress=tick,
+                                         layout=layout, mapping=mapping, sheet=sheet, geocoder=st.geocoder())
     rejected = stats.pop("rejects")
     if fmt == Format.json:
         import json
@@ -686,7 +714,7 @@ class _progress:
 @app.command()
 def export(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help=N_("Folder to write the datapackage into (created if missing)."))],
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help=N_("Folder to write the datapackage into (created if missing)."))],
     fmt: Annotated[str, typer.Option("--format", "-f", help=N_("csv (HSDS 3.0 datapackage) or json (HSDS 3.0 service objects)."))] = "csv",
     source: Annotated[list[str] | None, typer.Option("--source", metavar="NAME", help=N_(
         "Only the services of this source (repeatable); see `services sources`."))] = None,
@@ -797,7 +825,7 @@ def batch(
 @app.command()
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=N_("Words to find in names, descriptions and organizations (any accents)."))],
+    text: Annotated[str, typer.Argument(metavar="WORDS", help=N_("Words to find in names, descriptions and organizations (any accents)."))],
     near_: Annotated[str | None, typer.Option("--near", metavar="LOCATION", help=N_("Order results by distance from here."))] = None,
     category: CategoryOpt = None,
     language: LanguageOpt = None,
@@ -891,9 +919,23 @@ def add(
 
 
 @app.command()
-def remove(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar="ID")]):
-    """Remove a service from the directory (appointments that named it keep their own place text)."""
-    from advocate.directory.manage import remove_service
+def remove(ctx: typer.Context, service_id: Annotated[str, typer.Argument(metavar="ID")], yes: YesOpt = False):
+    """Remove a service from the directory (appointments that named it keep their own place text). Asks first
+    (--yes for scripts); a line shipped with advocate, such as a national hotline, is named as such.
 
-    row = remove_service(state(ctx).store(), service_id)
+    Example: advocate services remove local:1a2b3c4d --yes
+    """
+    from advocate.directory.manage import remove_service
+    from advocate.directory.search import get_service
+
+    store = state(ctx).store()
+    row = get_service(store, service_id)
+    if row["source"] == "advocate-bundled":
+        question = _('Remove "{name}" ({id}), a line shipped with advocate{scope}? It comes back only with the next '
+                     "bundled update.").format(name=row["name"], id=row["id"],
+                                               scope=_(", national") if row["scope"] == "national" else "")
+    else:
+        question = _('Remove "{name}" ({id}) from the directory?').format(name=row["name"], id=row["id"])
+    confirmed(yes, question, _("removing a service needs confirmation; add --yes to remove it without a prompt"))
+    row = remove_service(store, row["id"])
     info(_('Removed "{name}" ({id}).').format(name=row['name'], id=row['id']))

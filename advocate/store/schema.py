@@ -260,6 +260,41 @@ UPDATE services SET changed = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
 CREATE INDEX services_changed ON services(changed);
 """
 
+# Appointment ids are never given out twice: a deleted id named in a note, a calendar or a funder's file must not
+# come back as another appointment. SQLite adds AUTOINCREMENT only by rebuilding the table; referrals that name an
+# appointment are kept aside first (dropping the old table sets their link to NULL) and linked again after, and the
+# counter starts past every id the audit log saw, so ids deleted before this upgrade are not reused either.
+M13_APPOINTMENT_IDS = """
+CREATE TEMP TABLE _referral_appointments AS
+    SELECT id, appointment_id FROM referrals WHERE appointment_id IS NOT NULL;
+CREATE TABLE appointments_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_code TEXT NOT NULL REFERENCES clients(code) ON DELETE CASCADE,
+    starts_utc TEXT NOT NULL, tz TEXT NOT NULL, duration_min INTEGER NOT NULL CHECK (duration_min > 0),
+    type TEXT NOT NULL, service_id TEXT REFERENCES services(id) ON DELETE SET NULL, place TEXT,
+    interpreter_language TEXT, advocate TEXT, notes TEXT,
+    status TEXT NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'attended', 'rescheduled', 'no-show', 'cancelled')),
+    follow_up TEXT, uid TEXT NOT NULL UNIQUE, sequence INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL, updated TEXT NOT NULL
+);
+INSERT INTO appointments_new (id, client_code, starts_utc, tz, duration_min, type, service_id, place,
+    interpreter_language, advocate, notes, status, follow_up, uid, sequence, created, updated)
+    SELECT id, client_code, starts_utc, tz, duration_min, type, service_id, place, interpreter_language, advocate,
+           notes, status, follow_up, uid, sequence, created, updated FROM appointments;
+DROP TABLE appointments;
+ALTER TABLE appointments_new RENAME TO appointments;
+CREATE INDEX appointments_starts ON appointments(starts_utc);
+CREATE INDEX appointments_client ON appointments(client_code);
+UPDATE referrals SET appointment_id = (SELECT r.appointment_id FROM _referral_appointments r WHERE r.id = referrals.id)
+    WHERE id IN (SELECT id FROM _referral_appointments);
+DROP TABLE _referral_appointments;
+DELETE FROM sqlite_sequence WHERE name = 'appointments';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'appointments', max(
+    coalesce((SELECT max(id) FROM appointments), 0),
+    coalesce((SELECT max(CAST(row_id AS INTEGER)) FROM audit WHERE tbl = 'appointments'), 0));
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -278,6 +313,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (11, "what a person needs to get there: how to apply (appointment or walk-in), papers to bring, directions "
          "(from HSDS application_process, required documents, location transportation)", M11_GETTING_THERE),
     (12, "when each service last changed (for exports of what changed since a date)", M12_SERVICE_CHANGED),
+    (13, "appointment ids are never reused after a delete (AUTOINCREMENT)", M13_APPOINTMENT_IDS),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

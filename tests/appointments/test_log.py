@@ -269,3 +269,26 @@ def test_same_client_time_and_place_warns(store, client):
     elsewhere = lg.log_appointment(store, client=client, when="2026-12-03 14:30", tz="UTC", type="court",
                                    duration=60, place="Consulado", now=NOW)
     assert not elsewhere.warnings
+
+
+def test_appointment_ids_survive_the_upgrade_with_referral_links(store, client):
+    """Migration 13 rebuilds the table with AUTOINCREMENT: rows, ids and the referrals that name them are kept,
+    and the counter starts past every id ever used (deleted ones included)."""
+    from advocate.plan import referrals as rf
+    from advocate.store import _split_sql
+    from advocate.store.schema import M13_APPOINTMENT_IDS
+
+    ids = [lg.log_appointment(store, client=client, when=f"2026-12-0{i} 10:00", tz="UTC", type="court",
+                              duration=60).appointment["id"] for i in range(1, 5)]
+    ref = rf.add_referral(store, client, "us-988", sent="2026-11-01").record
+    rf.update_referral(store, ref["id"], appointment=str(ids[1]))
+    lg.delete_appointment(store, ids[3])
+    before = store.conn.execute("SELECT * FROM appointments ORDER BY id").fetchall()
+    with store.write():  # run the upgrade again over this data
+        for statement in _split_sql(M13_APPOINTMENT_IDS):
+            store.conn.execute(statement)
+    assert store.conn.execute("SELECT * FROM appointments ORDER BY id").fetchall() == before
+    assert store.conn.execute("SELECT appointment_id FROM referrals WHERE id = ?", (ref["id"],)).fetchone()[0] == ids[1]
+    new = lg.log_appointment(store, client=client, when="2026-12-09 10:00", tz="UTC", type="court", duration=60)
+    assert new.appointment["id"] == ids[3] + 1
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -41,6 +41,9 @@ def test_periods():
     assert fiscal_year_start(date(2027, 3, 3)) == date(2026, 10, 1)
 
 
+AFTER = datetime(2027, 1, 1, tzinfo=UTC)  # the outcomes are recorded after the week (not before it happens)
+
+
 def _week(store):
     codes = [cl.create_client(store)["code"] for _ in range(3)]
     plan = [(0, "2026-12-01 09:00", "court", "mxt", "attended"), (0, "2026-12-02 09:00", "medical", None, "attended"),
@@ -50,11 +53,11 @@ def _week(store):
     for i, when, kind, lang, outcome in plan:
         a = lg.log_appointment(store, client=codes[i], when=when, tz="America/Chicago", type=kind, duration=60,
                                interpreter=lang).appointment
-        lg.complete_appointment(store, a["id"], outcome)
+        lg.complete_appointment(store, a["id"], outcome, now=AFTER)
     # client 0 was served earlier in the fiscal year: continuing
     a = lg.log_appointment(store, client=codes[0], when="2026-10-15 09:00", tz="America/Chicago", type="benefits",
                            duration=30).appointment
-    lg.complete_appointment(store, a["id"], "attended")
+    lg.complete_appointment(store, a["id"], "attended", now=AFTER)
     return codes
 
 

@@ -8,8 +8,8 @@ from icalendar import Calendar
 
 def test_week_for_three_clients(cli, tmp_path):
     codes = [cli("clients", "new", "-f", "json").json()["code"] for _ in range(3)]
-    plan = [(0, "2026-12-01 09:00", "court"), (1, "2026-12-02 10:00", "medical"), (2, "2026-12-03 11:00", "consulate"),
-            (0, "2026-12-04 09:00", "immigration"), (1, "2026-12-05 10:00", "benefits")]
+    plan = [(0, "2025-12-01 09:00", "court"), (1, "2025-12-02 10:00", "medical"), (2, "2025-12-03 11:00", "consulate"),
+            (0, "2025-12-04 09:00", "immigration"), (1, "2025-12-05 10:00", "benefits")]
     ids = []
     for i, when, kind in plan:
         r = cli("appt", "log", "--client", codes[i], "--when", when, "--tz", "America/Chicago", "--type", kind,
@@ -18,20 +18,20 @@ def test_week_for_three_clients(cli, tmp_path):
         ids.append(r.stdout.strip())
     for aid in ids[:4]:
         assert cli("appointments", "complete", aid, "--outcome", "attended").exit_code == 0
-    rows = cli("appointments", "list", "--from", "2026-12-01", "--to", "2026-12-31", "-f", "json").json()
+    rows = cli("appointments", "list", "--from", "2025-12-01", "--to", "2025-12-31", "-f", "json").json()
     assert [r["type"] for r in rows] == [p[2] for p in plan]
     ics = tmp_path / "week.ics"
-    r = cli("appointments", "export", "--ics", ics, "--from", "2026-12-01", "--to", "2026-12-31")
+    r = cli("appointments", "export", "--ics", ics, "--from", "2025-12-01", "--to", "2025-12-31")
     assert r.exit_code == 0, r
     assert oct(ics.stat().st_mode & 0o777) == "0o600"
     assert len(list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))) == 5
-    rep = cli("report", "--month", "2026-12", "-f", "json").json()
+    rep = cli("report", "--month", "2025-12", "-f", "json").json()
     assert rep["summary"]["unique_clients_served"] == "<5" and rep["suppression"]["applied"]
-    rep = cli("report", "--month", "2026-12", "--suppress-below", "0", "-f", "json").json()
+    rep = cli("report", "--month", "2025-12", "--suppress-below", "0", "-f", "json").json()
     assert rep["summary"]["accompaniments"] == 4 and rep["summary"]["unique_clients_served"] == 3
     out = cli("appointments", "export", "-f", "csv").stdout
     assert len(list(csv.DictReader(io.StringIO(out)))) == 5
-    r = cli("report", "--month", "2026-12")
+    r = cli("report", "--month", "2025-12")
     assert r.exit_code == 0 and "suppressed" in r.stderr
 
 
@@ -162,3 +162,39 @@ def test_interactive_log_through_the_cli(cli, monkeypatch, tmp_path):
     assert (r.json()[0]["tz"], r.json()[0]["starts"], r.json()[0]["duration_min"]) == ("America/Chicago",
                                                                               "2026-12-15T15:00-06:00", 120)
     assert 'home_timezone = "America/Chicago"' in (tmp_path / "config" / "config.toml").read_text()
+
+
+def test_delete_asks_first_and_ids_are_never_reused(cli):
+    """Issue 15: `appointments delete` asked nothing (clients purge needs --yes) and a deleted id came back."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    ids = [cli("appt", "log", "--client", code, "--when", f"2026-12-1{i} 10:00", "--tz", "America/Chicago", "-t", "court",
+               "-d", "60").stdout.strip() for i in range(3)]
+    r = cli("appt", "delete", ids[-1])
+    assert r.exit_code == 2 and "--yes" in r.stderr and "cancel" in r.stderr
+    assert len(cli("appt", "list", "-f", "json").json()) == 3
+    assert cli("appt", "delete", ids[-1], "--yes").exit_code == 0
+    again = cli("appt", "log", "--client", code, "--when", "2026-12-20 10:00", "--tz", "America/Chicago", "-t", "court",
+                "-d", "60").stdout.strip()
+    assert int(again) == int(ids[-1]) + 1  # the next free number, not the deleted one
+
+
+def test_future_appointment_cannot_be_attended_yet(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    aid = cli("appt", "log", "--client", code, "--when", "2099-12-15 10:00", "--tz", "America/Chicago", "-t", "court",
+              "-d", "60").stdout.strip()
+    for outcome in ("attended", "no-show"):
+        r = cli("appt", "complete", aid, "--outcome", outcome)
+        assert r.exit_code == 2 and "still to come" in r.stderr and "(--outcome)" in r.stderr
+    assert cli("appt", "show", aid, "-f", "json").json()[0]["status"] == "scheduled"
+    assert cli("appt", "complete", aid, "--outcome", "rescheduled").exit_code == 0
+
+
+def test_calendar_names_the_interpreters_language(cli, tmp_path):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    cli("appt", "log", "--client", code, "--when", "2026-12-15 10:00", "--tz", "America/Chicago", "-t", "court",
+        "-d", "60", "--interpreter", "mxt", "--advocate", "JR")
+    en = cli("appt", "export", "--ics", "-").stdout
+    es = cli("appt", "export", "--ics", "-", "--lang", "es").stdout
+    unfold = lambda text: text.replace("\r\n ", "")  # noqa: E731 (iCalendar folds long lines)
+    assert "Interpreter: Mixtec\\, Jamiltepec (mxt)" in unfold(en) and "Interpreter: mxt\\n" not in unfold(en)
+    assert "Intérprete: mixteco de Jamiltepec (mxt)" in unfold(es) and "Acompaña: JR" in unfold(es)

@@ -234,10 +234,16 @@ def test_status_is_a_summary_per_section(cli, six):
 
 
 def test_clients_show_names_the_checklists(cli, six):
+    """clients show and checklist status count the same (issue 15: 6 answered / 141 open against 5 / 102):
+    sensitive items are left out of both unless asked for, and clients show says so."""
     r = cli("clients", "show", six)
-    assert "intake: 6 answered" in r.stdout and "checklist answers --client" in r.stderr
+    status = cli("checklist", "status", "--client", six, "-f", "json").json()[0]
+    assert f"intake: {status['answered']} answered, {status['open']} open" in r.stdout
+    assert "Sensitive items are not counted here" in r.stderr and "--include-sensitive" in r.stderr
+    assert "checklist answers --client" in r.stderr
     data = cli("clients", "show", six, "-f", "json").json()[0]
     assert data["checklist_answers"] == 6 and data["checklists"][0]["checklist"] == "intake"
+    assert (data["checklists"][0]["answered"], data["checklists"][0]["open"]) == (status["answered"], status["open"])
 
 
 def test_show_piped_into_head_exits_zero(tmp_path):

@@ -104,7 +104,7 @@ def test_add_verify_remove(cli):
     rows = cli("services", "near", "Oxnard, CA", "-l", "mxt", "--no-national", "-f", "json").json()
     assert rows[0]["id"] == sid and not rows[0]["stale"]
     assert cli("services", "verify", sid).exit_code == 0
-    assert cli("services", "remove", sid).exit_code == 0
+    assert cli("services", "remove", sid, "--yes").exit_code == 0
     assert cli("services", "show", sid).exit_code == 1
     r = cli("services", "add", "--name", "x")
     assert r.exit_code == 2 and "category" in r.stderr
@@ -122,7 +122,7 @@ def test_removing_a_service_keeps_the_place_on_appointments(cli):
     r = cli("appt", "log", "--client", code, "--when", "2026-12-01 10:00", "--type", "medical", "--duration", "30", "--tz", "America/Chicago",
             "--service", sid)
     assert r.exit_code == 0, r
-    assert cli("services", "remove", sid).exit_code == 0
+    assert cli("services", "remove", sid, "--yes").exit_code == 0
     rows = cli("appointments", "list", "-f", "json").json()
     assert rows[0]["place"] == "Clínica del Valle" and rows[0]["service_id"] is None
 
@@ -250,3 +250,34 @@ def test_approximate_places_after_exact_ones_and_marked(cli):
 
     assert [c.text() for c in cautions(rows[2]) if c.kind == "approx"] == ["approx. place (ZIP or town centre)"]
     assert "~" not in next(line for line in table.splitlines() if "Zzz exact door" in line)
+
+
+def test_removing_a_bundled_line_needs_confirmation(cli):
+    r = cli("services", "remove", "us-988")
+    assert r.exit_code == 2 and "--yes" in r.stderr
+    assert cli("services", "show", "us-988").exit_code == 0  # still there
+    assert cli("services", "remove", "us-988", "--yes").exit_code == 0
+    assert cli("services", "show", "us-988").exit_code == 1
+
+
+def test_dry_run_import_creates_no_store(cli, db_path):
+    assert not db_path.exists()
+    r = cli("services", "import", FIX / "hsds-1.1-quirks", "--dry-run", "-f", "json")
+    assert r.exit_code == 0 and r.json()["dry_run"] is True and r.json()["imported"] == 5, r
+    assert "creates nothing" in r.stderr
+    assert not db_path.exists() and not (db_path.parent.exists() and list(db_path.parent.iterdir()))
+
+
+def test_usage_lines_name_what_to_type():
+    """Typer 0.29 wrote `{location}`; the usage line reads PLACE (required) or [TEXT] (optional)."""
+    from typer.testing import CliRunner
+
+    from advocate.cli.main import app
+
+    runner = CliRunner()
+    for args, usage in ((["services", "near"], "advocate services near [OPTIONS] PLACE"),
+                        (["places", "resolve"], "advocate places resolve [OPTIONS] PLACE"),
+                        (["services", "languages"], "advocate services languages [OPTIONS] [TEXT]"),
+                        (["appointments", "delete"], "advocate appointments delete [OPTIONS] ID")):
+        out = runner.invoke(app, [*args, "--help"]).stdout
+        assert usage in out and "{" not in out.splitlines()[0], out.splitlines()[0]

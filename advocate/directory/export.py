@@ -30,15 +30,17 @@ SERVICE_EXTRAS = ["notes", "confidence", "caution", "name_es", "description_es",
 TABLES = {
     "organizations": ["id", "name", "description", "email", "url", *IDENTITY],
     "services": ["id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services",
-                 "fees_description", "eligibility_description", "assured_date", "last_modified", *IDENTITY,
+                 "fees_description", "eligibility_description", "application_process", "assured_date", "last_modified",
+                 *IDENTITY,
                  *(f"advocate_{c}" for c in SERVICE_EXTRAS)],
-    "locations": ["id", "location_type", "organization_id", "name", "latitude", "longitude", *IDENTITY,
+    "locations": ["id", "location_type", "organization_id", "name", "latitude", "longitude", "transportation", *IDENTITY,
                   "advocate_approximate"],
     "service_at_location": ["id", "service_id", "location_id"],
     "addresses": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
     "phones": ["id", "service_id", "number", "type"],
     "languages": ["id", "service_id", "name", "code", "note"],
     "schedules": ["id", "service_id", "description"],
+    "required_documents": ["id", "service_id", "document"],
     "taxonomies": ["id", "name", "description", "uri", "version"],
     "taxonomy_terms": ["id", "code", "name", "description", "taxonomy", "taxonomy_id", "language"],
     "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
@@ -99,10 +101,11 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
         chunk = ids[i:i + 500]
         extra = {r[0]: r[1:] for r in store.conn.execute(
             f"SELECT id, organization_id, description, email, eligibility, fees, hours, status, source, source_id, "
+            f"application_process, required_documents, "
             f"{', '.join(SERVICE_EXTRAS)} FROM services WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         for row in fetch_services(store, chunk, stale_months=12 * 1000):
             sid = row["id"]
-            org_id, desc, email, elig, fees, hours, status, source, source_id, *kept = extra[sid]
+            org_id, desc, email, elig, fees, hours, status, source, source_id, applying, papers, *kept = extra[sid]
             if org_id and org_id not in seen_orgs:
                 seen_orgs.add(org_id)
                 o = store.conn.execute("SELECT name, description, email, url, source, source_id FROM organizations"
@@ -116,19 +119,21 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
                 "description": desc, "url": row["url"], "email": email, "status": status,
                 "interpretation_services": ", ".join("any language" if c == "mul" else (languages().get(c, {}).get("name_en") or c)
                                                      for c in interp),
-                "fees_description": fees, "eligibility_description": elig, "assured_date": row["last_verified"],
+                "fees_description": fees, "eligibility_description": elig, "application_process": applying,
+                "assured_date": row["last_verified"],
                 "last_modified": row["last_verified"], "advocate_source": source, "advocate_source_id": source_id,
                 **{f"advocate_{c}": v for c, v in zip(SERVICE_EXTRAS, kept, strict=True)}})
-            for lid, lat, lon, name, address, city, region, postal, country, approx, lsource, lsource_id in store.conn.execute(
+            for (lid, lat, lon, name, address, city, region, postal, country, approx, lsource, lsource_id,
+                 directions) in store.conn.execute(
                     """SELECT l.id, l.latitude, l.longitude, l.name, l.address, l.city, l.region, l.postal_code, l.country,
-                              l.approximate, l.source, l.source_id
+                              l.approximate, l.source, l.source_id, l.transportation
                        FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?
                        ORDER BY sal.id""",
                     (sid,)):
                 if lid not in seen_locs:
                     seen_locs.add(lid)
                     out["locations"].append({"id": lid, "location_type": "physical", "organization_id": org_id or "",
-                                             "name": name, "latitude": lat, "longitude": lon,
+                                             "name": name, "latitude": lat, "longitude": lon, "transportation": directions,
                                              "advocate_source": lsource, "advocate_source_id": lsource_id,
                                              "advocate_approximate": 1 if approx else 0})
                     if address or city or postal:
@@ -148,6 +153,8 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
                                          "code": iso, "note": note})
             if hours:
                 out["schedules"].append({"id": f"{sid}:hours", "service_id": sid, "description": hours})
+            for n, paper in enumerate(p for p in (papers or "").split("; ") if p):
+                out["required_documents"].append({"id": f"{sid}:doc:{n}", "service_id": sid, "document": paper})
             why = dict(((c, f"{b}: {r}") for c, b, r in store.conn.execute(
                 "SELECT category, basis, reason FROM category_evidence WHERE service_id = ?", (sid,))))
             for cat in row["categories"]:
@@ -261,6 +268,7 @@ def _as_json(t: dict[str, list[dict]]) -> list[dict]:
         svc["phones"] = [p for p in t["phones"] if p["service_id"] == sid]
         svc["languages"] = [x for x in t["languages"] if x["service_id"] == sid]
         svc["schedules"] = [x for x in t["schedules"] if x["service_id"] == sid]
+        svc["required_documents"] = [x for x in t["required_documents"] if x["service_id"] == sid]
         svc["attributes"] = [{**a, "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in t["attributes"] if a["link_id"] == sid]
         svc["service_at_locations"] = [
             {"id": x["id"], "location": {**locs[x["location_id"]], "addresses": [addr[x["location_id"]]] if x["location_id"] in addr else []}}

@@ -348,8 +348,11 @@ def test_own_export_imports_back_with_the_same_ids_and_every_field(store, tmp_pa
     import_directory(store, FIX / "hsds-1.1-quirks", source="src")
     with store.write():  # what HSDS has no column for, and cells a spreadsheet guard touches
         store.conn.execute("UPDATE services SET notes = 'call first | taxonomy: Food', phone = '+52 55 5533 5533',"
-                           " name_es = 'Despensa', caution = '=not a formula', confidence = 'medium'"
+                           " name_es = 'Despensa', caution = '=not a formula', confidence = 'medium',"
+                           " application_process = 'Walk in; call first', required_documents = 'ID; proof of address'"
                            " WHERE id = 'src:10'")
+        store.conn.execute("UPDATE locations SET transportation = 'Bus 3 to Flagler St'"
+                           " WHERE id IN (SELECT location_id FROM service_at_location WHERE service_id = 'src:10')")
         reindex(store, ids=["src:10"])
     assert count(store, "SELECT count(*) FROM locations WHERE source = 'src' AND approximate = 1")
     add_service(store, name="Hand-typed clinic", categories=["medical"], location="Miami, FL", phone="305-555-0100",

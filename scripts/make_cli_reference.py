@@ -33,15 +33,24 @@ def render() -> str:
 
     from advocate.cli.main import app
 
+    saved = {k: os.environ.get(k) for k in ("COLUMNS", "ADVOCATE_LANG")}
     os.environ["COLUMNS"] = "100"
     os.environ["ADVOCATE_LANG"] = "en"  # the reference is in English whatever the locale
-    runner = CliRunner()
-    parts = ["# advocate command reference", "", "Generated from `--help` by `scripts/make_cli_reference.py`; "
-             "do not edit by hand.", ""]
-    for path, _cmd in commands():
-        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1"})
-        parts += [f"## advocate {' '.join(path)}".rstrip(), "", "```", result.stdout.rstrip(), "```", ""]
-    return "\n".join(parts)
+    try:
+        runner = CliRunner()
+        parts = ["# advocate command reference", "", "Generated from `--help` by `scripts/make_cli_reference.py`; "
+                 "do not edit by hand.", ""]
+        for path, _cmd in commands():
+            result = runner.invoke(app, [*path, "--help"],
+                                   env={"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1"})
+            parts += [f"## advocate {' '.join(path)}".rstrip(), "", "```", result.stdout.rstrip(), "```", ""]
+        return "\n".join(parts)
+    finally:  # called from the tests too: the width and language must not leak into the tests that follow
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 if __name__ == "__main__":

@@ -322,8 +322,12 @@ def test_a_store_error_while_placing_a_location_is_not_taken_for_an_unknown_plac
 def _source_tables(store, source: str) -> dict[str, list[tuple]]:
     """Every column of every table that holds a directory record of ``source`` (internal row numbers aside)."""
     of = "(SELECT id FROM services WHERE source = ?)"
+    # every column but each store's own bookkeeping: when this store saw the service change, and the hash of
+    # what its last import said (an export says the same things in other words)
+    local = {"changed", "fingerprint"}
+    cols = ", ".join(r[1] for r in store.conn.execute("PRAGMA table_info(services)") if r[1] not in local)
     queries = {
-        "services": "SELECT * FROM services WHERE source = ? ORDER BY id",
+        "services": f"SELECT {cols} FROM services WHERE source = ? ORDER BY id",
         "organizations": "SELECT * FROM organizations WHERE source = ? ORDER BY id",
         "locations": "SELECT * FROM locations WHERE source = ? ORDER BY id",
         "service_at_location": f"SELECT service_id, location_id FROM service_at_location WHERE service_id IN {of} ORDER BY 1, 2",

@@ -123,9 +123,11 @@ def confirmed(yes: bool, question: str, needs: str) -> None:
         raise InputError(needs)
     import questionary
 
+    from advocate.errors import ExitStatus
+
     if not questionary.confirm(question, default=False).ask():
         info(_("Nothing was changed."))
-        raise typer.Exit(1)
+        raise typer.Exit(int(ExitStatus.FAILURE))
 
 
 def say_dropped(headers: list[str]) -> None:

@@ -112,6 +112,10 @@ def record_problems(rec: dict) -> list[str]:
         out.append(f"{rid}: for_minors must be true or false")
     if rec.get("for_minors") and not set(rec.get("categories") or ()) & {"youth", "child-protection"}:
         out.append(f"{rid}: a record for minors needs the youth or child-protection category (how it is asked for)")
+    if "only_when_asked" in rec and not isinstance(rec["only_when_asked"], bool):
+        out.append(f"{rid}: only_when_asked must be true or false")
+    if rec.get("only_when_asked") and not rec.get("categories"):
+        out.append(f"{rid}: a record shown only when asked needs categories (how it is asked for)")
     if not rec.get("lines") and not rec.get("url"):
         out.append(f"{rid}: neither a line nor a url: nothing to reach it by")
     return out
@@ -214,6 +218,7 @@ def _insert_record(conn, rec: dict, kept: dict, progress=None) -> None:
         "confidence": rec.get("confidence", "low"), "caution": rec.get("caution"),
         "caution_es": rec.get("caution_es"), "law_enforcement": 1 if rec.get("law_enforcement") else 0,
         "priority": rec.get("priority", DEFAULT_PRIORITY), "for_minors": 1 if rec.get("for_minors") else 0,
+        "only_when_asked": 1 if rec.get("only_when_asked") else 0,
     }, rec.get("categories", []), rec.get("languages", []), rec.get("interpretation", []))
     _insert_lines(conn, sid, lines)
     if scope == "local" and rec.get("location"):

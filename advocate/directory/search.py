@@ -82,6 +82,11 @@ class Filters:
         if not self.asks_for_minors():
             # only-for-a-child records (issue 10: NCMEC was in every lookup) need a child in the question
             where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE for_minors = 1)")
+        if not self.categories:
+            # records shown only when asked (issue 10: the U.S. Embassy's visa section, an immigration authority,
+            # was in every lookup for a place in Mexico): a lookup with categories already keeps only the
+            # records that carry one of them
+            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE only_when_asked = 1)")
         if self.languages:
             langs = sorted(self.expanded_languages())
             mode = " AND g.mode = 'staff'" if self.staff_only else ""

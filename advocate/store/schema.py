@@ -295,6 +295,11 @@ INSERT INTO sqlite_sequence (name, seq) SELECT 'appointments', max(
     coalesce((SELECT max(CAST(row_id AS INTEGER)) FROM audit WHERE tbl = 'appointments'), 0));
 """
 
+M14_ONLY_WHEN_ASKED = """
+ALTER TABLE services ADD COLUMN only_when_asked INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX services_only_when_asked ON services(id) WHERE only_when_asked = 1;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "directory: organizations, services, locations, spatial index", M1_DIRECTORY),
     (2, "casework: clients by code, appointments, checklist answers, audit", M2_CASEWORK),
@@ -314,6 +319,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
          "(from HSDS application_process, required documents, location transportation)", M11_GETTING_THERE),
     (12, "when each service last changed (for exports of what changed since a date)", M12_SERVICE_CHANGED),
     (13, "appointment ids are never reused after a delete (AUTOINCREMENT)", M13_APPOINTMENT_IDS),
+    (14, "records shown only when a lookup asks for one of their categories (a U.S. government visa office): "
+         "never in a default lookup", M14_ONLY_WHEN_ASKED),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

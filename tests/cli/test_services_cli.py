@@ -249,3 +249,12 @@ def test_add_by_hand_is_not_high_confidence(cli):
     assert row["confidence"] == "medium" and "phone call with intake" in row["caution"]
     r = cli("services", "add", "--name", "X", "-c", "food", "--location", "10001", "--confidence", "sure")
     assert r.exit_code != 0 and "high, medium or low" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_us_visa_office_not_offered_unasked(cli):
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "-f", "json")
+    assert r.exit_code == 0, r
+    assert not any(x["id"].endswith(":us-embassy-mexico-t-u-visas") for x in r.json())
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "-c", "family-reunification", "-f", "json")
+    assert r.exit_code == 0, r
+    assert any(x["id"].endswith(":us-embassy-mexico-t-u-visas") for x in r.json())

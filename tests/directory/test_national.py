@@ -133,3 +133,19 @@ def test_national_rows_kept_between_lookups_follow_every_change(store, db_path):
     other.close()
     assert national_services(store, Filters(), place_country="US")[0]["name"] == "Renamed elsewhere"
     assert national_services(store, Filters(), place_country="MX") != national_services(store, Filters(), place_country="US")
+
+
+def test_us_visa_office_only_when_asked(store):
+    """The U.S. Embassy's visa section (an immigration authority) is never in a default lookup for a place in
+    Mexico; a lookup for family reunification or immigration help shows it, with a caution naming the office."""
+    place = resolve_place("Oaxaca de Juárez, Oax.")
+    default_ids = {r["id"].split(":")[-1] for r in services_near(store, place)}
+    assert "us-embassy-mexico-t-u-visas" not in default_ids
+    everything = {r["id"].split(":")[-1] for r in national_services(store, Filters(), place_country="MX",
+                                                                    dial_from="all")}
+    assert "us-embassy-mexico-t-u-visas" not in everything
+    for cat in ("family-reunification", "legal-immigration"):
+        rows = services_near(store, place, filters=Filters.parse([cat]))
+        embassy = [r for r in rows if r["id"].endswith(":us-embassy-mexico-t-u-visas")]
+        assert embassy, cat
+        assert "immigration office" in embassy[0]["caution"] and "migratoria" in embassy[0]["caution_es"]

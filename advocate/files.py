@@ -112,6 +112,51 @@ def refusal(path: Path) -> str | None:
     return None
 
 
+WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+
+
+def input_refusal(path: str | os.PathLike) -> str | None:
+    """Why advocate must never read ``path`` as a directory to import (None if it may): the store, its side
+    files, backups and listed copies, anything in advocate's data folder, any SQLite database or write-ahead
+    log. Importing one would turn client data into "services" that an export then hands to others."""
+    path = Path(os.fspath(path)).expanduser()
+    real = _resolved(path)
+    for store in protected_stores():
+        if is_store_file(real, store) or is_store_file(path.absolute(), store):
+            return _("{path} is the store or one of its own files or backups; advocate never imports it "
+                     "(give the directory export you meant)").format(path=path)
+        with contextlib.suppress(OSError):
+            if path.exists() and store.exists() and os.path.samefile(path, store):
+                return _("{path} is the store under another name; advocate never imports it "
+                         "(give the directory export you meant)").format(path=path)
+    from advocate.store.copies import listed_copies
+
+    if real in listed_copies():
+        return _("{path} is a copy of the store that advocate keeps track of; advocate never imports it "
+                 "(give the directory export you meant)").format(path=path)
+    data = _data_dir()
+    if real == data or data in real.parents:
+        return _("{path} is inside advocate's data folder ({data}), which holds the store; advocate never "
+                 "imports from it").format(path=path, data=data)
+    if real.is_file():
+        try:
+            with open(real, "rb") as fh:
+                head = fh.read(16)
+        except OSError:
+            head = b""
+        if head == SQLITE_HEADER or head[:4] in WAL_MAGIC:
+            return _("{path} is an SQLite database (a store or a backup?), not a directory export; advocate "
+                     "never imports one").format(path=path)
+    return None
+
+
+def check_input(path: str | os.PathLike) -> None:
+    """Raise :class:`InputError` (exit 2) when ``path`` must not be imported (see :func:`input_refusal`)."""
+    reason = input_refusal(path)
+    if reason:
+        raise InputError(reason, field="source")
+
+
 def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callable[[Path], bool] | None = None,
                 default_name: str | None = None, make_parents: bool = False) -> Path:
     """Check where a file may be written, before anything is written; return the file's path.

@@ -673,8 +673,9 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
     ``remember_mapping`` is false) and the sheet read, and the next import of that source without a mapping
     uses them."""
     from advocate.directory.sheet import sheet_plan
-    from advocate.files import output_path
+    from advocate.files import check_input, output_path
 
+    check_input(path)
     target = output_path(rejects_path, force=force, confirm=confirm, default_name="rejects.csv") \
         if rejects_path else None
     plan = sheet_plan(store, path, source=source, layout=layout, mapping=mapping, sheet=sheet,

@@ -187,6 +187,10 @@ class Fetcher:
                             return json.loads(bytes(body).decode("utf-8-sig")), dict(resp.headers)
                         except (ValueError, UnicodeDecodeError):
                             reason = _("the answer was not complete JSON (cut off or malformed)")
+                        except RecursionError:  # a hostile page of [[[[...]]]]: asking again will not mend it
+                            raise AdvocateError(_("{url} answered {what} with JSON nested too deeply to be an HSDS "
+                                                  "page; nothing was changed").format(url=self.base, what=what),
+                                                field="url") from None
             except httpx.TimeoutException:
                 reason = _("no answer within {seconds:g} seconds").format(seconds=self.opt.timeout)
             except httpx.ConnectError as exc:

@@ -264,6 +264,9 @@ def _csv_records(opener):
 
 def _sources(path: Path) -> list[tuple[str, object]]:
     """(relative name, opener) for every .csv/.json that belongs to the export at ``path``."""
+    from advocate.files import check_input
+
+    check_input(path)
     out = []
     if path.is_dir() or path.name == "datapackage.json" or (path.suffix.lower() == ".csv" and path.is_file()):
         base = path if path.is_dir() else path.parent
@@ -278,6 +281,7 @@ def _sources(path: Path) -> list[tuple[str, object]]:
                                        "follows links out of it (copy the file in instead)").format(path=f),
                                      field="source")
             if f.is_file() and f.suffix.lower() in (".csv", ".json"):
+                check_input(f)
                 out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))
     elif zipfile.is_zipfile(path):
         try:

@@ -127,7 +127,8 @@ def cutoff_date(text: str, today=None):
 
 
 def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
-    """Purge every client closed before the cutoff (retention), with everything tied to them."""
+    """Purge every client closed before the cutoff (retention), with everything tied to them, and the places
+    looked up online before it. ``codes`` in the result names the clients purged (for their copies)."""
     cutoff = cutoff_date(older_than)
     codes = [r[0] for r in store.conn.execute(
         "SELECT code FROM clients WHERE status = 'closed' AND closed IS NOT NULL AND substr(closed, 1, 10) < ?",
@@ -139,16 +140,23 @@ def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
             for table in CLIENT_TABLES:
                 totals[table] += store.conn.execute(
                     f"SELECT count(*) FROM {table} WHERE client_code = ?", (code,)).fetchone()[0]
-        return {"cutoff": cutoff.isoformat(), "dry_run": True, **totals}
+        totals["geocode_cache"] = store.conn.execute(
+            "SELECT count(*) FROM geocode_cache WHERE created IS NULL OR substr(created, 1, 10) < ?",
+            (cutoff.isoformat(),)).fetchone()[0]
+        return {"cutoff": cutoff.isoformat(), "dry_run": True, **totals, "codes": codes}
     with store.write():
         for code in codes:
             for table in CLIENT_TABLES:
                 totals[table] += store.conn.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,)).rowcount
             totals["clients"] += store.conn.execute("DELETE FROM clients WHERE code = ?", (code,)).rowcount
             store.audit("purge", "clients")
-    if codes:
+        # places looked up online are kept no longer than client records
+        totals["geocode_cache"] = store.conn.execute(
+            "DELETE FROM geocode_cache WHERE created IS NULL OR substr(created, 1, 10) < ?",
+            (cutoff.isoformat(),)).rowcount
+    if codes or totals["geocode_cache"]:
         _scrub_free_pages(store)
-    return {"cutoff": cutoff.isoformat(), "dry_run": False, **totals}
+    return {"cutoff": cutoff.isoformat(), "dry_run": False, **totals, "codes": codes}
 
 
 def audit_log(store, limit: int = 100) -> list[dict]:

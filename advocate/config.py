@@ -66,6 +66,11 @@ class Config:
     release_warning_days: int = 14  # releases ending within N days are listed
     checklists_dir: str = ""  # extra/override checklists; default <config dir>/checklists
     home_timezone: str = ""  # IANA zone appointments are logged in when none is given (asked on first use)
+    # what an import reads from a zip or folder, checked while streaming (generous for real exports)
+    import_max_total_mb: int = 2048  # uncompressed, all the zip's members together
+    import_max_ratio: int = 200  # uncompressed / compressed, past the first 32 MB of a member
+    import_max_line_mb: int = 16  # one line of a CSV
+    import_max_members: int = 10_000  # files in a zip
 
     @property
     def checklist_override_dir(self) -> Path:

@@ -57,12 +57,28 @@ UTC_NAMES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
 def get_zone(name: str | None) -> ZoneInfo:
     name = (name or local_zone_name()).strip()
     try:
-        if not re.match(r"^[A-Za-z0-9_+\-/]+$", name) or name.startswith("/") or ".." in name:
+        # IANA names are short (the longest is ~32 characters); a long one is refused before any file is looked up
+        if len(name) > 64 or not re.match(r"^[A-Za-z0-9_+\-/]+$", name) or name.startswith("/") or ".." in name:
             raise ValueError
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(_('"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana').format(name=name),
-                         field="tz") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        shown = name if len(name) <= 64 else name[:60] + "…"
+        inside = _zones_under(name) if len(name) <= 64 else []
+        if inside:
+            raise InputError(_('"{name}" is a region, not a time zone; name a zone in it, such as {examples}').format(
+                name=shown, examples=", ".join(inside)), field="tz") from None
+        raise InputError(_('"{name}" is not a time zone; use an IANA name such as America/Chicago or America/Tijuana').format(name=shown), field="tz") from None
+
+
+def _zones_under(region: str) -> list[str]:
+    """A few zones inside a region name ("America" -> America/Chicago, ...), the common ones first."""
+    import zoneinfo
+
+    prefix = region.strip("/") + "/"
+    zones = sorted(z for z in zoneinfo.available_timezones() if z.lower().startswith(prefix.lower()))
+    common = [z for z in ("America/Chicago", "America/Mexico_City", "America/New_York", "America/Los_Angeles",
+                          "America/Tijuana", "Etc/UTC") if z in zones]
+    return (common + [z for z in zones if z not in common])[:3]
 
 
 def zone_of_service(store, service_id: str | None) -> str | None:

@@ -132,7 +132,7 @@ def purge(
         gone = normalize_code(code)
         if not everywhere or not copies.holding(store, gone):
             raise
-        _purge_copies(store, gone, CLIENT_TABLES)
+        report_copies(store, [gone], CLIENT_TABLES, everywhere=True, again="")
         return
     if not yes:
         if not interactive():
@@ -152,31 +152,34 @@ def purge(
            "{referrals} referrals, {releases} releases of information, and the client record.").format(
         code=result["code"], appointments=r["appointments"], checklist_progress=r["checklist_progress"],
         goals=r.get("goals", 0), referrals=r.get("referrals", 0), releases=r.get("releases", 0)))
-    if everywhere:
-        _purge_copies(store, client["code"], CLIENT_TABLES)
-        return
-    held = copies.holding(store, client["code"])
-    if held:
-        from advocate.cli.common import warn
-
-        warn(_("{n} copies of the store still hold {code}: {paths}. Run `advocate clients purge {code} --everywhere` "
-               "again to remove it from them, or delete them.").format(
-            n=len(held), code=client["code"], paths=", ".join(h["path"] for h in held)))
-        raise typer.Exit(ExitStatus.FAILURE)
+    report_copies(store, [client["code"]], CLIENT_TABLES, everywhere=everywhere,
+                  again=f"advocate clients purge {client['code']} --everywhere")
 
 
-def _purge_copies(store, code: str, tables) -> None:
+def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: str) -> None:
+    """After a purge: name every copy advocate made that still holds a purged client and exit 1, or with
+    ``everywhere`` scrub or delete each, naming each one done, and fail naming any that could not be changed."""
+    from advocate.cli.common import warn
     from advocate.store import copies
 
-    for done in copies.scrub(store, code, tables):
+    what = codes[0] if len(codes) == 1 else _("{n} purged clients").format(n=len(codes))
+    if not everywhere:
+        held = copies.holding_any(store, codes)
+        if held:
+            warn(_("{n} copies of the store still hold {code}: {paths}. Run `{command}` to remove it from them, "
+                   "or delete them.").format(n=len(held), code=what, paths=", ".join(h["path"] for h in held),
+                                             command=again))
+            raise typer.Exit(1)
+        return
+    for done in copies.scrub_any(store, codes, tables):
         if done["action"] == "scrubbed":
-            info(_("Removed {code} from the copy {path}.").format(code=code, path=done["path"]))
+            info(_("Removed {code} from the copy {path}.").format(code=what, path=done["path"]))
         else:
             info(_("Deleted the copy {path} (it could not be opened to remove {code}).").format(
-                code=code, path=done["path"]))
-    left = copies.holding(store, code)
+                code=what, path=done["path"]))
+    left = copies.holding_any(store, codes)
     if left:
         from advocate.errors import StoreError
 
         raise StoreError(_("{n} copies still hold {code} and could not be changed: {paths}").format(
-            n=len(left), code=code, paths=", ".join(h["path"] for h in left)))
+            n=len(left), code=what, paths=", ".join(h["path"] for h in left)))

@@ -163,9 +163,13 @@ def purge(
                                                         "(default: retention_years in the config)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Count what would go, delete nothing."))] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
+    everywhere: Annotated[bool, typer.Option("--everywhere", help=N_(
+        "Also remove the purged clients from every copy advocate made of the store (backups, pre-upgrade and "
+        "pre-restore copies): scrubbed in place, or deleted when they cannot be opened."))] = False,
     fmt: FormatOpt = Format.table,
 ):
-    """Delete closed clients past the retention period, with their appointments and answers; then VACUUM."""
+    """Delete closed clients past the retention period, with their appointments and answers, and places looked up
+    online before then; then VACUUM. Says which copies of the store still hold them; --everywhere removes them."""
     from advocate.cli.common import interactive
     from advocate.clients import purge_closed
     from advocate.errors import InputError
@@ -185,7 +189,21 @@ def purge(
             info(_("Nothing was deleted."))
             raise typer.Exit(ExitStatus.FAILURE)
     result = preview if dry_run else purge_closed(store, age)
+    codes = result.pop("codes", [])
     render_record(result, fmt.value, title=_("Purge (dry run)") if dry_run else _("Purge"))
+    if dry_run:
+        return
+    from advocate.cli.clients import report_copies
+    from advocate.clients import CLIENT_TABLES
+    from advocate.store import copies
+
+    if everywhere:  # retention reaches the copies too, also for clients an earlier purge took from the store
+        codes = list(dict.fromkeys(codes + copies.closed_before(store, result["cutoff"])))
+    if not codes:
+        return
+
+    report_copies(store, codes, CLIENT_TABLES, everywhere=everywhere,
+                  again=f"advocate db purge --older-than {age} --everywhere")
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -213,6 +214,15 @@ def _group_in(argv: list[str]) -> str | None:
 def run() -> None:
     """Console-script entry point."""
     only = None if os.environ.get("_ADVOCATE_COMPLETE") else _group_in(sys.argv[1:])
+    import signal
+
+    def terminated(signum, frame):
+        # SIGTERM (a closed terminal, a service manager): unwind like Ctrl-C, so the open transaction rolls back
+        # and temporary files and staging folders are removed
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread
+        signal.signal(signal.SIGTERM, terminated)
     try:
         make_app(only)(prog_name="advocate")
     except KeyboardInterrupt:

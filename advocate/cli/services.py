@@ -798,11 +798,17 @@ def batch(
             if len(notes) <= 20:
                 info(note)
 
+        if online and interactive() and not _confirm_online_batch(file, cfg.geocoder):
+            info(_("Nothing was sent; the batch was not run."))
+            raise typer.Exit(1)
+        if cfg.online_geocoding and not online:
+            info(_("A batch file holds caseload addresses, so it is resolved offline even with online geocoding "
+                   "in the config; add --online to send its street addresses to the geocoder (they are not kept)."))
         # one batch per process: the grid may freeze the garbage collector while it runs
         out_fmt = "csv" if fmt == Format.table else fmt.value
         delimited = out_fmt in ("csv", "tsv")  # rows come as lists of ready cells (same bytes, less work)
         out_rows = run_batch(st.store(), rows, columns=chosen, per_location=per_location, within_km=within_km,
-                             filters=filters, online=online or cfg.online_geocoding,
+                             filters=filters, online=online,
                              stale_months=cfg.stale_after_months, on_error=failures, on_note=on_note, freeze_gc=True,
                              cells=columns if delimited else None, geocoder=st.geocoder())
         if delimited:
@@ -820,6 +826,14 @@ def batch(
         info(_("{n} rows have no answer: the location did not resolve or no service is in range "
                "(kept in the output with the reason in the error column).").format(n=failures.total))
         raise typer.Exit(ExitStatus.FAILURE)
+
+
+def _confirm_online_batch(file: str, geocoder: str) -> bool:
+    import questionary
+
+    return bool(questionary.confirm(
+        _("Street addresses from {file} that do not resolve offline will be sent to the online geocoder ({geocoder}); "
+          "they are not kept. Send them?").format(file=file, geocoder=geocoder), default=False).ask())
 
 
 @app.command()

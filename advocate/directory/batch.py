@@ -40,16 +40,39 @@ CACHE_SIZE = 50_000  # places resolved, services and locations described
 CACHED_MATCHES = 250_000  # nearest-service answers kept, counted in matches
 
 
+MAX_LINE = 64 * 1024  # characters in one line of a batch file: a row of locations is far shorter
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    """The input's lines, each refused past MAX_LINE before more of it is read; text that is not UTF-8 is
+    one sentence, not a traceback."""
+    n = 0
+    while True:
+        try:
+            line = stream.readline(MAX_LINE + 1)
+        except UnicodeDecodeError:
+            raise InputError(_("the batch input is not UTF-8 text; save it as UTF-8 (\"CSV UTF-8\" in a "
+                               "spreadsheet) and run again")) from None
+        if not line:
+            return
+        n += 1
+        if len(line) > MAX_LINE:
+            raise InputError(_("line {n} of the batch input is longer than {limit} KB; a row of locations is much "
+                               "shorter (is it the right file?)").format(n=n, limit=MAX_LINE // 1024))
+        yield line
+
+
 def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Iterator[dict]]:
     """(input columns, row iterator) for a CSV (any delimiter the sniffer finds) or ndjson stream."""
-    first = stream.readline()
+    lines = _lines(stream)
+    first = next(lines, "")
     if not first:
         raise InputError(_("the batch input is empty; expected a CSV with a header row, or ndjson"))
     if fmt == "ndjson" or (fmt is None and first.lstrip().startswith("{")):
         def gen():
             for n, line in enumerate([first], 1):
                 yield _json_row(line, n)
-            for n, line in enumerate(stream, 2):
+            for n, line in enumerate(lines, 2):
                 if line.strip():
                     yield _json_row(line, n)
         probe = _json_row(first, 1)
@@ -60,13 +83,23 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     header = [h.strip() for h in header]
     if len(set(header)) != len(header):
         raise InputError(_("the batch CSV has repeated column names; make each header unique"))
-    reader = csv.reader(stream, delimiter=delimiter)
+    # a cell over MAX_LINE is refused below with its line; the csv module's own limit (process-wide) is kept above it
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 20))
+    reader = csv.reader(lines, delimiter=delimiter)
 
     def gen():
-        for rec in reader:
-            if not any(c.strip() for c in rec):
-                continue
-            yield {h: (rec[i] if i < len(rec) else "") for i, h in enumerate(header)}
+        try:
+            for rec in reader:
+                if not any(c.strip() for c in rec):
+                    continue
+                if any(len(c) > MAX_LINE for c in rec):  # a quoted cell running over many lines
+                    raise InputError(_("a cell ending on line {n} of the batch input is longer than {limit} KB; a "
+                                       "location is much shorter (is it the right file?)").format(
+                        n=reader.line_num + 1, limit=MAX_LINE // 1024))
+                yield {h: (rec[i] if i < len(rec) else "") for i, h in enumerate(header)}
+        except csv.Error as exc:
+            raise InputError(_("the batch input cannot be read near line {n} ({exc})").format(
+                n=reader.line_num + 1, exc=exc)) from None
     return header, gen()
 
 
@@ -220,7 +253,8 @@ class Resolver:
             from advocate.geo.resolve import resolve_place
 
             try:
-                p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder)
+                # no store: a batch file is a caseload, and its addresses are never kept in the geocode cache
+                p = resolve_place(key, online=self.online, store=None, geocoder=self.geocoder)
                 hit = Located(p.latitude, p.longitude, p.country, p.label, p.note)
             except AdvocateError as exc:
                 hit = Unresolved(exc.full_message)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from advocate.directory.search import fetch_services
@@ -174,7 +175,6 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
     date-time) keeps the services whose content changed since then, inactive ones included, and marks the
     export partial, so importing it updates those services and marks nothing else inactive."""
     from advocate.files import output_path, private_folder, write_private
-    from advocate.render import neutralize
 
     wanted = list(dict.fromkeys([*([source] if source else []), *(sources or [])]))
     if wanted:
@@ -208,13 +208,15 @@ def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None
         w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
         for r in tables[table]:
-            w.writerow({k: neutralize(r.get(k)) if isinstance(r.get(k), str) else ("" if r.get(k) is None else r.get(k))
+            w.writerow({k: guard_cell(r.get(k)) if isinstance(r.get(k), str) else ("" if r.get(k) is None else r.get(k))
                         for k in cols})
         write_private(dest / f"{table}.csv", buf.getvalue(), force=force)
         resources.append({"name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
                           "schema": {"fields": [{"name": c, "type": "string"} for c in cols]}})
     package: dict[str, object] = {"name": "advocate-export", "title": "Services exported by advocate", "profile": "tabular-data-package",
-               "version": "3.0.0", "resources": resources}
+               "version": "3.0.0", "resources": resources,
+               # a cell a spreadsheet would run as a formula starts with one added apostrophe; import takes it off
+               "advocate_formula_guard": "apostrophe"}
     if partial:
         package["advocate"] = partial
     write_private(dest / "datapackage.json", json.dumps(package, indent=1), force=force)
@@ -252,6 +254,25 @@ def partial_export(path) -> bool:
         if isinstance(marker, dict) and marker.get("partial") is True:
             return True
     return False
+
+
+_GUARDED = re.compile(r"'+[=+\-@\t\r\n|%]")
+
+
+def guard_cell(value):
+    """The export's formula guard, made reversible: a cell a spreadsheet would run as a formula gets one
+    apostrophe in front (as :func:`advocate.render.neutralize` does), and so does a cell that already starts
+    with apostrophes before a formula character, so :func:`unguard_cell` gives back exactly what was stored."""
+    from advocate.render import neutralize
+
+    if value.startswith("'") and _GUARDED.match(value):
+        return "'" + value
+    return neutralize(value)
+
+
+def unguard_cell(value: str) -> str:
+    """Undo :func:`guard_cell` (for a file advocate exported)."""
+    return value[1:] if value.startswith("'") and _GUARDED.match(value) else value
 
 
 def _as_json(t: dict[str, list[dict]]) -> list[dict]:

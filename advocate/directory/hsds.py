@@ -459,7 +459,9 @@ class Importer:
         staff, interp, leftovers = self.languages_of(sid, row, loc_ids)
         self.stats["unmapped_languages"] += len(leftovers)
         for text in dict.fromkeys(leftovers):
-            self.unmapped_language_counts[text] = self.unmapped_language_counts.get(text, 0) + 1
+            counts = self.unmapped_language_counts
+            if text in counts or len(counts) < UNMAPPED_KEPT:  # a hostile file's million distinct words stay out
+                counts[text] = counts.get(text, 0) + 1
         evidence, unmapped = self.categories_of(sid, row, name, oid)
         cats = [e.category for e in evidence]
         phone_rows = self.T.many("phones", "service_id", sid)
@@ -654,6 +656,7 @@ _CHILDREN = (
     ("interpretation", "INSERT OR IGNORE INTO service_languages VALUES (?, ?, 'interpretation')"),
     ("service_at_location", "INSERT OR IGNORE INTO service_at_location (service_id, location_id) VALUES (?, ?)"),
 )
+UNMAPPED_KEPT = 1_000  # distinct unmapped language words counted for the summary (each service keeps its own)
 
 
 def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,

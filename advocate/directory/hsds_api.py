@@ -266,7 +266,7 @@ class RawStage:
     """Service objects as they arrive, kept on disk (one row each), plus the columns they flatten to."""
 
     def __init__(self):
-        from advocate.directory.staging import StagingFolder
+        from advocate.staging import StagingFolder
 
         self._dir = StagingFolder("advocate-api-")  # locked while it runs; a killed sync's is removed later
         self.db = sqlite3.connect(Path(self._dir.name) / "raw.db")

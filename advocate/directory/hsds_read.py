@@ -20,9 +20,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from advocate.directory.staging import STAGING_PREFIX, StagingFolder
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
+from advocate.staging import STAGING_PREFIX, StagingFolder
 
 # alias -> canonical table name
 TABLE_ALIASES = {

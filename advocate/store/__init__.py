@@ -434,7 +434,7 @@ def _clean_leftovers(path: Path) -> list[str]:
             copies.forget(path, Path(copy))
         notes.append(f"removed {len(plain_copies)} plain copies of the store left by an interrupted "
                      f"`advocate db encrypt` ({', '.join(Path(c).name for c in plain_copies)})")
-    from advocate.directory.staging import clean_staging
+    from advocate.staging import clean_staging
 
     notes.extend(clean_staging())  # staging folders of killed imports, in TMPDIR
     with contextlib.suppress(OSError):

@@ -529,10 +529,14 @@ def import_(
         else:
             from advocate.directory.hsds import import_directory
 
+            remember = True
+            if mapping is None and interactive():  # a sheet's columns we could not guess: ask, offer to remember
+                mapping, remember = _ask_mapping(store, Path(path), source=source, layout=layout, sheet=sheet)
             with _progress(_("Importing services")) as tick:
                 stats = import_directory(store, Path(path), source=source, dry_run=dry_run, rejects_path=rejects,
                                          force=True, online=online or st.config().online_geocoding, progress=tick,
-                                         layout=layout, mapping=mapping, sheet=sheet, geocoder=st.geocoder())
+                                         layout=layout, mapping=mapping, sheet=sheet, geocoder=st.geocoder(),
+                                         remember_mapping=remember)
     rejected = stats.pop("rejects")
     if fmt == Format.json:
         import json
@@ -549,6 +553,35 @@ def import_(
                  .format(n=len(names) - 15))
     if rejected and not rejects:
         info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
+
+
+def _ask_mapping(store, path: Path, *, source, layout, sheet) -> tuple[dict[str, str] | None, bool]:
+    """On a terminal: what each column the guess left out holds, and whether the source remembers the answers."""
+    from advocate.directory.hsds import _slug
+    from advocate.directory.sheet import FIELDS, inspect_sheet, sheet_plan
+
+    plan = sheet_plan(store, path, source=source, layout=layout, sheet=sheet)
+    if not plan.is_sheet or plan.mapping:  # an HSDS export, or a source that remembers its columns
+        return plan.mapping if plan.is_sheet else None, True
+    found = inspect_sheet(path, sheet=plan.sheet)
+    if not found.unmapped_columns:
+        return None, True
+    import questionary
+
+    answers: dict[str, str] = {}
+    for column in found.unmapped_columns:
+        free = [f for f in FIELDS if f not in found.mapping and f not in answers]
+        choices = [questionary.Choice(_("(leave it out)"), value=""),
+                   *(questionary.Choice(f"{_(FIELDS[f])} ({f})", value=f) for f in free)]
+        picked = questionary.select(_('What does the column "{column}" hold?').format(column=column),
+                                    choices=choices).unsafe_ask()
+        if picked:
+            answers[picked] = column
+    if not answers:
+        return None, True
+    keep = questionary.confirm(_('Remember these columns for the source "{name}" (the next import and sync use '
+                                 "them)?").format(name=_slug(source or path.stem)), default=True).unsafe_ask()
+    return answers, bool(keep)
 
 
 class _api_progress:

@@ -192,6 +192,7 @@ def sync(store, names: list[str] | None = None, *, dry_run: bool = False, option
 # --- the pullers that ship ---------------------------------------------------------------------------------------
 
 
+@register_puller("sheet")  # a spreadsheet: read again with the mapping and sheet its source remembers
 @register_puller("file")
 @register_puller("folder")
 def pull_file(store, source: dict, options: SyncOptions) -> Pending | None:

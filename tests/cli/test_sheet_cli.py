@@ -84,3 +84,70 @@ def test_export_filters_through_the_cli(cli, tmp_path):
     assert r.exit_code == 2 and "--changed-since" in r.stderr
     r = cli("services", "export", tmp_path / "y", "--source", "red-c")
     assert r.exit_code == 1 and "--source" in r.stderr and '"red-a"' in r.stderr
+
+
+def test_sync_of_an_edited_sheet_reports_exactly_the_three_edits(cli, tmp_path):
+    book = tmp_path / "recursos.xlsx"
+    workbook(book)
+    assert cli("services", "import", book, "--source", "red", "--map", "notes=").exit_code == 0
+    r = cli("services", "sync", "red", "-f", "json")
+    assert r.exit_code == 0 and r.json()[0]["status"] == "unchanged", r
+    edited = [list(row) for row in ROWS]
+    edited[0][2] = "(305) 555-0111 ext. 3"  # a phone
+    edited[1][8] = "L-V 8-6"  # hours
+    edited[2][11] = "Cerrado los viernes"  # the notes column, which the remembered mapping leaves out
+    edited[3][7] = "Español, Mixteco, Triqui"  # languages
+    del edited[2]  # and the clinic is gone
+    workbook(book, rows=edited)
+    r = cli("services", "sync", "red", "-f", "json")
+    assert r.exit_code == 0, r
+    report = r.json()[0]
+    changes = {(c["name"], c["change"], tuple(c["fields"])) for c in report["changes"]}
+    assert changes == {("Refugio La Esperanza", "updated", ("phone",)),
+                       ("Centro Legal Inmigrante", "updated", ("hours",)),
+                       ("Casa del Migrante Tijuana", "updated", ("languages",)),
+                       ("Clínica del Pueblo", "inactivated", ())}, changes
+    assert (report["new"], report["updated"], report["inactivated"]) == (0, 3, 1)
+    assert cli("services", "sync", "red", "-f", "json").json()[0]["status"] == "unchanged"
+
+
+def test_with_an_id_column_a_move_is_an_update(cli, tmp_path):
+    path = tmp_path / "lista.csv"
+    path.write_text("ID,Nombre,Ciudad,Estado\nA1,Albergue Uno,Miami,FL\n")
+    assert cli("services", "import", path, "--source", "ids").exit_code == 0
+    path.write_text("ID,Nombre,Ciudad,Estado\nA1,Albergue Uno,Homestead,FL\n")
+    report = cli("services", "sync", "ids", "-f", "json").json()[0]
+    assert [(c["change"], c["fields"]) for c in report["changes"]] == [("updated", ["address"])]
+
+
+def test_on_a_terminal_the_columns_not_guessed_are_asked_and_remembered(cli, tmp_path, monkeypatch):
+    import sys
+    import types
+
+    import advocate.cli.services as services_cli
+
+    asked = []
+
+    class Ask:
+        def __init__(self, value):
+            self.value = value
+
+        def unsafe_ask(self):
+            return self.value
+
+    fake = types.SimpleNamespace(
+        Choice=lambda title, value=None: types.SimpleNamespace(title=title, value=value),
+        select=lambda message, choices: (asked.append((message, [c.value for c in choices])), Ask("description"))[1],
+        confirm=lambda message, default=True: (asked.append((message, None)), Ask(True))[1])
+    monkeypatch.setitem(sys.modules, "questionary", fake)
+    monkeypatch.setattr(services_cli, "interactive", lambda: True)
+    r = cli("services", "import", workbook(tmp_path / "r.xlsx"), "--source", "red", "-f", "json")
+    assert r.exit_code == 0, r
+    assert asked[0][0] == 'What does the column "Contacto" hold?' and "phone" not in asked[0][1]
+    assert "description" in asked[0][1] and asked[1][0].startswith('Remember these columns for the source "red"')
+    assert r.json()["mapping"]["description"] == "Contacto"
+    sources = cli("services", "sources", "-f", "json").json()
+    assert [s["options"]["map"] for s in sources if s["name"] == "red"] == [{"description": "Contacto"}]
+    asked.clear()
+    assert cli("services", "import", workbook(tmp_path / "r.xlsx"), "--source", "red").exit_code == 0
+    assert asked == []  # remembered: nothing asked again

@@ -154,7 +154,7 @@ def check_input(path: str | os.PathLike) -> None:
     """Raise :class:`InputError` (exit 2) when ``path`` must not be imported (see :func:`input_refusal`)."""
     reason = input_refusal(path)
     if reason:
-        raise InputError(reason, field="source")
+        raise InputError(reason, field="path")
 
 
 def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callable[[Path], bool] | None = None,

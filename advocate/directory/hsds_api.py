@@ -239,6 +239,14 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _header(headers: dict, name: str) -> str | None:
+    """A header the server sent, kept in the store: no control characters, bounded."""
+    from advocate.textnorm import strip_control
+
+    value = headers.get(name)
+    return strip_control(str(value))[:200] or None if value else None
+
+
 def _server_time(headers: dict) -> str | None:
     try:
         dt = parsedate_to_datetime(headers.get("date") or "")
@@ -326,7 +334,9 @@ class ApiReader:
             raise
         if not isinstance(doc, dict):
             return {}
-        version = str(doc.get("version") or "").strip() or None
+        from advocate.textnorm import strip_control
+
+        version = strip_control(str(doc.get("version") or ""))[:40].strip() or None
         if version and not re.match(r"^v?3(\.|$)", version):
             raise AdvocateError(_("{url} says it serves HSDS {version}; advocate reads HSDS 3.x APIs (import a file "
                                   "export of older versions instead)").format(url=self.url, version=version),
@@ -334,7 +344,8 @@ class ApiReader:
         publisher = doc.get("publisher")
         if isinstance(publisher, dict):
             publisher = publisher.get("name")
-        return {"version": version, "publisher": str(publisher)[:200] if publisher else None,
+        publisher = strip_control(str(publisher))[:200].strip() if publisher else None
+        return {"version": version, "publisher": publisher or None,
                 "profile": doc.get("profile")}
 
     def pages(self, params: dict, *, what_page: str | None = None, page_size: int | None = None):
@@ -380,8 +391,8 @@ class ApiReader:
             for page, total, contents, headers in self.pages(params):
                 if page == 1:
                     pulled.server_time = _server_time(headers)
-                    pulled.etag = headers.get("etag")
-                    pulled.last_modified = headers.get("last-modified")
+                    pulled.etag = _header(headers, "etag")
+                    pulled.last_modified = _header(headers, "last-modified")
                 full = []
                 for svc in contents:
                     if not _nested(svc) and str(svc.get("id") or "").strip():

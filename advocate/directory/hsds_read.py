@@ -417,7 +417,7 @@ def _sources(path: Path, limits: Limits | None = None) -> list[tuple[str, object
                 if root not in real.parents:  # a link planted in the folder must not import private files
                     raise InputError(_("{path} is a link to a file outside the folder being imported; import never "
                                        "follows links out of it (copy the file in instead)").format(path=f),
-                                     field="source")
+                                     field="path")
             if f.is_file() and f.suffix.lower() in (".csv", ".json"):
                 check_input(f)
                 out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))

@@ -34,6 +34,7 @@ OTHER_SHEETS = (".xls", ".ods", ".numbers")
 LAYOUTS = ("auto", "hsds", "sheet")
 MAX_COLUMNS = 300
 MAX_UNPACKED = 1024**3  # an .xlsx whose parts unpack to more than this is refused (a zip bomb, or not a list)
+MAX_SHARED_STRINGS = 64 * 2**20  # a workbook's shared strings, read whole by openpyxl
 HEADER_SCAN = 30  # rows looked at to find the header under a title
 
 # field -> what it holds (the words the prompt and the docs use)
@@ -209,12 +210,16 @@ def _xlsx_check(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
+            strings = sum(i.file_size for i in z.infolist() if i.filename.lower().endswith("sharedstrings.xml"))
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(_("{path} is not a readable .xlsx file ({exc})").format(path=path, exc=exc),
-                         field="source") from None
+                         field="path") from None
     if unpacked > MAX_UNPACKED:
         raise InputError(_("{path} unpacks to more than 1 GB; split the sheet or save it as CSV").format(path=path),
-                         field="source")
+                         field="path")
+    if strings > MAX_SHARED_STRINGS:  # read whole into memory by openpyxl: ~7 bytes of memory per byte
+        raise InputError(_("{path} holds more than {mb} MB of text cells; save the sheet as CSV and import that")
+                         .format(path=path, mb=MAX_SHARED_STRINGS // 2**20), field="path")
 
 
 @dataclass
@@ -239,14 +244,14 @@ def _open_xlsx(path: Path, sheet: str | None, given: dict[str, str]) -> _Book:
         import openpyxl
     except ImportError:  # declared in pyproject.toml; only a broken install lacks it
         raise InputError(_("reading .xlsx needs the openpyxl package; install it or save the sheet as CSV"),
-                         field="source") from None
+                         field="path") from None
     try:
         with warnings.catch_warnings():  # "data validation extension not supported" and the like
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(_("{path} is not a readable .xlsx file ({exc})").format(path=path, exc=exc),
-                         field="source") from None
+                         field="path") from None
     names = list(wb.sheetnames)
     try:
         if sheet is not None:
@@ -269,7 +274,7 @@ def _open_xlsx(path: Path, sheet: str | None, given: dict[str, str]) -> _Book:
             if chosen is None:
                 chosen = names[0] if names else None
             if chosen is None:
-                raise InputError(_("{path} has no sheets").format(path=path), field="source")
+                raise InputError(_("{path} has no sheets").format(path=path), field="path")
         ws = wb[chosen]
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             raise InputError(_('"{sheet}" in {path} is a chart, not a sheet of rows').format(sheet=chosen, path=path),
@@ -297,7 +302,7 @@ def _open_text(path: Path) -> _Book:
                 yield rec[:MAX_COLUMNS]
         except csv.Error as exc:
             raise InputError(_("{path} is malformed near line {line_num} ({exc})").format(
-                path=path, line_num=reader.line_num, exc=exc), field="source") from None
+                path=path, line_num=reader.line_num, exc=exc), field="path") from None
 
     return _Book(path.stem, rows(), [path.stem], text.close)
 
@@ -321,11 +326,11 @@ def open_sheet(path, *, sheet: str | None = None, given: dict[str, str] | None =
     path = Path(path).expanduser()
     given = given or {}
     if not path.is_file():
-        raise InputError(_("there is no file at {path}").format(path=path), field="source")
+        raise InputError(_("there is no file at {path}").format(path=path), field="path")
     suffix = path.suffix.lower()
     if suffix in OTHER_SHEETS:
         raise InputError(_("{path} is an old .xls or another spreadsheet format; save it as .xlsx or CSV first")
-                         .format(path=path), field="source")
+                         .format(path=path), field="path")
     if suffix in SHEET_SUFFIXES or zipfile.is_zipfile(path):
         book = _open_xlsx(path, sheet, given)
     else:
@@ -343,7 +348,7 @@ def open_sheet(path, *, sheet: str | None = None, given: dict[str, str] | None =
             at = next((i for i, r in enumerate(top) if sum(1 for c in r if str(c).strip()) >= 2), None)
         if at is None:
             raise InputError(_("{path} has no header row (column names) in its first {n} rows").format(
-                path=path, n=HEADER_SCAN), field="source")
+                path=path, n=HEADER_SCAN), field="path")
         headers = [str(h or "").strip() for h in top[at]]
         mapping = apply_map(headers, guess_mapping(headers), given)
         rest = top[at + 1:]

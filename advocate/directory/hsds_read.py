@@ -9,6 +9,7 @@ layout detected from the tables themselves: ``hsds-3``, ``hsds-1/2`` or ``ohana`
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -392,9 +393,11 @@ def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None)
     return names, records()
 
 
-def _sources(path: Path, limits: Limits | None = None) -> list[tuple[str, object]]:
+def _sources(path: Path, limits: Limits | None = None,
+             stack: contextlib.ExitStack | None = None) -> list[tuple[str, object]]:
     """(relative name, opener) for every .csv/.json that belongs to the export at ``path``; a zip's members
-    are checked against ``limits`` from its directory first, then counted as they are read."""
+    are checked against ``limits`` from its directory first, then counted as they are read (a zip file is
+    closed by ``stack``)."""
     limits = limits or Limits()
     from advocate.files import check_input
 
@@ -424,6 +427,8 @@ def _sources(path: Path, limits: Limits | None = None) -> list[tuple[str, object
     elif path.is_file() and zipfile.is_zipfile(path):  # (not a device or a pipe, which would never end)
         try:
             z = zipfile.ZipFile(path)
+            if stack is not None:
+                stack.enter_context(z)
         except zipfile.BadZipFile as exc:
             raise InputError(_("{path} is not a readable zip file ({exc})").format(path=path, exc=exc)) from None
         infos = z.infolist()
@@ -469,7 +474,12 @@ def read_tables(path: str | Path, limits: Limits | None = None) -> tuple[Staged,
         name = path.parent.name
     if name.lower() in ("csv", "data", "json", "export", "datapackage", "service_full", "service_list") and path.parent.name:
         name = (path.parent if path.is_dir() or path.name != "datapackage.json" else path.parent.parent).name
-    sources = _sources(path, limits)
+    with contextlib.ExitStack() as stack:
+        return _read_tables(path, name, _sources(path, limits, stack), limits)
+
+
+def _read_tables(path: Path, name: str, sources: list[tuple[str, object]],
+                 limits: Limits) -> tuple[Staged, str, str]:
     homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
     if len(homes) > 1:
         shown = ", ".join(h if h != "." else "(top)" for h in homes[:4])

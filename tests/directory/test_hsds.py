@@ -381,3 +381,32 @@ def test_own_export_imports_back_with_the_same_ids_and_every_field(store, tmp_pa
         assert _source_tables(other, source) == _source_tables(store, source)
         other.close()
     assert get_service(store, "src:10")["phone"] == "+52 55 5533 5533"
+
+
+def test_a_json_export_too_big_to_read_is_refused_not_skipped(store, tmp_path, monkeypatch):
+    from advocate.directory import hsds_read
+
+    monkeypatch.setattr(hsds_read, "MAX_JSON", 200)
+    big = tmp_path / "services.json"
+    big.write_text('[{"id": "1", "name": "' + "x" * 300 + '"}]', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_directory(store, big)
+    assert "larger than" in err.value.message and "CSV" in err.value.message
+
+
+def test_a_zip_export_is_closed_after_reading(store, tmp_path, monkeypatch):
+    opened = []
+    real = zipfile.ZipFile
+
+    class Tracked(real):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    archive = tmp_path / "export.zip"
+    with real(archive, "w") as z:
+        for f in (FIX / "ohana").iterdir():
+            z.write(f, f.name)
+    monkeypatch.setattr(zipfile, "ZipFile", Tracked)
+    import_directory(store, archive)
+    assert opened and all(z.fp is None for z in opened)

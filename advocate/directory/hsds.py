@@ -33,7 +33,7 @@ _MARKERS = re.compile(r"#{3}[A-Z]{2,5}#{3}")
 
 _MOJIBAKE_RX = re.compile("|".join(re.escape(k) for k in _MOJIBAKE))
 _CONTROL_OR_ESC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_CLEAN_CACHE: dict[tuple, str | None] = {}
+_CLEAN_CACHE: dict[tuple[bool, int], dict[str, str | None]] = {}  # (multiline, limit) -> text -> clean text
 _CLEAN_CACHE_MAX = 20_000  # short values (names, cities, states, codes) repeat through an export
 _CLEAN_CACHED_LENGTH = 200
 
@@ -43,18 +43,17 @@ def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
     if value is None or value == "":
         return None
     text = value if type(value) is str else str(value)
-    short = len(text) <= _CLEAN_CACHED_LENGTH
-    if short:
-        key = (text, multiline, limit)
-        hit = _CLEAN_CACHE.get(key, _MISSING)
-        if hit is not _MISSING:
-            return hit  # type: ignore[return-value]
-    out = _clean(text, multiline, limit)
-    if short:
-        if len(_CLEAN_CACHE) >= _CLEAN_CACHE_MAX:
-            _CLEAN_CACHE.clear()
-        _CLEAN_CACHE[key] = out
-    return out
+    if len(text) > _CLEAN_CACHED_LENGTH:
+        return _clean(text, multiline, limit)
+    cache = _CLEAN_CACHE.get((multiline, limit))
+    if cache is None:
+        cache = _CLEAN_CACHE[(multiline, limit)] = {}
+    hit = cache.get(text, _MISSING)
+    if hit is _MISSING:
+        if len(cache) >= _CLEAN_CACHE_MAX:
+            cache.clear()
+        hit = cache[text] = _clean(text, multiline, limit)
+    return hit  # type: ignore[return-value]
 
 
 _MISSING = object()
@@ -91,7 +90,31 @@ def _clean(text: str, multiline: bool, limit: int) -> str | None:
     return text[:limit] if text else None
 
 
+def flat_text(multiline: str | None, limit: int = 20000) -> str | None:
+    """``clean(value) or ""`` from ``clean(value, multiline=True)``: the same words, one space between them
+    (a long description cleaned once instead of twice). None when that cannot be exact: the multi-line text
+    reached the limit, so the one-line text may keep words it lost."""
+    if multiline is None:
+        return ""
+    if len(multiline) >= limit:
+        return None
+    return " ".join(multiline.split())
+
+
+_PHONES: dict[tuple, str | None] = {}
+
+
 def clean_phone(number, extension=None) -> str | None:
+    key = (number, extension)
+    if key in _PHONES:
+        return _PHONES[key]
+    if len(_PHONES) >= _CLEAN_CACHE_MAX:
+        _PHONES.clear()
+    out = _PHONES[key] = _clean_phone(number, extension)
+    return out
+
+
+def _clean_phone(number, extension=None) -> str | None:
     text = clean(number) or ""
     ext = clean(extension)
     m = re.search(r"\s*(?:x|ext\.?|extension)\s*(\d+)\s*$", text, re.I)
@@ -116,7 +139,21 @@ def coordinate(lat, lon) -> tuple[float, float] | None:
     return a, b
 
 
+_DATES: dict[object, str | None] = {}
+
+
 def _date(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if value in _DATES:
+        return _DATES[value]
+    if len(_DATES) >= _CLEAN_CACHE_MAX:
+        _DATES.clear()
+    out = _DATES[value] = _parse_date(value)
+    return out
+
+
+def _parse_date(value) -> str | None:
     text = clean(value)
     if not text:
         return None
@@ -387,7 +424,8 @@ class Importer:
             out["last_verified"] = verified
         return out
 
-    def categories_of(self, sid: str, row: dict, name: str, oid: str) -> tuple[list, list[str]]:
+    def categories_of(self, sid: str, row: dict, name: str, oid: str,
+                      description: str | None = None) -> tuple[list, list[str]]:
         """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
         from advocate.directory.taxonomy import Evidence, classify
 
@@ -424,7 +462,9 @@ class Importer:
                     return enforcement, unmapped
             return list(own.values()), unmapped
         org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
-        evidence, unmapped = classify(name=name, description=clean(row.get("description")) or "",
+        if description is None:
+            description = clean(row.get("description")) or ""
+        evidence, unmapped = classify(name=name, description=description,
                                       organization=org_name, terms=list(dict.fromkeys(terms)))
         evidence = [e for e in evidence if e.category in known_categories()]
         return evidence or [Evidence("other", "", "")], unmapped
@@ -462,7 +502,8 @@ class Importer:
             counts = self.unmapped_language_counts
             if text in counts or len(counts) < UNMAPPED_KEPT:  # a hostile file's million distinct words stay out
                 counts[text] = counts.get(text, 0) + 1
-        evidence, unmapped = self.categories_of(sid, row, name, oid)
+        description = clean(row.get("description"), multiline=True)
+        evidence, unmapped = self.categories_of(sid, row, name, oid, description=flat_text(description))
         cats = [e.category for e in evidence]
         phone_rows = self.T.many("phones", "service_id", sid)
         phone_rows += [p for lid in loc_ids for p in self.T.many("phones", "location_id", lid)]
@@ -489,7 +530,7 @@ class Importer:
         else:
             existed = self.conn.execute("SELECT 1 FROM services WHERE id = ?", (key,)).fetchone() is not None
         write, pending = self._write, self._pending
-        values = (org_key, name, clean(row.get("description"), multiline=True),
+        values = (org_key, name, description,
                   clean(row.get("url") or row.get("website")), clean(row.get("email")),
                   "; ".join(phones[:3]) or None, hours,
                   clean(row.get("eligibility_description") or row.get("eligibility") or row.get("audience")),

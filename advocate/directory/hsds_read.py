@@ -38,6 +38,9 @@ TABLE_ALIASES = {
     "attributes": "attributes", "eligibility": "eligibility", "contacts": "contacts", "metadata": "metadata",
     "required_documents": "required_documents", "required_document": "required_documents",
 }
+# tables an export may have that the import does not read (eligibility comes from the services table's own
+# columns): skipped rather than staged
+UNREAD = frozenset({"eligibility", "contacts", "holiday_schedules", "metadata"})
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
@@ -237,16 +240,20 @@ class Staged:
     def load(self, name: str, header: list[str], records) -> None:
         self.create(name, header)
         width = len(self.columns[name])
+        keys = [i for i, c in enumerate(self.columns[name]) if c in KEY_COLUMNS]
         batch = []
         pad = [""] * width
-        for rec in records:
+        for rec in records:  # what insert() does, in one pass over the rows
             if len(rec) != width:  # short rows are padded with empty cells, long ones cut
                 rec = (rec + pad)[:width]
+            for i in keys:
+                if isinstance(rec[i], str):
+                    rec[i] = rec[i].strip()
             batch.append(rec)
             if len(batch) >= 5000:
-                self.insert(name, batch)
+                self._insert(name, batch)
                 batch.clear()
-        self.insert(name, batch)
+        self._insert(name, batch)
         self.index(name)
 
     def create(self, name: str, header: list[str]) -> None:
@@ -272,10 +279,15 @@ class Staged:
                 for i in keys:
                     if isinstance(row[i], str):
                         row[i] = row[i].strip()
-        try:
-            self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
-        except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
-            raise _temp_error(exc) from None
+        self._insert(name, rows)
+
+    def _insert(self, name: str, rows: list[list]) -> None:
+        if rows:
+            marks = ", ".join("?" * len(self.columns[name]))
+            try:
+                self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
+            except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
+                raise _temp_error(exc) from None
 
     def index(self, name: str) -> None:
         """Nothing to do at once: a key column is indexed the first time rows are looked up by it
@@ -368,7 +380,7 @@ def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None)
         fh.close()
         fh = opener()
     text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(_lines(text, name, limits.line_bytes))
+    reader = csv.reader(_lines(text, name, limits.line_bytes))  # NULs dropped there, line by line
     try:
         header = next(reader)
     except StopIteration:
@@ -497,6 +509,8 @@ def _read_tables(path: Path, name: str, sources: list[tuple[str, object]],
             stem = base.rsplit(".", 1)[0]
             if base.endswith(".csv"):
                 canon = TABLE_ALIASES.get(stem)
+                if canon in UNREAD:  # nothing of these goes into the directory: not staged
+                    continue
                 if canon and canon not in staged:  # the first one found wins
                     with _damaged(path, rel):
                         header, records = _csv_records(opener, rel, limits)

@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advocate.directory.hsds import clean, clean_phone, coordinate, import_directory
 from advocate.directory.search import Filters, get_service, services_near
@@ -410,3 +412,47 @@ def test_a_zip_export_is_closed_after_reading(store, tmp_path, monkeypatch):
     monkeypatch.setattr(zipfile, "ZipFile", Tracked)
     import_directory(store, archive)
     assert opened and all(z.fp is None for z in opened)
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\r", "\t", "\\", "n", "\x00", "\x1b", "Ã", "©",
+                                         "#", "G", "Ç", "Ö", "\u202e", "\xa0"]), max_size=60))
+def test_one_line_text_from_the_multi_line_one(text):
+    """The import cleans a description once (multi-line) and derives the one-line form classification reads."""
+    from advocate.directory.hsds import clean, flat_text
+
+    assert flat_text(clean(text, multiline=True)) == (clean(text) or "")
+    assert flat_text(clean(text, multiline=True, limit=5), limit=5) in (None, clean(text, limit=5) or "")
+
+
+@given(st.text(max_size=80))
+def test_clean_gives_what_it_gave_before_its_shortcuts(text):
+    """clean() skips steps a value does not need and remembers short values: same result as every step."""
+    import re as re_
+
+    from advocate.directory import hsds
+    from advocate.textnorm import strip_control
+
+    def every_step(value, multiline=False, limit=20000):
+        t = str(value).replace("\x00", "")
+        if "Ã" in t or "â€" in t:
+            try:
+                t = t.encode("cp1252").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        for bad, good in hsds._MOJIBAKE.items():
+            if bad in t:
+                t = t.replace(bad, good)
+        t = t.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
+        t = hsds._MARKERS.sub("", t)
+        t = strip_control(t, keep_newlines=True)
+        if not multiline:
+            t = " ".join(t.split())
+        else:
+            t = "\n".join(" ".join(line.split()) for line in t.split("\n")).strip()
+            t = re_.sub(r"\n{3,}", "\n\n", t)
+        t = t.strip()
+        return t[:limit] if t else None
+
+    for multiline in (False, True):
+        assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)
+        assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)  # remembered

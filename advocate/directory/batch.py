@@ -344,6 +344,26 @@ def index_points(store, filters):
         params)
 
 
+def directory_grid(store, filters: Filters) -> GridIndex:
+    """The grid of every located place of the matching services: read from the cache kept beside the store
+    (:mod:`advocate.store.sidecache`) when nothing in the store has changed since it was made, else built
+    from the store and kept for the next batch. The same index either way."""
+    from advocate.store import sidecache
+
+    state = sidecache.state(store)
+    key = None if state is None else json.dumps([state, repr(filters), "grid-1"])
+    if key is not None:
+        data = sidecache.load(store, "grid", key)
+        if data is not None:
+            index = GridIndex.from_bytes(data)
+            if index is not None:
+                return index
+    index = GridIndex(index_points(store, filters))
+    if key is not None and sidecache.state(store) == state:  # nothing was committed while it was read
+        sidecache.save(store, "grid", key, index.to_bytes())
+    return index
+
+
 CHUNK = 500  # an input of up to this many rows asks the R*Tree; a longer one builds the grid
 FETCH_CHUNKS = 5  # the grid path locates this many CHUNKs of rows, then reads their services in one go
 
@@ -437,7 +457,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
         yield from answer(iter(first), nearest, exact=False, chunk=CHUNK)
         return
     if not freeze_gc:
-        index = GridIndex(index_points(store, filters))
+        index = directory_grid(store, filters)
         yield from answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
                           exact=True, chunk=CHUNK * FETCH_CHUNKS)
         return
@@ -447,7 +467,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        index = GridIndex(index_points(store, filters))
+        index = directory_grid(store, filters)
     finally:
         if gc_was_on:
             gc.enable()

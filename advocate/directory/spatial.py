@@ -9,6 +9,7 @@ than anything outside the cells already read (a lower bound computed from the bl
 
 from __future__ import annotations
 
+import json
 import math
 
 from advocate.geo.distance import EARTH_KM
@@ -59,6 +60,64 @@ class GridIndex:
         if n:
             self.cover = (math.floor(lat_min / CELL_DEG), math.floor(lat_max / CELL_DEG),
                           math.floor(lon_min / CELL_DEG), math.floor(lon_max / CELL_DEG))
+
+    def to_bytes(self) -> bytes:
+        """The index as bytes (:meth:`from_bytes` reads them back to an identical index): a JSON header, then
+        the unit vectors as 64-bit floats, cell by cell, then the ids as JSON."""
+        from array import array
+
+        keys = sorted(self.cells)
+        xs, ys, zs = array("d"), array("d"), array("d")
+        sids: list[str] = []
+        lids: list[str] = []
+        for key in keys:
+            for x, y, z, sid, lid in self.cells[key]:
+                xs.append(x)
+                ys.append(y)
+                zs.append(z)
+                sids.append(sid)
+                lids.append(lid)
+        ids = json.dumps([sids, lids], ensure_ascii=False).encode("utf-8")
+        head = json.dumps({"format": 1, "cell_deg": CELL_DEG, "size": self.size, "bbox": self.bbox,
+                           "keys": keys, "counts": [len(self.cells[k]) for k in keys], "ids": len(ids)})
+        return head.encode("utf-8") + b"\n" + xs.tobytes() + ys.tobytes() + zs.tobytes() + ids
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> GridIndex | None:
+        """The index :meth:`to_bytes` wrote, or None when the bytes are not one (another format, cut short)."""
+        from array import array
+
+        try:
+            head_raw, _, body = data.partition(b"\n")
+            head = json.loads(head_raw)
+            if head.get("format") != 1 or head.get("cell_deg") != CELL_DEG:
+                return None
+            n = int(head["size"])
+            width = 8 * n
+            if len(body) != 3 * width + int(head["ids"]) or sum(head["counts"]) != n:
+                return None
+            xs, ys, zs = array("d"), array("d"), array("d")
+            xs.frombytes(body[:width])
+            ys.frombytes(body[width:2 * width])
+            zs.frombytes(body[2 * width:3 * width])
+            sids, lids = json.loads(body[3 * width:])
+            if len(sids) != n or len(lids) != n:
+                return None
+        except (ValueError, KeyError, TypeError):
+            return None
+        items = list(zip(xs, ys, zs, sids, lids, strict=True))  # one cell's objects side by side in memory
+        index = cls(())
+        pos = 0
+        for key, count in zip(head["keys"], head["counts"], strict=True):
+            index.cells[int(key)] = items[pos:pos + count]
+            pos += count
+        index.size = n
+        if n:
+            index.bbox = tuple(head["bbox"])
+            lat_min, lat_max, lon_min, lon_max = index.bbox
+            index.cover = (math.floor(lat_min / CELL_DEG), math.floor(lat_max / CELL_DEG),
+                           math.floor(lon_min / CELL_DEG), math.floor(lon_max / CELL_DEG))
+        return index
 
     def nearest(self, lat: float, lon: float, k: int, within_km: float) -> list[tuple[float, str, str]]:
         """[(km, service_id, location_id)] nearest first, one per service (its nearest location), at

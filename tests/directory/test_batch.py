@@ -177,3 +177,43 @@ def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, c
                                    cells=columns), fmt, out=b)
     assert a.getvalue() == b.getvalue()
     assert "'=HYPERLINK(1)" in b.getvalue() and len(b.getvalue().splitlines()) > 60
+
+
+def test_grid_kept_beside_the_store_until_the_store_changes(directory, monkeypatch):
+    """A long batch keeps its grid in <store>.grid (owner-only, listed among the store's copies, so purge
+    finds it) and the next batch reads it instead of the store; any change to the store makes it stale."""
+    from advocate.store import copies, sidecache
+
+    monkeypatch.setattr(batch, "CHUNK", 5)
+    rnd = random.Random(12)
+    rows = rows_for([(rnd.uniform(33, 36), rnd.uniform(-99, -95)) for _ in range(30)])
+    first = run(directory, rows, per_location=3, within_km=80)
+    path = sidecache.cache_path(directory, "grid")
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    assert str(path.resolve()) in {e["path"] for e in copies.list_copies(directory.path)}
+    built = []
+    real = batch.index_points
+    monkeypatch.setattr(batch, "index_points", lambda *a: built.append(1) or real(*a))
+    assert run(directory, rows, per_location=3, within_km=80) == first and not built
+    with directory.write():
+        directory.conn.execute("UPDATE locations SET latitude = latitude + 0.3 WHERE id IN "
+                               "(SELECT location_id FROM service_at_location WHERE service_id = 's007')")
+    changed = run(directory, rows, per_location=3, within_km=80)
+    assert built  # read from the store again
+    monkeypatch.setattr(batch, "CHUNK", 500)  # the R*Tree path, which keeps no grid, agrees
+    assert changed == run(directory, rows, per_location=3, within_km=80)
+    path.write_bytes(path.read_bytes()[:200])  # a damaged cache is not used
+    monkeypatch.setattr(batch, "CHUNK", 5)
+    assert run(directory, rows, per_location=3, within_km=80) == changed
+
+
+def test_grid_bytes_round_trip(directory):
+    from advocate.directory.spatial import GridIndex
+
+    index = batch.directory_grid(directory, Filters())
+    again = GridIndex.from_bytes(index.to_bytes())
+    assert again is not None and again.cells == index.cells and again.bbox == index.bbox and again.size == index.size
+    assert again.nearest(34.5, -97.0, 5, 100) == index.nearest(34.5, -97.0, 5, 100)
+    assert GridIndex.from_bytes(b"not a grid") is None and GridIndex.from_bytes(index.to_bytes()[:-3]) is None
+    empty = GridIndex(())
+    assert GridIndex.from_bytes(empty.to_bytes()).nearest(1.0, 1.0, 3, 10) == []

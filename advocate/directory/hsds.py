@@ -565,14 +565,18 @@ class Importer:
         T = self.T
         T.forget()
         sids = [(r.get("id") or "").strip() for r in block]
-        for table, column in (("service_at_location", "service_id"), ("languages", "service_id"),
-                              ("phones", "service_id"), ("schedules", "service_id"), ("attributes", "link_id"),
-                              ("required_documents", "service_id")):
-            T.prefetch(table, column, sids)
+        # phones, schedules and languages: only the columns read below (phone_rows, schedule_text, languages_of)
+        phone, hours, words = PHONE_COLUMNS, SCHEDULE_COLUMNS, LANGUAGE_COLUMNS
+        T.prefetch("service_at_location", "service_id", sids)
+        T.prefetch("attributes", "link_id", sids)
+        T.prefetch("required_documents", "service_id", sids)
+        T.prefetch("languages", "service_id", sids, words)
+        T.prefetch("phones", "service_id", sids, phone)
+        T.prefetch("schedules", "service_id", sids, hours)
         T.prefetch_column("service_taxonomy", "service_id", sids, "taxonomy_id")
         oids = [(r.get("organization_id") or "").strip() for r in block]
         T.prefetch("organizations", "id", oids)
-        T.prefetch("phones", "organization_id", oids)
+        T.prefetch("phones", "organization_id", oids, phone)
         lids = [(r.get("location_id") or "").strip() for sid in sids for r in T.many("service_at_location", "service_id", sid)]
         if self.layout == "ohana":
             lids += [(r.get("location_id") or "").strip() for r in block]
@@ -580,8 +584,8 @@ class Importer:
         T.prefetch("locations", "id", fresh)
         for table in ("addresses", "postal_addresses"):
             T.prefetch(table, "location_id", fresh)
-        for table in ("languages", "phones", "schedules"):
-            T.prefetch(table, "location_id", lids)
+        for table, only in (("languages", words), ("phones", phone), ("schedules", hours)):
+            T.prefetch(table, "location_id", lids, only)
         keys = [self.identity(r, sid)[0] for r, sid in zip(block, sids, strict=True) if sid]
         self._existing = {k for (k,) in self.conn.execute(
             "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
@@ -663,6 +667,10 @@ class Importer:
 REJECT_FIELDS = ["table", "id", "name", "reason"]
 REJECT_SAMPLE = 20
 BLOCK = 500  # services read, classified and written together
+# the columns the import reads of these tables (the block reads only them: add a column here to read it)
+PHONE_COLUMNS = ("number", "extension")
+SCHEDULE_COLUMNS = ("original_text", "description", "opens_at", "closes_at", "weekday", "byday")
+LANGUAGE_COLUMNS = ("language", "code", "name", "service_id")
 
 _UPSERTS = (
     ("organizations", """INSERT INTO organizations (id, name, description, url, email, source, source_id)

@@ -177,9 +177,11 @@ class Staged:
         return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM "t_{name}"')}
                       - {""})
 
-    def prefetch(self, name: str, column: str, values) -> None:
+    def prefetch(self, name: str, column: str, values, only: tuple[str, ...] | None = None) -> None:
         """Read the rows of ``name`` whose ``column`` is one of ``values`` in one query; :meth:`many` answers
-        from them until :meth:`forget` (so the importer reads a block of services' rows at once)."""
+        from them until :meth:`forget` (so the importer reads a block of services' rows at once). With
+        ``only``, the rows :meth:`many` gives hold just those columns (and ``column``): for a caller that
+        reads nothing else of them."""
         if name not in self or column not in self.columns[name]:
             return
         fetched = self._fetched.setdefault((name, column), {})
@@ -187,7 +189,7 @@ class Staged:
         if not wanted:
             return
         self._index(name, column)
-        cols = self.columns[name]
+        cols = [c for c in self.columns[name] if only is None or c in only or c == column]
         at = cols.index(column)
         for v in wanted:
             fetched[v] = []

@@ -112,3 +112,25 @@ def test_every_command_help_is_spanish(cli_module, english_words):
 def test_help_paths_cover_every_command():
     assert len(PATHS) > 30
     assert ["services", "near"] in PATHS and ["appointments", "list"] in PATHS
+
+
+def test_spanish_help_shows_metavars_and_types_in_spanish(cli_module):
+    """What an option takes (FILE, CODE, <str>, <int range>) and the usage line's [OPTIONS] are Spanish too;
+    values the user types as they are (es|en, MX|US, html|txt|md) stay."""
+    from advocate.cli.lang import METAVAR_WORDS
+    from advocate.i18n import gettext_in
+
+    english = {w for w, msgid in METAVAR_WORDS.items() if gettext_in("es", msgid) != msgid}
+    offenders = {}
+    for path in PATHS:
+        out = cli_module("--lang", "es", *path, "--help").stdout
+        found = set(re.findall(r"\[OPTIONS\]|COMMAND \[ARGS\]|<(?:str|int|float|bool|path|list\[str\])[^>]*>", out))
+        found |= {w for w in re.findall(r"(?<![\w$=-])[A-Z]{2,}(?![\w=_])", out) if w in english}
+        if found:
+            offenders[" ".join(path) or "advocate"] = sorted(found)
+    assert not offenders, offenders
+    sheet = cli_module("--lang", "es", "services", "sheet", "--help").stdout
+    assert "[OPCIONES]" in sheet and "--output ARCHIVO" in sheet and "--near LUGAR" in sheet and "--for MX|US" in sheet
+    assert "<entero>" in cli_module("--lang", "es", "appointments", "log", "--help").stdout
+    english_help = cli_module("appointments", "log", "--help").stdout
+    assert "[OPTIONS]" in english_help and "--client CODE" in english_help and "<int range>" in english_help

@@ -136,16 +136,41 @@ def begin(root, args: list[str]) -> list[str]:
     return args
 
 
+# the words of metavars (what an option or argument takes), translated word by word: "FILE|-" -> "ARCHIVO|-"
+METAVAR_WORDS = {"CODE": N_("CODE"), "DATE": N_("DATE"), "LANG": N_("LANG"), "FILE": N_("FILE"),
+                 "CATEGORY": N_("CATEGORY"), "NAME": N_("NAME"), "COL": N_("COL"), "DISTANCE": N_("DISTANCE"),
+                 "PLACE": N_("PLACE"), "SECONDS": N_("SECONDS"), "PATH": N_("PATH"), "LOCATION": N_("LOCATION"),
+                 "FIELD": N_("FIELD"), "COLUMN": N_("COLUMN"), "ITEM": N_("ITEM"), "ANSWER": N_("ANSWER"),
+                 "TEXT": N_("TEXT"), "AGE": N_("AGE"), "URL": "URL", "ID": "ID", "N": "N"}
+# the value types Typer shows between <> when an option has no metavar
+TYPE_WORDS = {"str": N_("<text>"), "int": N_("<integer>"), "float": N_("<number>"), "int range": N_("<integer>"),
+              "float range": N_("<number>"), "bool": N_("<yes/no>"), "path": N_("<path>"), "file": N_("<file>"),
+              "directory": N_("<folder>"), "list[str]": N_("<list of texts>"), "datetime": N_("<date and time>")}
+_METAVAR_WORD = re.compile(r"[A-Z]{1,}")
+
+
+def translate_metavar(text: str) -> str:
+    """ "FILE|-" -> "ARCHIVO|-" in Spanish; choices typed as values (es|en, MX|US, html|txt|md) stay as they are."""
+    return _METAVAR_WORD.sub(lambda m: _(METAVAR_WORDS[m[0]]) if m[0] in METAVAR_WORDS else m[0], text)
+
+
 def translate_tree(cmd) -> None:
     """Help texts are English msgids in the code (marked with ``N_`` or a command docstring); put them in
-    the interface language on the freshly built command tree."""
+    the interface language on the freshly built command tree, with the metavars and the usage line's
+    [OPTIONS] and COMMAND [ARGS]..."""
     for attr in ("help", "short_help", "epilog"):
         value = getattr(cmd, attr, None)
         if value:
             setattr(cmd, attr, _(value))
+    if getattr(cmd, "options_metavar", None) == "[OPTIONS]":
+        cmd.options_metavar = _("[OPTIONS]")
+    if getattr(cmd, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        cmd.subcommand_metavar = _("COMMAND [ARGS]...")
     for p in getattr(cmd, "params", []):
         if getattr(p, "help", None):
             p.help = _(p.help)
+        if getattr(p, "metavar", None):
+            p.metavar = translate_metavar(p.metavar)
     for sub in (getattr(cmd, "commands", None) or {}).values():
         translate_tree(sub)
 
@@ -217,6 +242,20 @@ def install() -> None:
     rutils = sys.modules.get("typer.rich_utils")
     if rutils is not None:
         rutils._ = _
+
+    display_type = tcore._TyperParameter.display_type
+
+    def _display_type(self, ctx):
+        """``<str>`` -> ``<texto>``: the value type in the interface language (choices stay as typed)."""
+        from advocate.i18n import current_language
+
+        shown = display_type(self, ctx)
+        inner = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else None
+        if inner in TYPE_WORDS and current_language() != "en":
+            return _(TYPE_WORDS[inner])
+        return shown
+
+    tcore._TyperParameter.display_type = _display_type
 
     write_usage = cfmt.HelpFormatter.write_usage
 

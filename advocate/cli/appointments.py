@@ -21,7 +21,7 @@ from advocate.cli.common import (
     state,
     warn,
 )
-from advocate.i18n import N_, _
+from advocate.i18n import N_, _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -371,7 +371,9 @@ def export(
 
         render(rows, "csv" if fmt == Format.table else fmt.value, columns=EXPORT_COLUMNS)
         if with_codes is False and rows:
-            info(_("{n_rows} appointments exported; the rows carry client codes - store the file accordingly.").format(n_rows=len(rows)))
+            info(ngettext("{n_rows} appointment exported; the row carries a client code - store the file accordingly.",
+                          "{n_rows} appointments exported; the rows carry client codes - store the file accordingly.",
+                          len(rows)).format(n_rows=len(rows)))
         return
     if lang not in ("en", "es"):
         raise InputError(_('"{lang}" is not a calendar language; use en or es').format(lang=lang))
@@ -385,7 +387,8 @@ def export(
         sys.stdout.buffer.write(data)
     else:
         written = write_private(target, data, force=True)  # checked (and agreed to) above
-        info(_("Wrote {n_rows} events to {written}.").format(n_rows=len(rows), written=written))
+        info(ngettext("Wrote {n_rows} event to {written}.", "Wrote {n_rows} events to {written}.", len(rows)).format(
+            n_rows=len(rows), written=written))
 
 
 CardLangOpt = Annotated[str, typer.Option("--lang", metavar="es|en",

@@ -10,7 +10,7 @@ import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
 from advocate.errors import ExitStatus
-from advocate.i18n import N_, _
+from advocate.i18n import N_, _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -313,8 +313,8 @@ def _fill_from_script(st, name, client, sets, notes):
         raise InputError(_("a --note for {items} has no --set for the same item").format(items=", ".join(note_for)),
                          field="note")
     saved = save_answers(st.store(), client, doc, entries)
-    info(_("Saved {n} answers for {client} in {name}.").format(n=len(saved), client=client.strip().upper(),
-                                                               name=doc["id"]))
+    info(ngettext("Saved {n} answer for {client} in {name}.", "Saved {n} answers for {client} in {name}.",
+                  len(saved)).format(n=len(saved), client=client.strip().upper(), name=doc["id"]))
 
 
 class _Stop(Exception):

@@ -8,7 +8,7 @@ import typer
 
 from advocate.cli.common import Format, FormatOpt, info, interactive, state
 from advocate.errors import ExitStatus
-from advocate.i18n import N_, _
+from advocate.i18n import N_, _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 CodeArg = Annotated[str, typer.Argument(metavar="CODE", help=N_("A client code such as C-7K3M9Q."))]
@@ -181,5 +181,6 @@ def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: s
     if left:
         from advocate.errors import StoreError
 
-        raise StoreError(_("{n} copies still hold {code} and could not be changed: {paths}").format(
+        raise StoreError(ngettext("{n} copy still holds {code} and could not be changed: {paths}",
+                                  "{n} copies still hold {code} and could not be changed: {paths}", len(left)).format(
             n=len(left), code=what, paths=", ".join(h["path"] for h in left)))

@@ -21,7 +21,7 @@ from advocate.cli.common import (
     state,
 )
 from advocate.errors import ExitStatus
-from advocate.i18n import N_, _
+from advocate.i18n import N_, _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -172,12 +172,12 @@ def near(
 
     if fmt == Format.table:
         local = sum(1 for r in rows if r["scope"] == "local")
-        if no_national:
-            title = _("Near {place} (within {within}): {local} local").format(
-                place=place.label, within=within_text, local=local)
-        else:
-            title = _("Near {place} (within {within}): {local} local, {national} national").format(
-                place=place.label, within=within_text, local=local, national=len(rows) - local)
+        counts = ngettext("{n} local", "{n} local", local).format(n=local)
+        if not no_national:
+            national = len(rows) - local
+            counts += ", " + ngettext("{n} national", "{n} national", national).format(n=national)
+        title = _("Near {place} (within {within}): {counts}").format(place=place.label, within=within_text,
+                                                                   counts=counts)
         render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title, wide=wide, on_dropped=say_dropped,
                empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
@@ -549,10 +549,14 @@ def import_(
             stats["mapping"] = "; ".join(f"{f} \u2190 {c}" for f, c in stats["mapping"].items())
         render_record(stats, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
         if len(names) > 15:
-            info(_("{n} more language words matched no language; see `advocate services languages --unmapped`.")
-                 .format(n=len(names) - 15))
+            more = len(names) - 15
+            info(ngettext("{n} more language word matched no language; see `advocate services languages --unmapped`.",
+                          "{n} more language words matched no language; see `advocate services languages --unmapped`.",
+                          more).format(n=more))
     if rejected and not rejects:
-        info(_("{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.").format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
+        info(ngettext("{rejected} row was rejected, id {value}: {reason}; --rejects FILE writes it to a file.",
+                      "{rejected} rows were rejected, e.g. id {value}: {reason}; --rejects FILE lists them all.",
+                      stats["rejected"]).format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
 
 
 def _ask_mapping(store, path: Path, *, source, layout, sheet) -> tuple[dict[str, str] | None, bool]:
@@ -770,7 +774,8 @@ def export(
         raise InputError(_('"{fmt}" is not an export format; use csv or json').format(fmt=fmt))
     result = export_directory(state(ctx).store(), folder, fmt=fmt, sources=source, include_inactive=include_inactive,
                               changed_since=changed_since, **overwrite(force))
-    info(_("Exported {services} services to {folder} (HSDS 3.0 {fmt}).").format(services=result['services'], folder=result['folder'], fmt=fmt))
+    info(ngettext("Exported {services} service to {folder} (HSDS 3.0 {fmt}).",
+                  "Exported {services} services to {folder} (HSDS 3.0 {fmt}).", result["services"]).format(services=result['services'], folder=result['folder'], fmt=fmt))
     if result.get("partial"):
         info(_("Only what changed since {date}: importing this export updates those services and marks no other "
                "service inactive.").format(date=changed_since))
@@ -856,8 +861,11 @@ def batch(
     for line in failures.lines(20):
         info(line)
     if failures.total:
-        info(_("{n} rows have no answer: the location did not resolve or no service is in range "
-               "(kept in the output with the reason in the error column).").format(n=failures.total))
+        info(ngettext("{n} row has no answer: the location did not resolve or no service is in range "
+                      "(kept in the output with the reason in the error column).",
+                      "{n} rows have no answer: the location did not resolve or no service is in range "
+                      "(kept in the output with the reason in the error column).", failures.total).format(
+                          n=failures.total))
         raise typer.Exit(ExitStatus.FAILURE)
 
 
@@ -904,7 +912,8 @@ def search(
         for r in decorated:
             r["matched"] = ", ".join(r.get("matched") or [])
         render(decorated, "table", table_columns=table, wide=wide, on_dropped=say_dropped,
-               title=_('"{text}": {n_rows} services').format(text=text, n_rows=len(rows)),
+               title=ngettext('"{text}": {n_rows} service', '"{text}": {n_rows} services', len(rows)).format(
+                   text=text, n_rows=len(rows)),
                empty_message=_('No services match "{text}".').format(text=text))
     else:
         render(rows, fmt.value, columns=[*ROW_FIELDS, "matched"])

@@ -116,3 +116,17 @@ def test_report_json_keeps_english_keys_and_values(cli, casework):
     period = ("--from", f"{date.today() - timedelta(days=9):%Y-%m-%d}", "--to", f"{date.today():%Y-%m-%d}")
     en, es = cli("report", *period, "-f", "json"), cli("--lang", "es", "report", *period, "-f", "json")
     assert en.stdout == es.stdout and "unique_clients_served" in es.stdout
+
+
+def test_counted_messages_agree_with_the_count(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    cli("appt", "log", "--client", code, "--when", "2031-03-04 09:00", "--tz", "America/Chicago", "--type", "court",
+        "--duration", "60")
+    r = cli("--lang", "es", "appointments", "export", "-f", "csv")
+    assert "Se exportó 1 cita; la fila lleva un código" in r.stderr
+    assert "1 appointment exported; the row carries" in cli("appointments", "export", "-f", "csv").stderr
+    cli("appt", "log", "--client", code, "--when", "2031-03-05 09:00", "--tz", "America/Chicago", "--type", "court",
+        "--duration", "60")
+    assert "Se exportaron 2 citas" in cli("--lang", "es", "appointments", "export", "-f", "csv").stderr
+    title = cli("--lang", "es", "services", "near", "10001", "--no-national", env={"COLUMNS": "200"}).stdout
+    assert "2 locales" in title or "1 local\n" in title or "1 local " in title

@@ -77,7 +77,7 @@ def test_export_filters_through_the_cli(cli, tmp_path):
     r = cli("services", "export", tmp_path / "both", "--source", "red-a", "--source", "red-b")
     assert r.exit_code == 0 and "Exported 5 services" in r.stderr
     r = cli("services", "export", tmp_path / "new", "--source", "red-b", "--changed-since", "2021-01-01", "-f", "json")
-    assert r.exit_code == 0 and "Exported 1 services" in r.stderr and "marks no other" in r.stderr
+    assert r.exit_code == 0 and "Exported 1 service " in r.stderr and "marks no other" in r.stderr
     doc = __import__("json").loads((tmp_path / "new" / "services.json").read_text())
     assert doc["advocate"]["partial"] is True and [s["name"] for s in doc["contents"]] == ["Albergue B"]
     r = cli("services", "export", tmp_path / "x", "--changed-since", "ayer")

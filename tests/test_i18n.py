@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -13,8 +12,8 @@ from babel.messages.pofile import read_po
 
 from advocate import i18n
 from advocate.errors import InputError
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PO = REPO / "advocate" / "locale" / "es" / "LC_MESSAGES" / "interface.po"
 CATALOG_HINT = "run: .venv/bin/python scripts/update_interface_catalog.py, then translate the empty msgstr"
 
@@ -188,7 +187,7 @@ def test_clicks_error_frame_in_spanish(cli):
     assert "Pruebe 'advocate services near -h' para ver la ayuda." in r.stderr
     assert "Error: No existe la opción: --bogus" in r.stderr
     r = cli("--lang", "es", "services", "near")
-    assert "Falta el argumento 'PLACE'." in r.stderr
+    assert "Falta el argumento 'LUGAR'." in r.stderr
     r = cli("services", "near", "10001", "-n", "x", "--lang", "es")
     assert "Valor no válido para '--limit' / '-n': se espera un número entero" in r.stderr
     r = cli("--lang", "es", "services", "nearx")

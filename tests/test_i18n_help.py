@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.helpers import cli_runner
+
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñü][A-Za-zÁÉÍÓÚÑáéíóúñü'-]*")
 # words spelled the same in both languages, formats, acronyms and proper names
 ALLOWED = {
@@ -89,12 +91,7 @@ def english_words(cli_module):
 
 @pytest.fixture(scope="module")
 def cli_module():
-    from typer.testing import CliRunner
-
-    from advocate.cli.main import app
-
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), env={"ADVOCATE_LANG": "", "LANG": "C.UTF-8"})
+    return cli_runner(env={"ADVOCATE_LANG": "", "LANG": "C.UTF-8"})
 
 
 def test_every_command_help_is_spanish(cli_module, english_words):
@@ -131,6 +128,7 @@ def test_spanish_help_shows_metavars_and_types_in_spanish(cli_module):
     assert not offenders, offenders
     sheet = cli_module("--lang", "es", "services", "sheet", "--help").stdout
     assert "[OPCIONES]" in sheet and "--output ARCHIVO" in sheet and "--near LUGAR" in sheet and "--for MX|US" in sheet
-    assert "<entero>" in cli_module("--lang", "es", "appointments", "log", "--help").stdout
+    assert "--limit <entero>" in cli_module("--lang", "es", "services", "near", "--help").stdout
+    assert "--limit <int range>" in cli_module("services", "near", "--help").stdout
     english_help = cli_module("appointments", "log", "--help").stdout
-    assert "[OPTIONS]" in english_help and "--client CODE" in english_help and "<int range>" in english_help
+    assert "[OPTIONS]" in english_help and "--client CODE" in english_help

@@ -142,4 +142,4 @@ def test_a_copy_that_cannot_be_changed_is_named(cli, db_path, tmp_path, client, 
     monkeypatch.setattr(copies, "scrub_any", lambda *a, **k: [])  # as if the copy could not be touched
     r = cli("db", "purge", "--older-than", "7y", "--yes", "--everywhere")
     assert r.exit_code == 1, r
-    assert "1 copies still hold" in r.stderr and "could not be changed" in r.stderr and "copy.db" in r.stderr
+    assert "1 copy still holds" in r.stderr and "could not be changed" in r.stderr and "copy.db" in r.stderr

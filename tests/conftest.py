@@ -1,12 +1,13 @@
 """Every test gets its own store, config and data dirs; no test touches a real user's files.
 
-The offline gazetteer is built once per test session into a shared cache dir (it takes seconds).
-Rich and Typer widths are pinned so tables and help text are stable.
+The offline gazetteer is built once per test session, before the first test, into a shared cache dir (it takes
+seconds; as a session fixture its time shows under `--durations` as the first test's setup, not inside whichever
+test happens to look a place up first). Rich and Typer widths are pinned so tables and help text are stable.
+What tests repeat lives in tests/helpers.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -17,13 +18,25 @@ os.environ["TERMINAL_WIDTH"] = "120"
 os.environ["NO_COLOR"] = "1"
 os.environ.pop("ADVOCATE_DB_KEY", None)
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_HSDS = REPO.parent / "shared" / "data" / "hsds"
+from tests.helpers import cli_runner
 
 
 @pytest.fixture(scope="session")
-def gazetteer_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("cache")
+def gazetteer_cache(tmp_path_factory) -> Path:
+    """The cache dir every test shares, with the offline gazetteer already built in it."""
+    from advocate.geo import gazetteer
+
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("ADVOCATE_CACHE_DIR")
+    os.environ["ADVOCATE_CACHE_DIR"] = str(folder)
+    try:
+        gazetteer.connection()
+    finally:
+        if before is None:
+            os.environ.pop("ADVOCATE_CACHE_DIR")
+        else:
+            os.environ["ADVOCATE_CACHE_DIR"] = before
+    return folder
 
 
 @pytest.fixture(autouse=True)
@@ -83,31 +96,7 @@ def store(db_path):
     s.close()
 
 
-class Result:
-    def __init__(self, r):
-        self.exit_code = r.exit_code
-        self.stdout = r.stdout
-        self.stderr = r.stderr
-        self.exception = r.exception
-
-    def json(self):
-        return json.loads(self.stdout)
-
-    def __repr__(self):
-        return f"<Result exit={self.exit_code} stdout={self.stdout[:300]!r} stderr={self.stderr[:300]!r}>"
-
-
 @pytest.fixture
 def cli():
-    """Run the CLI in-process: cli("services", "near", "10001", input=None) -> Result."""
-    from typer.testing import CliRunner
-
-    from advocate.cli.main import app
-
-    runner = CliRunner()
-
-    def run(*args, input=None, env=None):
-        r = runner.invoke(app, [str(a) for a in args], input=input, env=env, catch_exceptions=True)
-        return Result(r)
-
-    return run
+    """Run the CLI in-process: cli("services", "near", "10001", input=None) -> Result (tests/helpers.py)."""
+    return cli_runner()

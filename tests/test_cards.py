@@ -8,21 +8,7 @@ import stat
 import pytest
 
 from advocate import cards
-
-ORG = "Casa Aurora Collective"
-# must never be on a paper by default, in either language, in any format
-BANNED = ["trafficking", "trata", "violence", "violencia", "victim", "víctima", "immigration", "inmigración",
-          "migración", "migratorio", "police", "policía", "HSI", "ICE", ORG, "Casa Aurora"]
-LAW_ENFORCEMENT_NUMBERS = ["089", "1-866-347-2423", "802-872-6196"]
-
-
-def banned_in(text: str) -> list[str]:
-    found = []
-    for word in BANNED:
-        flags = 0 if word.isupper() else re.IGNORECASE
-        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, flags):
-            found.append(word)
-    return found
+from tests.helpers import LAW_ENFORCEMENT_NUMBERS, ORG, banned_in
 
 
 @pytest.fixture

@@ -1,22 +1,22 @@
 """The committed completion scripts are what the app generates now."""
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_completions", ROOT / "scripts" / "make_completions.py")
+from tests.helpers import REPO
+
+spec = importlib.util.spec_from_file_location("make_completions", REPO / "scripts" / "make_completions.py")
 mc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mc)
 
 
 @pytest.mark.parametrize("shell", sorted(mc.FILES))
 def test_completion_script_is_current(shell):
-    committed = (ROOT / "completions" / mc.FILES[shell]).read_text()
+    committed = (REPO / "completions" / mc.FILES[shell]).read_text()
     assert committed == mc.generate(shell), "run: python scripts/make_completions.py"
     assert "advocate" in committed
 
 
 def test_zsh_starts_with_compdef():
-    assert (ROOT / "completions" / "_advocate").read_text().startswith("#compdef advocate")
+    assert (REPO / "completions" / "_advocate").read_text().startswith("#compdef advocate")

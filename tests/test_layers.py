@@ -5,7 +5,7 @@ appointment log. Read from every import statement, including the ones inside fun
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "advocate"
+from tests.helpers import PACKAGE
 
 
 def imports(path: Path) -> set[str]:

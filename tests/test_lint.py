@@ -7,20 +7,20 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
+
 BASELINE = re.compile(r"\[\[tool\.mypy\.overrides\]\]\n# BASELINE.*?ignore_errors = true\n", re.S)
 
 
 def test_ruff_finds_nothing():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "advocate", "tests", "scripts",
-                           "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+                           "benchmarks"], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def baseline() -> list[str]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     for override in config["tool"]["mypy"].get("overrides", []):
         if override.get("ignore_errors"):
             return override["module"]
@@ -30,14 +30,14 @@ def baseline() -> list[str]:
 def test_mypy_clean_outside_a_baseline_that_only_shrinks(tmp_path):
     """One mypy run with the baseline's ignore_errors taken out: every error must be in a baselined module,
     and every baselined module must still have one (a module made clean leaves the baseline)."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     listed = baseline()
     assert not listed or BASELINE.search(text), "the mypy baseline block is not where this test expects it"
     config = tmp_path / "pyproject.toml"
     config.write_text(BASELINE.sub("", text), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(config), "--no-error-summary",
-                           "--cache-dir", str(ROOT / ".mypy_cache" / "full"), "advocate"],
-                          cwd=ROOT, capture_output=True, text=True)
+                           "--cache-dir", str(REPO / ".mypy_cache" / "full"), "advocate"],
+                          cwd=REPO, capture_output=True, text=True)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     errors = [line for line in done.stdout.splitlines() if ": error: " in line]
 

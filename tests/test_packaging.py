@@ -9,20 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def test_every_package_is_declared():
-    declared = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    on_disk = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "advocate").rglob("__init__.py")}
-    assert on_disk - declared == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+from tests.helpers import PACKAGE, REPO
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +42,11 @@ def test_wheel_holds_the_whole_tree(wheel):
         if inside not in names:
             missing.append(f)
     assert missing == []
+    # every package is discovered (setup.py), a new one too before git knows it
+    packages = {str(p.relative_to(REPO)) for p in PACKAGE.rglob("__init__.py") if "__pycache__" not in p.parts}
+    assert packages - names == set()
+    assert "advocate/_data/__init__.py" in names and "advocate/_data/checklists/intake.json" in names
+    assert any(n.startswith("advocate/locale/es/LC_MESSAGES/") and n.endswith(".mo") for n in names)
     assert any(n.endswith("licenses/LICENSE") for n in names)
     assert "advocate/py.typed" in names
 

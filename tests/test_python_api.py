@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 import advocate
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 DOC = REPO / "docs" / "python-api.md"
 

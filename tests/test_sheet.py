@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from types import SimpleNamespace
 
 import pytest
 
 from advocate import sheet
-from tests.test_cards import LAW_ENFORCEMENT_NUMBERS, ORG, banned_in
+from tests.helpers import LAW_ENFORCEMENT_NUMBERS, ORG, banned_in, file_digest
 
 SERVICES = [
     # id, name, categories (AIRS-free: by name), application_process, lat, lon, address, city, state, zip, country,
@@ -130,18 +129,14 @@ def test_near_sheet_has_no_law_enforcement_line(cli, directory, tmp_path):
     assert with_sheet.stdout == plain
 
 
-def _digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_output_goes_through_the_gateway(cli, directory, db_path, tmp_path):
-    before = _digest(db_path)
+    before = file_digest(db_path)
     for args in (("services", "sheet", "us-988", "-o", str(db_path)),
                  ("services", "near", "60616", "--sheet", str(db_path)),
                  ("services", "sheet", "us-988", "-o", str(db_path) + "-wal")):
         r = cli(*args)
         assert r.exit_code == 2 and "store" in r.stderr and r.stderr.count("\n") == 1, r
-    assert _digest(db_path) == before
+    assert file_digest(db_path) == before
     target = tmp_path / "hoja.html"
     assert cli("services", "sheet", "t:chi", "-o", str(target)).exit_code == 0
     assert oct(target.stat().st_mode & 0o777) == "0o600"

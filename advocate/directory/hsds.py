@@ -241,7 +241,7 @@ class Importer:
         self.geocoder = geocoder
         self.T = T = tables
         self.total = T.count("services")
-        self._lookup_cache: dict[tuple, object] = {}
+        self._lookup_cache: dict[tuple[str, str, str], dict] = {}
         self._named_terms: dict[str | None, tuple[str, str]] = {}
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         self.seen_ids: set[str] = set()
@@ -281,8 +281,9 @@ class Importer:
         physical = [r for r in rows if (r.get("address_type") or "physical").strip().lower() == "physical"]
         return (physical or rows or self.T.many("postal_addresses", "location_id", lid) or [{}])[0]
 
-    def term_name(self, table: str, column: str, code: str) -> str:
-        """Taxonomy names repeat across services: cached."""
+    def term_row(self, table: str, column: str, code: str) -> dict:
+        """The taxonomy row whose ``column`` is ``code`` ({} when the export has none): terms repeat across
+        services, so each is looked up once."""
         key = (table, column, code)
         if key not in self._lookup_cache:
             row = self.T.one(table, column, code) or {}
@@ -436,15 +437,15 @@ class Importer:
             term = named.get(raw)
             if term is None:  # (code, its cleaned name), once per code
                 code = (raw or "").strip()
-                term = named[raw] = (code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or "")
+                term = named[raw] = (code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or "")
             terms.append(term)
         if self.layout == "ohana" and row.get("taxonomy_ids"):
             for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
                 if code:
-                    terms.append((code, clean(self.term_name("taxonomy", tax_key, code).get("name")) or ""))
+                    terms.append((code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or ""))
         own: dict[str, Evidence] = {}
         for r in self.T.many("attributes", "link_id", sid):
-            term = self.term_name("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
+            term = self.term_row("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
             code, tname = clean(term.get("code")) or "", clean(term.get("name")) or ""
             if code in known_categories():  # our own vocabulary (an advocate export): taken as given, with its why
                 why = re.match(r"^(taxonomy|keyword|rule): (.+)$", clean(r.get("value")) or "")

@@ -1,11 +1,12 @@
 """Filled checklists read back: show --client (every format), answers, fill --set/--item, status."""
 
-import hashlib
 import json
 import subprocess
 import sys
 
 import pytest
+
+from tests.helpers import store_digest
 
 SIX = ["--set", "talk-now=yes",
        "--set", "medical-now=no", "--note", "medical-now=saw a nurse last week",
@@ -26,15 +27,6 @@ def six(cli, code):
     assert r.exit_code == 0, r
     assert "Saved 6 answers" in r.stderr
     return code
-
-
-def digest(db_path):
-    from advocate.workspace import open_store
-
-    s = open_store(db_path)
-    rows = [repr(r) for r in s.conn.execute("SELECT * FROM checklist_progress ORDER BY 1, 2, 3")]
-    s.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 def test_six_answers_read_back_in_markdown(cli, six):
@@ -157,14 +149,14 @@ def test_item_prompt_needs_a_terminal_and_a_real_item(cli, six):
 
 
 def test_set_is_all_or_nothing(cli, six, db_path):
-    before = digest(db_path)
+    before = store_digest(db_path, ["checklist_progress"], order="1, 2, 3")
     r = cli("checklist", "fill", "intake", "--client", six, "--set", "talk-now=no", "--set", "medical-now=maybe",
             "--set", "plan-review=12/10/2026", "--set", "no-such-item=yes")
     assert r.exit_code == 2, r
     assert "3 answers are wrong and none was saved" in r.stderr
     assert '"maybe" is not an answer to start.medical-now' in r.stderr and "YYYY-MM-DD" in r.stderr
     assert '"no-such-item" is not an item' in r.stderr and "Traceback" not in r.stderr
-    assert digest(db_path) == before
+    assert store_digest(db_path, ["checklist_progress"], order="1, 2, 3") == before
 
 
 @pytest.mark.parametrize("args, message", [
@@ -178,11 +170,11 @@ def test_set_is_all_or_nothing(cli, six, db_path):
     (["--set", "contact-channel=" + "x" * 600], "keep it under 500"),
 ])
 def test_set_refuses_bad_input(cli, code, db_path, args, message):
-    before = digest(db_path)
+    before = store_digest(db_path, ["checklist_progress"], order="1, 2, 3")
     r = cli("checklist", "fill", "intake", "--client", code, *args)
     assert r.exit_code == 2, r
     assert message in r.stderr and r.stderr.count("\n") == 1
-    assert digest(db_path) == before
+    assert store_digest(db_path, ["checklist_progress"], order="1, 2, 3") == before
 
 
 def test_set_understands_labels_in_either_language(cli, code):

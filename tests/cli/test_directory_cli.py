@@ -1,9 +1,8 @@
 import csv
 import io
 import json
-from pathlib import Path
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.helpers import FIX, MIAMI_211, needs_shared
 
 
 def test_import_json_summary(cli):
@@ -159,19 +158,15 @@ def test_export_import_in_another_office_keeps_every_id(cli, tmp_path):
     _same_answers_in_both_stores(cli, one, two, "miami-211")
 
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds" / "open211-miami-2019"
 
 
+@needs_shared
 def test_real_miami_export_moves_between_offices(cli, tmp_path):
-    import pytest
-
-    if not SHARED.is_dir():
-        pytest.skip("../shared/data/hsds is not here")
     from advocate.directory.search import get_service
     from advocate.store import open_store
 
     one, two = tmp_path / "one.db", tmp_path / "two.db"
-    assert cli("--db", one, "services", "import", SHARED, "--source", "miami-211").exit_code == 0
+    assert cli("--db", one, "services", "import", MIAMI_211, "--source", "miami-211").exit_code == 0
     assert cli("--db", one, "services", "export", tmp_path / "out", "--source", "miami-211").exit_code == 0
     r = cli("--db", two, "services", "import", tmp_path / "out", "--source", "miami-211", "-f", "json")
     assert r.exit_code == 0 and r.json()["imported"] == 1851, r
@@ -268,16 +263,11 @@ def test_dry_run_import_creates_no_store(cli, db_path):
     assert not db_path.exists() and not (db_path.parent.exists() and list(db_path.parent.iterdir()))
 
 
-def test_usage_lines_name_what_to_type():
+def test_usage_lines_name_what_to_type(cli):
     """Typer 0.29 wrote `{location}`; the usage line reads PLACE (required) or [TEXT] (optional)."""
-    from typer.testing import CliRunner
-
-    from advocate.cli.main import app
-
-    runner = CliRunner()
     for args, usage in ((["services", "near"], "advocate services near [OPTIONS] PLACE"),
                         (["places", "resolve"], "advocate places resolve [OPTIONS] PLACE"),
                         (["services", "languages"], "advocate services languages [OPTIONS] [TEXT]"),
                         (["appointments", "delete"], "advocate appointments delete [OPTIONS] ID")):
-        out = runner.invoke(app, [*args, "--help"]).stdout
+        out = cli(*args, "--help").stdout
         assert usage in out and "{" not in out.splitlines()[0], out.splitlines()[0]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.directory.test_sheet import ROWS, workbook
-from tests.reliability.test_hostile_input import check, digest
+from tests.helpers import ROWS, check_failure, store_digest, workbook
 
 pytest.importorskip("openpyxl")
 
@@ -43,21 +42,21 @@ def test_csv_sheet_with_layout_and_map(cli, tmp_path):
 def test_bad_map_and_sheet_are_usage_errors(cli, db_path, tmp_path):
     book = workbook(tmp_path / "recursos.xlsx")
     cli("db", "init")
-    before = digest(db_path)
+    before = store_digest(db_path)
     r = cli("services", "import", book, "--map", "phone=Celular")
-    check(r)
+    check_failure(r)
     assert r.exit_code == 2 and 'no column "Celular"' in r.stderr and "--map" in r.stderr
     r = cli("services", "import", book, "--sheet", "Hoja2")
-    check(r)
+    check_failure(r)
     assert r.exit_code == 2 and "--sheet" in r.stderr and '"Recursos"' in r.stderr
     r = cli("services", "import", book, "--layout", "excel")
     assert r.exit_code == 2 and "--layout" in r.stderr
     bad = tmp_path / "roto.xlsx"
     bad.write_bytes(b"PK\x03\x04garbage")
     r = cli("services", "import", bad)
-    check(r)
+    check_failure(r)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
-    assert digest(db_path) == before
+    assert store_digest(db_path) == before
 
 
 def test_reimport_of_edited_sheet_through_the_cli(cli, tmp_path):

@@ -4,6 +4,8 @@ near its city."""
 
 from __future__ import annotations
 
+from tests.helpers import near_rows, offered
+
 
 def _ids(rows):
     return [r["id"].split(":", 1)[-1] for r in rows]
@@ -24,12 +26,8 @@ def test_oaxaca_gets_mexicos_lines_and_no_police_line(cli):
 
 def test_a_state_office_is_found_near_its_city(cli):
     """The state child-protection office is only for a child: found when the lookup is about one."""
-    r = cli("services", "near", "Xalapa, Ver.", "-f", "json")
-    assert r.exit_code == 0, r
-    assert not any(x["id"].endswith("mx-ver-ppnna") for x in r.json())
-    r = cli("services", "near", "Xalapa, Ver.", "-c", "children", "-f", "json")
-    assert r.exit_code == 0, r
-    local = [x for x in r.json() if x["scope"] == "local"]
+    assert not offered(cli, "Xalapa, Ver.", "mx-ver-ppnna")
+    local = [x for x in near_rows(cli, "Xalapa, Ver.", "-c", "children") if x["scope"] == "local"]
     assert any(x["id"].endswith("mx-ver-ppnna") for x in local)
     office = next(x for x in local if x["id"].endswith("mx-ver-ppnna"))
     assert office["confidence"] == "medium" and office["caution"]

@@ -9,14 +9,14 @@ import pytest
 from advocate.directory import batch
 from advocate.directory.batch import run_batch
 from advocate.directory.search import Filters
-from tests.directory.test_search import add_service
+from tests.helpers import put_service
 
 
 @pytest.fixture
 def directory(store):
     rnd = random.Random(8)
     for i in range(300):
-        add_service(store, f"s{i:03d}", rnd.uniform(33, 36), rnd.uniform(-99, -95),
+        put_service(store, f"s{i:03d}", rnd.uniform(33, 36), rnd.uniform(-99, -95),
                     cats=("shelter",) if i % 3 else ("medical",), staff=("spa",) if i % 2 else ("eng",))
     return store
 
@@ -47,7 +47,7 @@ def test_services_at_one_address_are_chosen_alike_by_both_paths(store, monkeypat
     # a 211 lists many programmes of one organisation at one address: at the cut-off, both paths must
     # keep the same ones (by id), however the index happens to order them
     for i in (7, 3, 9, 1, 5, 8, 2):
-        add_service(store, f"prog{i}", 25.77, -80.19)
+        put_service(store, f"prog{i}", 25.77, -80.19)
     rows = rows_for([(25.771, -80.191)] * 3)
     small = run(store, rows, per_location=4, within_km=10)
     monkeypatch.setattr(batch, "CHUNK", 2)
@@ -69,7 +69,7 @@ def test_filters_and_inactive_services(directory, monkeypatch):
 @pytest.mark.parametrize("chunk", [1, 500])
 def test_one_row_per_service_at_its_nearest_location(store, monkeypatch, chunk):
     monkeypatch.setattr(batch, "CHUNK", chunk)
-    add_service(store, "multi", 40.0, -100.5)  # its first location is far ...
+    put_service(store, "multi", 40.0, -100.5)  # its first location is far ...
     with store.write():  # ... its second is near, in another town
         store.conn.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES ('near', 40.0, -100.01, 'Nearby')")
         store.conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES ('multi', 'near')")

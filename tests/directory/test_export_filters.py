@@ -9,7 +9,7 @@ import pytest
 from advocate.directory.export import export_directory, parse_since, partial_export
 from advocate.directory.hsds import import_directory
 from advocate.errors import InputError, NotFound
-from tests.directory.test_sheet import ROWS, workbook
+from tests.helpers import ROWS, workbook
 
 pytest.importorskip("openpyxl")
 

@@ -1,7 +1,6 @@
 """Import from a real HSDS 3.0 API served on 127.0.0.1: paging, modified_after, retries, all-or-nothing."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,17 +8,7 @@ from advocate.directory.hsds_api import HttpOptions, import_api, normalize_url, 
 from advocate.directory.sources import get_source, list_sources
 from advocate.errors import AdvocateError, InputError
 from tests.directory.hsds_server import HsdsApi, allow_loopback, make_service
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/hsds is not here")
-
-
-@pytest.fixture
-def api(monkeypatch):
-    allow_loopback(monkeypatch)
-    server = HsdsApi([make_service(i) for i in range(30)]).start()
-    yield server
-    server.stop()
+from tests.helpers import SHARED_HSDS, needs_shared
 
 
 class Waits(list):
@@ -252,10 +241,10 @@ def test_real_exports_served_as_api_pages_import_like_the_files(store, tmp_path,
     from advocate.directory.hsds import import_directory
     from advocate.workspace import open_store
 
-    import_directory(store, SHARED / "open211-miami-2019", source="files")
+    import_directory(store, SHARED_HSDS / "open211-miami-2019", source="files")
     export_directory(store, tmp_path / "out", fmt="json", source="files")
     objects = json.loads((tmp_path / "out" / "services.json").read_text(encoding="utf-8"))
-    examples = json.loads((SHARED / "hsds-3.0-examples" / "json" / "service_full.json").read_text(encoding="utf-8"))
+    examples = json.loads((SHARED_HSDS / "hsds-3.0-examples" / "json" / "service_full.json").read_text(encoding="utf-8"))
     allow_loopback(monkeypatch)
     server = HsdsApi(objects + [examples]).start()
     other = open_store(tmp_path / "other.db")

@@ -8,6 +8,7 @@ from advocate.directory.national import dialling_country, national_services
 from advocate.directory.search import Filters, services_near
 from advocate.errors import InputError
 from advocate.geo.resolve import resolve_place
+from tests.helpers import offered, put_service
 
 
 def _national(rows):
@@ -62,23 +63,13 @@ def test_dialling_country():
         dialling_country("US", "GT")
 
 
-def _add_local(store, sid, cats):
-    with store.write():
-        c = store.conn
-        c.execute("INSERT INTO services (id, name, source, source_id, last_verified) VALUES (?, ?, 'test', ?, '2026-10-01')",
-                  (sid, sid, sid))
-        c.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES (?, 40.75, -73.99, 'New York')", ("L" + sid,))
-        c.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, "L" + sid))
-        c.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, x) for x in cats])
-
-
 def test_enforcement_only_records_need_asking_for_everywhere(store):
     """A police department (only law-enforcement) is not in a default lookup, nor in batch or search;
     a record with a support category besides is."""
     from advocate.directory.batch import index_points
 
-    _add_local(store, "police", ["law-enforcement"])
-    _add_local(store, "legal-aid", ["legal-immigration", "law-enforcement"])
+    put_service(store, "police", 40.75, -73.99, city="New York", cats=["law-enforcement"], staff=())
+    put_service(store, "legal-aid", 40.75, -73.99, city="New York", cats=["legal-immigration", "law-enforcement"], staff=())
     ids = {r["id"] for r in services_near(store, resolve_place("10001"), national=False)}
     assert "police" not in ids and "legal-aid" in ids
     asked = Filters.parse(["law-enforcement"])
@@ -105,12 +96,8 @@ def test_records_for_a_child_only_when_a_child_is_involved(store):
 
 
 def test_cli_child_lookup_lists_ncmec(cli):
-    r = cli("services", "near", "10001", "-f", "json")
-    assert r.exit_code == 0, r
-    assert not any(x["id"].endswith(":us-ncmec") for x in r.json())
-    r = cli("services", "near", "10001", "-c", "children", "-f", "json")
-    assert r.exit_code == 0, r
-    assert any(x["id"].endswith(":us-ncmec") for x in r.json())
+    assert not offered(cli, "10001", ":us-ncmec")
+    assert offered(cli, "10001", ":us-ncmec", "-c", "children")
 
 
 def test_national_rows_kept_between_lookups_follow_every_change(store, db_path):

@@ -4,28 +4,17 @@ from advocate.directory.search import Filters, get_service, services_near
 from advocate.directory.vocab import language_family, normalize_category, normalize_language, parse_language_text
 from advocate.errors import InputError, NotFound
 from advocate.geo.resolve import Place
+from tests.helpers import put_service
 
 
 def place(lat, lon, country="US"):
     return Place("test", lat, lon, "test", "coordinates", "input", country=country)
 
 
-def add_service(store, sid, lat, lon, *, name=None, cats=("shelter",), staff=("eng",), interp=()):
-    with store.write():
-        c = store.conn
-        c.execute("INSERT INTO services (id, name, source, source_id, last_verified) VALUES (?, ?, 'test', ?, '2026-10-01')",
-                  (sid, name or sid, sid))
-        c.execute("INSERT INTO locations (id, latitude, longitude, city) VALUES (?, ?, ?, 'Testville')", ("L" + sid, lat, lon))
-        c.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, "L" + sid))
-        c.executemany("INSERT INTO service_categories VALUES (?, ?)", [(sid, x) for x in cats])
-        c.executemany("INSERT INTO service_languages VALUES (?, ?, 'staff')", [(sid, x) for x in staff])
-        c.executemany("INSERT INTO service_languages VALUES (?, ?, 'interpretation')", [(sid, x) for x in interp])
-
-
 def test_nearest_first_ties_by_name(store):
-    add_service(store, "far", 40.5, -100.0)
-    add_service(store, "b-near", 40.01, -100.0)
-    add_service(store, "a-near", 40.01, -100.0)
+    put_service(store, "far", 40.5, -100.0)
+    put_service(store, "b-near", 40.01, -100.0)
+    put_service(store, "a-near", 40.01, -100.0)
     rows = services_near(store, place(40.0, -100.0), within_km=200, national=False)
     assert [r["id"] for r in rows] == ["a-near", "b-near", "far"]
     assert rows[0]["distance_km"] == pytest.approx(1.11, abs=0.01)
@@ -34,7 +23,7 @@ def test_nearest_first_ties_by_name(store):
 
 def test_search_widens_until_it_has_enough(store):
     for i in range(5):
-        add_service(store, f"s{i}", 40.0 + 0.3 * (i + 1), -100.0)
+        put_service(store, f"s{i}", 40.0 + 0.3 * (i + 1), -100.0)
     rows = services_near(store, place(40.0, -100.0), within_km=500, limit=5, national=False)
     assert len(rows) == 5
     rows = services_near(store, place(40.0, -100.0), within_km=50, limit=5, national=False)
@@ -42,9 +31,9 @@ def test_search_widens_until_it_has_enough(store):
 
 
 def test_category_and_language_filters(store):
-    add_service(store, "legal-mix", 40.01, -100.0, cats=("legal-immigration",), staff=("mxt",))
-    add_service(store, "legal-eng", 40.02, -100.0, cats=("legal-immigration",), staff=("eng",), interp=("zai",))
-    add_service(store, "shelter-mix", 40.03, -100.0, cats=("shelter",), staff=("mixtec",))
+    put_service(store, "legal-mix", 40.01, -100.0, cats=("legal-immigration",), staff=("mxt",))
+    put_service(store, "legal-eng", 40.02, -100.0, cats=("legal-immigration",), staff=("eng",), interp=("zai",))
+    put_service(store, "shelter-mix", 40.03, -100.0, cats=("shelter",), staff=("mixtec",))
     f = Filters.parse(["legal-immigration"], ["mixtec"])
     assert [r["id"] for r in services_near(store, place(40, -100), filters=f, national=False)] == ["legal-mix"]
     f = Filters.parse([], ["mxt"])  # a variant also matches "mixtec, variant unknown"
@@ -56,7 +45,7 @@ def test_category_and_language_filters(store):
 
 
 def test_national_rows_follow_local_and_match_filters(store):
-    add_service(store, "x", 40.01, -100.0, cats=("consular",))
+    put_service(store, "x", 40.01, -100.0, cats=("consular",))
     rows = services_near(store, place(40.0, -100.0), filters=Filters.parse(["consular"]))
     scopes = [r["scope"] for r in rows]
     assert scopes[0] == "local" and "national" in scopes
@@ -108,7 +97,7 @@ def test_show_accepts_short_bundled_ids(store):
 
 
 def test_stale_records_are_flagged(store):
-    add_service(store, "old", 40.0, -100.0)
+    put_service(store, "old", 40.0, -100.0)
     with store.write():
         store.conn.execute("UPDATE services SET last_verified = '2020-01-01' WHERE id = 'old'")
     assert services_near(store, place(40, -100), national=False)[0]["stale"] is True
@@ -123,7 +112,7 @@ def test_rtree_search_matches_brute_force(store):
     rnd = random.Random(4)
     pts = [(f"p{i}", rnd.uniform(30, 40), rnd.uniform(-110, -95)) for i in range(400)]
     for sid, lat, lon in pts:
-        add_service(store, sid, lat, lon)
+        put_service(store, sid, lat, lon)
     with store.write():  # an inactive service never shows, however close
         store.conn.execute("UPDATE services SET status = 'inactive' WHERE id = 'p0'")
     pts = store.conn.execute(  # every active located service, the bundled consulates included

@@ -23,45 +23,9 @@ from advocate.directory.sheet import (
     parse_map,
 )
 from advocate.errors import InputError
+from tests.helpers import ROWS, workbook
 
 openpyxl = pytest.importorskip("openpyxl")
-
-SPANISH_HEADER = ["Organización", "Servicios", "Teléfono", "Dirección", "Ciudad", "Estado", "Código postal",
-                  "Idiomas", "Horario", "Sitio web", "Correo electrónico", "Notas", "Contacto"]
-ROWS = [
-    ["Refugio La Esperanza", "Albergue; violencia doméstica", "(305) 555-0100 ext. 2", "100 NW 1st St", "Miami",
-     "FL", 33128, "Español, Mixteco", "24 horas", "https://esperanza.example.org", "info@esperanza.example.org",
-     "Llamar antes de llegar", "Ana"],
-    ["Centro Legal Inmigrante", "Asesoría legal de inmigración", "305-555-0200", "", "Homestead", "Florida", None,
-     "Spanish, English, Q'anjob'al", "L-V 9-5", None, None, None, "Luis"],
-    ["Clínica del Pueblo", "Salud", "305 555 0300 / 305 555 0301", "", "", "", 2134, "Inglés", "", "", "", "", ""],
-    ["Casa del Migrante Tijuana", "Albergue", "+52 664 555 0101", "Calle 2 #100", "Tijuana", "Baja California",
-     "22000", "Español", "", "", "", "", ""],
-]
-
-
-def workbook(path, rows=ROWS, header=SPANISH_HEADER, *, title="Recursos", extra_sheet=True):
-    """A sheet as people keep them: a title, a blank line, the header, blank and heading rows between services."""
-    wb = openpyxl.Workbook()
-    if extra_sheet:
-        info = wb.active
-        info.title = "Léame"
-        info.append(["Este libro lista los recursos de la red."])
-        ws = wb.create_sheet(title)
-    else:
-        ws = wb.active
-        ws.title = title
-    ws.append(["Directorio de recursos, Miami 2024"])
-    ws.append([])
-    ws.append(header)
-    for n, row in enumerate(rows):
-        ws.append(row)
-        if n == 0:
-            ws.append([None] * len(header))  # blank
-            ws.append(["ALBERGUES Y REFUGIOS"])  # a heading across merged cells
-    wb.save(path)
-    return path
-
 
 def services(store, source):
     return {r[1]: r[0] for r in store.conn.execute("SELECT id, name FROM services WHERE source = ?", (source,))}

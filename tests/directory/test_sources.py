@@ -1,15 +1,13 @@
 """Every import remembers its source; `services sources` lists them."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from advocate.directory.hsds import import_directory
 from advocate.directory.sources import content_hash, get_source, list_sources, record_source
 from advocate.errors import InputError, NotFound
-
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.helpers import FIX
 
 
 def test_an_import_records_its_source(store):

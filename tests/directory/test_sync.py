@@ -2,7 +2,6 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +11,7 @@ from advocate.directory.sources import get_source, record_source
 from advocate.directory.sync import Pending, SyncOptions, register_puller, snapshot, sync
 from advocate.errors import NotFound
 from tests.directory.hsds_server import HsdsApi, allow_loopback, make_service
-
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-@pytest.fixture
-def api(monkeypatch):
-    allow_loopback(monkeypatch)
-    server = HsdsApi([make_service(i) for i in range(30)]).start()
-    yield server
-    server.stop()
+from tests.helpers import FIX
 
 
 def opts(**kw):

@@ -1,7 +1,6 @@
 """The bilingual term list (data/search_terms.csv) and the search that uses it."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,10 +9,7 @@ from hypothesis import strategies as st
 from advocate.data import read_csv
 from advocate.directory.terms import expand, fts_query, matched_terms
 from advocate.textnorm import fold
-from tests.conftest import SHARED_HSDS
-
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
-MIAMI = SHARED_HSDS / "open211-miami-2019"
+from tests.helpers import FIX, MIAMI_211
 
 
 def test_term_list_has_at_least_150_pairs_each_with_both_languages():
@@ -110,7 +106,7 @@ def test_cli_search_in_spanish_finds_english_records_and_says_why(cli):
 
 @pytest.fixture(scope="module")
 def miami_db(tmp_path_factory, gazetteer_cache):
-    if not MIAMI.exists():
+    if not MIAMI_211.exists():
         pytest.skip("the Miami 211 export is not on this machine")
     import os
 
@@ -120,7 +116,7 @@ def miami_db(tmp_path_factory, gazetteer_cache):
     os.environ["ADVOCATE_CACHE_DIR"] = str(gazetteer_cache)
     path = tmp_path_factory.mktemp("miami") / "miami.db"
     store = open_store(path)
-    import_directory(store, MIAMI, source="miami-211")
+    import_directory(store, MIAMI_211, source="miami-211")
     store.close()
     return path
 

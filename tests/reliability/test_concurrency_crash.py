@@ -1,25 +1,15 @@
 """Crashes and concurrency: kill -9 mid-write, two writers at once, backups that restore."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 
 from advocate.workspace import open_store
-
-
-def _client(db_path):
-    from advocate.clients import create_client
-
-    s = open_store(db_path)
-    code = create_client(s)["code"]
-    s.close()
-    return code
+from tests.helpers import kill_when, make_v1_store, new_client
 
 
 def test_two_processes_logging_at_once_all_succeed(db_path):
-    code = _client(db_path)
+    code = new_client(db_path)
     script = (
         "import sys\nfrom advocate.workspace import open_store\nfrom advocate.appointments.log import log_appointment\n"
         "s = open_store(sys.argv[1])\n"
@@ -39,36 +29,49 @@ def test_two_processes_logging_at_once_all_succeed(db_path):
     s.close()
 
 
+# Logs 20 appointments, then stops inside the 21st transaction, after both of its rows (the appointment and its
+# audit row) are written and before the commit, says so on stdout and waits there to be killed.
+KILLED_MID_LOG = """
+import sys
+from advocate.appointments.log import log_appointment
+from advocate.store import Store
+from advocate.workspace import open_store
+
+audit, logged = Store.audit, []
+
+
+def announce(self, action, table, row_id=None):
+    audit(self, action, table, row_id)
+    if table == "appointments" and len(logged) == 20:
+        print("inside the transaction", flush=True)
+        sys.stdin.read()
+
+
+Store.audit = announce
+s = open_store(sys.argv[1])
+for i in range(21):
+    log_appointment(s, client=sys.argv[2], when=f"2026-12-{1 + i % 28:02d} 10:00", tz="UTC", type="court",
+                    duration=30)
+    logged.append(i)
+"""
+
+
 def test_kill_during_appointment_logging_is_all_or_nothing(db_path):
-    code = _client(db_path)
-    script = (
-        "import sys\nfrom advocate.workspace import open_store\nfrom advocate.appointments.log import log_appointment\n"
-        "s = open_store(sys.argv[1])\nprint('ready', flush=True)\n"
-        "i = 0\n"
-        "while True:\n"
-        "    log_appointment(s, client=sys.argv[2], when=f'2026-12-{1 + i % 28:02d} 10:00', tz='UTC', type='court',"
-        " duration=30)\n"
-        "    i += 1\n")
-    p = subprocess.Popen([sys.executable, "-c", script, str(db_path), code], stdout=subprocess.PIPE, text=True)
-    p.stdout.readline()
-    time.sleep(1.0)
-    p.send_signal(signal.SIGKILL)
-    p.wait()
+    """kill -9 between an appointment's write and its commit: the 20 logged before stay whole (each with its
+    audit row), the 21st leaves neither of its two rows."""
+    code = new_client(db_path)
+    kill_when(KILLED_MID_LOG, "inside the transaction", db_path, code, stdin=subprocess.PIPE)
     s = open_store(db_path)
     assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    rows = s.conn.execute("SELECT count(*), count(DISTINCT uid) FROM appointments").fetchone()
-    assert rows[0] == rows[1] and rows[0] > 0
-    # every appointment row is whole: its audit row exists too (same transaction)
-    audits = s.conn.execute("SELECT count(*) FROM audit WHERE tbl = 'appointments'").fetchone()[0]
-    assert audits == rows[0]
+    assert s.conn.execute("SELECT count(*), count(DISTINCT uid) FROM appointments").fetchone() == (20, 20)
+    assert s.conn.execute("SELECT count(*) FROM audit WHERE tbl = 'appointments'").fetchone()[0] == 20
     s.close()
 
 
 def test_backup_before_migration_restores(db_path, tmp_path):
     from advocate.store import restore
-    from tests.store.test_store import _make_v1_store
 
-    _make_v1_store(db_path)
+    make_v1_store(db_path)
     s = open_store(db_path)
     bak = s.backups[0]
     s.close()

@@ -13,6 +13,7 @@ import pytest
 from advocate.errors import AdvocateError, StoreError
 from advocate.store import crypto
 from advocate.workspace import open_store
+from tests.helpers import new_client
 
 needs_sqlcipher = pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 is not installed")
 KEY = "correct horse battery"
@@ -43,16 +44,9 @@ print(ok, flush=True)
 """
 
 
-def _client(db_path) -> str:
-    from advocate.clients import create_client
-
-    with open_store(db_path) as s:
-        return create_client(s)["code"]
-
-
 @needs_sqlcipher
 def test_writers_in_parallel_with_encrypt_all_land(db_path, monkeypatch):
-    code = _client(db_path)
+    code = new_client(db_path)
     env = {**os.environ, "ADVOCATE_DB_KEY": KEY}
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), code, str(n)], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(4)]

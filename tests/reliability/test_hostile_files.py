@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.helpers import FIX
 
 
 def test_a_link_out_of_the_import_folder_is_refused_without_reading_it(cli, db_path, tmp_path):

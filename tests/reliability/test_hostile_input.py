@@ -1,10 +1,10 @@
 """Hypothesis throws hostile arguments and files at the commands: never a traceback, never exit 0
 on failure, and the store unchanged after a failure."""
 
-import hashlib
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.helpers import check_failure, store_digest
 
 hostile_text = st.one_of(
     st.text(max_size=80),
@@ -15,24 +15,6 @@ hostile_text = st.one_of(
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def digest(path):
-    from advocate.workspace import open_store
-
-    s = open_store(path)
-    rows = []
-    for t in ("services", "clients", "appointments", "checklist_progress"):
-        rows += [repr(r) for r in s.conn.execute(f"SELECT * FROM {t} ORDER BY 1")]
-    s.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
-
-
-def check(r):
-    assert "Traceback" not in r.stdout + r.stderr
-    if r.exit_code != 0:
-        assert r.exit_code in (1, 2), r
-        assert r.stderr.strip(), "a failure must say why"
-
-
 @SETTINGS
 @given(hostile_text, hostile_text, hostile_text)
 def test_services_near(cli, where, cat, lang):
@@ -41,49 +23,49 @@ def test_services_near(cli, where, cat, lang):
         args += ["-c", cat]
     if lang:
         args += ["-l", lang]
-    check(cli(*args))
+    check_failure(cli(*args))
 
 
 @SETTINGS
 @given(hostile_text)
 def test_places_resolve(cli, text):
-    check(cli("places", "resolve", text))
+    check_failure(cli("places", "resolve", text))
 
 
 @SETTINGS
 @given(hostile_text, hostile_text, hostile_text, st.one_of(st.integers(-5, 3000), st.just(None)), hostile_text)
 def test_appointment_log_leaves_store_unchanged_on_failure(cli, db_path, code, when, kind, duration, tz):
     cli("db", "init")
-    before = digest(db_path)
+    before = store_digest(db_path)
     args = ["appt", "log", "--client", code or "x", "--when", when or "x", "--type", kind or "x"]
     if duration is not None:
         args += ["--duration", str(duration)]
     if tz:
         args += ["--tz", tz]
     r = cli(*args)
-    check(r)
+    check_failure(r)
     assert r.exit_code != 0  # no valid client code can come out of these strategies
-    assert digest(db_path) == before
+    assert store_digest(db_path) == before
 
 
 @SETTINGS
 @given(st.binary(max_size=2000))
 def test_imports_of_garbage_files(cli, db_path, tmp_path_factory, blob):
     cli("db", "init")
-    before = digest(db_path)
+    before = store_digest(db_path)
     folder = tmp_path_factory.mktemp("garbage")
     (folder / "services.csv").write_bytes(b"id,name\n" + blob)
     r = cli("services", "import", folder, "-f", "json")
-    check(r)
+    check_failure(r)
     if r.exit_code != 0:
-        assert digest(db_path) == before
+        assert store_digest(db_path) == before
 
 
 @SETTINGS
 @given(hostile_text, hostile_text)
 def test_report_and_checklist(cli, month, name):
-    check(cli("report", "--month", month))
-    check(cli("checklist", "show", name or "x", "--lang", "es"))
+    check_failure(cli("report", "--month", month))
+    check_failure(cli("checklist", "show", name or "x", "--lang", "es"))
 
 
 def test_huge_field_and_nul_bytes(cli, tmp_path):
@@ -91,7 +73,7 @@ def test_huge_field_and_nul_bytes(cli, tmp_path):
     folder.mkdir()
     (folder / "services.csv").write_bytes(b"id,name,description\n1,Big," + b"x" * 3_000_000 + b"\n2,N\x00ul,d\n")
     r = cli("services", "import", folder, "-f", "json")
-    check(r)
+    check_failure(r)
     assert r.exit_code == 0 and r.json()["imported"] == 2
 
 

@@ -5,11 +5,10 @@ directory to import. Before the gate, `services import STORE --layout sheet` tur
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.helpers import FIX
 
 
 @pytest.fixture

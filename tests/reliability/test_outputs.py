@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -11,12 +10,7 @@ from pathlib import Path
 import pytest
 
 from advocate.files import OutputRefused, output_path, write_private
-
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.helpers import FIX, file_digest
 
 
 @pytest.fixture
@@ -48,11 +42,11 @@ def test_no_writer_replaces_the_store_or_its_files(cli, db_path, live, writer, w
     backup = Path(cli("db", "backup").stdout.strip())
     target = {"store": db_path, "wal": Path(f"{db_path}-wal"), "shm": Path(f"{db_path}-shm"),
               "journal": Path(f"{db_path}-journal"), "backup": backup}[which]
-    before = {p: digest(p) for p in (db_path, backup)}
+    before = {p: file_digest(p) for p in (db_path, backup)}
     r = cli(*writer, target, "--force")
     assert r.exit_code == 2, r
     assert "never writes over it" in r.stderr and "Traceback" not in r.stderr
-    assert {p: digest(p) for p in (db_path, backup)} == before
+    assert {p: file_digest(p) for p in (db_path, backup)} == before
     assert appointments(db_path) == 1
 
 
@@ -70,10 +64,10 @@ def test_symlink_and_hard_link_to_the_store_are_refused(cli, db_path, live, tmp_
 def test_a_store_named_with_db_is_protected_too(cli, tmp_path):
     other = tmp_path / "elsewhere" / "team.db"
     assert cli("--db", other, "clients", "new").exit_code == 0
-    before = digest(other)
+    before = file_digest(other)
     r = cli("--db", other, "appointments", "export", "--ics", other, "--force")
     assert r.exit_code == 2 and "never writes over it" in r.stderr
-    assert digest(other) == before
+    assert file_digest(other) == before
 
 
 def test_anything_inside_the_data_folder_is_refused(cli, monkeypatch, tmp_path):
@@ -89,11 +83,11 @@ def test_anything_inside_the_data_folder_is_refused(cli, monkeypatch, tmp_path):
 def test_any_sqlite_database_is_refused_even_with_force(cli, live, tmp_path):
     copy = tmp_path / "copy-of-store.sqlite"
     assert cli("db", "backup", copy).exit_code == 0
-    before = digest(copy)
+    before = file_digest(copy)
     for args in (("db", "backup", copy, "--force"), ("checklist", "show", "intake", "-f", "html", "-o", copy, "--force")):
         r = cli(*args)
         assert r.exit_code == 2 and "never writes over" in r.stderr, r
-    assert digest(copy) == before
+    assert file_digest(copy) == before
 
 
 def test_existing_file_needs_force(cli, live, tmp_path):
@@ -113,10 +107,10 @@ def test_export_folder_is_checked_whole_and_needs_force_to_replace(cli, tmp_path
     assert cli("services", "export", out).exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
-    before = {p.name: digest(p) for p in out.iterdir()}
+    before = {p.name: file_digest(p) for p in out.iterdir()}
     r = cli("services", "export", out)
     assert r.exit_code == 2 and "already exists" in r.stderr
-    assert {p.name: digest(p) for p in out.iterdir()} == before
+    assert {p.name: file_digest(p) for p in out.iterdir()} == before
     assert cli("services", "export", out, "--force").exit_code == 0
 
 
@@ -214,7 +208,7 @@ def test_an_unlisted_sqlite_file_is_refused(cli, tmp_path):
 
     other = tmp_path / "someone-elses.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
-    before = digest(other)
+    before = file_digest(other)
     r = cli("checklist", "show", "intake", "-f", "html", "-o", other, "--force")
     assert r.exit_code == 2 and "SQLite database" in r.stderr
-    assert digest(other) == before
+    assert file_digest(other) == before

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import FIX
+
 
 def bomb(path: Path, mib: int = 1024, head: bytes = b"id,name\n", name: bytes = b"services.csv") -> Path:
     """A ~1 MB zip whose one member unpacks to ``mib`` MiB of "0" (one line): built from one compressed
@@ -176,7 +178,7 @@ def test_a_damaged_zip_and_deep_json_get_one_sentence(cli, db_path, tmp_path):
 
 
 def test_a_real_export_zip_is_within_the_default_caps(cli, tmp_path):
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "hsds-1.1-quirks"
+    fixtures = FIX / "hsds-1.1-quirks"
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         for f in fixtures.rglob("*"):

@@ -1,23 +1,19 @@
 import sqlite3
-import stat
 
 import pytest
 
 from advocate.errors import StoreError
 from advocate.store import backup, check, restore
-from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+from advocate.store.schema import SCHEMA_VERSION
 from advocate.workspace import open_store
-
-
-def mode(path):
-    return stat.S_IMODE(path.stat().st_mode)
+from tests.helpers import file_mode, make_v1_store
 
 
 def test_created_private_with_bundled_directory(db_path):
     s = open_store(db_path)
     assert s.created
-    assert mode(db_path) == 0o600
-    assert mode(db_path.parent) == 0o700
+    assert file_mode(db_path) == 0o600
+    assert file_mode(db_path.parent) == 0o700
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -26,7 +22,7 @@ def test_created_private_with_bundled_directory(db_path):
     assert n > 50
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
-        assert mode(wal) == 0o600
+        assert file_mode(wal) == 0o600
     s.close()
     assert not open_store(db_path).created
 
@@ -58,23 +54,11 @@ def test_newer_schema_is_refused(store, db_path):
         open_store(db_path)
 
 
-def _make_v1_store(path):
-    from advocate.store import _connect, _split_sql
-
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    conn = _connect(path)
-    for stmt in _split_sql(MIGRATIONS[0][2]):
-        conn.execute(stmt)
-    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-    conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o1', 'Old org', 'test')")
-    conn.close()
-
-
 def test_migration_backs_up_first_and_keeps_data(db_path):
-    _make_v1_store(db_path)
+    make_v1_store(db_path)
     s = open_store(db_path)
     assert s.schema_version == SCHEMA_VERSION
-    assert s.backups and s.backups[0].exists() and mode(s.backups[0]) == 0o600
+    assert s.backups and s.backups[0].exists() and file_mode(s.backups[0]) == 0o600
     assert s.conn.execute("SELECT name FROM organizations WHERE id='o1'").fetchone()[0] == "Old org"
     old = sqlite3.connect(s.backups[0])
     assert old.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
@@ -84,7 +68,7 @@ def test_migration_backs_up_first_and_keeps_data(db_path):
 
 def test_backup_and_restore_round_trip(store, db_path, tmp_path):
     dest = backup(store, tmp_path / "b.db")
-    assert mode(dest) == 0o600
+    assert file_mode(dest) == 0o600
     with store.write():
         store.conn.execute("DELETE FROM services")
     store.close()

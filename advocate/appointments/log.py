@@ -98,27 +98,39 @@ def zone_of_service(store, service_id: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class ZoneChoice:
-    """The zone an appointment is logged in when none is given, and why (``home``: the configured
-    home_timezone; ``place``: where the service is). None when it must be asked or given."""
+    """The zone an appointment is kept in, and why (``place``: where the service is; ``home``: the configured
+    home_timezone). ``home_set_aside``: a home_timezone that differs from the place's and was not used;
+    ``read_in``: a --tz that differs from the place's, in which the date and time were read before being
+    kept in the place's zone. Both are said to the user with both zones, never silently."""
 
     zone: str
     why: str
+    home_set_aside: str | None = None
+    read_in: str | None = None
+
+
+def place_zone(store, service_id: str | None) -> str | None:
+    """The zone of a directory service's place, or None (no service, unknown id, no point)."""
+    if not service_id:
+        return None
+    try:
+        from advocate.directory.search import get_service
+
+        return zone_of_service(store, get_service(store, service_id)["id"])
+    except (InputError, NotFound):
+        return None
 
 
 def default_zone(store, *, home: str | None = None, service_id: str | None = None) -> ZoneChoice | None:
-    """home_timezone first, then the zone of the service's place; never the machine's clock, which on a
-    server is UTC and rarely where the appointment is."""
+    """The zone of the service's place first (an appointment at a Chicago service is in Chicago time, whatever
+    the office's home_timezone), then home_timezone; never the machine's clock, which on a server is UTC and
+    rarely where the appointment is. None when it must be asked or given."""
+    zone = place_zone(store, service_id)
+    if zone:
+        home_key = get_zone(home).key if home else None
+        return ZoneChoice(zone, "place", home_set_aside=None if home_key in (None, zone) else home_key)
     if home:
         return ZoneChoice(get_zone(home).key, "home")
-    if service_id:
-        try:
-            from advocate.directory.search import get_service
-
-            zone = zone_of_service(store, get_service(store, service_id)["id"])
-        except (InputError, NotFound):
-            zone = None
-        if zone:
-            return ZoneChoice(zone, "place")
     return None
 
 
@@ -197,7 +209,7 @@ def from_utc_text(text: str) -> datetime:
 class LogResult:
     appointment: dict
     warnings: list[str]
-    zone_choice: ZoneChoice | None = None  # when no zone was given: the one taken, and why
+    zone_choice: ZoneChoice | None = None  # the zone taken when none was given, or a --tz set aside for the place's
 
 
 _DURATION = re.compile(
@@ -304,15 +316,16 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
                     service_id: str | None = None, place: str | None = None, interpreter: str | None = None,
                     advocate: str | None = None, notes: str | None = None, now: datetime | None = None,
                     home_zone: str | None = None) -> LogResult:
-    """Check every value (all problems reported together, nothing saved), then save. With no ``tz``, the
-    zone is ``home_zone`` (the configured home_timezone), else the zone of the service's place; never the
-    machine's clock."""
+    """Check every value (all problems reported together, nothing saved), then save. The appointment is kept
+    in the zone of the service's place when it is known: a ``tz`` that differs is the zone ``when`` was typed
+    in (the start is converted and ``zone_choice.read_in`` says so); with no ``tz``, the place's zone, else
+    ``home_zone`` (the configured home_timezone); never the machine's clock."""
     zone_choice = None
     if not tz:
         try:
             zone_choice = default_zone(store, home=home_zone, service_id=service_id)
         except InputError:
-            zone_choice = None
+            zone_choice = default_zone(store, service_id=service_id)
         tz = zone_choice.zone if zone_choice else None
     values, problems = check_appointment(store, {
         "client": client, "when": when, "tz": tz, "type": type, "duration": duration, "service": service_id,
@@ -325,7 +338,12 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
         raise InputErrors(_("{n} values are wrong or missing, and nothing was saved:").format(n=len(problems)),
                           problems)
     zone = ZoneInfo(values["tz"])
-    start, kind, minutes, code = values["when"], values["type"], values["duration"], values["client"]
+    if zone_choice is None:
+        there = place_zone(store, values["service"])
+        if there and there != zone.key:  # --tz America/Tijuana for a Chicago service: read in one, kept in the other
+            zone_choice = ZoneChoice(there, "place", read_in=zone.key)
+            zone = ZoneInfo(there)
+    start, kind, minutes, code = values["when"].astimezone(zone), values["type"], values["duration"], values["client"]
     service_id, place = values["service"], values["place"]
     interpreter, advocate, notes = values["interpreter"], values["advocate"], values["notes"]
     warnings = _overlaps(store, start, minutes, advocate)
@@ -484,6 +502,23 @@ def edit_appointment(store, appointment_id, **changes) -> LogResult:
     if not sets:
         raise InputError(_("nothing to change; give at least one new value, such as the date and time or the type"),
                          field=("when", "type"))
+    there = place_zone(store, sets.get("service_id", current["service_id"]))
+    kept = sets.get("tz", current["tz"])
+    if there and there != kept:
+        if changes.get("tz") or "service_id" not in sets:
+            # an explicit correction is kept (the gazetteer's zone can be wrong near a border)
+            if changes.get("tz") or changes.get("when"):
+                warnings.append(_("the service is in {place_zone} but this appointment is kept in {zone} time").format(
+                    place_zone=there, zone=kept))
+        else:  # a new service in another zone: the appointment follows its place, the clock time stays
+            wall = datetime.fromisoformat(current["starts"]).replace(tzinfo=None)
+            if changes.get("when"):
+                wall = parse_when(changes["when"], zone).replace(tzinfo=None)
+            start = parse_when(wall.strftime("%Y-%m-%d %H:%M"), ZoneInfo(there))
+            sets["starts_utc"], sets["tz"] = to_utc_text(start), there
+            warnings.append(_("the service is in {place_zone}: the appointment is now kept in that zone, at "
+                              "{clock} there (it was in {zone})").format(place_zone=there, zone=kept,
+                                                                        clock=f"{start:%Y-%m-%d %H:%M}"))
     start = from_utc_text(sets.get("starts_utc", current["starts_utc"]))
     warnings += _overlaps(store, start, sets.get("duration_min", current["duration_min"]),
                           sets.get("advocate", current["advocate"]), exclude=current["id"])

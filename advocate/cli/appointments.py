@@ -13,6 +13,7 @@ from advocate.cli.common import (
     FormatOpt,
     WideOpt,
     YesOpt,
+    ask_yes_no,
     confirmed,
     info,
     interactive,
@@ -40,25 +41,32 @@ EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min"
 
 
 def _questionary_ask(kind: str, message: str, default: str = "", choices: list[str] | None = None) -> str:
-    """One prompt (Ctrl-C raises KeyboardInterrupt, so nothing half-typed is saved)."""
+    """One prompt (Ctrl-C raises KeyboardInterrupt, so nothing half-typed is saved). ``default`` is what Enter
+    gives, said in the question and never typed into the field (a retyped answer would be appended to it)."""
+    if kind == "confirm":
+        return "yes" if ask_yes_no(message, default=default != "no", cancel_raises=True) else "no"
     import questionary
 
     if kind == "select":
         return questionary.select(message, choices=choices or [], default=default or None).unsafe_ask()
-    if kind == "confirm":
-        return "yes" if questionary.confirm(message, default=default != "no").unsafe_ask() else "no"
+    if default:
+        message = _("{question} (Enter for {default})").format(question=message.rstrip(), default=default)
     if kind == "autocomplete":
-        return questionary.autocomplete(message, choices=choices or [], default=default or "").unsafe_ask()
-    return questionary.text(message, default=default or "").unsafe_ask()
+        answer = questionary.autocomplete(message, choices=choices or []).unsafe_ask()
+    else:
+        answer = questionary.text(message).unsafe_ask()
+    return answer if (answer or "").strip() else default
 
 
 def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str | None = None,
                        save_home=None) -> dict:
     """Ask for what the flags did not give, and again for what they gave wrong, one value at a time: each
-    answer is checked when it is given and, if wrong, the same sentence the flag would get is shown and
-    the question asked again, so no other answer is lost. The time zone is asked before the date (its
-    default: ``home``, else the zone of the service's place); with no home zone yet, ``save_home(zone)``
-    is offered to keep the answer as home_timezone. Returns the values, every one checked."""
+    answer is checked when it is given and, if wrong, the same sentence the flag would get is shown (a plain
+    sentence, no "Warning:") and the question asked again with an empty field, so no other answer is lost.
+    Where (a service from the directory, or a place) is asked before the time zone, whose default is the
+    zone of the service's place, else ``home``; with no home zone yet, ``save_home(zone)`` is offered to keep
+    the answer as home_timezone. ``ask(kind, message, default, choices)`` returns ``default`` on Enter.
+    Returns the values, every one checked."""
     from zoneinfo import ZoneInfo
 
     from advocate.appointments.log import UTC_NAMES, check_value, default_zone, local_zone_name, types
@@ -74,8 +82,7 @@ def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str |
                 check_value(store, field, given, zone=zone)
                 return given
             except (InputError, NotFound) as exc:
-                warn(exc.full_message)
-                default = str(given)
+                info(exc.full_message)
         while True:
             answer = (ask(kind, message, default, choices) or "").strip()
             if not answer and optional:
@@ -86,12 +93,17 @@ def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str |
                 check_value(store, field, answer, zone=zone)
                 return answer
             except (InputError, NotFound) as exc:
-                warn(exc.full_message)
-                default = answer
+                info(exc.full_message)
 
     values["client"] = settle("client", "autocomplete", _("Client code:"),
                               choices=[c["code"] for c in list_clients(store, status="active")])
     values["type"] = settle("type", "select", _("Type:"), choices=list(types()))
+    if values.get("service") in (None, "") and values.get("place") in (None, ""):
+        values["service"] = settle("service", "text", _("Service id from the directory (Enter if none):"),
+                                   optional=True)
+        if not values["service"]:
+            values["place"] = settle("place", "text", _("Place (name or address; Enter to leave it out):"),
+                                     optional=True)
     for field, message in (("service", _("Service id from the directory:")), ("place", _("Place:")),
                            ("advocate", _("Who accompanies:")), ("notes", _("Notes (logistics only):"))):
         if values.get(field) not in (None, ""):
@@ -101,7 +113,7 @@ def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str |
         try:
             choice = default_zone(store, home=home, service_id=values.get("service"))
         except InputError:
-            pass
+            choice = default_zone(store, service_id=values.get("service"))
         machine = local_zone_name()
         suggested = choice.zone if choice else ("" if machine in UTC_NAMES else machine)
         from zoneinfo import available_timezones
@@ -109,7 +121,7 @@ def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str |
         values["tz"] = None
         values["tz"] = settle("tz", "autocomplete", _("Time zone of the appointment (e.g. America/Chicago):"),
                               default=suggested, choices=sorted(available_timezones()))
-        if not home and save_home is not None:
+        if not home and save_home is not None and choice is None:  # a place's zone is not the office's
             if ask("confirm", _("Use {zone} as your home time zone from now on (home_timezone)?").format(
                     zone=values["tz"]), "yes", None) == "yes":
                 save_home(check_value(store, "tz", values["tz"]))
@@ -156,6 +168,28 @@ def _show_local(rows):
     return out
 
 
+def say_zone(result) -> None:
+    """One line on the zone taken when none was given, and both zones whenever the one the user typed in (or
+    home_timezone) is not the place's: an appointment is never moved to another zone silently."""
+    choice, a = result.zone_choice, result.appointment
+    if choice is None:
+        return
+    if choice.read_in:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        typed = datetime.fromisoformat(a["starts"]).astimezone(ZoneInfo(choice.read_in))
+        info(_("{typed} in {given} is {there} in {zone}, where the service is; the appointment is kept in {zone} "
+               "time.").format(typed=f"{typed:%Y-%m-%d %H:%M}", given=choice.read_in,
+                               there=a["starts"][:16].replace("T", " "), zone=choice.zone))
+    elif choice.home_set_aside:
+        info(_("Time zone {zone} (where the service is), not your home_timezone {home}: {when} is {zone} "
+               "time.").format(zone=choice.zone, home=choice.home_set_aside, when=a["starts"][:16].replace("T", " ")))
+    else:
+        why = _("your home_timezone") if choice.why == "home" else _("where the service is")
+        info(_("Time zone {zone} ({why}).").format(zone=choice.zone, why=why))
+
+
 @app.command()
 def log(
     ctx: typer.Context,
@@ -163,8 +197,8 @@ def log(
     when: Annotated[str | None, typer.Option("--when", metavar="DATETIME", help=N_(
         'Local date and time: "2026-12-03 14:30" or "2026-12-03 2:30pm".'))] = None,
     tz: Annotated[str | None, typer.Option("--tz", metavar="ZONE", help=N_(
-        "IANA time zone of --when, e.g. America/Chicago (default: home_timezone in the config, else the zone of "
-        "the --service's place; on a terminal it is asked)."))] = None,
+        "IANA time zone of --when, e.g. America/Chicago (default: the zone of the --service's place, else "
+        "home_timezone in the config; on a terminal it is asked). The appointment is kept in the place's zone."))] = None,
     type: Annotated[str | None, typer.Option("--type", "-t", help=TYPES_HELP)] = None,
     duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="TIME", help=N_(
         "How long: minutes (90, 90min) or hours and minutes (1h30, 1:30, 2h); at most 24 hours."))] = None,
@@ -199,9 +233,7 @@ def log(
                              type=values["type"], duration=values["duration"], service_id=values["service"],
                              place=values["place"], interpreter=values.get("interpreter"), advocate=values["advocate"],
                              notes=values["notes"], home_zone=home)
-    if result.zone_choice is not None:
-        why = _("your home_timezone") if result.zone_choice.why == "home" else _("where the service is")
-        info(_("Time zone {zone} ({why}).").format(zone=result.zone_choice.zone, why=why))
+    say_zone(result)
     for w in result.warnings:
         warn(w)
     a = result.appointment
@@ -349,7 +381,8 @@ def export(
     to: Annotated[str | None, typer.Option("--to", metavar="DATE")] = None,
     type: Annotated[list[str] | None, typer.Option("--type", "-t", help=N_(
         "Only these types (repeatable: -t court -t legal)."))] = None,
-    lang: Annotated[str, typer.Option("--lang", help=N_("Event titles in en or es."))] = "en",
+    lang: Annotated[str | None, typer.Option("--lang", metavar="es|en", show_default=False, help=N_(
+        "Event titles in es or en (default: the interface language)."))] = None,
     fmt: FormatOpt = Format.csv,
 ):
     """Export appointments: an .ics calendar (--ics FILE), or csv/json/ndjson/tsv rows on stdout for your own systems.
@@ -375,8 +408,13 @@ def export(
                           "{n_rows} appointments exported; the rows carry client codes - store the file accordingly.",
                           len(rows)).format(n_rows=len(rows)))
         return
+    if lang is None:
+        from advocate.i18n import current_language
+
+        lang = current_language() if current_language() in ("en", "es") else "en"
+    lang = lang.strip().lower()
     if lang not in ("en", "es"):
-        raise InputError(_('"{lang}" is not a calendar language; use en or es').format(lang=lang))
+        raise InputError(_('"{lang}" is not a calendar language; use en or es').format(lang=lang), field="lang")
     from advocate.appointments.ics import build_calendar
     from advocate.files import write_private
 

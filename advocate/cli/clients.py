@@ -139,10 +139,10 @@ def purge(
             from advocate.errors import InputError
 
             raise InputError(_("purging needs confirmation; add --yes to purge without a prompt"))
-        import questionary
+        from advocate.cli.common import ask_yes_no
 
-        ok = questionary.confirm(
-            _("Delete {code} with {appointments} appointments and {checklist_answers} checklist answers? This cannot be undone.").format(code=client['code'], appointments=client['appointments'], checklist_answers=client['checklist_answers']), default=False).ask()
+        ok = ask_yes_no(
+            _("Delete {code} with {appointments} appointments and {checklist_answers} checklist answers? This cannot be undone.").format(code=client['code'], appointments=client['appointments'], checklist_answers=client['checklist_answers']), default=False)
         if not ok:
             info(_("Nothing was deleted."))
             raise typer.Exit(ExitStatus.FAILURE)

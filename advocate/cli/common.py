@@ -112,6 +112,21 @@ WideOpt = Annotated[bool, typer.Option("--wide", help=N_(
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation (for scripts)."))]
 
 
+def ask_yes_no(question: str, *, default: bool = False, cancel_raises: bool = False) -> bool:
+    """A yes/no question at the terminal, in the interface language: a choice of two answers picked with the
+    arrow keys and Enter (questionary's confirm shows an English "(Y/n)" and answers on the key alone, so the
+    Enter that follows leaks into the next prompt). Ctrl-C is a no, or KeyboardInterrupt with
+    ``cancel_raises``."""
+    import questionary
+
+    yes, no = _("Yes"), _("No")
+    prompt = questionary.select(question, choices=[questionary.Choice(yes, value=True),
+                                                   questionary.Choice(no, value=False)],
+                                default=yes if default else no, instruction=" ")
+    answer = prompt.unsafe_ask() if cancel_raises else prompt.ask()
+    return bool(answer)
+
+
 def confirmed(yes: bool, question: str, needs: str) -> None:
     """Go on only with --yes or a yes at the prompt: without a terminal, ``needs`` (the sentence saying --yes
     is needed) is the error; a no at the prompt ends the command with nothing changed."""
@@ -121,11 +136,9 @@ def confirmed(yes: bool, question: str, needs: str) -> None:
         from advocate.errors import InputError
 
         raise InputError(needs)
-    import questionary
-
     from advocate.errors import ExitStatus
 
-    if not questionary.confirm(question, default=False).ask():
+    if not ask_yes_no(question, default=False):
         info(_("Nothing was changed."))
         raise typer.Exit(int(ExitStatus.FAILURE))
 
@@ -150,8 +163,4 @@ def overwrite(force: bool) -> dict:
 
 
 def _confirm_replace(path: Path) -> bool:
-    import questionary
-
-    from advocate.i18n import _
-
-    return bool(questionary.confirm(_("{path} exists. Replace it?").format(path=path), default=False).ask())
+    return ask_yes_no(_("{path} exists. Replace it?").format(path=path), default=False)

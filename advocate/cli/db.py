@@ -182,10 +182,10 @@ def purge(
     if not dry_run and preview["clients"] and not yes:
         if not interactive():
             raise InputError(_("purging needs confirmation; add --yes (or --dry-run to count first)"))
-        import questionary
+        from advocate.cli.common import ask_yes_no
 
-        if not questionary.confirm(_("Delete {clients} closed clients (closed before {cutoff})?").format(clients=preview['clients'], cutoff=preview['cutoff']),
-                                   default=False).ask():
+        if not ask_yes_no(_("Delete {clients} closed clients (closed before {cutoff})?").format(
+                clients=preview['clients'], cutoff=preview['cutoff']), default=False):
             info(_("Nothing was deleted."))
             raise typer.Exit(ExitStatus.FAILURE)
     result = preview if dry_run else purge_closed(store, age)

@@ -583,8 +583,10 @@ def _ask_mapping(store, path: Path, *, source, layout, sheet) -> tuple[dict[str,
             answers[picked] = column
     if not answers:
         return None, True
-    keep = questionary.confirm(_('Remember these columns for the source "{name}" (the next import and sync use '
-                                 "them)?").format(name=_slug(source or path.stem)), default=True).unsafe_ask()
+    from advocate.cli.common import ask_yes_no
+
+    keep = ask_yes_no(_('Remember these columns for the source "{name}" (the next import and sync use '
+                        "them)?").format(name=_slug(source or path.stem)), default=True, cancel_raises=True)
     return answers, bool(keep)
 
 
@@ -870,11 +872,11 @@ def batch(
 
 
 def _confirm_online_batch(file: str, geocoder: str) -> bool:
-    import questionary
+    from advocate.cli.common import ask_yes_no
 
-    return bool(questionary.confirm(
+    return ask_yes_no(
         _("Street addresses from {file} that do not resolve offline will be sent to the online geocoder ({geocoder}); "
-          "they are not kept. Send them?").format(file=file, geocoder=geocoder), default=False).ask())
+          "they are not kept. Send them?").format(file=file, geocoder=geocoder), default=False)
 
 
 @app.command()

@@ -109,9 +109,9 @@ def test_log_without_a_zone_uses_home_timezone_and_says_so(cli, tmp_path):
 def _scripted(answers):
     asked = []
 
-    def ask(kind, message, default, choices):
+    def ask(kind, message, default, choices):  # Enter ("") gives the default, as the questionary prompt does
         asked.append((kind, message, default))
-        return answers.pop(0)
+        return answers.pop(0) or default
     return ask, asked
 
 
@@ -123,7 +123,7 @@ def test_prompt_asks_again_for_a_bad_answer_and_keeps_the_others(store):
 
     code = create_client(store)["code"]
     saved = []
-    ask, asked = _scripted(["C-NOPE99", code, "court", "Mars/Base", "America/Chicago", "yes",
+    ask, asked = _scripted(["C-NOPE99", code, "court", "", "", "Mars/Base", "America/Chicago", "yes",
                             "03/12/2026 3pm", "12/15/2026 3pm", "ninety", "1h30", ""])
     values = prompt_appointment(store, {"client": None, "when": None, "tz": None, "type": None, "duration": None},
                                 ask=ask, save_home=saved.append)
@@ -133,7 +133,7 @@ def test_prompt_asks_again_for_a_bad_answer_and_keeps_the_others(store):
     tz_prompt = [a for a in asked if "Time zone" in a[1]]
     assert tz_prompt[0][2] == ""  # no default taken from a UTC machine clock
     again = [a for a in asked if a[1].startswith("When")]
-    assert len(again) == 2 and again[1][2] == "03/12/2026 3pm"  # asked again, the bad answer offered to fix
+    assert len(again) == 2 and again[1][2] == ""  # asked again with an empty field: a retyped answer is not appended
 
 
 def test_prompt_zone_defaults_to_home_and_fixes_a_bad_flag(store, capsys):
@@ -141,10 +141,10 @@ def test_prompt_zone_defaults_to_home_and_fixes_a_bad_flag(store, capsys):
     from advocate.cli.appointments import prompt_appointment
 
     code = create_client(store)["code"]
-    ask, asked = _scripted(["America/Tijuana", "2026-12-15 10:00", "60", "mxt"])
+    ask, asked = _scripted(["", "", "America/Tijuana", "2026-12-15 10:00", "60", "mxt"])
     values = prompt_appointment(store, {"client": code, "when": "tomorrow", "tz": None, "type": "court",
                                         "duration": None}, ask=ask, home="America/Tijuana", save_home=None)
-    assert asked[0][2] == "America/Tijuana" and values["when"] == "2026-12-15 10:00"
+    assert asked[2][2] == "America/Tijuana" and values["when"] == "2026-12-15 10:00"
     assert values["interpreter"] == "mxt"
     assert '"tomorrow" is not a date and time' in capsys.readouterr().err
 
@@ -154,7 +154,7 @@ def test_interactive_log_through_the_cli(cli, monkeypatch, tmp_path):
     import advocate.cli.appointments as appt_cli
 
     code = cli("clients", "new", "-f", "json").json()["code"]
-    ask, _asked = _scripted(["court", "America/Chicago", "yes", "2026-12-15 3pm", "2h", ""])
+    ask, _asked = _scripted(["court", "", "", "America/Chicago", "yes", "2026-12-15 3pm", "2h", ""])
     monkeypatch.setattr(appt_cli, "interactive", lambda: True)
     monkeypatch.setattr(appt_cli, "_questionary_ask", ask)
     r = cli("appt", "log", "--client", code, "-f", "json")
@@ -198,3 +198,141 @@ def test_calendar_names_the_interpreters_language(cli, tmp_path):
     unfold = lambda text: text.replace("\r\n ", "")  # noqa: E731 (iCalendar folds long lines)
     assert "Interpreter: Mixtec\\, Jamiltepec (mxt)" in unfold(en) and "Interpreter: mxt\\n" not in unfold(en)
     assert "Intérprete: mixteco de Jamiltepec (mxt)" in unfold(es) and "Acompaña: JR" in unfold(es)
+
+
+def _chicago_service(cli):
+    r = cli("services", "add", "--name", "Juzgado de inmigración", "-c", "legal-immigration", "--location",
+            "Chicago, IL", "-f", "json")
+    assert r.exit_code == 0, r
+    return r.json()[0]["id"] if isinstance(r.json(), list) else r.json()["id"]
+
+
+def test_the_places_zone_wins_over_home_timezone(cli, tmp_path):
+    """Issue 15 follow-up: with home_timezone = America/Tijuana, an appointment at a Chicago service was saved
+    and printed in Tijuana time. It is kept in Chicago time, and the line says both zones."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    sid = _chicago_service(cli)
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "config.toml").write_text('home_timezone = "America/Tijuana"\n')
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-03 09:00", "--type", "court", "--duration", "60",
+            "--service", sid, "-f", "json")
+    assert r.exit_code == 0, r
+    a = r.json()[0]
+    assert (a["tz"], a["starts"], a["starts_utc"]) == ("America/Chicago", "2026-12-03T09:00-06:00", "2026-12-03T15:00:00Z")
+    assert "America/Chicago" in r.stderr and "America/Tijuana" in r.stderr and "where the service is" in r.stderr
+    listed = cli("appt", "list", "-f", "json").json()[0]
+    assert (listed["tz"], listed["starts"]) == ("America/Chicago", "2026-12-03T09:00-06:00")
+    table = cli("appt", "list", "--upcoming", "--wide").stdout
+    assert "America/Chicago" in table and "Tijuana" not in table
+    ics = cli("appt", "export", "--ics", "-").stdout
+    assert "DTSTART;TZID=America/Chicago:20261203T090000" in ics and "Tijuana" not in ics
+    card = cli("appt", "card", str(a["id"]), "--lang", "en", "-f", "txt").stdout
+    assert "9:00" in card and "Chicago" in card and "Tijuana" not in card
+
+
+def test_a_tz_other_than_the_places_is_said_with_both_zones(cli):
+    """--tz America/Tijuana for a Chicago service: the time is read in Tijuana, kept in Chicago, and one line
+    gives both clock times (not a silent conversion)."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    sid = _chicago_service(cli)
+    r = cli("appt", "log", "--client", code, "--when", "2026-12-03 09:00", "--tz", "America/Tijuana", "--type",
+            "court", "--duration", "60", "--service", sid, "-f", "json")
+    assert r.exit_code == 0, r
+    a = r.json()[0]
+    assert (a["tz"], a["starts"]) == ("America/Chicago", "2026-12-03T11:00-06:00")
+    assert ("2026-12-03 09:00 in America/Tijuana is 2026-12-03 11:00 in America/Chicago, where the service is"
+            in r.stderr)
+    same = cli("appt", "log", "--client", code, "--when", "2026-12-04 09:00", "--tz", "America/Chicago", "--type",
+               "court", "--duration", "60", "--service", sid)
+    assert same.exit_code == 0 and "Tijuana" not in same.stderr and "where the service is" not in same.stderr
+
+
+def test_edit_to_a_service_in_another_zone_says_so(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    sid = _chicago_service(cli)
+    aid = cli("appt", "log", "--client", code, "--when", "2026-12-03 09:00", "--tz", "America/Tijuana", "--type",
+              "court", "--duration", "60", "--place", "Juzgado 3").stdout.strip()
+    r = cli("appt", "edit", aid, "--service", sid)
+    assert r.exit_code == 0, r
+    assert "America/Chicago" in r.stderr and "America/Tijuana" in r.stderr
+    a = cli("appt", "show", aid, "-f", "json").json()[0]
+    assert (a["tz"], a["starts"]) == ("America/Chicago", "2026-12-03T09:00-06:00")  # the clock time stays
+    r = cli("appt", "edit", aid, "--tz", "America/Tijuana")  # an explicit correction is kept, and said
+    assert r.exit_code == 0 and "the service is in America/Chicago" in r.stderr
+    assert cli("appt", "show", aid, "-f", "json").json()[0]["tz"] == "America/Tijuana"
+
+
+def test_prompt_asks_where_and_never_prefills(store, capsys):
+    """Interactive log asks for the service or the place; the zone's default is the place's; a refused answer
+    is said as the plain sentence (no "Warning:") and the field is empty again; the duration's 60 is what
+    Enter gives, not text typed into the field."""
+    from advocate.appointments.clients import create_client
+    from advocate.cli.appointments import prompt_appointment
+    from advocate.directory.manage import add_service
+
+    code = create_client(store)["code"]
+    sid = add_service(store, name="Juzgado", categories=["legal-immigration"], location="Chicago, IL")["id"]
+    ask, asked = _scripted(["nope:1", sid, "", "2026-12-15 10:00", "", ""])
+    values = prompt_appointment(store, {"client": code, "when": None, "tz": None, "type": "court",
+                                        "duration": None}, ask=ask, home="America/Tijuana", save_home=None)
+    assert values["service"] == sid and values["tz"] == "America/Chicago" and values["duration"] == "60"
+    assert [a[2] for a in asked[:2]] == ["", ""]  # the wrong id is not left in the field
+    assert asked[2][2] == "America/Chicago"  # where the service is, not home
+    err = capsys.readouterr().err
+    assert 'no service with id "nope:1"' in err and "Warning" not in err
+    ask, asked = _scripted(["", "Consulado, calle 5", "", "2026-12-15 10:00", "", ""])
+    values = prompt_appointment(store, {"client": code, "when": None, "tz": None, "type": "court",
+                                        "duration": None}, ask=ask, home="America/Tijuana", save_home=None)
+    assert values["place"] == "Consulado, calle 5" and values["tz"] == "America/Tijuana"
+
+
+def test_questionary_prompts_leave_the_field_empty(monkeypatch):
+    import questionary
+
+    import advocate.cli.appointments as appt_cli
+    from advocate.i18n import set_language
+
+    seen = {}
+
+    class Answer:
+        def __init__(self, value):
+            self.value = value
+
+        def unsafe_ask(self):
+            return self.value
+
+        ask = unsafe_ask
+
+    def text(message, **kwargs):
+        seen["text"] = (message, kwargs)
+        return Answer("")
+
+    def select(message, choices, default=None, **kwargs):
+        seen["select"] = (message, [c.title for c in choices], default)
+        return Answer(choices[0].value)
+
+    monkeypatch.setattr(questionary, "text", text)
+    monkeypatch.setattr(questionary, "select", select)
+    assert appt_cli._questionary_ask("text", "How long (90, 90min, 1h30):", "60") == "60"
+    assert "default" not in seen["text"][1] and "(Enter for 60)" in seen["text"][0]
+    set_language("es")
+    assert appt_cli._questionary_ask("confirm", "¿Guardar?", "yes") == "yes"
+    assert seen["select"][1] == ["Sí", "No"] and seen["select"][2] == "Sí"  # no English (Y/n), no key leaking
+
+
+def test_calendar_follows_the_interface_language(cli):
+    """Issue 15 follow-up: `--lang es appointments export --ics` wrote English titles; the help said
+    `--lang <str> [default: en]`."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    cli("appt", "log", "--client", code, "--when", "2026-12-15 10:00", "--tz", "America/Chicago", "-t", "court",
+        "-d", "60", "--interpreter", "mxt")
+    es = cli("--lang", "es", "appointments", "export", "--ics", "-").stdout.replace("\r\n ", "")
+    assert "X-WR-CALNAME:Acompañamientos" in es and "Intérprete: mixteco" in es
+    en = cli("appointments", "export", "--ics", "-").stdout
+    assert "X-WR-CALNAME:Accompaniments" in en
+    assert "X-WR-CALNAME:Accompaniments" in cli("--lang", "es", "appointments", "export", "--ics", "-",
+                                                "--lang", "en").stdout
+    helptext = cli("appointments", "export", "--help").stdout
+    assert "es|en" in helptext and "default: en" not in helptext and "<str>" not in helptext.lower()
+    r = cli("appointments", "export", "--ics", "-", "--lang", "fr")
+    assert r.exit_code == 2 and "not a calendar language" in r.stderr

@@ -134,10 +134,12 @@ def test_on_a_terminal_the_columns_not_guessed_are_asked_and_remembered(cli, tmp
         def unsafe_ask(self):
             return self.value
 
-    fake = types.SimpleNamespace(
-        Choice=lambda title, value=None: types.SimpleNamespace(title=title, value=value),
-        select=lambda message, choices: (asked.append((message, [c.value for c in choices])), Ask("description"))[1],
-        confirm=lambda message, default=True: (asked.append((message, None)), Ask(True))[1])
+    def select(message, choices, **kwargs):
+        asked.append((message, [c.value for c in choices]))
+        return Ask(True if [c.value for c in choices] == [True, False] else "description")  # yes to "remember"
+
+    fake = types.SimpleNamespace(Choice=lambda title, value=None: types.SimpleNamespace(title=title, value=value),
+                                 select=select)
     monkeypatch.setitem(sys.modules, "questionary", fake)
     monkeypatch.setattr(services_cli, "interactive", lambda: True)
     r = cli("services", "import", workbook(tmp_path / "r.xlsx"), "--source", "red", "-f", "json")

@@ -57,6 +57,8 @@ T_CHAT = N_("chat")
 T_ABOUT_MIN = N_("about {minutes} minutes")
 T_ABOUT_HOURS = N_("about {hours} hours")
 T_ABOUT_HOUR = N_("about one hour")
+T_ABOUT_HOUR_HALF = N_("about an hour and a half")
+T_ABOUT_HOURS_HALF = N_("about {hours} and a half hours")
 T_PLACE_TBC = N_("Your advocate will tell you the place.")
 T_BRING_CARD = N_("This card")
 T_BRING_ID = N_("Any ID you have, if it is safe to carry")
@@ -187,9 +189,12 @@ def _duration_words(minutes: int, lang: str) -> str:
         return gettext_in(lang, T_ABOUT_MIN).format(minutes=minutes)
     if minutes < 75:
         return gettext_in(lang, T_ABOUT_HOUR)
-    from advocate.i18n import format_number
-
-    return gettext_in(lang, T_ABOUT_HOURS).format(hours=format_number(round(minutes / 60 * 2) / 2, lang=lang))
+    halves = (minutes + 15) // 30  # to the nearest half hour, said in words: "una hora y media", not "1.5 horas"
+    hours, half = divmod(halves, 2)
+    if half:
+        return gettext_in(lang, T_ABOUT_HOUR_HALF) if hours == 1 else gettext_in(lang, T_ABOUT_HOURS_HALF).format(
+            hours=hours)
+    return gettext_in(lang, T_ABOUT_HOURS).format(hours=hours)
 
 
 # --- numbers that work from a country -------------------------------------------------------------------

@@ -239,24 +239,37 @@ def _isatty(stream) -> bool:
         return False
 
 
+SHORTEST_ID = 10  # an id column is never shortened below this many characters
+
+
 def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: int) -> tuple[list[dict], list[int]]:
     """Column options that keep every ``keep`` column (an id to copy) whole on one line at ``width``: the
     other columns are narrowed first, widest first (they wrap instead); when even that cannot fit, the
-    columns marked ``drop`` (1 first) are left out. Returns (options, indexes of the columns left out)."""
+    columns marked ``drop`` (1 first) are left out; then a ``keep`` column with a ``shorten(text, width)``
+    option (which returns a form no longer than ``width`` that the program still accepts, such as a unique
+    prefix and "…", or the text itself) gives up its longest ids, so that the other columns keep their own
+    minimums instead of being squeezed to a few letters. ``cells`` may be changed in place (shortened ids).
+    Returns (options, indexes of the columns left out)."""
     def longest_line(text: str) -> int:
         return max((len(line) for line in text.split("\n")), default=0)
 
-    natural = [max([longest_line(headers[i]), 0 if o.get("keep") else (o.get("min_width") or 0)]
-                   + [longest_line(row[i]) for row in cells]) for i, o in enumerate(opts)]
+    def naturals() -> list[int]:
+        return [max([longest_line(headers[i]), 0 if o.get("keep") else (o.get("min_width") or 0)]
+                    + [longest_line(row[i]) for row in cells]) for i, o in enumerate(opts)]
+
+    natural = naturals()
     # words are broken only when nothing else fits
-    longest_word = [max([len(w) for row in cells for w in row[i].split()] or [0]) for i in range(len(headers))]
+    # (a header's words too: "Última descarga", not "descarg / a")
+    longest_word = [max([len(w) for row in cells for w in row[i].split()] + [len(w) for w in headers[i].split()]
+                        or [0]) for i in range(len(headers))]
     kept = [i for i, o in enumerate(opts) if o.get("keep")]
-    out = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words")} for o in opts]
+    out = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words", "shorten")} for o in opts]
     if not kept:
         return out, []
     for i in kept:  # never folded, never cut: the whole id on one line
         out[i] |= {"no_wrap": True, "overflow": "ignore", "min_width": natural[i], "max_width": None}
     droppable = sorted((i for i, o in enumerate(opts) if o.get("drop")), key=lambda i: opts[i]["drop"])
+    shortenable = [i for i in kept if opts[i].get("shorten")]
     dropped: list[int] = []
     while True:
         shown = [i for i in range(len(headers)) if i not in dropped]
@@ -271,11 +284,26 @@ def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: in
             ({i: natural[i] if i in rigid else min(natural[i], max(4, longest_word[i])) for i in caps}, False),
             ({i: min(natural[i], max(8, opts[i].get("min_width") or 0,
                                      longest_word[i] if opts[i].get("words") else 0)) for i in caps}, True),
+            # eight characters even below the column's minimum: still a name, not a few letters
+            ({i: natural[i] if i in rigid else min(natural[i], max(8, longest_word[i] if opts[i].get("words") else 0))
+              for i in caps}, True),
         ]
-        fitting = next((t for t in tiers if sum(t[0].values()) <= budget), None)
+        fitting = next((t for t in tiers[:3] if sum(t[0].values()) <= budget), None)
         if fitting is None and droppable:  # only then are the least needed columns left out
             dropped.append(droppable.pop(0))
             continue
+        if fitting is None and shortenable:  # then the longest ids, down to what the other columns need
+            short = shortenable.pop(0)
+            # aim at the tier where every column keeps its own minimum (a name stays readable)
+            target = max(SHORTEST_ID, len(headers[short]), natural[short] - (sum(tiers[2][0].values()) - budget))
+            for row in cells:
+                if len(row[short]) > target:
+                    row[short] = opts[short]["shorten"](row[short], target)
+            natural = naturals()
+            out[short]["min_width"] = natural[short]
+            continue
+        if fitting is None and sum(tiers[3][0].values()) <= budget:
+            fitting = tiers[3]
         floor, breaks = fitting or ({i: natural[i] if i in rigid else min(natural[i], longest_word[i])
                                      if opts[i].get("words") else 1 for i in caps}, True)
         break
@@ -311,7 +339,7 @@ def _table(rows: list[dict], columns, out, title, empty_message, err, wide: bool
     opts = [{"overflow": "fold"} | (col[2] if len(col) > 2 else {}) for col in columns]
     con = console(out)
     if wide:
-        opts = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words", "max_width", "min_width")}
+        opts = [{k: v for k, v in o.items() if k not in ("keep", "drop", "words", "shorten", "max_width", "min_width")}
                 | {"no_wrap": True}
                 for o in opts]
         natural = sum(max([len(h)] + [max(len(x) for x in row[i].split("\n")) for row in cells])

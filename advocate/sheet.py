@@ -213,8 +213,9 @@ def service_section(store, service_id: str, lang: str, *, n: int = 1, place=None
     address = address_text(loc, row) if not national else ""
     if address:
         lines.append(Line(gettext_in(lang, T_ADDRESS), address))
-        if place is not None and loc.get("latitude") is not None and not loc.get("approximate"):
-            # an approximate point is a ZIP or city centre: its distance would mislead
+        if (place is not None and loc.get("latitude") is not None and not loc.get("approximate")
+                and not getattr(place, "town_centre", False)):
+            # an approximate point (the service's, or a ZIP with only its town's centre) would mislead
             lines.append(Line(gettext_in(lang, T_HOW_TO_GET),
                               direction_words(place, loc["latitude"], loc["longitude"], lang, caller or "US")))
         directions = (loc.get("transportation") or "").strip()

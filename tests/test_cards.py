@@ -177,3 +177,14 @@ def test_when_words(zone, words, phrase):
     assert cards.when_words(datetime(2031, 3, 4, 9, 0, tzinfo=ZoneInfo(zone)), "es") == (words, phrase)
     assert cards.when_words(datetime(2031, 3, 4, 21, 5, tzinfo=ZoneInfo(zone)), "en")[0] == \
         "Tuesday, March 4, 2031, 9:05 at night"
+
+
+def test_durations_in_words_not_decimals():
+    """Issue 15 follow-up: the card said "unas 1.5 horas"."""
+    from advocate.cards import _duration_words
+
+    es = {m: _duration_words(m, "es") for m in (45, 60, 90, 120, 150)}
+    assert es == {45: "unos 45 minutos", 60: "una hora, más o menos", 90: "una hora y media, más o menos",
+                  120: "unas 2 horas", 150: "unas 2 horas y media"}
+    assert _duration_words(90, "en") == "about an hour and a half"
+    assert "1.5" not in " ".join(es.values()) and "1,5" not in " ".join(es.values())

@@ -538,15 +538,26 @@ def complete_appointment(store, appointment_id, outcome: str, follow_up: str | N
                          now: datetime | None = None) -> dict:
     """Record what happened. An appointment still to come cannot be attended or missed yet (it would count in
     this month's report): those outcomes are refused until it has started; rescheduled and cancelled are not."""
-    outcome = (outcome or "").strip().lower()
+    from advocate.i18n import gettext_in
+    from advocate.labels import APPOINTMENT_STATUS, value_label
+
+    typed = " ".join((outcome or "").split()).lower()
+    # the code (attended) or its label in either language (asistió, "no asistió"), as the help shows them
+    names = {name.lower(): code for code in OUTCOMES
+             for name in (code, gettext_in("en", APPOINTMENT_STATUS[code]), gettext_in("es", APPOINTMENT_STATUS[code]))}
+    outcome = names.get(typed, typed)
     if outcome not in OUTCOMES:
-        raise InputError(_('"{outcome}" is not an outcome; expected one of: {OUTCOMES}').format(outcome=outcome, OUTCOMES=', '.join(OUTCOMES)))
+        raise InputError(_('"{outcome}" is not an outcome; expected one of: {OUTCOMES}').format(
+            outcome=typed, OUTCOMES=", ".join(f"{code} ({value_label('appointment_status', code)})"
+                                              if value_label("appointment_status", code) != code else code
+                                              for code in OUTCOMES)), field="outcome")
     current = get_appointment(store, appointment_id)
     now = now or datetime.now(UTC)
     if outcome in ("attended", "no-show") and from_utc_text(current["starts_utc"]) > now:
         raise InputError(_("appointment {id} is on {when} {tz}, still to come; it can be marked {outcome} once it "
                            "has started (rescheduled or cancelled can be recorded now)").format(
-            id=current["id"], when=current["starts"][:16].replace("T", " "), tz=current["tz"], outcome=outcome),
+            id=current["id"], when=current["starts"][:16].replace("T", " "), tz=current["tz"],
+            outcome=value_label("appointment_status", outcome)),
             field="outcome")
     _update(store, current["id"], {"status": outcome, "follow_up": _clean_text(follow_up, _("the follow-up"), 500, "follow_up")})
     return get_appointment(store, current["id"])

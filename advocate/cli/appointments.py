@@ -31,11 +31,14 @@ ClientOpt = Annotated[str | None, typer.Option("--client", metavar="CODE", help=
 TYPES_HELP = ("court, medical, mental-health, immigration, legal, benefits, consulate, law-enforcement, "
               "shelter-intake, housing, employment, school, transportation, other")
 
-LIST_TABLE = [("id", "ID", {"keep": True}), ("starts_local", N_("When"), {"min_width": 16}), ("day", N_("Day"), {"drop": 5}),
-              ("client", N_("Client"), {"keep": True}), ("type", N_("Type")), ("duration_min", N_("Min"), {"drop": 3}),
-              ("place", N_("Where"), {"drop": 4}), ("interpreter", N_("Interp."), {"drop": 2}),
+_WORDS = {"words": True}  # never broken inside a word ("programada", not "programa / da")
+LIST_TABLE = [("id", "ID", {"keep": True}), ("starts_local", N_("When"), {"min_width": 12, "words": True}),
+              ("day", N_("Day"), {"drop": 4, "words": True}),
+              ("client", N_("Client"), {"keep": True}), ("type", N_("Type"), _WORDS),
+              ("duration_min", N_("Min"), {"drop": 3}),
+              ("place", N_("Where"), {"drop": 5}), ("interpreter", N_("Interp."), {"drop": 2}),
               ("advocate", N_("Advocate"), {"drop": 1}),
-              ("status", N_("Status"))]
+              ("status", N_("Status"), _WORDS)]
 EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min", "place", "service_id", "interpreter",
                   "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
 
@@ -151,19 +154,35 @@ def _needs_prompt(store, values: dict, home: str | None) -> bool:
     return bool(check_appointment(store, values)[1])
 
 
-def _show_local(rows):
-    """Terminal-only columns: the local time with its zone, the day relative to today, labels for codes."""
-    from datetime import date
+def _show_local(rows, store=None):
+    """Terminal-only columns: the date and time in the interface language, in the appointment's own zone named
+    by its city ("mar, 15 de dic de 2026" / "10:00 a.m. (Chicago)"), the day relative to today, labels for codes.
+    The machine formats keep ISO times and the IANA zone."""
+    from datetime import date, datetime
 
-    from advocate.i18n import relative_day
+    from babel.dates import format_skeleton, get_timezone_location
+
+    from advocate.i18n import babel_locale, current_language, format_time, relative_day
     from advocate.labels import APPOINTMENT_VALUES, labelled
 
     today = date.today()
+    locale = babel_locale()
+    spanish_names = {}
+    if store is not None and current_language() == "es":  # the directory's own Spanish name of the service
+        ids = sorted({r["service_id"] for r in rows if r.get("service_id")})
+        spanish_names = dict(store.conn.execute(
+            f"SELECT id, name_es FROM services WHERE name_es != '' AND id IN ({', '.join('?' * len(ids))})", ids))
     out = []
     for r in rows:
+        start = datetime.fromisoformat(r["starts"])
         r = labelled(r, APPOINTMENT_VALUES)
-        r["starts_local"] = r["starts"].replace("T", " ")[:16] + f" {r['tz']}"
-        r["day"] = relative_day(date.fromisoformat(r["starts"][:10]), today)
+        if r.get("service_id") in spanish_names:  # a service's appointment has no place text of its own
+            r["place"] = spanish_names[r["service_id"]]
+        from zoneinfo import ZoneInfo
+
+        city = get_timezone_location(ZoneInfo(r["tz"]), locale=locale, return_city=True)
+        r["starts_local"] = f"{format_skeleton('yMMMEd', start, locale=locale)}\n{format_time(start)} ({city})"
+        r["day"] = relative_day(start.date(), today)
         out.append(r)
     return out
 
@@ -270,7 +289,7 @@ def list_(
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, past=past, client=client,
                              start=parse_date(from_, _("start date"), field="from") if from_ else None,
                              end=parse_date(to, _("end date"), field="to") if to else None, type=type)
-    render(_show_local(rows) if fmt == Format.table else rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
+    render(_show_local(rows, state(ctx).store()) if fmt == Format.table else rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
            wide=wide, on_dropped=say_dropped,
            empty_message=_("No appointments match."))
 
@@ -285,9 +304,15 @@ def show(ctx: typer.Context, appointment_id: IdArg, fmt: FormatOpt = Format.tabl
     if fmt != Format.table:
         render_record(a, fmt.value)
         return
-    from advocate.labels import APPOINTMENT_VALUES, labelled
+    shown = _show_local([a], state(ctx).store())[0]
+    from datetime import datetime
 
-    render_record(labelled(a, APPOINTMENT_VALUES), "table", title=_("Appointment {id}").format(id=a["id"]))
+    from advocate.i18n import format_time
+
+    shown["starts"] = shown.pop("starts_local").replace("\n", " ")
+    shown["ends"] = format_time(datetime.fromisoformat(a["ends"]))
+    shown.pop("day", None)
+    render_record(shown, "table", title=_("Appointment {id}").format(id=a["id"]))
 
 
 @app.command()

@@ -72,6 +72,8 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
                      else (doc["title"].get("es") if isinstance(doc["title"], dict) else ""),
                      "sections": len(doc["sections"]), "items": n, "sensitive_items": sens,
                      "source": "shipped" if src.packaged else src.path})
+    if fmt == Format.table:  # the value stays "shipped" in the machine formats
+        rows = [{**r, "source": _("shipped with advocate") if r["source"] == "shipped" else r["source"]} for r in rows]
     render(rows, fmt.value, columns=list(rows[0]),
            table_columns=[("id", N_("Name"), {"keep": True}), ("title_en", N_("English")), ("title_es", N_("Spanish")), ("sections", N_("Sections")),
                           ("items", N_("Items")), ("sensitive_items", N_("Sensitive")), ("source", N_("From"))])

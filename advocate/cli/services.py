@@ -48,10 +48,21 @@ OnlineOpt = Annotated[bool, typer.Option(
     "--online", help=N_("Allow the online geocoder for this lookup (street addresses). Off by default."))]
 
 _NW = {"no_wrap": True}
+_WORDS = {"words": True}  # wrapped between words, never inside one
 NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("distance", N_("Dist."), _NW),
               ("where", N_("Where"), {"drop": 2}), ("phone", N_("Phone / text"), {"min_width": 12, "words": True}),
               ("langs", N_("Lang."), {"max_width": 12, "drop": 1}), ("note", N_("Check"), {"max_width": 16}),
               ("short_id", "ID", {"keep": True})]
+
+
+def _id_column(store, table: list[tuple]) -> list[tuple]:
+    """``table`` whose ID column may shorten a long id to a unique prefix and "…" (which `services show`
+    and every --service accept) when the terminal is too narrow for the names to stay readable."""
+    from advocate.directory.search import shortened_id
+
+    return [(key, header, {**opts, "shorten": lambda text, width: shortened_id(store, text, width)})
+            if opts.get("keep") else (key, header, *([opts] if opts else [])) for key, header, *rest in table
+            for opts in [rest[0] if rest else {}]]
 
 
 def _with_unit(within: str) -> str:
@@ -81,8 +92,17 @@ def _line_cell(line: dict, spanish: bool) -> str:
     return f'{line["number"]} ({label})' if label else line["number"]
 
 
-def _decorate(rows: list[dict]) -> list[dict]:
-    """Terminal-only columns: rank, readable distance, place, caution marks."""
+def approximate_distance(miles: float) -> str:
+    """A distance to or from a point that is only a ZIP's or a town's centre: whole miles, never "0.0"
+    (which would claim the same block): "~1 mi" up to a mile and a half, "~3 mi"."""
+    from advocate.i18n import format_number
+
+    return "~" + format_number(max(1, round(miles)), 0) + " mi"
+
+
+def _decorate(rows: list[dict], rough_origin: bool = False) -> list[dict]:
+    """Terminal-only columns: rank, readable distance, place, caution marks. ``rough_origin``: the place
+    searched from is only a town's centre (a ZIP without a point of its own), so every distance is rough."""
     from advocate.directory.search import cautions
     from advocate.i18n import current_language, format_number
 
@@ -97,8 +117,12 @@ def _decorate(rows: list[dict]) -> list[dict]:
             rank += 1
             r["rank"] = str(rank)
             # "~" marks a distance to a ZIP or city centre, not to the door
-            r["distance"] = (("~" if r.get("approximate") else "") + format_number(r["distance_mi"], 1) + " mi"
-                             if r["distance_km"] is not None else "")
+            if r["distance_km"] is None:
+                r["distance"] = ""
+            elif r.get("approximate") or rough_origin:
+                r["distance"] = approximate_distance(r["distance_mi"])
+            else:
+                r["distance"] = format_number(r["distance_mi"], 1) + " mi"
             r["where"] = ", ".join(x for x in (r.get("city"), r.get("region")) if x)
         else:
             r["rank"] = "-"
@@ -178,7 +202,7 @@ def near(
             counts += ", " + ngettext("{n} national", "{n} national", national).format(n=national)
         title = _("Near {place} (within {within}): {counts}").format(place=place.label, within=within_text,
                                                                    counts=counts)
-        render(_decorate(rows), "table", table_columns=NEAR_TABLE, title=title, wide=wide, on_dropped=say_dropped,
+        render(_decorate(rows, place.town_centre), "table", table_columns=_id_column(store, NEAR_TABLE), title=title, wide=wide, on_dropped=say_dropped,
                empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "
@@ -628,9 +652,61 @@ class _api_progress:
         return False
 
 
-SOURCES_TABLE = [("name", N_("Source"), {"no_wrap": True}), ("kind", N_("Kind"), _NW), ("layout", N_("Layout"), _NW),
-                 ("location", N_("Where"), {"overflow": "fold"}), ("last_pulled", N_("Last pulled"), _NW),
-                 ("active_services", N_("Active"), _NW), ("counts", N_("Last pull"))]
+SOURCES_TABLE = [("name", N_("Source"), {"keep": True}), ("kind", N_("Kind"), _WORDS),
+                 ("layout", N_("Layout"), {"drop": 1, "words": True}),
+                 ("location", N_("From"), {"min_width": 14}), ("last_pulled", N_("Last pulled"), _WORDS),
+                 ("active_services", N_("Active"), {"no_wrap": True, "drop": 2}), ("counts", N_("What the last pull held"), _WORDS)]
+SOURCE_KINDS = {"file": N_("file"), "folder": N_("folder"), "api": N_("API"), "sheet": N_("spreadsheet")}
+
+
+def _short_location(location: str) -> str:
+    """A path or URL that reads in a table: the home folder as ~, and a long path as …/name (the whole of it
+    is in -f json)."""
+    import os
+
+    if "://" in location:
+        return location.split("://", 1)[1].rstrip("/")
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and location.startswith(home + os.sep):
+        location = "~" + location[len(home):]
+    parts = location.rstrip(os.sep).split(os.sep)
+    return location if len(location) <= 24 or len(parts) <= 2 else "…" + os.sep + parts[-1]
+
+
+def _pulled_when(stamp: str | None, zone: str | None) -> str:
+    """ "29 nov 2026 / 12:12 p.m. / (hace 3 horas)": the date and time in the office's zone (home_timezone,
+    else the machine's) and how long ago, in the interface language."""
+    if not stamp:
+        return ""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_skeleton
+
+    from advocate.appointments.log import get_zone, local_zone_name
+    from advocate.errors import InputError
+    from advocate.i18n import babel_locale, format_time, format_timedelta
+
+    try:
+        tz = get_zone(zone or local_zone_name())
+    except InputError:
+        tz = ZoneInfo("UTC")
+    when = datetime.fromisoformat(stamp).astimezone(tz)
+    ago = format_timedelta(when - datetime.now(UTC), granularity="minute")
+    return f"{format_skeleton('yMMMd', when, locale=babel_locale())}\n{format_time(when)}\n({ago})"
+
+
+def _pull_counts(r: dict) -> str:
+    """ "1,851 read: 1,851 new" with only the counts that are not zero after what was read."""
+    from advocate.i18n import format_number
+
+    parts = [ngettext("{n} new", "{n} new", r["imported"]), ngettext("{n} updated", "{n} updated", r["updated"]),
+             ngettext("{n} rejected", "{n} rejected", r["rejected"]),
+             ngettext("{n} inactivated", "{n} inactivated", r["inactivated"])]
+    counts = [r["imported"], r["updated"], r["rejected"], r["inactivated"]]
+    said = [p.format(n=format_number(n, 0)) for p, n in zip(parts, counts, strict=True) if n]
+    read = ngettext("{n} read", "{n} read", r["services_read"]).format(n=format_number(r["services_read"], 0))
+    return read + (": " + ", ".join(said) if said else "")
 
 
 @app.command()
@@ -654,11 +730,11 @@ def sources(
             rows = [{**r, "options": json.dumps(r["options"], ensure_ascii=False)} for r in rows]
         render(rows, fmt.value, columns=FIELDS)
         return
-    shown = [{**r, "counts": _("{read} read: {imported} new, {updated} updated, {rejected} rejected, "
-                               "{inactivated} inactivated").format(
-        read=r["services_read"], imported=r["imported"], updated=r["updated"], rejected=r["rejected"],
-        inactivated=r["inactivated"])} for r in rows]
-    render(shown, "table", table_columns=SOURCES_TABLE,
+    zone = state(ctx).config().home_timezone or None
+    shown = [{**r, "counts": _pull_counts(r), "kind": _(SOURCE_KINDS.get(r["kind"], r["kind"])),
+              "location": _short_location(r["location"] or ""), "last_pulled": _pulled_when(r["last_pulled"], zone)}
+             for r in rows]
+    render(shown, "table", table_columns=SOURCES_TABLE, on_dropped=say_dropped,
            empty_message=_("No directory has been imported yet; see `advocate services import`."))
 
 
@@ -702,13 +778,16 @@ def sync(
         import json
 
         print(json.dumps(reports, ensure_ascii=False))
+        if dry_run:
+            info(_("Dry run: nothing was changed."))
     else:
         rows = [{**c, "source": r["source"], "change_label": _(CHANGE_LABELS[c["change"]]),
                  "fields_label": ", ".join(field_label(f) for f in c["fields"])}
                 for r in reports for c in r["changes"]]
         render(rows, "table", table_columns=SYNC_TABLE,
                title=_("Sync (dry run: nothing changed)") if dry_run else _("Sync"),
-               empty_message=_("Nothing changed."))
+               empty_message=_("Dry run: nothing would change, and nothing was changed.") if dry_run
+               else _("Nothing changed."))
     for r in reports:
         if r["status"] == "failed":
             info(_("{source}: failed, left as it was: {error}").format(source=r["source"], error=r["error"]))
@@ -910,10 +989,10 @@ def search(
                            stale_months=st.config().stale_after_months)
     if fmt == Format.table:
         table = [*NEAR_TABLE[:-1], ("matched", N_("Matched"), {"max_width": 16, "drop": 3}), NEAR_TABLE[-1]]
-        decorated = _decorate(rows)
+        decorated = _decorate(rows, bool(place and place.town_centre))
         for r in decorated:
             r["matched"] = ", ".join(r.get("matched") or [])
-        render(decorated, "table", table_columns=table, wide=wide, on_dropped=say_dropped,
+        render(decorated, "table", table_columns=_id_column(store, table), wide=wide, on_dropped=say_dropped,
                title=ngettext('"{text}": {n_rows} service', '"{text}": {n_rows} services', len(rows)).format(
                    text=text, n_rows=len(rows)),
                empty_message=_('No services match "{text}".').format(text=text))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
-from advocate.errors import NotFound
+from advocate.errors import InputError, NotFound
 from advocate.geo.distance import EARTH_KM, KM_PER_MILE, bounding_box, geodesic_km_mi
 from advocate.i18n import N_, _
 
@@ -306,7 +306,38 @@ def is_stale(last_verified: str | None, today: date, months: int) -> bool:
     return d < cutoff
 
 
+ELLIPSIS = "…"
+BUNDLED_PREFIX = "advocate-bundled:"
+
+
+def _by_prefix(store, prefix: str) -> list[str]:
+    """Ids that start with ``prefix`` (or whose bundled short form does), at most two."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM services WHERE substr(id, 1, length(?1)) = ?1 OR substr(id, 1, length(?2)) = ?2 LIMIT 2",
+        (prefix, BUNDLED_PREFIX + prefix))]
+
+
+def shortened_id(store, shown: str, width: int) -> str:
+    """``shown`` (an id as a table shows it) shortened for a narrow table to a form :func:`get_service` still
+    accepts: the shortest prefix, of at least ``width`` - 1 characters, that names one service, and "…"
+    ("consulate-new-b…"); ``shown`` itself when no shorter form is unique."""
+    for end in range(max(width - 1, 2), len(shown) - 1):
+        if len(_by_prefix(store, shown[:end])) == 1:
+            return shown[:end] + ELLIPSIS
+    return shown
+
+
 def get_service(store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> dict:
+    service_id = (service_id or "").strip()
+    if (service_id.endswith((ELLIPSIS, "...")) and len(service_id.rstrip(".…")) >= 2
+            and not store.conn.execute("SELECT 1 FROM services WHERE id = ?", (service_id,)).fetchone()):
+        # an id shortened to fit a table ("consulate-new-b…"): the one service it starts
+        found = _by_prefix(store, service_id.rstrip(".…"))
+        if len(found) == 1:
+            service_id = found[0]
+        elif found:
+            raise InputError(_('"{service_id}" is the start of more than one service id; give the whole id').format(
+                service_id=service_id), field="service")
     ids = [service_id]
     if not store.conn.execute("SELECT 1 FROM services WHERE id = ?", ids).fetchone():
         # accept the bundled short form ("us-988") and unique prefixes

@@ -198,6 +198,19 @@ def zip_point(zip5: str) -> dict | None:
     return dict(zip(keys, row, strict=False))
 
 
+def zip_at_town_centre(z: dict) -> bool:
+    """Whether a ZIP's point is only its town's centre (PO-box and single-building ZIPs such as Miami's 33199
+    carry the centre of Miami in the ZIP list): the point of a gazetteer town of the ZIP's city name and
+    state, to the ZIP list's four decimals."""
+    from advocate.textnorm import fold
+
+    rows = connection().execute(
+        "SELECT name FROM places WHERE country = 'US' AND admin1 = ? AND abs(latitude - ?) < 0.00051"
+        " AND abs(longitude - ?) < 0.00051", (z["state"], z["latitude"], z["longitude"])).fetchall()
+    city = fold(z.get("city") or "")
+    return any(fold(name) == city for (name,) in rows)
+
+
 def zip_points(zips: list[str]) -> dict[str, tuple[float, float]]:
     """Many ZIPs at once (batch lookups): ZIP -> (lat, lon)."""
     out: dict[str, tuple[float, float]] = {}

@@ -32,6 +32,7 @@ class Place:
     note: str = ""  # e.g. the ambiguity that was resolved
     candidates: list[dict] = field(default_factory=list)
     population: int | None = None  # the gazetteer's figure for a city (0 = unknown)
+    town_centre: bool = False  # a ZIP with no point of its own, placed at its town's centre: distances are rough
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -49,8 +50,11 @@ def resolve_place(text: str, *, online: bool = False, store=None, geocoder=None,
         z = gazetteer.zip_point(parsed.zip5)
         if not z:
             raise NotFound(_('no US ZIP code "{zip5}" in the offline ZIP list; try a nearby ZIP or "City, ST"').format(zip5=parsed.zip5))
+        centre = gazetteer.zip_at_town_centre(z)
+        note = _("{zip5} has no point of its own in the offline ZIP list, only the centre of {city}, {state}: "
+                 "distances from it are rough").format(zip5=z["zip"], city=z["city"], state=z["state"]) if centre else ""
         return Place(query, z["latitude"], z["longitude"], f'{z["city"]}, {z["state"]} {z["zip"]}', "zip",
-                     "zipcodes", country="US", region=z["state"])
+                     "zipcodes", country="US", region=z["state"], note=note, town_centre=centre)
     if isinstance(parsed, StreetAddress):
         return _online(query, online=online, store=store, geocoder=geocoder, street=True)
     return _city(query, parsed, online=online, store=store, geocoder=geocoder)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from icalendar import Calendar
 
@@ -223,7 +224,7 @@ def test_the_places_zone_wins_over_home_timezone(cli, tmp_path):
     listed = cli("appt", "list", "-f", "json").json()[0]
     assert (listed["tz"], listed["starts"]) == ("America/Chicago", "2026-12-03T09:00-06:00")
     table = cli("appt", "list", "--upcoming", "--wide").stdout
-    assert "America/Chicago" in table and "Tijuana" not in table
+    assert "9:00\u202fAM (Chicago)" in table and "Tijuana" not in table
     ics = cli("appt", "export", "--ics", "-").stdout
     assert "DTSTART;TZID=America/Chicago:20261203T090000" in ics and "Tijuana" not in ics
     card = cli("appt", "card", str(a["id"]), "--lang", "en", "-f", "txt").stdout
@@ -336,3 +337,45 @@ def test_calendar_follows_the_interface_language(cli):
     assert "es|en" in helptext and "default: en" not in helptext and "<str>" not in helptext.lower()
     r = cli("appointments", "export", "--ics", "-", "--lang", "fr")
     assert r.exit_code == 2 and "not a calendar language" in r.stderr
+
+
+def test_spanish_appointment_list_reads_at_80_columns(cli):
+    """Issue 15 follow-up: Spanish `appointments list` at 80 columns broke words ("programa / da"), showed
+    ISO times and the service's English name. Now: whole words, dates in words in the interface language
+    with the zone's city, the directory's Spanish name; -f json keeps ISO times and the IANA zone."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    for when, tz, kind, where in (("2026-12-15 10:00", "America/Chicago", "court", ["--place", "Juzgado tercero de lo familiar, piso 4"]),
+                                  ("2026-12-01 10:00", "America/Tijuana", "shelter-intake", ["--place", "Albergue"]),
+                                  ("2026-11-30 16:00", "America/Mexico_City", "mental-health", ["--service", "us-988"])):
+        assert cli("appt", "log", "--client", code, "--when", when, "--tz", tz, "-t", kind, "-d", "90",
+                   "--advocate", "JR", "--interpreter", "mxt", *where).exit_code == 0
+    r = cli("--lang", "es", "appointments", "list", env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r
+    lines = r.stdout.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    words = {w for line in lines for w in line.split()}
+    assert "programada" in words and "programa" not in words and "Tribunal" in words
+    assert not re.search(r"\d{4}-\d\d-\d\d", r.stdout)  # no ISO date in the Spanish table
+    assert "dic" in words and "(Chicago)" in words and "(Tijuana)" in words
+    assert "Suicide" not in r.stdout and "Línea" in words  # the bundled line's Spanish name
+    en = cli("appointments", "list", "--wide").stdout
+    assert "Dec 15, 2026" in en and "Suicide" in en
+    rows = cli("--lang", "es", "appointments", "list", "-f", "json").json()
+    assert rows[0]["starts"] == "2026-11-30T16:00-06:00" and rows[0]["tz"] == "America/Mexico_City"
+    assert rows[0]["place"].startswith("988 Suicide")  # data keeps the directory's own (English) name
+    shown = cli("--lang", "es", "appointments", "show", str(rows[0]["id"])).stdout
+    assert "lun, 30 de nov de 2026" in shown and "Línea" in shown
+
+
+def test_outcome_in_either_language_and_said_in_the_interface_language(cli):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    future = cli("appt", "log", "--client", code, "--when", "2099-12-15 10:00", "--tz", "America/Chicago", "-t",
+                 "court", "-d", "60").stdout.strip()
+    past = cli("appt", "log", "--client", code, "--when", "2020-12-15 10:00", "--tz", "America/Chicago", "-t",
+               "court", "-d", "60").stdout.strip()
+    r = cli("--lang", "es", "appt", "complete", future, "--outcome", "attended")
+    assert r.exit_code == 2 and "«asistió»" in r.stderr and "attended" not in r.stderr
+    r = cli("--lang", "es", "appt", "complete", past, "--outcome", "No asistió")
+    assert r.exit_code == 0 and cli("appt", "show", past, "-f", "json").json()[0]["status"] == "no-show"
+    r = cli("--lang", "es", "appt", "complete", past, "--outcome", "fiesta")
+    assert r.exit_code == 2 and "attended (asistió)" in r.stderr and "(--outcome)" in r.stderr

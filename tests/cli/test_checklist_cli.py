@@ -274,3 +274,9 @@ def test_advocate_notes_print_apart_in_the_advocates_language(cli, fmt):
     assert note_es in r.stdout  # only Spanish on the page: the note follows it
     r = cli("checklist", "show", "intake", "--lang", "en", "--lang", "es", "-f", fmt, "--no-notes")
     assert note_en not in r.stdout and note_es not in r.stdout
+
+
+def test_checklist_list_says_where_each_comes_from_in_spanish(cli):
+    r = cli("--lang", "es", "checklist", "list")
+    assert r.exit_code == 0 and "incluida" in r.stdout.split() and "shipped" not in r.stdout
+    assert {row["source"] for row in cli("checklist", "list", "-f", "json").json()} == {"shipped"}

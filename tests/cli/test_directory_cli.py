@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 from tests.helpers import FIX, MIAMI_211, needs_shared
 
@@ -183,9 +184,22 @@ def _short(sid: str) -> str:
     return sid.removeprefix("advocate-bundled:")
 
 
+def _shown_as(cli, sid: str, tokens: list[str]) -> bool:
+    """``sid`` is among ``tokens`` whole, or shortened to a prefix and "…" that `services show` takes for it."""
+    if sid in tokens:
+        return True
+    for t in tokens:
+        if t.endswith("…") and sid.startswith(t[:-1]):
+            shown = cli("services", "show", t, "-f", "json")
+            return shown.exit_code == 0 and _short(shown.json()[0]["id"]) == sid
+    return False
+
+
 def test_ids_in_tables_are_whole_at_80_and_120_columns(cli):
     """Issue 15: at 80 columns the ID column was dropped, at 120 it broke mid-token; now the other columns
-    give way (and the least needed are left out, said on stderr) and --wide shows every column."""
+    give way (and the least needed are left out, said on stderr) and --wide shows every column. Follow-up:
+    the national ids squeezed the Service column to 4 letters at 80 columns; a long id is now shortened to
+    a unique prefix and "…", which `services show` (and every --service) accepts."""
     cli("services", "import", FIX / "hsds-1.1-quirks", "--source", "miami-211")
     for place, extra in (("San Diego, CA", ["-c", "consular"]), ("Miami, FL", [])):
         ids = [_short(r["id"]) for r in cli("services", "near", place, *extra, "-f", "json").json()]
@@ -196,7 +210,9 @@ def test_ids_in_tables_are_whole_at_80_and_120_columns(cli):
             lines = r.stdout.splitlines()
             assert all(len(line.rstrip()) <= int(width) for line in lines)
             for sid in ids:
-                assert any(sid in line.split() for line in lines), (width, sid, r.stdout)
+                assert any(_shown_as(cli, sid, line.split()) for line in lines), (width, sid, r.stdout)
+            header = next(line for line in lines if "Service" in line.split())
+            assert header.index("Dist.") - header.index("Service") >= 11  # the name column keeps 8+ characters
         narrow = cli("services", "near", place, *extra, env={"COLUMNS": "80"})
         wide = cli("services", "near", place, *extra, "--wide", env={"COLUMNS": "80"})
         assert "Where" in wide.stdout and "Lang." in wide.stdout and "Not shown" not in wide.stderr
@@ -240,7 +256,7 @@ def test_approximate_places_after_exact_ones_and_marked(cli):
     assert rows[0]["distance_km"] == rows[2]["distance_km"] == 0
     table = cli("services", "near", "33130", "--no-national", "-c", "food").stdout
     placeholder = next(line for line in table.splitlines() if "Aaa placeholder" in line)
-    assert "~0.0 mi" in placeholder and "approx." in table
+    assert "~1 mi" in placeholder and "0.0" not in placeholder and "approx." in table  # no false 0.0
     from advocate.directory.search import cautions
 
     assert [c.text() for c in cautions(rows[2]) if c.kind == "approx"] == ["approx. place (ZIP or town centre)"]
@@ -271,3 +287,61 @@ def test_usage_lines_name_what_to_type(cli):
                         (["appointments", "delete"], "advocate appointments delete [OPTIONS] ID")):
         out = cli(*args, "--help").stdout
         assert usage in out and "{" not in out.splitlines()[0], out.splitlines()[0]
+
+
+def test_a_zip_with_only_its_towns_centre_gives_rough_distances(cli):
+    """Issue 15 follow-up: 33199 and 33188 have no point of their own in the ZIP list (only Miami's centre):
+    services at the centre showed "0.0 mi". The lookup says the ZIP is only the town's centre, and every
+    distance from it is in whole miles marked ~; a ZIP with its own point keeps tenths."""
+    from advocate.geo.resolve import resolve_place
+
+    assert resolve_place("33199").town_centre and resolve_place("33188").town_centre
+    assert not resolve_place("33130").town_centre and not resolve_place("10001").town_centre
+    centre = resolve_place("33199")
+    assert cli("services", "add", "--name", "Door at the centre", "-c", "food", "--location",
+               f"{centre.latitude},{centre.longitude}").exit_code == 0
+    r = cli("services", "near", "33199", "--no-national", "-c", "food")
+    assert r.exit_code == 0 and "33199 has no point of its own" in r.stderr and "rough" in r.stderr
+    row = next(line for line in r.stdout.splitlines() if "Door at the centre" in line)
+    assert "~1 mi" in row and "0.0" not in row
+    assert resolve_place("33199").as_dict()["town_centre"] is True
+    exact = cli("services", "near", f"{centre.latitude},{centre.longitude}", "--no-national", "-c", "food").stdout
+    assert "0.0 mi" in next(line for line in exact.splitlines() if "Door at the centre" in line)
+
+
+def test_a_shortened_id_is_accepted_and_an_ambiguous_one_refused(store):
+    from advocate.directory.manage import add_service
+    from advocate.directory.search import get_service, shortened_id
+    from advocate.errors import InputError
+
+    for city in ("Chicago, IL", "Tijuana, BC"):
+        add_service(store, name=f"Consulado {city}", categories=["consular"], location=city)
+    full = "advocate-bundled:consulate-new-brunswick-nj"
+    short = shortened_id(store, "consulate-new-brunswick-nj", 12)
+    assert short.endswith("…") and len(short) < len("consulate-new-brunswick-nj")
+    assert get_service(store, short)["id"] == full
+    assert get_service(store, short[:-1] + "...")["id"] == full
+    assert shortened_id(store, "us-988", 12) == "us-988"  # short enough: as it is
+    import pytest
+
+    with pytest.raises(InputError, match="more than one service id"):
+        get_service(store, "consulate-…")
+
+
+def test_sources_table_reads_at_80_columns_in_both_languages(cli):
+    """Issue 15 follow-up: the path was folded letter by letter, the time was a raw UTC stamp, a column had no
+    clear header, and `sync --dry-run` said only "Nothing changed."."""
+    cli("services", "import", FIX / "hsds-1.1-quirks", "--source", "miami-211")
+    for lang, kind, header in (("en", "folder", "What the last pull held"), ("es", "carpeta", "Lo que trajo")):
+        r = cli("--lang", lang, "services", "sources", env={"COLUMNS": "80"})
+        assert r.exit_code == 0, r
+        assert all(len(line.rstrip()) <= 80 for line in r.stdout.splitlines())
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", r.stdout)  # no raw timestamp
+        words = [w for line in r.stdout.splitlines() for w in line.split()]
+        assert kind in words and "…/hsds-1.1-quirks" in words
+        assert " ".join(words).count(header.split()[0]) >= 1
+    assert cli("services", "sources", "-f", "json").json()[0]["location"].endswith("hsds-1.1-quirks")
+    r = cli("services", "sync", "--dry-run")
+    assert r.exit_code == 0 and "Dry run: nothing would change, and nothing was changed." in r.stderr
+    r = cli("services", "sync", "--dry-run", "-f", "json")
+    assert "Dry run: nothing was changed." in r.stderr

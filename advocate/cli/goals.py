@@ -113,8 +113,10 @@ def show(ctx: typer.Context, goal_id: IdArg, fmt: FormatOpt = Format.table):
                   title=_("Goal {id}").format(id=goal["id"]))
     from advocate.plan.goals import STATUS_LABELS
 
-    history = [{**h, "status": _(STATUS_LABELS[h["status"]]) if h.get("status") in STATUS_LABELS else h.get("status")}
-               for h in goal["history"]]
+    def word(status):  # (a literal inside _() would be taken for a message by older Babel extractors)
+        return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+    history = [{**h, "status": word(h.get("status"))} for h in goal["history"]]
     render(history, "table", title=_("History"),
            table_columns=[("at", _("When")), ("status", _("Status")), ("note", _("Note"))])
 

@@ -781,7 +781,10 @@ def sync(
         if dry_run:
             info(_("Dry run: nothing was changed."))
     else:
-        rows = [{**c, "source": r["source"], "change_label": _(CHANGE_LABELS[c["change"]]),
+        def label(change):  # (a literal inside _() would be taken for a message by older Babel extractors)
+            return _(CHANGE_LABELS[change])
+
+        rows = [{**c, "source": r["source"], "change_label": label(c["change"]),
                  "fields_label": ", ".join(field_label(f) for f in c["fields"])}
                 for r in reports for c in r["changes"]]
         render(rows, "table", table_columns=SYNC_TABLE,

@@ -131,4 +131,15 @@ def test_spanish_help_shows_metavars_and_types_in_spanish(cli_module):
     assert "--limit <entero>" in cli_module("--lang", "es", "services", "near", "--help").stdout
     assert "--limit <int range>" in cli_module("services", "near", "--help").stdout
     english_help = cli_module("appointments", "log", "--help").stdout
-    assert "[OPTIONS]" in english_help and "--client CODE" in english_help
+    assert "[OPTIONS]" in english_help and "--client CODE" in english_help and "--duration DURATION" in english_help
+
+
+def test_every_metavar_word_in_the_code_has_its_spanish_word():
+    """A new metavar ("TIME", "FOLDER") would show in English in Spanish help unless METAVAR_WORDS knows it."""
+    from pathlib import Path
+
+    from advocate.cli.lang import METAVAR_WORDS
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "advocate" / "cli").glob("*.py"))
+    words = {w for metavar in re.findall(r'metavar="([^"]+)"', source) for w in re.findall(r"[A-Z]{2,}", metavar)}
+    assert words and not words - set(METAVAR_WORDS), sorted(words - set(METAVAR_WORDS))

@@ -219,7 +219,7 @@ def log(
         "IANA time zone of --when, e.g. America/Chicago (default: the zone of the --service's place, else "
         "home_timezone in the config; on a terminal it is asked). The appointment is kept in the place's zone."))] = None,
     type: Annotated[str | None, typer.Option("--type", "-t", help=TYPES_HELP)] = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="TIME", help=N_(
+    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="DURATION", help=N_(
         "How long: minutes (90, 90min) or hours and minutes (1h30, 1:30, 2h); at most 24 hours."))] = None,
     service: Annotated[str | None, typer.Option("--service", metavar="ID", help=N_("A service id from the directory."))] = None,
     place: Annotated[str | None, typer.Option("--place", help=N_("Where, as free text (instead of --service)."))] = None,
@@ -323,7 +323,7 @@ def edit(
     when: Annotated[str | None, typer.Option("--when")] = None,
     tz: Annotated[str | None, typer.Option("--tz")] = None,
     type: Annotated[str | None, typer.Option("--type", "-t")] = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="TIME", help=N_(
+    duration: Annotated[str | None, typer.Option("--duration", "-d", metavar="DURATION", help=N_(
         "How long: minutes (90, 90min) or hours and minutes (1h30, 1:30, 2h); at most 24 hours."))] = None,
     service: Annotated[str | None, typer.Option("--service", metavar="ID")] = None,
     place: Annotated[str | None, typer.Option("--place")] = None,

@@ -141,7 +141,10 @@ METAVAR_WORDS = {"CODE": N_("CODE"), "DATE": N_("DATE"), "LANG": N_("LANG"), "FI
                  "CATEGORY": N_("CATEGORY"), "NAME": N_("NAME"), "COL": N_("COL"), "DISTANCE": N_("DISTANCE"),
                  "PLACE": N_("PLACE"), "SECONDS": N_("SECONDS"), "PATH": N_("PATH"), "LOCATION": N_("LOCATION"),
                  "FIELD": N_("FIELD"), "COLUMN": N_("COLUMN"), "ITEM": N_("ITEM"), "ANSWER": N_("ANSWER"),
-                 "TEXT": N_("TEXT"), "AGE": N_("AGE"), "URL": "URL", "ID": "ID", "N": "N"}
+                 "TEXT": N_("TEXT"), "AGE": N_("AGE"), "DURATION": N_("DURATION"), "ZONE": N_("ZONE"),
+                 "WORDS": N_("WORDS"), "FOLDER": N_("FOLDER"), "DEST": N_("DEST"), "DATETIME": N_("DATETIME"),
+                 "BACKUP": N_("BACKUP"), "YYYY": N_("YYYY"), "MM": "MM",
+                 "URL": "URL", "ID": "ID", "N": "N", "MX": "MX", "US": "US"}
 # the value types Typer shows between <> when an option has no metavar
 TYPE_WORDS = {"str": N_("<text>"), "int": N_("<integer>"), "float": N_("<number>"), "int range": N_("<integer>"),
               "float range": N_("<number>"), "bool": N_("<yes/no>"), "path": N_("<path>"), "file": N_("<file>"),

@@ -40,16 +40,21 @@ def today(
         reasons = {key: _(text) for key, text in REASONS.items()}
         from datetime import date
 
-        from advocate.i18n import relative_day
-        from advocate.labels import appointment_type_label
+        from babel.dates import format_skeleton
+
+        from advocate.appointments.log import get_appointment
+        from advocate.cli.appointments import _show_local
+        from advocate.i18n import babel_locale, relative_day
 
         today_ = date.today()
         for row in items:
-            if row["kind"] == "appointment":  # the detail starts with the type's code
-                kind, _sp, rest = row["detail"].partition(" ")
-                row["detail"] = " ".join(x for x in (appointment_type_label(kind), rest) if x)
+            if row["kind"] == "appointment":  # as `appointments list` shows it: type, time and zone's city, place
+                shown = _show_local([get_appointment(st.store(), row["ref"])], st.store())[0]
+                row["detail"] = " ".join(x for x in (shown["type"], shown["starts_local"].split("\n")[-1]) if x) + (
+                    f' - {shown["place"]}' if shown.get("place") else "")
             row["kind"], row["reason"] = kinds[row["kind"]], reasons[row["reason"]]
-            row["due"] = f'{row["due"]} ({relative_day(date.fromisoformat(row["due"]), today_)})'
+            due = date.fromisoformat(row["due"])
+            row["due"] = f'{format_skeleton("yMMMEd", due, locale=babel_locale())} ({relative_day(due, today_)})'
 
     render(items, fmt.value, columns=COLUMNS,
            table_columns=[("kind", _("What")), ("ref", _("ID")), ("client", _("Client")), ("due", _("Due")),

@@ -63,3 +63,17 @@ def test_bad_input_is_one_sentence_and_changes_nothing(cli):
         assert len(r.stderr.strip().splitlines()) == 1, (args, r)
     assert cli("goals", "list", "-f", "json").json() == []
     assert cli("referrals", "list", "-f", "json").json() == []
+
+
+def test_today_in_spanish_says_dates_and_times_in_words(cli):
+    """Issue 15 follow-up: the upcoming appointments of `today` were ISO dates, an IANA zone and the
+    service's English name in a Spanish run; -f json keeps the ISO date."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    day = date.today() + timedelta(days=2)
+    assert cli("appt", "log", "--client", code, "--when", f"{day} 10:00", "--tz", "America/Chicago", "-t",
+               "mental-health", "-d", "60", "--service", "us-988").exit_code == 0
+    out = cli("--lang", "es", "today", env={"COLUMNS": "200"}).stdout
+    assert str(day) not in out and "America/Chicago" not in out
+    assert "(Chicago)" in out and "dentro de 2 días" in out and "Línea 988" in out and "Salud mental" in out
+    rows = cli("today", "-f", "json").json()
+    assert rows[0]["due"] == str(day)

@@ -22,10 +22,14 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from advocate.errors import InputError
 from advocate.i18n import N_, _, gettext_in, normalize_language
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 CARD_LANGUAGES = ("en", "es")
 CARD_FORMATS = ("html", "txt", "md")
@@ -232,7 +236,7 @@ def line_ways(row: dict, country: str, lang: str, *, label: bool = False, organi
     return ways
 
 
-def numbers_for(store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+def numbers_for(store: Store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
                 limit: int = 3, notes: list[str] | None = None) -> list[Line]:
     """Up to ``limit`` lines that work from ``country`` (US or MX): survivor-first, never law enforcement,
     one entry per service, each with the ways to reach it from there."""
@@ -263,7 +267,7 @@ def numbers_for(store, country: str, lang: str, *, label: bool = False, organiza
     return out
 
 
-def numbers_card(store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+def numbers_card(store: Store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
                  limit: int = 6) -> Card:
     country = (country or "").strip().upper()
     if country not in COUNTRY_NAMES:
@@ -282,7 +286,7 @@ def _first_name(name: str | None) -> str | None:
     return parts[0][:40] if parts else None
 
 
-def _prep_papers(store, client_code: str) -> str | None:
+def _prep_papers(store: Store, client_code: str) -> str | None:
     row = store.conn.execute(
         "SELECT answer FROM checklist_progress WHERE client_code = ? AND checklist = 'appointment-prep' "
         "AND item = 'papers'", (client_code,)).fetchone()
@@ -325,7 +329,7 @@ def address_text(loc: dict | None, row: dict | None = None) -> str:
                                  " ".join(x for x in (pick("region"), pick("postal_code")) if x)) if p)
 
 
-def _service_place(store, service_id: str, lang: str, label: bool, organization: str | None,
+def _service_place(store: Store, service_id: str, lang: str, label: bool, organization: str | None,
                    notes: list[str]) -> tuple[list[Line], str | None]:
     from advocate.directory.search import get_service
 
@@ -341,7 +345,7 @@ def _service_place(store, service_id: str, lang: str, label: bool, organization:
     return lines, country
 
 
-def appointment_card(store, appointment_id, lang: str = "es", *, label: bool = False, with_name: str | None = None,
+def appointment_card(store: Store, appointment_id, lang: str = "es", *, label: bool = False, with_name: str | None = None,
                      organization: str | None = None, numbers: int = 3) -> Card:
     """The card for one appointment, in ``lang``. Raises NotFound/InputError like the log does."""
     from advocate.appointments.log import from_utc_text, get_appointment, types

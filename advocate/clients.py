@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy
 CODE_RE = re.compile(r"^C-[2-9A-HJKMNP-TV-Z]{6}$")
@@ -26,7 +30,7 @@ def normalize_code(text: str) -> str:
     return code
 
 
-def create_client(store, *, language: str | None = None, note: str | None = None) -> dict:
+def create_client(store: Store, *, language: str | None = None, note: str | None = None) -> dict:
     if language:
         from advocate.directory.vocab import normalize_language
 
@@ -44,7 +48,7 @@ def create_client(store, *, language: str | None = None, note: str | None = None
     return get_client(store, code)
 
 
-def get_client(store, code: str) -> dict:
+def get_client(store: Store, code: str) -> dict:
     code = normalize_code(code)
     row = store.conn.execute(
         """SELECT c.code, c.language, c.note, c.status, c.created, c.closed,
@@ -57,11 +61,11 @@ def get_client(store, code: str) -> dict:
     return dict(zip(keys, row, strict=False))
 
 
-def require_client(store, code: str) -> str:
+def require_client(store: Store, code: str) -> str:
     return get_client(store, code)["code"]
 
 
-def list_clients(store, *, status: str | None = None) -> list[dict]:
+def list_clients(store: Store, *, status: str | None = None) -> list[dict]:
     where, params = ("WHERE c.status = ?", [status]) if status else ("", [])
     rows = store.conn.execute(
         f"""SELECT c.code, c.language, c.status, c.created, c.closed,
@@ -71,7 +75,7 @@ def list_clients(store, *, status: str | None = None) -> list[dict]:
     return [dict(zip(keys, r, strict=False)) for r in rows]
 
 
-def close_client(store, code: str) -> dict:
+def close_client(store: Store, code: str) -> dict:
     code = require_client(store, code)
     with store.write():
         store.conn.execute("UPDATE clients SET status = 'closed', closed = ? WHERE code = ?", (now_utc(), code))
@@ -79,7 +83,7 @@ def close_client(store, code: str) -> dict:
     return get_client(store, code)
 
 
-def purge_client(store, code: str) -> dict:
+def purge_client(store: Store, code: str) -> dict:
     """Delete the client and everything tied to the code, leaving no trace of it in any table."""
     code = require_client(store, code)
     removed = {}
@@ -92,7 +96,7 @@ def purge_client(store, code: str) -> dict:
     return {"code": code, "removed": removed}
 
 
-def _scrub_free_pages(store) -> None:
+def _scrub_free_pages(store: Store) -> None:
     """secure_delete zeroes freed content; a checkpoint and VACUUM leave no copy in the WAL or free pages.
 
     If another program keeps a read snapshot open, the WAL cannot be emptied and still holds the deleted
@@ -126,7 +130,7 @@ def cutoff_date(text: str, today=None):
     return date(y, m + 1, min(today.day, 28))
 
 
-def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
+def purge_closed(store: Store, older_than: str, *, dry_run: bool = False) -> dict:
     """Purge every client closed before the cutoff (retention), with everything tied to them, and the places
     looked up online before it. ``codes`` in the result names the clients purged (for their copies)."""
     cutoff = cutoff_date(older_than)
@@ -159,6 +163,6 @@ def purge_closed(store, older_than: str, *, dry_run: bool = False) -> dict:
     return {"cutoff": cutoff.isoformat(), "dry_run": False, **totals, "codes": codes}
 
 
-def audit_log(store, limit: int = 100) -> list[dict]:
+def audit_log(store: Store, limit: int = 100) -> list[dict]:
     rows = store.conn.execute("SELECT id, at, action, tbl, row_id FROM audit ORDER BY id DESC LIMIT ?", (limit,))
     return [dict(zip(("id", "at", "action", "table", "row_id"), r, strict=False)) for r in rows]

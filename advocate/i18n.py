@@ -19,6 +19,7 @@ import functools
 import gettext as _gettext
 import os
 from pathlib import Path
+from typing import Literal
 
 DOMAIN = "interface"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -172,7 +173,8 @@ def format_number(value, decimals: int | None = None, lang: str | None = None) -
     return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
-def format_timedelta(delta, *, add_direction: bool = True, threshold: float = 0.85, granularity: str = "second",
+def format_timedelta(delta, *, add_direction: bool = True, threshold: float = 0.85,
+                     granularity: Literal["year", "month", "week", "day", "hour", "minute", "second"] = "second",
                      lang: str | None = None) -> str:
     """``in 3 days`` / ``dentro de 3 días``; ``2 hours ago`` / ``hace 2 horas``."""
     from babel.dates import format_timedelta as fmt

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from advocate.cards import (
     COUNTRY_NAMES,
@@ -40,6 +41,9 @@ from advocate.cards import (
 )
 from advocate.errors import InputError
 from advocate.i18n import N_, _, format_number, gettext_in, ngettext_in
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 SHEET_PAPERS = ("letter", "half-letter")
 
@@ -183,7 +187,7 @@ def _bring(row: dict, extra: dict, lang: str, label: bool, organization: str | N
     return list(dict.fromkeys(items))
 
 
-def service_section(store, service_id: str, lang: str, *, n: int = 1, place=None, country: str | None = None,
+def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, place=None, country: str | None = None,
                     label: bool = False, organization: str | None = None,
                     notes: list[str] | None = None) -> Section | None:
     """One service on the sheet, in ``lang``; ``country`` is where the person calls from (default: the place's,
@@ -263,7 +267,7 @@ def service_section(store, service_id: str, lang: str, *, n: int = 1, place=None
     return Section(name, lines)
 
 
-def referral_sheet(store, service_ids: list[str], lang: str = "es", *, place=None, country: str | None = None,
+def referral_sheet(store: Store, service_ids: list[str], lang: str = "es", *, place=None, country: str | None = None,
                    label: bool = False, organization: str | None = None, paper: str = "letter") -> Card:
     """The sheet for ``service_ids`` (in that order, each once), in ``lang``. ``place``: a resolved place for the
     direction lines; ``country``: where the person calls from (US or MX)."""

@@ -7,6 +7,11 @@ unasked). With no country known, the general number of each country we know, eac
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocate.store import Store
+
 # country -> (number, source, date the source said it)
 GENERAL_EMERGENCY = {
     "US": ("911", "FCC, 911 and E911 services (fcc.gov/general/9-1-1-and-e9-1-1-services)", "2024"),
@@ -16,7 +21,7 @@ GENERAL_EMERGENCY = {
 }
 
 
-def emergency_lines(store, country: str = "") -> list[dict]:
+def emergency_lines(store: Store, country: str = "") -> list[dict]:
     """Rows of {kind, name, phone, text_line, country, source}: the general emergency number first
     (kind "general", no name), then the crisis lines that can be dialled from ``country`` (kind "crisis"),
     survivor-first, from the directory's national rows (``advocate.directory.national``), which keep only

@@ -47,7 +47,7 @@ def answers_date(c) -> str | None:
 
 def _answers(item, lang) -> str:
     if item.get("answer") or item.get("answer_hidden"):
-        return given_text(item, [lang])
+        return given_text(item, [lang]) or ""
     if item["type"] == "date":
         return "____/____/______"
     if item["type"] == "text":
@@ -103,8 +103,9 @@ def to_text(c: dict, *, client: str | None = None, org: str = "", today: date | 
             first, *rest = langs
             out.append(f"{n:>2}. {item['text'][first]}")
             out += [f"    {item['text'][lang]}" for lang in rest]
-            if item.get("note"):
-                out.append(f"    » {advocate_note_text(item, langs)[1]}")
+            note = advocate_note_text(item, langs)
+            if note:
+                out.append(f"    » {note[1]}")
             given = given_text(item, langs)
             if given:
                 out.append(f"    => {given}")

@@ -9,13 +9,16 @@ Read back as rows (:func:`answer_rows`), merged into a localized checklist for p
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from advocate.checklists.model import answer_choices, item_index
 from advocate.clients import require_client
 from advocate.clock import now_utc
 from advocate.errors import InputError
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 NOTE_LIMIT = 500  # a free-text answer or a note: enough for "call after 6, texts OK, code word 'tamales'"
 TEXT_ANSWERED = "answered"  # the stored answer of a text item whose words are in the note
@@ -126,12 +129,12 @@ def check_answer(doc: dict, item_id: str, answer: str, note: str | None = None) 
     return answer, note
 
 
-def save_answer(store, client: str, doc: dict, item_id: str, answer: str, note: str | None = None) -> None:
+def save_answer(store: Store, client: str, doc: dict, item_id: str, answer: str, note: str | None = None) -> None:
     """Check and save one answer (replacing an earlier one for the same item)."""
     save_answers(store, client, doc, [(item_id, answer, note)])
 
 
-def save_answers(store, client: str, doc: dict, entries: list[tuple[str, str, str | None]]) -> list[str]:
+def save_answers(store: Store, client: str, doc: dict, entries: list[tuple[str, str, str | None]]) -> list[str]:
     """Save several answers, all or nothing: every entry (item ref, answer, note) is checked first and
     every problem is reported in one InputError; only then are all written in one transaction.
     Returns the full item ids saved."""
@@ -161,7 +164,7 @@ def save_answers(store, client: str, doc: dict, entries: list[tuple[str, str, st
     return [c[0] for c in checked]
 
 
-def answers(store, client: str, checklist: str) -> dict[str, SavedAnswer]:
+def answers(store: Store, client: str, checklist: str) -> dict[str, SavedAnswer]:
     code = require_client(store, client)
     rows = store.conn.execute(
         "SELECT item, answer, note, updated FROM checklist_progress WHERE client_code = ? AND checklist = ?",
@@ -185,7 +188,7 @@ def answer_text(item: dict | None, saved: SavedAnswer, lang: str) -> str:
     return _label(item, saved["answer"], lang)
 
 
-def answer_rows(store, client: str, docs: dict[str, dict], *, checklist: str | None = None,
+def answer_rows(store: Store, client: str, docs: dict[str, dict], *, checklist: str | None = None,
                 include_sensitive: bool = False, lang: str = "en") -> tuple[list[dict], int]:
     """Every saved answer of a client as rows, in checklist order, and how many sensitive ones were left out.
 
@@ -274,7 +277,7 @@ def _tr(msgid: str, lang: str) -> str:
     return tr(msgid, lang)
 
 
-def status(store, client: str, docs: dict[str, dict], *, include_sensitive: bool = False) -> list[dict]:
+def status(store: Store, client: str, docs: dict[str, dict], *, include_sensitive: bool = False) -> list[dict]:
     """Per checklist that has answers: answered, open, the open item ids, and the same per section
     (sensitive items count only when asked; what the advocate says or does counts once marked done)."""
     code = require_client(store, client)

@@ -10,6 +10,7 @@ import csv
 import functools
 import gc
 import json
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,14 +70,14 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     if not first:
         raise InputError(_("the batch input is empty; expected a CSV with a header row, or ndjson"))
     if fmt == "ndjson" or (fmt is None and first.lstrip().startswith("{")):
-        def gen():
+        def json_rows():
             for n, line in enumerate([first], 1):
                 yield _json_row(line, n)
             for n, line in enumerate(lines, 2):
                 if line.strip():
                     yield _json_row(line, n)
         probe = _json_row(first, 1)
-        return list(probe), gen()
+        return list(probe), json_rows()
     first = first.lstrip("\ufeff")
     delimiter = "\t" if "\t" in first and "," not in first else ","
     header = next(csv.reader([first], delimiter=delimiter))
@@ -240,7 +241,7 @@ class Resolver:
         self.cache: OrderedDict[str, Located | Unresolved] = OrderedDict()
         self.zips: dict[str, tuple[float, float, str, str]] | None = None
         self.zip_lookups = 0
-        self.gazetteer = None
+        self.gazetteer: sqlite3.Connection | None = None
 
     def __call__(self, text: str) -> Located | Unresolved:
         key = text.strip()

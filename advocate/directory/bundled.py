@@ -191,7 +191,7 @@ def _first(lines: list[dict], kinds: tuple[str, ...], country: str) -> str | Non
     """The first line of these kinds that works from ``country`` (else any), for the plain phone column."""
     pick = [ln for ln in lines if ln["kind"] in kinds]
     here = [ln for ln in pick if country in ln.get("from", [])]
-    chosen = (here or pick or [None])[0]
+    chosen = next(iter(here or pick), None)
     if not chosen:
         return None
     return chosen["number"] if chosen["kind"] == "phone" else f'{chosen["kind"]}: {chosen["number"]}'

@@ -20,6 +20,7 @@ Three kinds of evidence, strongest first, each kept with the category it gave (`
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # The categories a survivor may be sent to for help: an enforcement or detention record never carries one.
@@ -293,7 +294,7 @@ def categories_from_text(*texts: str) -> list[str]:
     return [e.category for e in evidence_from_text(*texts)]
 
 
-def enforcement_evidence(service_name: str, organization_name: str = "", codes: list[str] = ()) -> list[Evidence]:
+def enforcement_evidence(service_name: str, organization_name: str = "", codes: Sequence[str] = ()) -> list[Evidence]:
     """law-enforcement / detention when the service or its organization is an enforcement body or a place of
     detention, by name or by taxonomy (FL, FF-1500); [] otherwise."""
     out: dict[str, Evidence] = {}
@@ -301,7 +302,7 @@ def enforcement_evidence(service_name: str, organization_name: str = "", codes: 
         m = _DETENTION_NAME.search(text)
         if m:
             out.setdefault("detention", Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
-        m = _ENFORCEMENT_NAME.search(text) or (text != text.upper() and _ENFORCEMENT_CS.search(text))
+        m = _ENFORCEMENT_NAME.search(text) or (_ENFORCEMENT_CS.search(text) if text != text.upper() else None)
         if m:
             out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
     for code in codes or ():

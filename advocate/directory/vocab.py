@@ -178,10 +178,10 @@ def language_family(code: str) -> set[str]:
                 out.add(c)
                 frontier.append(c)
     # parents: a service listing "mixtec" (variant unknown) may help someone who speaks mxt
-    row = table.get(code)
-    while row and row["parent"]:
-        out.add(row["parent"])
-        row = table.get(row["parent"])
+    up = table.get(code)
+    while up and up["parent"]:
+        out.add(up["parent"])
+        up = table.get(up["parent"])
     return out
 
 

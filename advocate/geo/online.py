@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advocate.defaults import GEOCODER, GEOCODER_USER_AGENT
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
 
+if TYPE_CHECKING:
+    from advocate.store import Store
+
 _CLIENT_CODE = re.compile(r"\bC-[0-9A-Z]{6}\b")
 _last_call = 0.0
 
 
-def geocode(query: str, *, store=None, geocoder=None):
+def geocode(query: str, *, store: Store | None = None, geocoder=None):
     from advocate.geo.resolve import Place
 
     if _CLIENT_CODE.search(query.upper()):

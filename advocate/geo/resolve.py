@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from advocate.errors import InputError, NotFound
 from advocate.geo import gazetteer
@@ -16,6 +17,9 @@ from advocate.geo.parse import CityRegion, Coordinates, StreetAddress, Zip, pars
 from advocate.geo.regions import lookup_region, region_label
 from advocate.i18n import _
 from advocate.textnorm import fold_place
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Place:
         return asdict(self)
 
 
-def resolve_place(text: str, *, online: bool = False, store=None, geocoder=None, progress=None) -> Place:
+def resolve_place(text: str, *, online: bool = False, store: Store | None = None, geocoder=None, progress=None) -> Place:
     """Resolve ``text``; raise InputError (malformed) or NotFound (well-formed but unknown)."""
     parsed = parse_location(text)
     query = text.strip()
@@ -60,7 +64,7 @@ def resolve_place(text: str, *, online: bool = False, store=None, geocoder=None,
     return _city(query, parsed, online=online, store=store, geocoder=geocoder)
 
 
-def _city(query: str, parsed: CityRegion, *, online, store, geocoder) -> Place:
+def _city(query: str, parsed: CityRegion, *, online, store: Store | None, geocoder) -> Place:
     regions = lookup_region(parsed.region) if parsed.region else ()
     norm = fold_place(parsed.city)
     found = gazetteer.places_named(norm) if (regions or not parsed.region) else []
@@ -169,7 +173,7 @@ def _suggest(parsed: CityRegion, regions) -> list[str]:
     return out
 
 
-def _online(query: str, *, online: bool, store, geocoder, street: bool = False) -> Place:
+def _online(query: str, *, online: bool, store: Store | None, geocoder, street: bool = False) -> Place:
     if not online:
         what = "a street address" if street else f'"{query}"'
         raise InputError(

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from advocate.i18n import N_
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 KINDS = {"appointment": N_("appointment"), "referral": N_("referral"), "goal": N_("goal"),
          "checklist": N_("checklist"), "release": N_("release")}
@@ -41,7 +45,7 @@ class AgendaSettings:
     release_days: int = 14  # releases ending within N days
 
 
-def agenda(store, *, client: str | None = None, settings: AgendaSettings | None = None,
+def agenda(store: Store, *, client: str | None = None, settings: AgendaSettings | None = None,
            today: date | None = None, checklists: dict | None = None) -> list[AgendaItem]:
     """Everything that needs attention, most urgent first (overdue, then by date).
 
@@ -93,7 +97,7 @@ def agenda(store, *, client: str | None = None, settings: AgendaSettings | None 
     return items
 
 
-def _half_filled(store, code: str | None, checklists: dict, today: date) -> list[AgendaItem]:
+def _half_filled(store: Store, code: str | None, checklists: dict, today: date) -> list[AgendaItem]:
     from advocate.checklists.model import item_index
 
     sql = "SELECT client_code, checklist, count(*), max(updated) FROM checklist_progress"

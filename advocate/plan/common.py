@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from advocate.errors import InputError
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 NOTE_LIMIT = 500
 TEXT_LIMIT = 300
@@ -46,12 +50,12 @@ def parse_id(value, *, what: str, field: str) -> int:
     return n
 
 
-def record_event(store, code: str, kind: str, ref_id: int, status: str, note: str | None, at: str) -> None:
+def record_event(store: Store, code: str, kind: str, ref_id: int, status: str, note: str | None, at: str) -> None:
     store.conn.execute("INSERT INTO plan_events (client_code, kind, ref_id, status, note, at) VALUES (?, ?, ?, ?, ?, ?)",
                        (code, kind, ref_id, status, note, at))
 
 
-def history(store, kind: str, ref_id: int) -> list[dict]:
+def history(store: Store, kind: str, ref_id: int) -> list[dict]:
     rows = store.conn.execute("SELECT at, status, note FROM plan_events WHERE kind = ? AND ref_id = ? ORDER BY id",
                               (kind, ref_id))
     return [{"at": at, "status": status, "note": note} for at, status, note in rows]

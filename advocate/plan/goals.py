@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from advocate.clients import normalize_code, require_client
 from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 STATUSES = ("working", "reached", "paused", "dropped")
 STATUS_LABELS = {"working": N_("working on it"), "reached": N_("reached"), "paused": N_("paused"),
@@ -46,7 +50,7 @@ def normalize_status(text: str) -> str:
     return key
 
 
-def add_goal(store, client: str, text: str, *, area: str | None = None, target: str | None = None,
+def add_goal(store: Store, client: str, text: str, *, area: str | None = None, target: str | None = None,
              note: str | None = None) -> dict:
     """Record a goal as the survivor said it. Every value is checked before anything is written."""
     code = normalize_code(client)
@@ -61,12 +65,13 @@ def add_goal(store, client: str, text: str, *, area: str | None = None, target: 
             "INSERT INTO goals (client_code, text, area, target, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
             (code, words, area_key, target_day, now, now))
         gid = cur.lastrowid
+        assert gid is not None  # the cursor of an INSERT
         record_event(store, code, "goal", gid, "working", note, now)
         store.audit("create", "goals", gid)
     return get_goal(store, gid)
 
 
-def get_goal(store, goal_id, *, with_history: bool = False) -> dict:
+def get_goal(store: Store, goal_id, *, with_history: bool = False) -> dict:
     gid = parse_id(goal_id, what=_("goal"), field="goal")
     row = store.conn.execute(
         "SELECT id, client_code, text, area, target, status, reached, created, updated FROM goals WHERE id = ?",
@@ -80,7 +85,7 @@ def get_goal(store, goal_id, *, with_history: bool = False) -> dict:
     return goal
 
 
-def list_goals(store, *, client: str | None = None, open_only: bool = False, area: str | None = None) -> list[dict]:
+def list_goals(store: Store, *, client: str | None = None, open_only: bool = False, area: str | None = None) -> list[dict]:
     where, params = [], []
     if client:
         where.append("client_code = ?")
@@ -97,7 +102,7 @@ def list_goals(store, *, client: str | None = None, open_only: bool = False, are
     return [dict(zip(keys, r, strict=True)) for r in store.conn.execute(sql, params)]
 
 
-def update_goal(store, goal_id, *, status: str | None = None, note: str | None = None, target: str | None = None,
+def update_goal(store: Store, goal_id, *, status: str | None = None, note: str | None = None, target: str | None = None,
                 text: str | None = None, area: str | None = None, reached_on: str | None = None) -> dict:
     """Change a goal's status (reached = a milestone, dated today unless ``reached_on``), target, words or area."""
     goal = get_goal(store, goal_id)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from advocate.clients import normalize_code, require_client
 from advocate.clock import now_utc
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 STATUSES = ("sent", "contacted", "accepted", "declined", "no-response", "completed")
 STATUS_LABELS = {"sent": N_("sent"), "contacted": N_("contacted"), "accepted": N_("accepted"),
@@ -39,9 +43,9 @@ def normalize_status(text: str) -> str:
     return key
 
 
-def _check_links(store, code: str, goal, appointment, release) -> tuple[int | None, int | None, int | None]:
+def _check_links(store: Store, code: str, goal, appointment, release) -> tuple[int | None, int | None, int | None]:
     """Each link exists and belongs to the same client."""
-    out = []
+    out: list[int | None] = []
     for value, table, what, col in ((goal, "goals", _("goal"), "goal"),
                                     (appointment, "appointments", _("appointment"), "appointment"),
                                     (release, "releases", _("release"), "release")):
@@ -58,7 +62,7 @@ def _check_links(store, code: str, goal, appointment, release) -> tuple[int | No
     return out[0], out[1], out[2]
 
 
-def add_referral(store, client: str, service: str, *, reason: str | None = None, release: str | None = None,
+def add_referral(store: Store, client: str, service: str, *, reason: str | None = None, release: str | None = None,
                  goal: str | None = None, appointment: str | None = None, sent: str | None = None,
                  note: str | None = None) -> Referral:
     """Record a referral sent today (or on ``sent``). Warns, never refuses, when no release is on file: the
@@ -74,6 +78,7 @@ def add_referral(store, client: str, service: str, *, reason: str | None = None,
     svc = get_service(store, service)
     goal_id, appt_id, release_id = _check_links(store, code, goal, appointment, release)
     warnings = []
+    rel: dict | None
     if release_id is not None:
         rel = get_release(store, release_id)
         state = rel["state"]
@@ -96,12 +101,13 @@ def add_referral(store, client: str, service: str, *, reason: str | None = None,
             (code, svc["id"], svc["name"], ",".join(svc.get("categories") or []), svc.get("country"), reason,
              release_id, goal_id, appt_id, "sent", sent_day, None, now, now))
         rid = cur.lastrowid
+        assert rid is not None  # the cursor of an INSERT
         record_event(store, code, "referral", rid, "sent", note, sent_day if sent else now)
         store.audit("create", "referrals", rid)
     return Referral(get_referral(store, rid), warnings)
 
 
-def get_referral(store, referral_id, *, with_history: bool = False) -> dict:
+def get_referral(store: Store, referral_id, *, with_history: bool = False) -> dict:
     rid = parse_id(referral_id, what=_("referral"), field="referral")
     row = store.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM referrals WHERE id = ?", (rid,)).fetchone()
     if not row:
@@ -119,7 +125,7 @@ def _shape(row) -> dict:
     return ref
 
 
-def list_referrals(store, *, client: str | None = None, statuses: list[str] | None = None) -> list[dict]:
+def list_referrals(store: Store, *, client: str | None = None, statuses: list[str] | None = None) -> list[dict]:
     where, params = [], []
     if client:
         where.append("client_code = ?")
@@ -133,7 +139,7 @@ def list_referrals(store, *, client: str | None = None, statuses: list[str] | No
     return [_shape(r) for r in store.conn.execute(sql, params)]
 
 
-def update_referral(store, referral_id, *, status: str | None = None, note: str | None = None,
+def update_referral(store: Store, referral_id, *, status: str | None = None, note: str | None = None,
                     on: str | None = None, goal: str | None = None, appointment: str | None = None,
                     release: str | None = None) -> dict:
     """A new status (dated today unless ``on``), a note, or a link to a goal, an appointment or a release."""
@@ -152,7 +158,7 @@ def update_referral(store, referral_id, *, status: str | None = None, note: str 
         raise InputError(_("nothing to change; give a status, a note, or a goal, appointment or release to link"),
                          field="status")
     now = now_utc()
-    sets, params = ["updated = ?"], [now]
+    sets, params = ["updated = ?"], list[object]([now])
     if new_status:
         sets.append("status = ?")
         params.append(new_status)
@@ -172,7 +178,7 @@ def update_referral(store, referral_id, *, status: str | None = None, note: str 
     return get_referral(store, ref["id"], with_history=True)
 
 
-def last_change(store, referral_id: int) -> str:
+def last_change(store: Store, referral_id: int) -> str:
     row = store.conn.execute("SELECT max(at) FROM plan_events WHERE kind = 'referral' AND ref_id = ?",
                              (referral_id,)).fetchone()
     return (row[0] or "")[:10]

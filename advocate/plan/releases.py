@@ -8,6 +8,7 @@ identifies a survivor is shared; a release is never a condition of service.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from advocate.clients import normalize_code, require_client
 from advocate.clock import now_utc
@@ -15,11 +16,14 @@ from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, parse_day, parse_id
 
+if TYPE_CHECKING:
+    from advocate.store import Store
+
 STATE_LABELS = {"in-force": N_("in force"), "expired": N_("expired"), "revoked": N_("revoked")}
 DEFAULT_MONTHS = 6  # a release with no end date given ends after six months, never "until revoked"
 
 
-def add_release(store, client: str, *, recipient: str | None = None, service: str | None = None,
+def add_release(store: Store, client: str, *, recipient: str | None = None, service: str | None = None,
                 signed: str | None = None, expires: str | None = None, note: str | None = None) -> dict:
     code = normalize_code(client)
     if not recipient and not service:
@@ -30,7 +34,10 @@ def add_release(store, client: str, *, recipient: str | None = None, service: st
         from advocate.directory.search import get_service
 
         svc = get_service(store, service)
-    who = clean_text(recipient, limit=TEXT_LIMIT, what=_("the recipient"), field="recipient") or svc["name"]
+    who = clean_text(recipient, limit=TEXT_LIMIT, what=_("the recipient"), field="recipient") or (svc or {}).get("name")
+    if not who:  # a recipient of blanks and no service
+        raise InputError(_("a release names its recipient: a service from the directory or an organization"),
+                         field="recipient")
     signed_day = parse_day(signed, field="signed", what=_("the signing date")) or date.today().isoformat()
     expires_day = parse_day(expires, field="expires", what=_("the end date"))
     if expires_day is None:
@@ -49,7 +56,7 @@ def add_release(store, client: str, *, recipient: str | None = None, service: st
     return get_release(store, cur.lastrowid)
 
 
-def get_release(store, release_id) -> dict:
+def get_release(store: Store, release_id) -> dict:
     rid = parse_id(release_id, what=_("release"), field="release")
     row = store.conn.execute("SELECT id, client_code, recipient, service_id, signed, expires, revoked, note"
                              " FROM releases WHERE id = ?", (rid,)).fetchone()
@@ -66,7 +73,7 @@ def _row(row, today: date | None = None) -> dict:
     return rel
 
 
-def list_releases(store, *, client: str | None = None, in_force: bool = False) -> list[dict]:
+def list_releases(store: Store, *, client: str | None = None, in_force: bool = False) -> list[dict]:
     where, params = [], []
     if client:
         where.append("client_code = ?")
@@ -78,7 +85,7 @@ def list_releases(store, *, client: str | None = None, in_force: bool = False) -
     return [r for r in out if r["state"] == "in-force"] if in_force else out
 
 
-def revoke_release(store, release_id, *, on: str | None = None) -> dict:
+def revoke_release(store: Store, release_id, *, on: str | None = None) -> dict:
     """The survivor took the consent back: nothing more may be shared (what was sent is not recalled)."""
     rel = get_release(store, release_id)
     if rel["revoked"]:
@@ -91,7 +98,7 @@ def revoke_release(store, release_id, *, on: str | None = None) -> dict:
     return get_release(store, rel["id"])
 
 
-def release_for(store, code: str, service: dict, today: date | None = None) -> dict | None:
+def release_for(store: Store, code: str, service: dict, today: date | None = None) -> dict | None:
     """A release in force for this client naming this service (by id, or its name or organization's name)."""
     names = {n.casefold() for n in (service.get("name"), service.get("organization")) if n}
     for rel in list_releases(store, client=code):

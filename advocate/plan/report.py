@@ -7,9 +7,13 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 
-def plan_report(store, start: date, end: date, *, suppress_below: int = 5) -> dict:
+def plan_report(store: Store, start: date, end: date, *, suppress_below: int = 5) -> dict:
     from advocate.appointments.report import _small, suppress
 
     lo, hi = start.isoformat(), end.isoformat()
@@ -36,7 +40,7 @@ def plan_report(store, start: date, end: date, *, suppress_below: int = 5) -> di
     by_country = table([(country or "unknown", code) for _cats, country, _s, code, *_ in refs], "country",
                        "referrals")
     waits = [(date.fromisoformat(acc) - date.fromisoformat(sent)).days for *_, sent, acc in refs if acc]
-    summary = {
+    summary: dict[str, int | float | str | None] = {
         "goals_set": len(goals_set),
         "goals_reached": len(goals_reached),
         "clients_with_goals": len({c for _a, c in goals_set}),

@@ -18,11 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advocate.clock import now_utc
 from advocate.errors import StoreError
 from advocate.i18n import _
 from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -46,7 +50,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.key = key  # set only for an encrypted store (SQLCipher)
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
         self.created = created
         self.warnings: list[str] = []
         self.backups: list[Path] = []
@@ -543,7 +547,7 @@ def _disk_full(exc: BaseException) -> bool:
     return "full" in text or "no space" in text or getattr(exc, "sqlite_errorcode", None) == 13
 
 
-def _human(size: int) -> str:
+def _human(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"

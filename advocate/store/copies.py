@@ -14,6 +14,10 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 
 def registry_path(store_path: Path) -> Path:
@@ -136,13 +140,13 @@ def _open_copy(path: Path, key: str | None, *, readonly: bool):
         return None
 
 
-def holding(store, code: str) -> list[dict]:
+def holding(store: Store, code: str) -> list[dict]:
     """The listed copies of ``store`` that still hold client ``code`` (a copy that cannot be opened to look,
     such as an encrypted backup without its key, counts as holding it)."""
     return holding_any(store, [code])
 
 
-def holding_any(store, codes) -> list[dict]:
+def holding_any(store: Store, codes) -> list[dict]:
     """The listed copies of ``store`` that hold any of ``codes``, each with ``clients``: how many of them
     it holds (None when the copy cannot be opened to look, which counts as holding them all)."""
     codes = list(dict.fromkeys(codes))
@@ -167,12 +171,12 @@ def holding_any(store, codes) -> list[dict]:
     return out
 
 
-def scrub(store, code: str, tables: tuple[str, ...]) -> list[dict]:
+def scrub(store: Store, code: str, tables: tuple[str, ...]) -> list[dict]:
     """Remove client ``code`` from every listed copy that holds it (see :func:`scrub_any`)."""
     return scrub_any(store, [code], tables)
 
 
-def scrub_any(store, codes, tables: tuple[str, ...]) -> list[dict]:
+def scrub_any(store: Store, codes, tables: tuple[str, ...]) -> list[dict]:
     """Remove every client in ``codes`` from every listed copy that holds one: scrub it in place (delete,
     VACUUM, no journal left), or delete the copy when it cannot be opened or changed. Returns what was done
     to each copy (``action`` scrubbed or deleted)."""
@@ -215,7 +219,7 @@ def scrub_any(store, codes, tables: tuple[str, ...]) -> list[dict]:
     return done
 
 
-def closed_before(store, cutoff: str) -> list[str]:
+def closed_before(store: Store, cutoff: str) -> list[str]:
     """Codes of the clients closed before ``cutoff`` (an ISO date) in any listed copy that can be opened, so a
     retention purge can reach clients already purged from the store but still held by a copy."""
     codes: dict[str, None] = {}

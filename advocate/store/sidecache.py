@@ -13,13 +13,17 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 
-def cache_path(store, kind: str) -> Path:
+def cache_path(store: Store, kind: str) -> Path:
     return store.path.with_name(f"{store.path.name}.{kind}")
 
 
-def state(store) -> str | None:
+def state(store: Store) -> str | None:
     """A string that changes whenever anything is committed to the store (None: keep no cache)."""
     if getattr(store, "key", None):
         return None
@@ -39,7 +43,7 @@ def state(store) -> str | None:
     return json.dumps(parts)
 
 
-def load(store, kind: str, key: str) -> bytes | None:
+def load(store: Store, kind: str, key: str) -> bytes | None:
     """The cached bytes made under ``key``, or None (no cache, another state or another kind of content)."""
     try:
         data = cache_path(store, kind).read_bytes()
@@ -49,7 +53,7 @@ def load(store, kind: str, key: str) -> bytes | None:
     return body if sep and header == key.encode("utf-8") else None
 
 
-def save(store, kind: str, key: str, body: bytes) -> None:
+def save(store: Store, kind: str, key: str, body: bytes) -> None:
     """Keep ``body`` for ``key`` (atomically, owner-only); a cache that cannot be written is not kept."""
     from advocate.errors import AdvocateError
     from advocate.files import open_private

@@ -151,3 +151,11 @@ def test_purge_leaves_no_goal_referral_release_or_history(store, code):
     raw = store.path.read_bytes() + (store.path.with_name(store.path.name + "-wal").read_bytes()
                                      if store.path.with_name(store.path.name + "-wal").exists() else b"")
     assert b"Secreto del plan" not in raw and b"nota privada" not in raw and code.encode() not in raw
+
+
+def test_a_release_to_no_one_is_refused(store, code):
+    """A recipient of blanks and no service names no one: one sentence, not a TypeError."""
+    for recipient in (None, "   "):
+        with pytest.raises(InputError, match="names its recipient"):
+            rl.add_release(store, code, recipient=recipient)
+    assert rl.list_releases(store, client=code) == []

@@ -18,6 +18,7 @@ for its paper), plain text or Markdown.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -34,10 +35,18 @@ if TYPE_CHECKING:
 CARD_LANGUAGES = ("en", "es")
 CARD_FORMATS = ("html", "txt", "md")
 
-# Words that label a person. Stems, matched case- and accent-insensitively on word starts.
+# Words that label a person. Stems, matched case- and accent-insensitively on word starts; a stem ending in a
+# space is a whole word ("ice " is ICE, not "iced"; "sex " is not "sexta", a street in Tijuana).
 LABELLING_STEMS = ("traffick", "trata", "trafic", "violen", "victim", "immigra", "inmigra", "migra", "emigra",
                    "police", "polic", "law enforcement", "sheriff", "ice ", "hsi ", "abuse", "abuso", "asylum",
-                   "asilo", "deport", "explot", "exploit", "refugee", "refugiad", "sexual", "suicid")
+                   "asilo", "deport", "explot", "exploit", "refugee", "refugiad", "sexual", "suicid",
+                   # what a service is for, when its name or hours say it: a shelter, a survivor, a citizenship
+                   # class or a visa gives a person away as surely as "trafficking" does
+                   "shelter", "albergue", "refugio", "surviv", "sobrevivient", "domestic", "dv ", "sex ", "sexo ",
+                   "rape", "violacion", "violada", "assault", "agresion sexual", "battered", "maltrat", "tortur",
+                   "prostitu", "citizenship", "ciudadania", "naturaliz", "undocumented", "indocumentad",
+                   "sin papeles", "green card", "visa ", "visas ", "daca ", "tps ", "uscis", "detention",
+                   "detencion", "detenid")
 
 # --- words on the cards (English msgids, Spanish in the interface catalog) -------------------------
 T_APPOINTMENT = N_("Your appointment")
@@ -150,20 +159,126 @@ def labelling_words(organization: str | None = None) -> list[str]:
     return words
 
 
+@functools.lru_cache(maxsize=16)
+def _labelling_pattern(organization: str | None) -> re.Pattern[str]:
+    """One expression for :func:`labelling_words` over folded text with words separated by single spaces: a stem
+    at a word start, a whole-word stem (one written with a trailing space) as a word."""
+    alternatives = []
+    for stem in labelling_words(organization):
+        stem_f = re.sub(r"[^\w]+", " ", stem)
+        words = stem_f.strip()
+        if words:
+            alternatives.append(re.escape(" " + words + (" " if stem_f.endswith(" ") else "")))
+    return re.compile("|".join(alternatives) or "(?!)")
+
+
 def is_labelling(text: str | None, organization: str | None = None) -> bool:
     if not text:
         return False
     folded = " " + re.sub(r"[^\w]+", " ", _fold(text)) + " "
-    for stem in labelling_words(organization):
-        stem_f = re.sub(r"[^\w]+", " ", stem).strip()
-        if not stem_f:
+    return _labelling_pattern((organization or "").strip() or None).search(folded) is not None
+
+
+_SPLIT_LINES = re.compile(r"\s*(?:[\n;]|\s\|\s)\s*")
+_SPLIT_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ])")
+_DAY = (r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|"
+        r"lun(?:es)?|mar(?:tes)?|mi[eé](?:rcoles)?|jue(?:ves)?|vie(?:rnes)?|s[aá]b(?:ado)?|dom(?:ingo)?)s?\.?")
+_DAY_TOKEN = re.compile(rf"^\(?{_DAY}(?:\s*[-–]\s*{_DAY})?[,;)]*$", re.I)
+_TIME_WORD = re.compile(r"^(?:a\.?m\.?|p\.?m\.?|noon|midnight|closed|cerrado|h|hrs?\.?)[,;)]*$", re.I)
+
+
+def _headed_pieces(text: str) -> list[str]:
+    """Cut one line before each heading of the "Immigration: 8:00am-5:00pm, Mon-Thur Citizenship Class: 9:00am..."
+    kind: a heading is up to six words ending in a colon, none of them a day, a time or a number."""
+    tokens = list(re.finditer(r"\S+", text))
+    cuts = [0]
+    for i, tok in enumerate(tokens):
+        if not tok.group().endswith(":") or i == 0:
             continue
-        if stem_f in ("ice", "hsi"):
-            if f" {stem_f} " in folded:
-                return True
-        elif " " + stem_f in folded:
-            return True
-    return False
+        start = i
+        while start > 0 and i - start < 5:
+            word = tokens[start - 1].group()
+            if (any(c.isdigit() for c in word) or not any(c.isalpha() for c in word) or word[-1] in ",;)."
+                    or _DAY_TOKEN.match(word) or _TIME_WORD.match(word)):
+                break
+            start -= 1
+        if start > 0 and tokens[start].start() > cuts[-1]:
+            cuts.append(tokens[start].start())
+    cuts.append(len(text))
+    return [text[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip(" ,")]
+
+
+def neutral_text(text: str | None, organization: str | None = None, *, items: bool = False) -> tuple[str, list[str]]:
+    """``text`` from the directory without its labelling parts: (what may go on a paper, the parts left off).
+
+    The text is cut into lines (newlines, ";"), sentences and headed parts ("Immigration: 8:00am-5:00pm, Mon-Thur"),
+    and with ``items`` into comma-separated items (a list of documents); every part with a labelling word
+    (:func:`is_labelling`) is left off whole, so what stays is the directory's own words, never a half-sentence.
+    "" when nothing is left."""
+    text = (text or "").strip()
+    if not text or not is_labelling(text, organization):
+        return text, []
+    kept: list[tuple[str, str]] = []  # (part, the separator that follows it)
+    dropped: list[str] = []
+    for line in _SPLIT_LINES.split(text):
+        for sentence in _SPLIT_SENTENCES.split(line):
+            parts = _headed_pieces(sentence)
+            if items:
+                parts = [p.strip() for part in parts for p in re.split(r",\s+(?![^()]*\))", part) if p.strip()]
+            for n, part in enumerate(parts):
+                if is_labelling(part, organization):
+                    dropped.append(part)
+                else:
+                    last = n == len(parts) - 1
+                    kept.append((part, (" " if part.endswith((".", "!", "?")) else "; ") if last else
+                                 (", " if items else "; ")))
+    out = "".join(p + sep for p, sep in kept[:-1]) + (kept[-1][0] if kept else "")
+    return out.strip(" ;,"), dropped
+
+
+def neutral_address(street: str | None, organization: str | None = None) -> tuple[str, list[str]]:
+    """A street address without a building or programme name that labels ("Victim Services Building, 50 W
+    Washington St"): comma-separated parts with a labelling word and no number are left off; a part with a number
+    is the street itself and stays (a street may be called Refugio)."""
+    kept, dropped = [], []
+    for part in (p.strip() for p in (street or "").split(",")):
+        if not part:
+            continue
+        if is_labelling(part, organization) and not any(c.isdigit() for c in part):
+            dropped.append(part)
+        else:
+            kept.append(part)
+    return ", ".join(kept), dropped
+
+
+def neutral_field(text: str | None, label: bool, organization: str | None, notes: list[str], **kw) -> str:
+    """Directory text as a paper may show it: whole with ``label``, else without its labelling parts (each said in
+    ``notes``)."""
+    text = (text or "").strip()
+    if label or not text:
+        return text
+    kept, dropped = neutral_text(text, organization, **kw)
+    notes += [_(T_NOTE_DROPPED).format(text=d) for d in dropped]
+    return kept
+
+
+def neutral_location(loc: dict, label: bool, organization: str | None, notes: list[str]) -> dict:
+    """A location whose street line has no building or programme name that labels (unless ``label``)."""
+    if label or not loc.get("address"):
+        return loc
+    street, dropped = neutral_address(loc["address"], organization)
+    notes += [_(T_NOTE_DROPPED).format(text=d) for d in dropped]
+    return {**loc, "address": street}
+
+
+def neutral_phones(text: str | None, label: bool, organization: str | None, notes: list[str]) -> list[str]:
+    """A directory's phone numbers; one written with a labelling word ("305-555-0100 (DV line)") is left off."""
+    phones = [p.strip() for p in re.split(r"\s*;\s*", text or "") if p.strip()]
+    if label:
+        return phones
+    kept = [p for p in phones if not is_labelling(p, organization)]
+    notes += [_(T_NOTE_DROPPED).format(text=p) for p in phones if p not in kept]
+    return kept
 
 
 # --- dates --------------------------------------------------------------------------------------------
@@ -336,11 +451,13 @@ def _service_place(store: Store, service_id: str, lang: str, label: bool, organi
     row = get_service(store, service_id)
     lines = [Line(service_name(row, lang, label=label, organization=organization, notes=notes))]
     loc = (row.get("locations") or [{}])[0] if row.get("locations") else {}
-    address = address_text(loc, row)
+    address = address_text(neutral_location(loc, label, organization, notes),
+                           neutral_location(row, label, organization, notes))
     if address:
         lines.append(Line(address))
-    if row.get("phone"):
-        lines.append(Line(gettext_in(lang, T_PHONE), row["phone"]))
+    phones = neutral_phones(row.get("phone"), label, organization, notes)
+    if phones:
+        lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(phones)))
     country = (loc.get("country") or row.get("country") or "").upper() or None
     return lines, country
 
@@ -367,12 +484,8 @@ def appointment_card(store: Store, appointment_id, lang: str = "es", *, label: b
     if a.get("service_id"):
         where, country = _service_place(store, a["service_id"], lang, label, organization, notes)
     elif a.get("place"):
-        text = a["place"]
-        if not label and is_labelling(text, organization):
-            notes.append(_(T_NOTE_DROPPED).format(text=text))
-            where = [Line(gettext_in(lang, T_PLACE_TBC))]
-        else:
-            where = [Line(text)]
+        text = neutral_field(a["place"], label, organization, notes, items=True)
+        where = [Line(text or gettext_in(lang, T_PLACE_TBC))]
     else:
         where = [Line(gettext_in(lang, T_PLACE_TBC))]
     sections.append(Section(gettext_in(lang, T_WHERE), where))
@@ -382,12 +495,9 @@ def appointment_card(store: Store, appointment_id, lang: str = "es", *, label: b
     if a.get("interpreter"):
         sections.append(Section(gettext_in(lang, T_INTERPRETER), [Line(language_name(a["interpreter"], lang))]))
     bring = [Line(gettext_in(lang, T_BRING_CARD))]
-    papers = _prep_papers(store, a["client"])
+    papers = neutral_field(_prep_papers(store, a["client"]), label, organization, notes, items=True)
     if papers:
-        if not label and is_labelling(papers, organization):
-            notes.append(_(T_NOTE_DROPPED).format(text=papers))
-        else:
-            bring.append(Line(papers))
+        bring.append(Line(papers))
     bring += [Line(gettext_in(lang, item)) for item in BRING_BY_TYPE.get(a["type"], (T_BRING_ID,))]
     if a["duration_min"] >= 120:
         bring.append(Line(gettext_in(lang, T_BRING_FOOD)))

@@ -36,10 +36,15 @@ from advocate.cards import (
     address_text,
     is_labelling,
     line_ways,
+    neutral_field,
     neutral_line_name,
+    neutral_location,
+    neutral_phones,
+    neutral_text,
     service_name,
 )
 from advocate.errors import InputError
+from advocate.hours import hours_words
 from advocate.i18n import N_, _, format_number, gettext_in, ngettext_in
 
 if TYPE_CHECKING:
@@ -53,7 +58,7 @@ T_ADDRESS = N_("Address")
 T_HOW_TO_GET = N_("Getting there")
 T_DIRECTIONS = N_("Directions (as the directory gives them)")
 T_HOURS = N_("Opening hours")
-T_OPEN_247 = N_("Open 24 hours, every day")
+T_HOURS_AS_GIVEN = N_("Opening hours (as the directory gives them)")
 T_LANGUAGES = N_("Languages spoken")
 T_INTERPRETERS = N_("with an interpreter: {languages}")
 T_APPOINTMENT = N_("Appointment")
@@ -71,15 +76,18 @@ T_NOTE_NO_NUMBER = N_("{name} is not on the sheet: it has no number to call from
 T_NOTE_LAW = N_("{name} is law enforcement: it is on the sheet because you asked for it")
 COMPASS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"), N_("south-west"),
            N_("west"), N_("north-west"))
-# what a person may bring, by the service's categories (the appointment card's list, by type)
+# what a person may bring, by the service's categories, when the directory lists no documents of its own: only
+# items that are right for every service of the category (not "education": an English class for adults is not a
+# child's school), and only from a category the directory gave (not one guessed from a word of the description)
 BRING_BY_CATEGORY = {
     "consular": (T_BRING_BIRTH,), "identity-documents": (T_BRING_BIRTH,), "repatriation": (T_BRING_BIRTH,),
     "medical": (T_BRING_MEDS,), "mental-health": (T_BRING_MEDS,), "substance-use": (T_BRING_MEDS,),
     "legal-immigration": (T_BRING_LETTERS,), "legal-criminal": (T_BRING_LETTERS,), "legal-civil": (T_BRING_LETTERS,),
-    "labor-rights": (T_BRING_PAY, T_BRING_LETTERS), "employment": (T_BRING_PAY,),
-    "benefits": (T_BRING_LETTERS, T_BRING_ADDRESS), "housing": (T_BRING_LETTERS,),
-    "childcare": (T_BRING_CHILD,), "education": (T_BRING_CHILD,),
+    "labor-rights": (T_BRING_PAY, T_BRING_LETTERS), "benefits": (T_BRING_LETTERS, T_BRING_ADDRESS),
+    "housing": (T_BRING_LETTERS,), "childcare": (T_BRING_CHILD,),
 }
+# a service of many kinds (a community centre) says nothing about what this visit needs: no guess past this
+BRING_MAX_CATEGORIES = 2
 PHONE_ONLY = {"hotline", "crisis"}
 _WALK_IN = re.compile(r"\bwalk[- ]?ins?\b|\bno appointment|\bdrop[- ]?in\b|\bsin cita\b", re.I)
 _APPOINTMENT = re.compile(r"\bappointments?\b|\bappt\b|\bcall (first|ahead|to (schedule|set ?up|make))|"
@@ -174,15 +182,21 @@ def _nearest_location(all_locs: list[dict], place) -> dict:
 
 
 def _bring(row: dict, extra: dict, lang: str, label: bool, organization: str | None, notes: list[str]) -> list[str]:
+    """What to bring: this sheet, then the documents the directory lists for the service (without a labelling
+    part); only when it lists none, the items of its categories (:data:`BRING_BY_CATEGORY`) and any ID."""
     items = [gettext_in(lang, T_BRING_SHEET)]
     docs = (extra.get("required_documents") or "").strip()
+    if docs and not label:
+        docs, dropped = neutral_text(docs, organization, items=True)
+        notes += [_(T_NOTE_DROPPED).format(text=d) for d in dropped]
     if docs:
-        if not label and is_labelling(docs, organization):
-            notes.append(_(T_NOTE_DROPPED).format(text=docs))
-        else:
-            items.append(docs)
-    for cat in row.get("categories") or []:
-        items += [gettext_in(lang, t) for t in BRING_BY_CATEGORY.get(cat, ())]
+        items.append(docs)
+        return list(dict.fromkeys(items))
+    guessed = {e["category"] for e in row.get("category_evidence") or [] if e.get("guessed")}
+    given = [c for c in row.get("categories") or [] if c not in guessed]  # set by hand, or the directory's code
+    if len(given) <= BRING_MAX_CATEGORIES:
+        for cat in given:
+            items += [gettext_in(lang, t) for t in BRING_BY_CATEGORY.get(cat, ())]
     items.append(gettext_in(lang, T_BRING_ID))
     return list(dict.fromkeys(items))
 
@@ -209,12 +223,12 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
                             fallback=gettext_in(lang, T_PLACE_N).format(n=n))
     if row.get("law_enforcement"):
         notes.append(_(T_NOTE_LAW).format(name=row.get("name")))
-    loc = _nearest_location(extra["locations"], place)
+    loc = neutral_location(_nearest_location(extra["locations"], place), label, organization, notes)
     svc_country = ((loc.get("country") if loc else None) or row.get("country") or "").upper() or None
     caller = country or (place.country.upper() if place is not None and place.country else None) or svc_country
     lines: list[Line] = []
     national = row.get("scope") == "national"
-    address = address_text(loc, row) if not national else ""
+    address = address_text(loc, neutral_location(row, label, organization, notes)) if not national else ""
     if address:
         lines.append(Line(gettext_in(lang, T_ADDRESS), address))
         if (place is not None and loc.get("latitude") is not None and not loc.get("approximate")
@@ -222,12 +236,9 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
             # an approximate point (the service's, or a ZIP with only its town's centre) would mislead
             lines.append(Line(gettext_in(lang, T_HOW_TO_GET),
                               direction_words(place, loc["latitude"], loc["longitude"], lang, caller or "US")))
-        directions = (loc.get("transportation") or "").strip()
+        directions = neutral_field(loc.get("transportation"), label, organization, notes)
         if directions:
-            if not label and is_labelling(directions, organization):
-                notes.append(_(T_NOTE_DROPPED).format(text=directions))
-            else:
-                lines.append(Line(gettext_in(lang, T_DIRECTIONS), directions))
+            lines.append(Line(gettext_in(lang, T_DIRECTIONS), directions))
     elif national or set(row.get("categories") or []) & PHONE_ONLY:
         lines.append(Line(gettext_in(lang, T_ADDRESS), gettext_in(lang, T_BY_PHONE)))
     if row.get("lines"):
@@ -235,8 +246,8 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         if ways:
             lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
 
-    elif row.get("phone"):
-        phones = [dial_from(p, svc_country, caller) for p in re.split(r"\s*;\s*", row["phone"]) if p.strip()]
+    elif neutral_phones(row.get("phone"), label, organization, []):
+        phones = [dial_from(p, svc_country, caller) for p in neutral_phones(row["phone"], label, organization, notes)]
         value = "; ".join(phones)
         if caller and svc_country and caller != svc_country and caller in COUNTRY_NAMES:
             value += " " + gettext_in(lang, T_FROM_ABROAD).format(
@@ -246,10 +257,9 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         # nothing on paper the person could call or visit
         notes.append(_(T_NOTE_NO_NUMBER).format(name=row.get("name"), country=caller or "US"))
         return None
-    hours = (row.get("hours") or "").strip()
+    hours, as_given = hours_words(neutral_field(row.get("hours"), label, organization, notes), lang)
     if hours:
-        shown = gettext_in(lang, T_OPEN_247) if hours.replace(" ", "").lower() in ("24/7", "24h", "24hours") else hours
-        lines.append(Line(gettext_in(lang, T_HOURS), shown))
+        lines.append(Line(gettext_in(lang, T_HOURS_AS_GIVEN if as_given else T_HOURS), hours))
     spoken = _language_names(row.get("languages") or [], lang)
     interp = _language_names(row.get("interpretation") or [], lang)
     if spoken or interp:

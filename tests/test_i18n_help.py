@@ -132,6 +132,8 @@ def test_spanish_help_shows_metavars_and_types_in_spanish(cli_module):
     assert "--limit <int range>" in cli_module("services", "near", "--help").stdout
     english_help = cli_module("appointments", "log", "--help").stdout
     assert "[OPTIONS]" in english_help and "--client CODE" in english_help and "--duration DURATION" in english_help
+    log = cli_module("--lang", "es", "appointments", "log", "--help").stdout
+    assert "--when FECHA-HORA" in log and "--tz ZONA" in log and "--duration DURACIÓN" in log
 
 
 def test_every_metavar_word_in_the_code_has_its_spanish_word():

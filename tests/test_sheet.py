@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import re
 from types import SimpleNamespace
 
 import pytest
 
 from advocate import sheet
-from tests.helpers import LAW_ENFORCEMENT_NUMBERS, ORG, banned_in, file_digest
+from tests.helpers import FIX, LAW_ENFORCEMENT_NUMBERS, MIAMI_211, ORG, banned_in, file_digest, needs_shared
 
 SERVICES = [
     # id, name, categories (AIRS-free: by name), application_process, lat, lon, address, city, state, zip, country,
@@ -207,3 +208,177 @@ def test_direction_words_in_kilometres_from_mexico():
                                                                               "+52 800 5533 000")])
 def test_dial_from(number, svc, caller, shown):
     assert sheet.dial_from(number, svc, caller) == shown
+
+
+# --- every free-text field on a paper passes the neutrality check ------------------------------------------------
+
+# Words that give a person away, in both languages (the brief's list, wider than cards.BANNED); matched on whole
+# words, case-insensitively ("ICE", "DV" in capitals only).
+REVEALING = re.compile(
+    r"(?<!\w)(?:traffick\w*|trata|violen\w*|abus[eo]\w*|refugio\w*|refugee\w*|albergue\w*|shelter\w*|migra\w*|"
+    r"inmigra\w*|immigra\w*|asilo|asylum\w*|v[ií]ctima\w*|victim\w*|sexual\w*|domestic\w*|dom[eé]stic[ao]s?|"
+    r"survivor\w*|sobreviviente\w*|citizenship|naturaliz\w*|deport\w*|polic\w*|sheriff|rape|visas?|"
+    r"undocumented|indocumentad\w*|(?-i:ICE|DV|HSI))(?!\w)", re.I)
+ESOL_HOURS = ("Immigration: 8:00am-5:00pm, Mon-Thur Citizenship Class: 9:00am-11:00am, Tue, Thur "
+              "ESOL: 12:00pm-2:00pm, Tue, Thur")
+
+
+def revealing_in(text: str) -> list[str]:
+    return sorted({m.group(0) for m in REVEALING.finditer(text)})
+
+
+@pytest.fixture
+def revealing_export(cli, tmp_path, isolated, monkeypatch):
+    """One service whose every free-text field says what it is for: name, hours, directions, street line, a phone's
+    words, documents, organization, email and web address."""
+    cfg = isolated / "sheet-config.toml"
+    cfg.write_text(f'organization_name = "{ORG}"\n', encoding="utf-8")
+    monkeypatch.setenv("ADVOCATE_CONFIG", str(cfg))
+    folder = tmp_path / "revealing"
+    folder.mkdir()
+    _write(folder, "organizations.csv", [{"id": "o1", "name": "Refugio Esperanza Shelter", "description": "",
+                                          "email": "help@traffickinghotline.org",
+                                          "website": "https://example.org/immigration-help"}])
+    _write(folder, "services.csv", [{
+        "id": "r1", "organization_id": "o1", "name": "Immigration Assistance", "status": "active",
+        "description": "Help for survivors of trafficking and domestic violence.",
+        "email": "dv@example.org", "url": "https://example.org/asylum",
+        "application_process": "Walk-ins welcome; asylum seekers call first.", "assured_date": "2026-06-01"}])
+    _write(folder, "locations.csv", [{"id": "l1", "location_type": "physical", "organization_id": "o1",
+                                      "name": "Victim Services Building", "latitude": "41.8781", "longitude": "-87.6298",
+                                      "transportation": "Bus 8 to Washington. Enter by the DV shelter door. "
+                                                        "Ring the bell twice."}])
+    _write(folder, "addresses.csv", [{"id": "a1", "location_id": "l1", "address_1": "Victim Services Building, "
+                                      "50 W Washington St", "city": "Chicago", "state_province": "IL",
+                                      "postal_code": "60602", "country": "US", "address_type": "physical"}])
+    _write(folder, "service_at_location.csv", [{"id": "x1", "service_id": "r1", "location_id": "l1"}])
+    _write(folder, "phones.csv", [{"id": "p1", "service_id": "r1", "number": "312-555-0100 (DV line)"},
+                                  {"id": "p2", "service_id": "r1", "number": "312-555-0101"}])
+    _write(folder, "schedules.csv", [{"id": "h1", "service_id": "r1", "description": ESOL_HOURS}])
+    _write(folder, "required_documents.csv", [{"id": "d1", "service_id": "r1",
+                                               "document": "Photo ID, immigration papers, proof of income"}])
+    r = cli("services", "import", str(folder), "--source", "rv")
+    assert r.exit_code == 0, r
+    return "rv:r1"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("fmt", ["html", "txt", "md"])
+def test_every_free_text_field_is_neutral(cli, revealing_export, lang, fmt):
+    r = cli("services", "sheet", revealing_export, "--near", "60602", "--lang", lang, "-f", fmt)
+    assert r.exit_code == 0, r
+    assert revealing_in(r.stdout) == [], revealing_in(r.stdout)
+    for kept in ("ESOL", "50 W Washington St", "312-555-0101", "Ring the bell twice.", "Photo ID", "proof of income"):
+        assert kept in r.stdout, kept
+    for gone in ("Refugio Esperanza", "example.org", "dv@", "help@", "0100", "Victim Services", "Citizenship"):
+        assert gone not in r.stdout, gone
+    # the advocate is told what was left off and how to include it
+    for said in ("Immigration: 8:00am-5:00pm, Mon-Thur", "Citizenship Class: 9:00am-11:00am, Tue, Thur",
+                 "Enter by the DV shelter door.", "Victim Services Building", "312-555-0100 (DV line)",
+                 "immigration papers", "--label"):
+        assert said in r.stderr, said
+
+
+def test_label_prints_the_directory_text_whole(cli, revealing_export):
+    out = cli("services", "sheet", revealing_export, "--lang", "en", "-f", "txt", "--label").stdout
+    assert ESOL_HOURS in out and "Enter by the DV shelter door." in out and "312-555-0100 (DV line)" in out
+    assert "Victim Services Building, 50 W Washington St" in out and "immigration papers" in out
+
+
+def test_appointment_card_at_a_revealing_service_is_neutral(cli, revealing_export):
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    appt = cli("appt", "log", "--client", code, "--when", "2031-11-04 14:30", "--tz", "America/Chicago",
+               "--type", "legal", "--duration", "60", "--service", revealing_export)
+    assert appt.exit_code == 0, appt
+    aid = appt.stdout.strip().splitlines()[-1]
+    for lang in ("es", "en"):
+        r = cli("appointments", "card", aid, "--lang", lang, "-f", "txt")
+        assert r.exit_code == 0, r
+        assert revealing_in(r.stdout) == [], revealing_in(r.stdout)
+        assert "50 W Washington St" in r.stdout and "312-555-0101" in r.stdout and "0100" not in r.stdout
+        assert "Victim Services Building" in r.stderr
+
+
+def _sweep(store) -> dict[str, list[str]]:
+    """Every service of the store on its own neutral sheet, in both languages: the revealing words left."""
+    from advocate.cards import render_card
+
+    found: dict[str, list[str]] = {}
+    for (sid,) in store.conn.execute("SELECT id FROM services ORDER BY id"):
+        for lang in ("es", "en"):
+            try:
+                card = sheet.referral_sheet(store, [sid], lang)
+            except Exception as exc:  # a national line with no number from its own country: nothing printed
+                assert type(exc).__name__ == "InputError", (sid, exc)
+                continue
+            words = revealing_in(render_card(card, "txt"))
+            if words:
+                found[f"{sid} ({lang})"] = words
+    return found
+
+
+def test_sweep_of_the_fixtures_and_the_bundled_lines(cli, store, revealing_export):
+    for name in ("ohana", "hsds-3.0", "hsds-1.1-quirks"):
+        r = cli("services", "import", str(FIX / name), "--source", "fx-" + name.replace(".", ""))
+        assert r.exit_code == 0, r
+    count = store.conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    assert count > 20  # the fixtures and the bundled national lines
+    assert _sweep(store) == {}
+
+
+@needs_shared
+def test_sweep_of_the_real_miami_export(cli, store):
+    """1,900 services of a real 211 export: not one revealing word on a neutral sheet (its hours say
+    "Immigration:", "Domestic Violence Walk-in:", "NON DV CLIENTS ONLY"; its names "SHELTER", "SURVIVOR")."""
+    assert cli("services", "import", str(MIAMI_211), "--source", "miami").exit_code == 0
+    assert _sweep(store) == {}
+    r = cli("services", "sheet", "miami:6562", "--near", "Miami, FL", "--lang", "es", "-f", "txt")
+    assert r.exit_code == 0 and "ESOL: 12:00pm-2:00pm, Tue, Thur" in r.stdout and "Immigration" not in r.stdout
+    assert "vacunación" not in r.stdout  # an English class for adults is not a child's school
+
+
+# --- what to bring ------------------------------------------------------------------------------------------------
+
+def _bring_line(cli, sid: str) -> str:
+    out = cli("services", "sheet", sid, "--lang", "es", "-f", "txt").stdout
+    return next(ln for ln in out.splitlines() if "Qué llevar:" in ln)
+
+
+def test_what_to_bring_is_never_a_wrong_guess(cli):
+    def add(name, *cats):
+        args = [a for c in cats for a in ("-c", c)]
+        r = cli("services", "add", "--name", name, *args, "--location", "60608", "--address", "1 Main St")
+        assert r.exit_code == 0, r
+        return r.stdout.strip()
+
+    english_class = add("English classes for adults", "education")
+    assert _bring_line(cli, english_class) == "  Qué llevar: Esta hoja; Una identificación, si tiene y si es seguro llevarla"
+    daycare = add("Little Steps daycare", "childcare")
+    assert "cartilla de vacunación" in _bring_line(cli, daycare)
+    clinic = add("Clínica del Valle", "medical")
+    assert "Sus medicinas, o una lista de ellas" in _bring_line(cli, clinic)
+    # a centre of many kinds says nothing about what this visit needs
+    centre = add("Centro Comunitario", "medical", "childcare", "benefits")
+    assert _bring_line(cli, centre) == "  Qué llevar: Esta hoja; Una identificación, si tiene y si es seguro llevarla"
+
+
+def test_what_to_bring_from_the_record_first(cli, directory):
+    # the directory lists the service's documents: those, and no guess from its categories
+    assert _bring_line(cli, "t:chi") == "  Qué llevar: Esta hoja; Photo ID if you have one"
+
+
+def test_a_guessed_category_brings_no_item():
+    row = {"categories": ["medical"], "category_evidence": [{"category": "medical", "guessed": True}]}
+    assert sheet._bring(row, {}, "en", False, None, []) == ["This sheet", "Any ID you have, if it is safe to carry"]
+    row["category_evidence"][0]["guessed"] = False
+    assert "Your medicines, or a list of them" in sheet._bring(row, {}, "en", False, None, [])
+
+
+def test_hours_on_a_spanish_sheet(cli, revealing_export):
+    r = cli("services", "add", "--name", "Clínica del Valle", "-c", "medical", "--location", "60608",
+            "--address", "1 Main St", "--hours", "9:00am-5:00pm, Mon-Fri; 10:00am-2:00pm, Sat")
+    out = cli("services", "sheet", r.stdout.strip(), "--lang", "es", "-f", "txt").stdout
+    assert "Horario: De lunes a viernes, de 9:00\u00a0a.m. a 5:00\u00a0p.m.; sábado, de 10:00\u00a0a.m. a 2:00\u00a0p.m." in out
+    # the directory's own words stay as written, and say so
+    out = cli("services", "sheet", revealing_export, "--lang", "es", "-f", "txt").stdout
+    assert "Horario (como lo da el directorio): ESOL: 12:00pm-2:00pm, Tue, Thur" in out

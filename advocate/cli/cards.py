@@ -35,7 +35,7 @@ def emit_card(card, fmt: str, output: str | None, force: bool) -> None:
     for note in dict.fromkeys(card.notes):
         info(_("Note: {message}").format(message=note))
     if card.notes:
-        info(_("The real names are printed with --label."))
+        info(_("With --label the paper shows the real names and the text left off."))
 
 
 @app.command()

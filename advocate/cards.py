@@ -46,7 +46,9 @@ LABELLING_STEMS = ("traffick", "trata", "trafic", "violen", "victim", "immigra",
                    "rape", "violacion", "violada", "assault", "agresion sexual", "battered", "maltrat", "tortur",
                    "prostitu", "citizenship", "ciudadania", "naturaliz", "undocumented", "indocumentad",
                    "sin papeles", "green card", "visa ", "visas ", "daca ", "tps ", "uscis", "detention",
-                   "detencion", "detenid")
+                   "detencion", "detenid",
+                   # the US trafficking hotline's text keyword says what the line is for
+                   "befree")
 
 # --- words on the cards (English msgids, Spanish in the interface catalog) -------------------------
 T_APPOINTMENT = N_("Your appointment")
@@ -236,15 +238,26 @@ def neutral_text(text: str | None, organization: str | None = None, *, items: bo
     return out.strip(" ;,"), dropped
 
 
+# a part of an address that names a place, not a programme: "Col. El Refugio" is a neighbourhood of Tijuana
+_PLACE_WORD = re.compile(r"^(?:col(?:onia)?|fracc(?:ionamiento)?|barrio|ejido|ranch(?:o|er[ií]a)|pueblo|villa|"
+                         r"av(?:enida)?|calle|callej[oó]n|privada|blvd|boulevard|bulevar|carretera|camino|calzada|"
+                         r"paseo|prolongaci[oó]n|andador|cerrada|circuito|retorno|zona|sector|secci[oó]n|manzana|"
+                         r"mz|lote|lt|c\.?p|street|st|avenue|ave|road|rd|drive|dr|lane|ln|way|court|ct|place|pl|"
+                         r"highway|hwy|route|rte|suite|ste|unit|floor|fl|building|bldg|apt)\b\.?", re.I)
+_STREET_END = re.compile(r"\b(?:street|st|avenue|ave|road|rd|drive|dr|lane|ln|way|court|ct|boulevard|blvd|"
+                         r"highway|hwy|parkway|pkwy|circle|cir|terrace|ter|trail|trl)\.?$", re.I)
+
+
 def neutral_address(street: str | None, organization: str | None = None) -> tuple[str, list[str]]:
     """A street address without a building or programme name that labels ("Victim Services Building, 50 W
-    Washington St"): comma-separated parts with a labelling word and no number are left off; a part with a number
-    is the street itself and stays (a street may be called Refugio)."""
+    Washington St"): comma-separated parts with a labelling word are left off, unless the part is the street or the
+    neighbourhood itself (a number, "Calle ...", "Col. ...", "... Road": a street or a colonia may be called Refugio)."""
     kept, dropped = [], []
     for part in (p.strip() for p in (street or "").split(",")):
         if not part:
             continue
-        if is_labelling(part, organization) and not any(c.isdigit() for c in part):
+        if (is_labelling(part, organization) and not any(c.isdigit() for c in part) and not _PLACE_WORD.match(part)
+                and not _STREET_END.search(part)):
             dropped.append(part)
         else:
             kept.append(part)

@@ -163,6 +163,41 @@ def test_labelling_words_core():
     assert cards.is_labelling("ICE check-in") and not cards.is_labelling("Office at 12 Police Rd") is False
     assert not cards.is_labelling("Clínica Las Palmas") and not cards.is_labelling("nice service")
     assert cards.is_labelling("Oficina de Casa Aurora", "Casa Aurora")
+    for text in ("EMERGENCY SHELTER", "Albergue del Desierto", "Servicios para sobrevivientes", "NON DV CLIENTS ONLY",
+                 "Citizenship Class", "U visa", "Violencia doméstica", "Sex Addicts Anonymous", "centro de detención",
+                 "escriba BEFREE o HELP"):
+        assert cards.is_labelling(text), text
+    for text in ("Calle Sexta 123", "Iced coffee", "Visalia, CA", "Dvorak Hall", "Domingo 10:00"):
+        assert not cards.is_labelling(text), text
+
+
+@pytest.mark.parametrize(("text", "items", "kept", "dropped"), [
+    ("Immigration: 8:00am-5:00pm, Mon-Thur Citizenship Class: 9:00am-11:00am, Tue, Thur ESOL: 12:00pm-2:00pm, Tue, Thur",
+     False, "ESOL: 12:00pm-2:00pm, Tue, Thur",
+     ["Immigration: 8:00am-5:00pm, Mon-Thur", "Citizenship Class: 9:00am-11:00am, Tue, Thur"]),
+    ("8:30am-4:30pm, Mon, Tue, Thur, Fri; 8:30am-7:30pm, Wed (NON DV CLIENTS ONLY)", False,
+     "8:30am-4:30pm, Mon, Tue, Thur, Fri", ["8:30am-7:30pm, Wed (NON DV CLIENTS ONLY)"]),
+    ("Administrative: 8:30am-4:00pm, Mon-Fri Domestic Violence Walk-in: 8:30am-2:00pm, Mon-Fri", False,
+     "Administrative: 8:30am-4:00pm, Mon-Fri", ["Domestic Violence Walk-in: 8:30am-2:00pm, Mon-Fri"]),
+    ("Take bus 8. Use the shelter door on Clark St. Ring twice.", False, "Take bus 8. Ring twice.",
+     ["Use the shelter door on Clark St."]),
+    ("Photo ID, immigration papers, proof of income (pay stubs, W-2)", True,
+     "Photo ID, proof of income (pay stubs, W-2)", ["immigration papers"]),
+    ("Photo ID; proof of address", True, "Photo ID; proof of address", []),
+    ("Asylum clinic", False, "", ["Asylum clinic"]),
+])
+def test_neutral_text_leaves_off_whole_parts(text, items, kept, dropped):
+    assert cards.neutral_text(text, items=items) == (kept, dropped)
+
+
+@pytest.mark.parametrize(("street", "kept", "dropped"), [
+    ("Victim Services Building, 50 W Washington St", "50 W Washington St", ["Victim Services Building"]),
+    ("Av. Revolución 1200, Col. El Refugio", "Av. Revolución 1200, Col. El Refugio", []),  # a colonia's name
+    ("Calle Refugio s/n", "Calle Refugio s/n", []), ("1200 Shelter Cove Road", "1200 Shelter Cove Road", []),
+    ("DV Shelter, 12 Main St", "12 Main St", ["DV Shelter"]),
+])
+def test_neutral_address_keeps_the_street(street, kept, dropped):
+    assert cards.neutral_address(street) == (kept, dropped)
 
 
 @pytest.mark.parametrize("zone,words,phrase", [

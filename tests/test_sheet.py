@@ -218,7 +218,7 @@ REVEALING = re.compile(
     r"(?<!\w)(?:traffick\w*|trata|violen\w*|abus[eo]\w*|refugio\w*|refugee\w*|albergue\w*|shelter\w*|migra\w*|"
     r"inmigra\w*|immigra\w*|asilo|asylum\w*|v[ií]ctima\w*|victim\w*|sexual\w*|domestic\w*|dom[eé]stic[ao]s?|"
     r"survivor\w*|sobreviviente\w*|citizenship|naturaliz\w*|deport\w*|polic\w*|sheriff|rape|visas?|"
-    r"undocumented|indocumentad\w*|(?-i:ICE|DV|HSI))(?!\w)", re.I)
+    r"undocumented|indocumentad\w*|befree|(?-i:ICE|DV|HSI))(?!\w)", re.I)
 ESOL_HOURS = ("Immigration: 8:00am-5:00pm, Mon-Thur Citizenship Class: 9:00am-11:00am, Tue, Thur "
               "ESOL: 12:00pm-2:00pm, Tue, Thur")
 

@@ -38,15 +38,19 @@ def local_zone_name() -> str:
     """The machine's IANA zone name, if it can be found; UTC otherwise."""
     import os
 
-    tz = os.environ.get("TZ")
-    if tz and "/" in tz:
-        return tz
+    tz = (os.environ.get("TZ") or "").lstrip(":")  # TZ=:America/Chicago is the same zone
+    candidates = [tz] if tz else []
     try:
         link = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in link:
-            return link.split("zoneinfo/", 1)[1]
+            candidates.append(link.split("zoneinfo/", 1)[1])
     except OSError:
         pass
+    for name in candidates:
+        for prefix in ("posix/", "right/"):  # the same zones, in the database's other two trees
+            name = name.removeprefix(prefix)
+        if name.lower() in iana_zones():
+            return iana_zones()[name.lower()]
     return "UTC"
 
 
@@ -54,13 +58,31 @@ UTC_NAMES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
              "Etc/GMT+0", "Etc/GMT-0", "GMT0", "Etc/Greenwich", "Greenwich"}
 
 
+# names the zone database holds that are not time zones: the machine's own zone, the placeholder zone
+# ("-00") and the rules file old POSIX TZ strings use
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.cache
+def iana_zones() -> dict[str, str]:
+    """The IANA zone names (zoneinfo.available_timezones(), less what is not a zone), by their lower case."""
+    import zoneinfo
+
+    return {z.lower(): z for z in zoneinfo.available_timezones() if z not in NOT_ZONES}
+
+
 def get_zone(name: str | None) -> ZoneInfo:
+    """The zone named ``name`` (the machine's when None), which must be a real IANA zone name (in any case:
+    america/chicago is America/Chicago); paths, 'localtime', 'posixrules' and 'Factory' are refused."""
     name = (name or local_zone_name()).strip()
     try:
         # IANA names are short (the longest is ~32 characters); a long one is refused before any file is looked up
         if len(name) > 64 or not re.match(r"^[A-Za-z0-9_+\-/]+$", name) or name.startswith("/") or ".." in name:
             raise ValueError
-        return ZoneInfo(name)
+        canonical = iana_zones().get(name.lower())
+        if canonical is None:
+            raise ValueError
+        return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         shown = name if len(name) <= 64 else name[:60] + "…"
         inside = _zones_under(name) if len(name) <= 64 else []

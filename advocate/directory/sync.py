@@ -204,10 +204,34 @@ def pull_file(store, source: dict, options: SyncOptions) -> Pending | None:
     if not path.exists():
         raise NotFound(_("{path} is no longer there; import the source again from where it is now").format(
             path=path), field="source")
+    check_remembered_path(path)
     if not options.force and source.get("content_hash") and content_hash(path) == source["content_hash"]:
         return None
     return Pending(apply=lambda: import_directory(store, path, source=source["name"], online=options.online,
                                                   progress=options.progress, geocoder=options.geocoder))
+
+
+def check_remembered_path(path: Path) -> None:
+    """Refuse to read a remembered file or folder that is no longer what was imported: the import remembered
+    it with every symbolic link resolved, so a path that now resolves elsewhere has had a link put in its
+    place (or in a folder on its way), and a pipe or a device would hang the sync or read without end."""
+    import os
+    import stat
+
+    from advocate.errors import InputError
+
+    real = os.path.realpath(path)
+    if real != str(path):
+        raise InputError(_("{path} now leads to {real}, not the file that was imported; import it again if that "
+                           "is meant").format(path=path, real=real), field="source")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(_("{path} cannot be read ({reason})").format(path=path, reason=exc.strerror),
+                         field="source") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(_("{path} is no longer a file or a folder (a pipe or a device?); import the source again "
+                           "from where it is now").format(path=path), field="source")
 
 
 @register_puller("api")

@@ -224,8 +224,10 @@ def _text_start(path: Path) -> str | None:
 
 def _ensure_private_dir(path: Path) -> None:
     parent = path.parent
-    if not parent.exists():
-        parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not parent.exists():  # every folder made on the way is 0700, whatever the umask
+        from advocate.files import make_private_dirs
+
+        make_private_dirs(parent)
 
 
 def permission_warning(path: Path) -> str | None:
@@ -328,6 +330,10 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
         raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
     store.notice = progress
+    if not exists:  # caches left beside this path by a store deleted since describe that one, not this one
+        from advocate.store import sidecache
+
+        sidecache.remove_all(path)
     try:
         version = _read_version(conn, path)
         _configure(conn, path)
@@ -878,14 +884,24 @@ def _table_counts(conn) -> dict[str, int]:
 
 
 def _shred(path: Path) -> None:
-    """Overwrite a file with zeros before unlinking it (best effort on SSDs; the real guard is disk encryption)."""
+    """Overwrite a file with zeros before unlinking it (best effort on SSDs; the real guard is disk encryption).
+    A symbolic link is only unlinked: what it points to is never overwritten."""
     try:
-        size = path.stat().st_size
-        with open(path, "r+b") as fh:
-            fh.write(b"\0" * size)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        pass
+        fd = None
+    if fd is not None:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISREG(st.st_mode):
+                block = b"\0" * (1 << 20)
+                done = 0
+                while done < st.st_size:
+                    done += os.pwrite(fd, block[: min(len(block), st.st_size - done)], done)
+                os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)

@@ -4,14 +4,20 @@ Every backup advocate writes - ``db backup``, the copy kept before a restore, a 
 encryption - is recorded here with its kind and whether it is encrypted, so ``clients purge`` can say
 which copies still hold a client and scrub or delete them, and the output gateway never writes over one.
 One JSON object a line; entries whose file is gone are dropped when the list is next written.
+
+The list is read only from a regular file of this user that no one else can write, and never through a
+symbolic link; a listed path that has since become a symbolic link is not a copy advocate made, so it is
+neither opened nor deleted (a planted link cannot turn a purge against another file).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +32,19 @@ def registry_path(store_path: Path) -> Path:
 
 def _read(reg: Path) -> list[dict]:
     try:
-        text = reg.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError):
+        fd = os.open(reg, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return []
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return []
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            text = fh.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    finally:
+        os.close(fd)
     out = []
     for line in text.splitlines():
         with contextlib.suppress(ValueError, TypeError):
@@ -43,9 +59,19 @@ def _locked(store_path: Path):
     reg = registry_path(store_path)
     old = os.umask(0o077)
     try:
-        fd = os.open(reg, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(reg, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            os.unlink(reg)  # a symbolic link planted at the list's name: removed, never written through
+            fd = os.open(reg, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     finally:
         os.umask(old)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+        os.close(fd)
+        raise OSError(errno.EPERM, "not a list advocate wrote", str(reg))
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         entries = _read(reg)
@@ -86,17 +112,32 @@ def list_copies(store_path: Path) -> list[dict]:
     store_path = Path(store_path)
     seen: dict[str, dict] = {}
     for e in _read(registry_path(store_path)):
-        if os.path.lexists(e["path"]):
+        if os.path.lexists(e["path"]) and not os.path.islink(e["path"]):
             seen[e["path"]] = e
     with contextlib.suppress(OSError):
         for p in store_path.parent.iterdir():
             name = p.name
-            if name.startswith(store_path.name + ".") and (name.endswith(".bak") or ".encrypting" in name):
+            if name.startswith(store_path.name + ".") and (name.endswith(".bak") or ".encrypting" in name) \
+                    and not p.is_symlink():
                 key = str(p.resolve())
                 if key not in seen:
                     kind = name[len(store_path.name) + 1:].split(".")[0]
                     seen[key] = {"path": key, "kind": kind, "encrypted": _looks_encrypted(p), "created": None}
     return sorted(seen.values(), key=lambda e: e["path"])
+
+
+def is_cache(entry: dict) -> bool:
+    """A listed cache beside the store (:mod:`advocate.store.sidecache`: the services batch grid), which holds
+    services and places only - as long as it is not a database (a store copied over the cache's name is one)."""
+    from advocate.store.sidecache import KINDS
+
+    if entry.get("kind") not in KINDS:
+        return False
+    try:
+        with open(entry["path"], "rb") as fh:
+            return fh.read(16) != b"SQLite format 3\x00"
+    except OSError:
+        return True
 
 
 def _looks_encrypted(p: Path) -> bool:
@@ -155,6 +196,8 @@ def holding_any(store: Store, codes) -> list[dict]:
         return out
     for entry in list_copies(store.path):
         path = Path(entry["path"])
+        if is_cache(entry):
+            continue  # a cache of the directory kept beside the store holds no client
         conn = _open_copy(path, store.key, readonly=True)
         if conn is None:
             out.append({**entry, "checked": False, "clients": None})

@@ -13,10 +13,12 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import time
 from pathlib import Path
 
 from advocate.errors import StoreError
+from advocate.i18n import _
 
 WAIT_NOTICE_S = 2.0
 
@@ -29,13 +31,31 @@ def lock_path(store_path: Path) -> Path:
 
 def _open(store_path: Path) -> int | None:
     path = lock_path(store_path)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
     old = os.umask(0o077)
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            # a symbolic link planted at the lock's name: removed, never written through (announcing a
+            # conversion truncates the lock file, which would empty whatever the link points to)
+            os.unlink(path)
+            fd = os.open(path, flags | os.O_EXCL, 0o600)
     except OSError:  # a read-only folder: the store can still be read, without the lock
         return None
     finally:
         os.umask(old)
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        os.close(fd)  # a pipe or a device at the lock's name: never written to
+        raise StoreError(_("{path} is not a lock file advocate made (it is a pipe, a device or a folder); "
+                           "remove it and run again").format(path=path))
+    return fd
 
 
 def _holder(fd: int) -> str:
@@ -92,7 +112,10 @@ def _wait(fd: int, mode: int, store_path: Path, timeout: float, notice, what_blo
 
 
 def _key(store_path: Path) -> str:
-    return str(lock_path(Path(store_path)).resolve())
+    # the folder resolved, not the lock file itself: a link planted at the lock's name is replaced on open,
+    # and the key must stay the same before and after
+    path = lock_path(Path(store_path))
+    return os.path.join(os.path.realpath(path.parent), path.name)
 
 
 def acquire_shared(store_path: Path, timeout: float, notice=None) -> bool:
@@ -122,7 +145,7 @@ def discard(store_path: Path) -> None:
         return
     path = lock_path(store_path)
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return
     try:

@@ -257,6 +257,7 @@ def open_private(path: str | os.PathLike, mode: str = "w", *, force: bool = Fals
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise _os_error(exc, target) from None
+    note = PartialWrite(tmp)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, mode, **open_kw) as fh:
@@ -272,6 +273,142 @@ def open_private(path: str | os.PathLike, mode: str = "w", *, force: bool = Fals
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    finally:
+        note.done()
+
+
+# --- temporary files a killed command leaves ------------------------------------------------------------------
+#
+# A file is written to a temporary ``.NAME.XXXX.part`` beside its destination and renamed into place; a command
+# killed meanwhile (SIGKILL, power loss) leaves that half-written file - a partial export of appointments, a
+# backup of the whole store - wherever the destination was. So each temporary file is first named in a note in
+# advocate's data folder (``writing/``, 0700), locked while it is written; the next command that opens a store
+# removes the temporary files whose notes are no longer locked (their writer is gone) and says so.
+
+
+def _writing_folder() -> Path:
+    return _data_dir() / "writing"
+
+
+class PartialWrite:
+    """The note naming one temporary file while it is written (best effort: a data folder that cannot be
+    written leaves the file unnamed, as before, and the write goes on)."""
+
+    def __init__(self, tmp: str | os.PathLike):
+        import fcntl
+        import json
+
+        self._fd: int | None = None
+        self._note: Path | None = None
+        try:
+            folder = _writing_folder()
+            make_private_dirs(folder)
+            fd, new = tempfile.mkstemp(prefix=".", suffix=".new", dir=folder)
+        except (OSError, AdvocateError):
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # locked before it takes its name: a cleanup never sees it unlocked
+            os.write(fd, json.dumps({"path": os.path.abspath(tmp), "pid": os.getpid()}).encode("utf-8"))
+            note = Path(new).with_name(Path(new).name[1:-len(".new")] + ".json")
+            os.rename(new, note)
+        except OSError:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(new)
+            return
+        self._fd, self._note = fd, note
+
+    def done(self) -> None:
+        if self._note is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._note)
+            self._note = None
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+
+def _remove_partial(path: Path) -> bool:
+    """Zero and remove a temporary file a killed write left (with an SQLite journal beside it), if it is one:
+    a regular file of this user named like advocate's temporary files. True if something was removed."""
+    import stat
+
+    name = path.name
+    if not (name.startswith(".") and name.endswith(".part")):
+        return False
+    removed = False
+    for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            fd = os.open(p, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            block = b"\0" * (1 << 20)
+            done = 0
+            while done < st.st_size:  # it may hold client data: zeroed first (best effort on SSDs)
+                done += os.pwrite(fd, block[: min(len(block), st.st_size - done)], done)
+            os.unlink(p)
+            removed = True
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
+
+
+def partial_writes(*, remove: bool) -> list[Path]:
+    """The temporary files of writes whose command is gone (killed mid-write), removed when ``remove``; a
+    write still running holds its note locked and is left alone."""
+    import fcntl
+    import json
+
+    found: list[Path] = []
+    try:
+        notes = sorted(_writing_folder().glob("*.json"))
+    except OSError:
+        return found
+    for note in notes:
+        try:
+            fd = os.open(note, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # its write is running
+            try:
+                path = Path(json.loads(os.read(fd, 8192).decode("utf-8"))["path"])
+            except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+                path = None
+            if path is not None and os.path.lexists(path):
+                if not remove:
+                    found.append(path)
+                    continue
+                if _remove_partial(path):
+                    found.append(path)
+            if remove:
+                with contextlib.suppress(OSError):
+                    os.unlink(note)
+        finally:
+            os.close(fd)
+    return found
+
+
+def clean_partial_writes() -> list[str]:
+    """Remove what killed writes left (see :func:`partial_writes`); one sentence saying what, or nothing."""
+    from advocate.i18n import ngettext
+
+    gone = partial_writes(remove=True)
+    if not gone:
+        return []
+    return [ngettext("removed {n} half-written file left by an interrupted command: {paths}",
+                     "removed {n} half-written files left by interrupted commands: {paths}", len(gone)).format(
+        n=len(gone), paths=", ".join(str(p) for p in gone))]
 
 
 def write_private(path: str | os.PathLike, data: bytes | str, *, force: bool = False,

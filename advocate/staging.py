@@ -9,10 +9,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from advocate.i18n import _
+from advocate.i18n import ngettext
 
 STAGING_PREFIX = "advocate-import-"
-STAGING_PREFIXES = (STAGING_PREFIX, "advocate-api-")
+DRY_RUN_PREFIX = "advocate-dry-run-"  # the scratch store of a dry run with no store yet
+STAGING_PREFIXES = (STAGING_PREFIX, "advocate-api-", DRY_RUN_PREFIX)
 
 
 class StagingFolder:
@@ -62,7 +63,7 @@ def clean_staging() -> list[str]:
                 continue
             owner = folder / ".owner"
             if owner.exists():
-                fd = os.open(owner, os.O_RDONLY)
+                fd = os.open(owner, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -78,5 +79,6 @@ def clean_staging() -> list[str]:
             continue
     if not removed:
         return []
-    return [_("removed {n} temporary folders ({size}) left in {folder} by an interrupted import").format(
+    return [ngettext("removed {n} temporary folder ({size}) left in {folder} by an interrupted import",
+                     "removed {n} temporary folders ({size}) left in {folder} by interrupted imports", removed).format(
         n=removed, size=size_text(size), folder=tempfile.gettempdir())]

@@ -156,6 +156,22 @@ def purge(
                   again=f"advocate clients purge {client['code']} --everywhere")
 
 
+def copies_seen(store) -> str:
+    """One sentence: which copies of the store advocate can see (the ones it made and listed), and that a copy
+    made any other way cannot be seen."""
+    from advocate.store import copies
+
+    seen = [e["path"] for e in copies.list_copies(store.path) if not copies.is_cache(e)]
+    if not seen:
+        return _("advocate made no copy of the store that still exists. A copy made any other way (cp, a synced "
+                 "folder, an e-mail attachment) cannot be seen by advocate: delete those yourself.")
+    return ngettext("advocate looked in the {n} copy of the store it made: {paths}. A copy made any other way "
+                    "(cp, a synced folder, an e-mail attachment) cannot be seen by advocate: delete those yourself.",
+                    "advocate looked in the {n} copies of the store it made: {paths}. A copy made any other way "
+                    "(cp, a synced folder, an e-mail attachment) cannot be seen by advocate: delete those yourself.",
+                    len(seen)).format(n=len(seen), paths=", ".join(seen))
+
+
 def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: str) -> None:
     """After a purge: name every copy advocate made that still holds a purged client and exit 1, or with
     ``everywhere`` scrub or delete each, naming each one done, and fail naming any that could not be changed."""
@@ -163,12 +179,15 @@ def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: s
     from advocate.store import copies
 
     what = codes[0] if len(codes) == 1 else _("{n} purged clients").format(n=len(codes))
+    info(copies_seen(store))
     if not everywhere:
         held = copies.holding_any(store, codes)
         if held:
-            warn(_("{n} copies of the store still hold {code}: {paths}. Run `{command}` to remove it from them, "
-                   "or delete them.").format(n=len(held), code=what, paths=", ".join(h["path"] for h in held),
-                                             command=again))
+            warn(ngettext("{n} copy of the store still holds {code}: {paths}. Run `{command}` to remove it from "
+                          "that copy, or delete it.",
+                          "{n} copies of the store still hold {code}: {paths}. Run `{command}` to remove it from "
+                          "them, or delete them.", len(held)).format(
+                n=len(held), code=what, paths=", ".join(h["path"] for h in held), command=again))
             raise typer.Exit(ExitStatus.FAILURE)
         return
     for done in copies.scrub_any(store, codes, tables):

@@ -48,7 +48,7 @@ class State:
                     and not crypto.find_key(path) and interactive()):
                 import getpass
 
-                key = getpass.getpass(f"Key for {path}: ")
+                key = getpass.getpass(_("Key for {path}: ").format(path=path))
             self._store = open_store(self.db, progress=info, key=key)
             for warning in self._store.warnings:
                 warn(warning)

@@ -115,8 +115,8 @@ def encrypt(ctx: typer.Context):
             raise InputError(_("set ADVOCATE_DB_KEY (or run on a terminal to be asked for the key)"))
         import getpass
 
-        key = getpass.getpass("New key (8+ characters): ")
-        if key != getpass.getpass("Same key again: "):
+        key = getpass.getpass(_("New key (8+ characters): "))
+        if key != getpass.getpass(_("Same key again: ")):
             raise InputError(_("the two keys differ; nothing was changed"))
     result = run_encrypt(st.db, key, progress=info)
     info(_("Encrypted. Open it with ADVOCATE_DB_KEY set, or type the key when asked. {path}").format(path=result['path']))

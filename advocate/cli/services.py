@@ -533,9 +533,11 @@ def import_(
     with contextlib.ExitStack() as scratch:
         if dry_run and not resolve_path(st.db).exists():
             # a dry run changes nothing, and that includes not creating a store: it reads into a scratch one
-            import tempfile
+            from advocate.staging import DRY_RUN_PREFIX, StagingFolder
 
-            folder = scratch.enter_context(tempfile.TemporaryDirectory(prefix="advocate-dry-run-"))
+            staging = StagingFolder(DRY_RUN_PREFIX)  # removed at the next start if this command is killed
+            scratch.callback(staging.cleanup)
+            folder = staging.name
             store = open_store(Path(folder) / "dry-run.db")
             scratch.callback(store.close)
             info(_("There is no store at {path} yet; the dry run reads into a scratch one and creates nothing.")

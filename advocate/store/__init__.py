@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from advocate.clock import now_utc
 from advocate.errors import StoreError
-from advocate.i18n import _
+from advocate.i18n import _, ngettext
 from advocate.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -162,8 +162,8 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, p
             if not busy:
                 raise explain_sqlite_error(exc, _where(conn)) from None
             if i == attempts - 1:
-                raise StoreError(f"the store {_where(conn)} is busy (another program is writing to it); "
-                                 "try again") from None
+                raise StoreError(_("the store {path} is busy (another program is writing to it); try again").format(
+                    path=_where(conn))) from None
             time.sleep(0.05 * (2**i))
 
 
@@ -236,7 +236,8 @@ def permission_warning(path: Path) -> str | None:
     except OSError:
         return None
     if mode & 0o077:
-        return f"the store {path} can be read by other users (mode {mode:o}); fix it with: chmod 600 '{path}'"
+        return _("the store {path} can be read by other users (mode {mode}); fix it with: chmod 600 '{path}'").format(
+            path=path, mode=f"{mode:o}")
     return None
 
 
@@ -383,7 +384,7 @@ def _migrate(store: Store, current: int, progress=None, seed: Seed | None = None
     """Run the migrations past ``current`` while holding the store alone (other advocate processes wait)."""
     from advocate.store import lock
 
-    with lock.exclusive(store.path, "a schema upgrade", BUSY_TIMEOUT_MS / 1000, notice=progress):
+    with lock.exclusive(store.path, lock.SCHEMA_UPGRADE, BUSY_TIMEOUT_MS / 1000, notice=progress):
         current = _read_version(store.conn, store.path)  # another process may have upgraded it meanwhile
         if current >= SCHEMA_VERSION:
             return
@@ -398,7 +399,7 @@ def _migrate(store: Store, current: int, progress=None, seed: Seed | None = None
 
                 copies.forget(store.path, old)
             if progress:
-                progress(f"Backed up the store to {dest} before upgrading its schema.")
+                progress(_("Backed up the store to {dest} before upgrading its schema.").format(dest=dest))
         with store.write():
             for number, _title, sql in MIGRATIONS:
                 if number <= current:
@@ -434,7 +435,8 @@ def _clean_leftovers(path: Path) -> list[str]:
         if leftover.exists():
             _shred(leftover)
             if not suffix.endswith("journal"):
-                notes.append(f"removed {leftover}, a half-written copy left by an interrupted conversion")
+                notes.append(_("removed {path}, a half-written copy left by an interrupted conversion").format(
+                    path=leftover))
     plain_copies = _named_copies(path, "pre-encrypt")
     if plain_copies and path.exists():
         from advocate.store import copies
@@ -442,11 +444,17 @@ def _clean_leftovers(path: Path) -> list[str]:
         for copy in plain_copies:
             _shred(Path(copy))
             copies.forget(path, Path(copy))
-        notes.append(f"removed {len(plain_copies)} plain copies of the store left by an interrupted "
-                     f"`advocate db encrypt` ({', '.join(Path(c).name for c in plain_copies)})")
+        notes.append(ngettext("removed {n} plain copy of the store left by an interrupted `advocate db encrypt` "
+                              "({names})",
+                              "removed {n} plain copies of the store left by an interrupted `advocate db encrypt` "
+                              "({names})", len(plain_copies)).format(
+            n=len(plain_copies), names=", ".join(Path(c).name for c in plain_copies)))
     from advocate.staging import clean_staging
 
     notes.extend(clean_staging())  # staging folders of killed imports, in TMPDIR
+    from advocate.files import clean_partial_writes
+
+    notes.extend(clean_partial_writes())  # temporary files of writes killed anywhere (exports, backups elsewhere)
     with contextlib.suppress(OSError):
         cutoff = time.time() - 600
         for p in path.parent.iterdir():  # temporary files of a backup killed more than 10 minutes ago
@@ -516,9 +524,11 @@ def _write_backup(store: Store, dest: Path) -> None:
 
     old = os.umask(0o077)
     tmp = None
+    note = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
         os.close(fd)
+        note = files.PartialWrite(tmp)  # a backup killed here is a whole copy of the store: named, so found
         if store.key:  # an encrypted store backs up encrypted, with the same key
             from advocate.store import crypto
 
@@ -537,8 +547,8 @@ def _write_backup(store: Store, dest: Path) -> None:
         raise files._os_error(exc, dest) from None
     except sqlite3.Error as exc:
         if _disk_full(exc):
-            raise files.DiskFull(f"the disk holding {dest} is full; the backup was not written "
-                                 f"(it needs about {_human(store.path.stat().st_size)} free)") from None
+            raise files.DiskFull(_("the disk holding {dest} is full; the backup was not written (it needs about "
+                                   "{size} free)").format(dest=dest, size=_human(store.path.stat().st_size))) from None
         raise StoreError(_("the backup to {dest} failed ({exc}); nothing was written").format(dest=dest, exc=exc)) from None
     finally:
         os.umask(old)
@@ -546,6 +556,8 @@ def _write_backup(store: Store, dest: Path) -> None:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp + suffix)
+        if note is not None:
+            note.done()
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -591,9 +603,9 @@ def scrub(store: Store, attempts: int = 3) -> None:
     finally:
         store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     raise ScrubIncomplete(
-        f"the rows were deleted, but another program has the store {store.path} open (Datasette, a script, "
-        "another advocate), so the store's WAL file may still hold old copies of them; close that program and "
-        "run `advocate db scrub`" + (f" ({why})" if why else ""))
+        _("the rows were deleted, but another program has the store {path} open (Datasette, a script, another "
+          "advocate), so the store's WAL file may still hold old copies of them; close that program and run "
+          "`advocate db scrub`").format(path=store.path) + (f" ({why})" if why else ""))
 
 
 def check(store: Store) -> dict:
@@ -635,14 +647,15 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     if not src.is_file():
         raise StoreError(_("there is no backup file at {src}").format(src=src))
     if dest.exists() and src.resolve() == dest.resolve():
-        raise StoreError(f"{src} is the store itself; give a backup file")
+        raise StoreError(_("{src} is the store itself; give a backup file").format(src=src))
     key = crypto.find_key(dest, key) if crypto.looks_encrypted(src) else None
     if key is None:
         _check_is_sqlite(src, maybe_encrypted=True)
     try:
         probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"{src} is not a usable backup ({exc}); the store was left as it was") from None
+        raise StoreError(_("{src} is not a usable backup ({exc}); the store was left as it was").format(
+            src=src, exc=exc)) from None
     try:
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = _read_version(probe, src)
@@ -659,7 +672,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
             src=src, version=version))
     _ensure_private_dir(dest)
     safety = moved = None
-    with lock.exclusive(dest, "advocate db restore", BUSY_TIMEOUT_MS / 1000, notice=progress):
+    with lock.exclusive(dest, lock.RESTORE, BUSY_TIMEOUT_MS / 1000, notice=progress):
         if dest.exists() and dest.stat().st_size:
             from advocate.files import DiskFull
 
@@ -719,20 +732,32 @@ def _move_aside(path: Path) -> Path:
 def explain_sqlite_error(exc: BaseException, path: Path | str | None = None) -> StoreError:
     """One true sentence for an SQLite failure (read-only, full disk, damaged file, busy...)."""
     text = str(exc).lower()
-    where = f"the store {path}" if path else "the store"
+    where = path or ""
+    error = _store_error_tidy
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{where} is read-only (the file, its folder or the disk does not allow writing); "
-                          "nothing was changed")
+        return error(_("the store {path} is read-only (the file, its folder or the disk does not allow "
+                            "writing); nothing was changed").format(path=where))
     if "full" in text or "no space" in text:
-        return StoreError(f"the disk holding {where} is full; nothing was changed (free some space and run again)")
+        return error(_("the disk holding the store {path} is full; nothing was changed (free some space and "
+                            "run again)").format(path=where))
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return StoreError(f"{where} is damaged ({exc}); restore a backup with `advocate db restore BACKUP`")
+        return error(_("the store {path} is damaged ({exc}); restore a backup with `advocate db restore "
+                            "BACKUP`").format(path=where, exc=exc))
     if "locked" in text or "busy" in text:
-        return StoreError(f"{where} is busy (another program is writing to it); try again")
+        return error(_("the store {path} is busy (another program is writing to it); try again").format(
+            path=where))
     if "unable to open" in text or "disk i/o" in text:
-        return StoreError(f"{where} cannot be opened or read ({exc}); check the disk and the file's permissions")
-    return StoreError(f"{where} could not be read or written ({exc})")
+        return error(_("the store {path} cannot be opened or read ({exc}); check the disk and the file's "
+                            "permissions").format(path=where, exc=exc))
+    return error(_("the store {path} could not be read or written ({exc})").format(path=where, exc=exc))
 
+
+
+def _store_error_tidy(text: str) -> StoreError:
+    """A StoreError whose sentence has no double space where no path was known ("the store  is busy")."""
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return StoreError(text)
 
 def _free_space(folder: Path) -> int:
     import shutil
@@ -763,16 +788,16 @@ def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, pr
     crypto.driver()
     path = resolve_path(path)
     if not path.exists() or not path.stat().st_size:
-        raise StoreError(f"there is no store at {path}")
-    what = "advocate db encrypt" if to_encrypted else "advocate db decrypt"
+        raise StoreError(_("there is no store at {path}").format(path=path))
+    what = lock.ENCRYPT if to_encrypted else lock.DECRYPT
     tmp = path.with_name(path.name + (".encrypting" if to_encrypted else ".decrypting"))
     with lock.exclusive(path, what, BUSY_TIMEOUT_MS / 1000, notice=progress):
         store = open_store(path, key=None if to_encrypted else key, create=False)
         try:
             if to_encrypted and store.key:
-                raise StoreError(f"the store {path} is already encrypted")
+                raise StoreError(_("the store {path} is already encrypted").format(path=path))
             if not to_encrypted and not store.key:
-                raise StoreError(f"the store {path} is not encrypted")
+                raise StoreError(_("the store {path} is not encrypted").format(path=path))
             _begin_immediate(store.conn)  # nobody commits from here to the swap
             counts = _table_counts(store.conn)
             need = int(_store_size(path) * 1.1) + (1 << 20)
@@ -795,7 +820,8 @@ def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, pr
                 finally:
                     check_conn.close()
                 if not (ok and same):
-                    raise StoreError(f"the converted copy did not verify; the store {path} was left as it was")
+                    raise StoreError(_("the converted copy did not verify; the store {path} was left as it was")
+                                     .format(path=path))
                 os.chmod(tmp, 0o600)
             except BaseException as exc:
                 _remove_with_journal(tmp)
@@ -814,8 +840,8 @@ def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, pr
         try:
             wal = Path(str(path) + "-wal")
             if wal.exists() and wal.stat().st_size:
-                raise StoreError(f"another program wrote to the store {path} during the change; nothing was changed "
-                                 "(close it and run again)")
+                raise StoreError(_("another program wrote to the store {path} during the change; nothing was "
+                                   "changed (close it and run again)").format(path=path))
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(str(path) + suffix)
@@ -829,16 +855,20 @@ def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, pr
             _remove_with_journal(tmp)
             raise
     if progress:
-        progress(f"{'Encrypted' if to_encrypted else 'Decrypted'} {path}; no other copy was made during the change.")
+        progress((_("Encrypted {path}; no other copy was made during the change.") if to_encrypted else
+                  _("Decrypted {path}; no other copy was made during the change.")).format(path=path))
     return {"path": str(path), "encrypted": to_encrypted, "tables_checked": len(counts)}
 
 
 def _disk_full_error(path: Path, need: int, free: int):
     from advocate.files import DiskFull
 
-    have = f"; {_human(free)} are free" if free >= 0 else ""
-    return DiskFull(f"the disk holding {path} is too full to convert it: it needs about {_human(need)} free{have}; "
-                    "nothing was changed and nothing was left behind")
+    if free >= 0:
+        return DiskFull(_("the disk holding {path} is too full to convert it: it needs about {need} free; {free} are "
+                          "free; nothing was changed and nothing was left behind").format(
+            path=path, need=_human(need), free=_human(free)))
+    return DiskFull(_("the disk holding {path} is too full to convert it: it needs about {need} free; nothing was "
+                      "changed and nothing was left behind").format(path=path, need=_human(need)))
 
 
 def _remove_with_journal(p: Path) -> None:
@@ -860,7 +890,7 @@ def _zero_fd(fd: int) -> None:
 def encrypt(path: str | os.PathLike | None, key: str, progress=None) -> dict:
     """Convert a plain store to SQLCipher in place (see :func:`_convert`); no plain copy is made."""
     if not key or len(key) < 8:
-        raise StoreError("an encryption key needs at least 8 characters")
+        raise StoreError(_("an encryption key needs at least 8 characters"))
     return _convert(path, key, to_encrypted=True, progress=progress)
 
 
@@ -872,7 +902,7 @@ def decrypt(path: str | os.PathLike | None, key: str | None = None, progress=Non
     p = resolve_path(path)
     key = crypto.find_key(p, key)
     if not key:
-        raise StoreError(f"decrypting {p} needs its key: set ADVOCATE_DB_KEY")
+        raise StoreError(_("decrypting {path} needs its key: set ADVOCATE_DB_KEY").format(path=p))
     return _convert(p, key, to_encrypted=False, progress=progress)
 
 

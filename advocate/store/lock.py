@@ -18,9 +18,16 @@ import time
 from pathlib import Path
 
 from advocate.errors import StoreError
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 WAIT_NOTICE_S = 2.0
+
+# what holds the store alone, as written in the lock file (English, read back by every process) and shown
+# to whoever waits in their own language
+SCHEMA_UPGRADE = N_("a schema upgrade")
+RESTORE = "advocate db restore"
+ENCRYPT = "advocate db encrypt"
+DECRYPT = "advocate db decrypt"
 
 _held: dict[str, dict] = {}  # resolved lock path -> {"fd", "shared", "exclusive"}
 
@@ -67,6 +74,15 @@ def _holder(fd: int) -> str:
     return text
 
 
+def _holder_said(fd: int) -> str:
+    """What holds the store, in the interface language ("" when nothing has announced itself)."""
+    text = _holder(fd)
+    what, sep, rest = text.rpartition(" is running (process ")
+    if not sep:
+        return text
+    return _("{what} is running (process {pid})").format(what=_(what), pid=rest.rstrip(")"))
+
+
 def _conversion_pending(fd: int) -> bool:
     """A conversion has announced itself (its process is alive and not us): new openers let it go first,
     so a stream of short writers cannot starve it."""
@@ -104,8 +120,9 @@ def _wait(fd: int, mode: int, store_path: Path, timeout: float, notice, what_blo
         if waited >= timeout:
             return False
         if notice and not told and waited >= WAIT_NOTICE_S:
-            holder = _holder(fd) if mode == fcntl.LOCK_SH else ""
-            notice(f"Waiting for the store {store_path}: {holder or what_blocks} (up to {timeout:.0f} s)...")
+            holder = _holder_said(fd) if mode == fcntl.LOCK_SH else ""
+            notice(_("Waiting for the store {path}: {reason} (up to {seconds} s)...").format(
+                path=store_path, reason=holder or what_blocks, seconds=f"{timeout:.0f}"))
             told = True
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
@@ -129,11 +146,11 @@ def acquire_shared(store_path: Path, timeout: float, notice=None) -> bool:
     fd = _open(store_path)
     if fd is None:
         return False
-    if not _wait(fd, fcntl.LOCK_SH, store_path, timeout, notice, "it is being converted"):
-        holder = _holder(fd)
+    if not _wait(fd, fcntl.LOCK_SH, store_path, timeout, notice, _("it is being converted")):
+        holder = _holder_said(fd)
         os.close(fd)
-        raise StoreError(f"the store {store_path} is being converted ({holder or 'encrypt, restore or upgrade'}); "
-                         "try again when it is done")
+        raise StoreError(_("the store {path} is being converted ({holder}); try again when it is done").format(
+            path=store_path, holder=holder or _("encrypt, restore or upgrade")))
     _held[key] = {"fd": fd, "shared": 1, "exclusive": 0}
     return True
 
@@ -198,7 +215,7 @@ def exclusive(store_path: Path, what: str, timeout: float, notice=None):
     fd = entry["fd"]
     if entry["exclusive"] == 0:
         _announce(fd, what)
-        ok = _wait(fd, fcntl.LOCK_EX, store_path, timeout, notice, "another advocate has it open")
+        ok = _wait(fd, fcntl.LOCK_EX, store_path, timeout, notice, _("another advocate has it open"))
         if not ok:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
@@ -208,8 +225,8 @@ def exclusive(store_path: Path, what: str, timeout: float, notice=None):
             else:
                 _held.pop(key, None)
                 os.close(fd)
-            raise StoreError(f"another program has the store {store_path} open (another advocate, a script or "
-                             f"Datasette); close it and run {what} again")
+            raise StoreError(_("another program has the store {path} open (another advocate, a script or "
+                               "Datasette); close it and run {what} again").format(path=store_path, what=_(what)))
         _announce(fd, what)
     entry["exclusive"] += 1
     try:

@@ -180,7 +180,7 @@ def test_leftovers_of_a_killed_encrypt_are_removed_at_the_next_command(cli, db_p
     r = cli("db", "check")
     assert r.exit_code == 0, r
     assert not half.exists() and not plain.exists()
-    assert "interrupted" in r.stderr and "plain copies" in r.stderr
+    assert "interrupted" in r.stderr and "1 plain copy of the store" in r.stderr
 
 
 def test_restore_over_an_unreadable_store_moves_it_aside(cli, db_path, tmp_path):

@@ -11,8 +11,7 @@ import textwrap
 from pathlib import Path
 
 from advocate.files import PartialWrite, partial_writes
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
 
 
 def _killed(code: str) -> subprocess.CompletedProcess:

@@ -13,8 +13,9 @@ import pytest
 from advocate.directory import batch
 from advocate.directory.search import Filters
 from advocate.store import copies, sidecache
-from tests.directory.test_search import add_service
-from tests.reliability.test_hostile_input import check, digest
+from tests.helpers import check_failure as check
+from tests.helpers import put_service as add_service
+from tests.helpers import store_digest as digest
 
 
 @pytest.fixture

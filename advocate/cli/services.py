@@ -753,7 +753,7 @@ def sync(
         "Sources to pull again (default: every one in `services sources`)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Show what would change, change nothing."))] = False,
     force: Annotated[bool, typer.Option("--force", help=N_(
-        "Re-import a file or folder even when its content has not changed."))] = False,
+        "Pull again even when the source says it has not changed (a file's content, an API's id listing)."))] = False,
     timeout: TimeoutOpt = 30.0,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=N_("table or json."))] = Format.table,
 ):
@@ -796,6 +796,9 @@ def sync(
     for r in reports:
         if r["status"] == "failed":
             info(_("{source}: failed, left as it was: {error}").format(source=r["source"], error=r["error"]))
+        elif r["status"] == "unchanged" and r.get("unchanged_since"):
+            info(_("{source}: unchanged since {date}.").format(source=r["source"],
+                                                               date=_utc_label(r["unchanged_since"])))
         elif r["status"] == "unchanged":
             info(_("{source}: no changes.").format(source=r["source"]))
         else:
@@ -803,6 +806,16 @@ def sync(
                 source=r["source"], new=r["new"], updated=r["updated"], inactivated=r["inactivated"]))
     if any(r["status"] == "failed" for r in reports):
         raise typer.Exit(ExitStatus.FAILURE)
+
+
+def _utc_label(stamp: str) -> str:
+    """2026-11-01T12:00:00Z -> 2026-11-01 12:00 UTC (the stamp as stored when it is not one)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return stamp
 
 
 class _progress:

@@ -35,8 +35,10 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
 MAX_PAGES = 100_000
 MAX_BODY = 128 * 1024 * 1024  # one page's JSON
+DATED_KEYS = ("last_modified", "modified_date", "modified", "updated_at")  # a listing's modification date
 NESTED_KEYS = ("service_at_locations", "phones", "schedules", "languages", "attributes", "contacts")
 RETRY_STATUS = (429, 500, 502, 503, 504)
+NOT_MODIFIED: Any = object()  # what get_json gives for a 304 answer to a conditional request
 
 
 class HttpError(AdvocateError):
@@ -153,8 +155,10 @@ class Fetcher:
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}" if path else f"{self.base}/"
 
-    def get_json(self, path: str, params: dict | None = None, *, what: str) -> tuple[Any, dict]:
-        """(parsed JSON, response headers) of GET base/path. ``what`` names it in messages ("page 3")."""
+    def get_json(self, path: str, params: dict | None = None, *, what: str,
+                 headers: dict | None = None) -> tuple[Any, dict]:
+        """(parsed JSON, response headers) of GET base/path. ``what`` names it in messages ("page 3").
+        ``headers`` are sent with it (If-None-Match...); a 304 answer gives ``NOT_MODIFIED`` for the JSON."""
         import httpx
 
         url = self.url(path)
@@ -163,8 +167,10 @@ class Fetcher:
             wait = None
             self.requests += 1
             try:
-                with self.client.stream("GET", url, params=params) as resp:
+                with self.client.stream("GET", url, params=params, headers=headers) as resp:
                     status = resp.status_code
+                    if status == 304 and headers:
+                        return NOT_MODIFIED, dict(resp.headers)
                     if status in RETRY_STATUS:
                         reason = _("the server answered {status} {phrase}").format(status=status,
                                                                                   phrase=resp.reason_phrase)
@@ -266,8 +272,6 @@ class Pulled:
     services: int = 0
     details: int = 0  # services fetched one by one because the list was not nested
     server_time: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
 
 
 class RawStage:
@@ -306,6 +310,18 @@ class RawStage:
         self._dir.cleanup()
 
 
+def _counts_from_zero(doc: dict, contents: list) -> bool:
+    """Whether page 1's answer says the server counts pages from 0: it is not the first page, or it is empty
+    although the listing has services."""
+    if doc.get("first_page") is False:
+        return True
+    try:
+        total = int(doc.get("total_items") or 0)
+    except (TypeError, ValueError):
+        total = 0
+    return not contents and total > 0
+
+
 def _nested(svc: dict) -> bool:
     return any(isinstance(svc.get(k), list) for k in NESTED_KEYS)
 
@@ -319,6 +335,7 @@ class ApiReader:
         if not 1 <= int(page_size) <= MAX_PAGE_SIZE:
             raise InputError(_("a page size is a number from 1 to {max}").format(max=MAX_PAGE_SIZE), field="page_size")
         self.page_size = int(page_size)
+        self.first_page: int | None = None  # what the server numbers its first page: 1 (HSDS 3) or 0
         self.fetch = Fetcher(self.url, allow_http=allow_http, options=http)
 
     def close(self) -> None:
@@ -348,35 +365,71 @@ class ApiReader:
         return {"version": version, "publisher": publisher or None,
                 "profile": doc.get("profile")}
 
-    def pages(self, params: dict, *, what_page: str | None = None, page_size: int | None = None):
-        """(page number, total pages or None, contents, headers) for every page of `/services`."""
-        page, total_pages, previous_ids = 1, None, None
+    def pages(self, params: dict, *, what_page: str | None = None, page_size: int | None = None,
+              conditional: dict | None = None):
+        """(page, total pages or None, contents, headers) for every page of `/services`; ``page`` counts from 1
+        whatever the server numbers its pages from.
+
+        HSDS 3 numbers pages from 1, but some servers count from 0. The first answer tells: asked for page 1,
+        such a server says it is not the first page (``first_page: false``), or sends an empty page while
+        ``total_items`` says there are services; then page 0 is asked for and paging goes on from there. A
+        server that answers page 0 with an error, or with page 1 again, numbers from 1 after all.
+
+        ``conditional`` (If-None-Match / If-Modified-Since) goes with the first request; a 304 answer yields
+        one ``(1, None, None, headers)``: the listing has not changed."""
         size = page_size or self.page_size
-        while page <= MAX_PAGES:
-            what = (what_page or _("page {page}")).format(page=page)
-            doc, headers = self.fetch.get_json("services", {**params, "page": page, "per_page": size}, what=what)
+        base = self.first_page if self.first_page is not None else 1
+        page, n, total_pages, previous_ids = base, 1, None, None
+        probe: tuple | None = None  # page 1 of a server that may count from 0: (contents, headers, ids, doc)
+        while n <= MAX_PAGES:
+            what = (what_page or _("page {page}")).format(page=n)
+            query = {**params, "page": page, "per_page": size}
+            try:
+                doc, headers = self.fetch.get_json("services", query, what=what,
+                                                   headers=conditional if n == 1 and probe is None else None)
+            except HttpError:
+                if probe is None or page != 0:
+                    raise
+                doc = None  # page 0 refused: the server counts from 1 after all
+            if doc is NOT_MODIFIED:
+                yield 1, None, None, headers
+                return
+            if probe is not None and page == 0:
+                ids0 = None if not isinstance(doc, dict) or not isinstance(doc.get("contents"), list) else \
+                    [str(d.get("id")) for d in doc["contents"] if isinstance(d, dict)]
+                if ids0 is None or ids0 == probe[2]:  # page 0 is page 1 again, or refused: numbered from 1
+                    self.first_page = base = 1
+                    doc, headers, page = probe[3], probe[1], 1
+                probe = None
             if isinstance(doc, list):  # an unpaged array (minimal listings often are)
-                yield page, 1, [d for d in doc if isinstance(d, dict)], headers
+                yield 1, 1, [d for d in doc if isinstance(d, dict)], headers
                 return
             if not isinstance(doc, dict) or not isinstance(doc.get("contents"), list):
                 raise AdvocateError(_("{url} answered {what} with something that is not an HSDS page (no "
                                       "contents list); is this the API's base URL?").format(url=self.url, what=what),
                                     field="url")
             contents = [d for d in doc["contents"] if isinstance(d, dict)]
+            ids = [str(d.get("id")) for d in contents]
+            if n == 1 and page == 1 and self.first_page is None and _counts_from_zero(doc, contents):
+                probe = (contents, headers, ids, doc)
+                page = 0
+                continue
+            if n == 1 and self.first_page is None:
+                self.first_page = page
             try:
                 total_pages = int(doc["total_pages"]) if doc.get("total_pages") not in (None, "") else total_pages
             except (TypeError, ValueError):
                 total_pages = None
-            ids = [str(d.get("id")) for d in contents]
             if contents and ids == previous_ids:
                 raise AdvocateError(_("{url} sent the same services for page {page} as for the page before; it "
-                                      "does not seem to page (nothing was changed)").format(url=self.url, page=page),
+                                      "does not seem to page (nothing was changed)").format(url=self.url, page=n),
                                     field="url")
             previous_ids = ids
-            yield page, total_pages, contents, headers
-            if doc.get("last_page") is True or not contents or (total_pages is not None and page >= total_pages):
+            yield n, total_pages, contents, headers
+            if doc.get("last_page") is True or not contents or (total_pages is not None and n >= total_pages):
                 return
             page += 1
+            n += 1
         raise AdvocateError(_("{url} has more than {n} pages; ask for bigger pages").format(url=self.url, n=MAX_PAGES),
                             field="page_size")
 
@@ -391,8 +444,6 @@ class ApiReader:
             for page, total, contents, headers in self.pages(params):
                 if page == 1:
                     pulled.server_time = _server_time(headers)
-                    pulled.etag = _header(headers, "etag")
-                    pulled.last_modified = _header(headers, "last-modified")
                 full = []
                 for svc in contents:
                     if not _nested(svc) and str(svc.get("id") or "").strip():
@@ -415,22 +466,64 @@ class ApiReader:
 
     def list_ids(self, on_page: Callable[[int, int | None, int], None] | None = None) -> set[str]:
         """Every service id the API lists now (``minimal=true`` where supported, else the plain pages)."""
+        listing = self.listing(on_page=on_page)
+        assert listing.ids is not None
+        return listing.ids
+
+    def listing(self, validators: dict | None = None,
+                on_page: Callable[[int, int | None, int], None] | None = None) -> Listing:
+        """The ids the API lists now, asked for conditionally when ``validators`` (from an earlier
+        :class:`Listing`) are given: a 304 answer gives ``ids`` None, the listing unchanged since."""
+        conditional = {}
+        if validators and validators.get("etag"):
+            conditional["If-None-Match"] = validators["etag"]
+        if validators and validators.get("last_modified"):
+            conditional["If-Modified-Since"] = validators["last_modified"]
         ids: set[str] = set()
-        for page, total, contents, _headers in self.pages({"minimal": "true"}, what_page=_("id listing page {page}"),
-                                                          page_size=max(self.page_size, 1000)):
+        pages, dated, last = 0, True, {}
+        for page, total, contents, headers in self.pages({"minimal": "true"}, what_page=_("id listing page {page}"),
+                                                         page_size=max(self.page_size, 1000),
+                                                         conditional=conditional or None):
+            if contents is None:
+                return Listing(None, validators.get("etag") if validators else None,
+                               validators.get("last_modified") if validators else None,
+                               bool(validators and validators.get("dated")))
+            pages, last = page, headers
             ids.update(str(d.get("id")).strip() for d in contents if str(d.get("id") or "").strip())
+            dated = dated and all(any(d.get(k) for k in DATED_KEYS) for d in contents)
             if on_page:
                 on_page(page, total, len(ids))
-        return ids
+        if pages != 1:  # validators of page 1 say nothing about the other pages
+            return Listing(ids, None, None, False)
+        return Listing(ids, _header(last, "etag"), _header(last, "last-modified"), dated)
+
+
+@dataclass
+class Listing:
+    """The ids an API lists, and what lets the next listing be asked for conditionally: the validators of the
+    answer (kept only when one answer held the whole listing) and whether each id came with its modification
+    date (then an unchanged listing means no service was edited either)."""
+
+    ids: set[str] | None  # None: not modified since the validators
+    etag: str | None = None
+    last_modified: str | None = None
+    dated: bool = False
+
+    @property
+    def validators(self) -> dict | None:
+        if not (self.etag or self.last_modified):
+            return None
+        return {"etag": self.etag, "last_modified": self.last_modified, "dated": self.dated}
 
 
 def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict | None,
                  dry_run: bool = False,
                  incremental: bool = False, present_ids: set[str] | None = None, rejects_target=None,
                  online: bool = False, progress=None, pulled_at: str | None = None,
-                 geocoder=None) -> tuple[ImportStats, Any]:
+                 geocoder=None, listing: Listing | None = None) -> tuple[ImportStats, Any]:
     """Write staged services through the shared importer, and remember the source, in one transaction
-    (``options`` None keeps the source's stored options)."""
+    (``options`` None keeps the source's stored options; ``listing`` gives the id listing's validators to keep
+    for the next sync, none without it)."""
     from advocate.clock import now_utc
     from advocate.directory.hsds import Importer
     from advocate.directory.hsds_read import stage_service_objects
@@ -447,7 +540,8 @@ def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, o
     when = parse_modified_after(pulled_at or pulled.server_time or now_utc())
     importer.record = lambda stats: record_source(
         store, name=importer.source, kind="api", location=url, layout="hsds-3-api", options=options, stats=stats,
-        pulled_at=when, etag=pulled.etag, last_modified=pulled.last_modified, publisher=about.get("publisher"),
+        pulled_at=when, etag=listing.etag if listing else None,
+        last_modified=listing.last_modified if listing else None, publisher=about.get("publisher"),
         version=about.get("version"))
     try:
         stats = importer.run(dry_run=dry_run)

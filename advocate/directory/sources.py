@@ -37,8 +37,10 @@ def record_source(store, *, name: str, kind: str, location: str, layout: str | N
     """Insert or update the record of one source. Call it inside the import's transaction.
 
     ``options`` replaces the stored options when given (None keeps them); ``stats`` is an import summary
-    (its counts are kept); the change markers (etag, last_modified, content_hash, publisher, version) keep
-    their old value when not given."""
+    (its counts are kept); content_hash, publisher and version keep their old value when not given. ``etag``
+    and ``last_modified`` are the validators of an API's id listing as last seen, so a later sync can ask
+    whether it changed (If-None-Match / If-Modified-Since): they are replaced every time, None included,
+    because the validators of an older listing would vouch for a state the store no longer reflects."""
     if kind not in KINDS:
         raise InputError(_('"{kind}" is not a kind of source; use file, folder, api or sheet').format(kind=kind),
                          field="kind")
@@ -52,8 +54,8 @@ def record_source(store, *, name: str, kind: str, location: str, layout: str | N
                options = CASE WHEN ? THEN excluded.options ELSE sources.options END,
                last_pulled = excluded.last_pulled,
                {", ".join(f"{k} = excluded.{k}" for k in COUNTS)},
-               etag = coalesce(excluded.etag, sources.etag),
-               last_modified = coalesce(excluded.last_modified, sources.last_modified),
+               etag = excluded.etag,
+               last_modified = excluded.last_modified,
                content_hash = coalesce(excluded.content_hash, sources.content_hash),
                publisher = coalesce(excluded.publisher, sources.publisher),
                version = coalesce(excluded.version, sources.version)""",

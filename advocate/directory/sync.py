@@ -13,7 +13,9 @@ kind; with ``dry_run`` the transaction is rolled back and nothing is kept. A fai
 
 For an API: only the services modified since the last pull (``modified_after``, the server's own clock), plus
 the list of ids the server still has (``minimal=true`` where supported, else the plain pages) to notice the
-services that disappeared. For a file or folder: a re-import when its content hash changed.
+services that disappeared, asked for with the validators of the last listing (If-None-Match /
+If-Modified-Since): on a 304 nothing disappeared, and when that listing dated each id, nothing changed at all
+and nothing more is read. For a file or folder: a re-import when its content hash changed.
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ def sync_source(store, source: dict, *, dry_run: bool = False, options: SyncOpti
                               "status": "unchanged", "new": 0, "updated": 0, "inactivated": 0, "changes": [],
                               "dry_run": dry_run, "error": None}
     pending = puller_for(source)(store, source, options)
-    if pending is None:
+    if pending is None:  # the source says nothing changed since it was last pulled: nothing read, nothing written
+        report["unchanged_since"] = source.get("last_pulled")
         return report
     try:
         changes: list[dict] = []
@@ -168,7 +171,8 @@ def sync(store, names: list[str] | None = None, *, dry_run: bool = False, option
          on_source: Callable[[dict], None] | None = None) -> list[dict]:
     """Pull every remembered source (or those named) again, each in its own transaction; one report per source:
     ``{"source", "kind", "location", "status": changed|unchanged|failed, "new", "updated", "inactivated",
-    "changes": [{"id", "source_id", "name", "change", "fields"}], "dry_run", "error"}``. A source that fails is
+    "changes": [{"id", "source_id", "name", "change", "fields"}], "dry_run", "error"}``, plus
+    ``"unchanged_since"`` (the last pull) when the source said it had not changed and was not read again. A source that fails is
     reported with its error and left as it was; the others go on. ``on_source(source)`` is called before each."""
     from advocate.directory.sources import list_sources
 
@@ -236,28 +240,41 @@ def check_remembered_path(path: Path) -> None:
 
 @register_puller("api")
 def pull_api(store, source: dict, options: SyncOptions) -> Pending | None:
-    """An HSDS 3 API: what changed since the last pull, and the ids it still lists."""
-    from advocate.directory.hsds_api import ApiReader, write_pulled
+    """An HSDS 3 API: the ids it lists now, asked for conditionally (If-None-Match / If-Modified-Since with
+    the validators of the last listing), and what changed since the last pull (``modified_after``).
+
+    A 304 says no service appeared or disappeared; when the last listing also gave each id its modification
+    date, it says no service was edited either, and nothing more is asked (the source is unchanged since its
+    last pull). Otherwise the services modified since then are read, and only those are written."""
+    from advocate.directory.hsds_api import ApiReader, Listing, write_pulled
 
     opts = source.get("options") or {}
+    since = source.get("last_pulled")
+    validators = None
+    if since and not options.force and (source.get("etag") or source.get("last_modified")):
+        validators = {"etag": source.get("etag"), "last_modified": source.get("last_modified"),
+                      "dated": bool(opts.get("listing_dated"))}
     reader = ApiReader(source["location"], allow_http=bool(opts.get("allow_http")),
                        page_size=int(opts.get("page_size") or 100), http=options.http)
     try:
         about = reader.about()
-        since = source.get("last_pulled")
+        listing: Listing | None = reader.listing(validators) if since else None
+        if listing is not None and listing.ids is None and listing.dated:
+            return None  # nothing listed, added, removed or edited since the last pull
         pulled = reader.download(modified_after=_as_api_time(since), on_page=options.on_page)
-        try:
-            present = reader.list_ids() if since else None
-        except BaseException:
-            pulled.stage.close()
-            raise
     finally:
         reader.close()
+    if listing is not None and listing.ids is None and pulled.services == 0:
+        pulled.stage.close()
+        return None
+    present = listing.ids if listing is not None else None  # None: nothing disappeared (or a first pull)
+    kept = {**opts, "listing_dated": bool(listing and listing.dated and listing.validators)}
 
     def apply() -> ImportStats:
         stats, _importer = write_pulled(store, pulled, source=source["name"], url=reader.url, about=about,
-                                        options=None, incremental=bool(since), present_ids=present,
-                                        online=options.online, progress=options.progress, geocoder=options.geocoder)
+                                        options=kept, incremental=bool(since), present_ids=present,
+                                        online=options.online, progress=options.progress, geocoder=options.geocoder,
+                                        listing=listing)
         return stats
 
     return Pending(apply=apply, close=pulled.stage.close)

@@ -4,17 +4,23 @@ It serves `/`, `/services` (paged; ``modified_after``, ``minimal``, ``full``) an
 of service objects it holds, with a clock of its own (its ``Date`` header and the modification stamps), and
 faults on demand: ``server.faults[page] = ["429", "500", "truncate", "slow", "cut"]`` are served, one per
 request, to the next requests for that page of the full listing (``"detail:<id>"`` keys for one service).
+
+Listings carry validators as a careful server sends them: an ETag of the answer's bytes and a Last-Modified
+of the last change to the collection (edits and deletions alike), and a conditional request whose validators
+still hold is answered 304 (``conditional=False`` turns that off). ``first_page=0`` numbers pages from 0, as
+some servers do (HSDS 3 says 1).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -53,10 +59,16 @@ class HsdsApi:
     """The server's state; ``base_url`` once started."""
 
     def __init__(self, services: list[dict] | None = None, *, nested_list: bool = True, supports_minimal: bool = True,
-                 version: str = "3.0", gzip_min: int = 512):
+                 version: str = "3.0", gzip_min: int = 512, first_page: int = 1, conditional: bool = True,
+                 minimal_dated: bool = True, max_per_page: int = 10_000):
         self.services: dict[str, dict] = {}
         self.modified: dict[str, str] = {}
         self.now = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+        self.changed = self.now  # the last change to the collection (Last-Modified)
+        self.first_page = first_page
+        self.conditional = conditional
+        self.minimal_dated = minimal_dated  # False: the minimal listing gives ids only
+        self.max_per_page = max_per_page  # bigger pages asked for are cut to this, as many servers do
         self.lock = threading.Lock()
         for s in services or []:
             self.put(s)
@@ -81,11 +93,13 @@ class HsdsApi:
         with self.lock:
             self.services[svc["id"]] = svc
             self.modified[svc["id"]] = self.stamp()
+            self.changed = self.now
             svc["last_modified"] = self.modified[svc["id"]]
 
     def delete(self, sid: str) -> None:
         with self.lock:
             del self.services[sid]
+            self.changed = self.now
 
     def touch(self, sid: str, change) -> None:
         """Change a service on the server (``change(svc)`` edits it in place) and stamp it modified now."""
@@ -171,7 +185,9 @@ class HsdsApi:
         q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         path = parts.path.rstrip("/")
         self.requests.append({"path": path or "/", "query": q, "user_agent": h.headers.get("User-Agent"),
-                              "accept_encoding": h.headers.get("Accept-Encoding")})
+                              "accept_encoding": h.headers.get("Accept-Encoding"),
+                              "if_none_match": h.headers.get("If-None-Match"),
+                              "if_modified_since": h.headers.get("If-Modified-Since")})
         if path == "":
             self._send(h, 200, json.dumps({"version": self.version, "profile": "https://example.org/profile",
                                            "openapi_url": "https://example.org/openapi.json",
@@ -193,7 +209,12 @@ class HsdsApi:
         if path != "/services":
             self._send(h, 404, b'{"error": "not found"}')
             return
-        page, per_page = int(q.get("page", 1)), int(q.get("per_page", 50))
+        page, per_page = int(q.get("page", self.first_page)), int(q.get("per_page", 50))
+        if page < self.first_page:
+            self._send(h, 400, json.dumps({"error": f"pages start at {self.first_page}"}).encode())
+            return
+        page = page - self.first_page + 1  # the 1-based page below
+        per_page = min(per_page, self.max_per_page)
         minimal = q.get("minimal") == "true" and self.supports_minimal
         if not minimal and q.get("minimal") != "true" and self._fault(h, page):
             return
@@ -202,7 +223,8 @@ class HsdsApi:
         if q.get("modified_after"):
             items = [(s, m) for s, m in items if m >= q["modified_after"]]
         if minimal:
-            self._send(h, 200, json.dumps([{"id": s["id"], "modified_date": m} for s, m in items]).encode())
+            self._listing(h, json.dumps([{"id": s["id"], "modified_date": m} if self.minimal_dated else {"id": s["id"]}
+                                         for s, m in items]).encode())
             return
         total = len(items)
         pages = max(1, -(-total // per_page))
@@ -212,9 +234,35 @@ class HsdsApi:
         else:
             chunk = [{k: v for k, v in s.items() if k not in NESTED} if s["id"] in self.strip_nested else s
                      for s in chunk]
-        doc = {"total_items": total, "total_pages": pages, "page_number": page, "size": len(chunk),
-               "first_page": page == 1, "last_page": page >= pages, "empty": not chunk, "contents": chunk}
-        self._send(h, 200, json.dumps(doc).encode(), {"ETag": f'"v{total}-{self.stamp()}"'})
+        doc = {"total_items": total, "total_pages": pages, "page_number": page - 1 + self.first_page,
+               "size": len(chunk), "first_page": page == 1, "last_page": page >= pages, "empty": not chunk,
+               "contents": chunk}
+        self._listing(h, json.dumps(doc).encode())
+
+    def _listing(self, h, body: bytes) -> None:
+        """A listing with its validators; 304 when the request's still hold (If-None-Match first, as RFC 9110
+        says)."""
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        last_modified = format_datetime(self.changed, usegmt=True)
+        headers = {"ETag": etag, "Last-Modified": last_modified}
+        if self.conditional:
+            inm, ims = h.headers.get("If-None-Match"), h.headers.get("If-Modified-Since")
+            fresh = None
+            if inm:
+                fresh = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+            elif ims:
+                try:
+                    fresh = self.changed.replace(microsecond=0) <= parsedate_to_datetime(ims)
+                except (TypeError, ValueError):
+                    fresh = None
+            if fresh:
+                h.send_response(304)
+                for k, v in headers.items():
+                    h.send_header(k, v)
+                h.send_header("Content-Length", "0")
+                h.end_headers()
+                return
+        self._send(h, 200, body, headers)
 
 
 def allow_loopback(monkeypatch) -> None:

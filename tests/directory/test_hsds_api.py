@@ -53,7 +53,8 @@ def test_pages_through_every_page(store, api, waits):
     src = get_source(store, "t211")
     assert src["kind"] == "api" and src["location"] == api.base_url and src["version"] == "3.0"
     assert src["publisher"] == "Test 211" and src["imported"] == 30 and src["last_pulled"] == "2026-11-01T12:00:00Z"
-    assert src["options"] == {"page_size": 5, "allow_http": True} and src["etag"]
+    assert src["options"] == {"page_size": 5, "allow_http": True}
+    assert src["etag"] is None  # validators are those of an id listing, which only sync asks for
     # only paging and full were asked; a clear user agent; gzip accepted (and served)
     for r in api.requests:
         assert set(r["query"]) <= {"page", "per_page", "full", "modified_after", "minimal"}
@@ -301,3 +302,41 @@ def test_any_address_is_taken_or_refused_in_one_sentence(text):
         assert exc.field in ("url", "allow_http") and "\n" not in str(exc)
     else:
         assert url.startswith(("http://", "https://"))
+
+
+# --- servers that number pages from 0 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_size, pages", [(5, 6), (7, 5), (50, 1)])
+def test_a_server_counting_pages_from_zero_is_read_whole(store, monkeypatch, waits, page_size, pages):
+    allow_loopback(monkeypatch)
+    server = HsdsApi([make_service(i) for i in range(30)], first_page=0).start()
+    seen = []
+    try:
+        stats = import_api(store, server.base_url, source="z", page_size=page_size, allow_http=True,
+                           http=fast(waits), on_page=lambda p, total, n: seen.append((p, n)))
+    finally:
+        server.stop()
+    assert stats["imported"] == 30 and stats["pages"] == pages and stats["inactivated"] == 0
+    assert [p for p, _n in seen] == list(range(1, pages + 1)) and seen[-1][1] == 30
+    # page 1 said it was not the first (or was empty with 30 services listed): page 0, then on from 1
+    asked = [int(r["query"]["page"]) for r in list_requests(server)]
+    assert asked == [1, *range(pages)]
+
+
+def test_a_zero_based_server_does_not_empty_the_source_on_a_second_pull(store, monkeypatch, waits):
+    """Before paging from 0 was noticed, a one-page answer read as empty made a re-pull inactivate everything."""
+    allow_loopback(monkeypatch)
+    server = HsdsApi([make_service(i) for i in range(8)], first_page=0).start()
+    try:
+        import_api(store, server.base_url, source="z", page_size=50, allow_http=True, http=fast(waits))
+        server.delete("svc-00001")
+        stats = import_api(store, server.base_url, source="z", page_size=50, allow_http=True, http=fast(waits))
+    finally:
+        server.stop()
+    assert stats["updated"] == 7 and stats["inactivated"] == 1
+
+
+def test_page_numbering_from_one_is_not_second_guessed(store, api, waits):
+    import_api(store, api.base_url, source="t", page_size=30, allow_http=True, http=fast(waits))
+    assert [int(r["query"]["page"]) for r in list_requests(api)] == [1]

@@ -63,7 +63,7 @@ def test_sync_reports_exactly_the_changes_made_on_the_server(store, api):
     assert store.conn.execute("SELECT status FROM services WHERE id = 'county:svc-00005'").fetchone()[0] == "inactive"
     src = get_source(store, "county")
     assert src["last_pulled"] == "2026-11-01T13:01:00Z" and src["services_read"] == 5
-    assert src["options"] == first["options"]  # kept
+    assert src["options"] == {**first["options"], "listing_dated": True}  # kept, and the listing dated each id
     # pulled again with nothing new: nothing reported
     [again] = sync(store, options=opts())
     assert again["status"] == "unchanged" and again["changes"] == []
@@ -116,7 +116,7 @@ def test_file_sources_sync_when_their_content_changed(store, tmp_path):
     shutil.copytree(FIX / "hsds-3.0", folder)
     import_directory(store, folder, source="la")
     [report] = sync(store, options=opts())
-    assert report["status"] == "unchanged"
+    assert report["status"] == "unchanged" and report["unchanged_since"] == get_source(store, "la")["last_pulled"]
     sched = folder / "schedules.csv"
     sched.write_text(sched.read_text(encoding="utf-8").replace("17:00", "18:00"), encoding="utf-8")
     [report] = sync(store, options=opts())
@@ -166,8 +166,99 @@ def test_cli_sync(cli, api):
     assert "svc-00001" in r.stdout and "Phone" in r.stdout and "inactivated" in r.stdout
     assert "county: 1 new, 4 updated, 1 inactivated." in r.stderr
     r = cli("--lang", "es", "services", "sync")
-    assert r.exit_code == 0 and "county: sin cambios." in r.stderr
-    api.faults = {1: ["500"] * 5}
+    assert r.exit_code == 0 and "county: sin cambios desde 2026-11-01 13:01 UTC." in r.stderr
     api.tick()
+    api.touch("svc-00006", lambda s: s.update(name="Changed"))
+    api.faults = {1: ["500"] * 5}
     r = cli("services", "sync", "--timeout", "1")
     assert r.exit_code == 1 and "county: failed, left as it was" in r.stderr
+
+
+# --- conditional listings: an unchanged API is not read again ----------------------------------------------
+
+
+def listing_requests(api):
+    return [r for r in api.requests if r["path"] == "/services" and r["query"].get("minimal") == "true"]
+
+
+def test_an_unchanged_api_answers_304_and_is_not_read_again(store, api):
+    pulled_first(store, api)
+    edit_server(api)
+    sync(store, options=opts())  # the first sync keeps the listing's validators
+    src = get_source(store, "county")
+    assert src["etag"] and src["last_modified"] and src["options"]["listing_dated"] is True
+    before = state(store)
+    api.requests.clear()
+    api.tick(3600)
+    [report] = sync(store, options=opts())
+    assert report["status"] == "unchanged" and report["changes"] == []
+    assert report["unchanged_since"] == src["last_pulled"] == "2026-11-01T13:01:00Z"
+    [listing] = listing_requests(api)
+    assert listing["if_none_match"] == src["etag"] and listing["if_modified_since"] == src["last_modified"]
+    # the listing dated each id and did not change: no page of services was asked for, nothing was written
+    assert [r["path"] for r in api.requests] == ["/", "/services"]
+    assert state(store) == before
+    # one edit on the server: the listing changes (its dates), the edit is read and reported
+    api.touch("svc-00007", lambda s: s.update(name="Renamed service"))
+    [report] = sync(store, options=opts())
+    assert [(c["source_id"], c["change"], c["fields"]) for c in report["changes"]] == [
+        ("svc-00007", "updated", ["name"])]
+    assert get_source(store, "county")["etag"] != src["etag"]
+    # a deletion changes the listing too
+    api.tick()
+    api.delete("svc-00008")
+    [report] = sync(store, options=opts())
+    assert [(c["source_id"], c["change"]) for c in report["changes"]] == [("svc-00008", "inactivated")]
+
+
+def test_an_undated_listing_unchanged_still_reads_what_was_modified(store, monkeypatch):
+    """A listing of bare ids says nothing about edits: on its 304 nothing disappeared, and the services
+    modified since the last pull are still asked for (and none is inactivated)."""
+    allow_loopback(monkeypatch)
+    server = HsdsApi([make_service(i) for i in range(12)], minimal_dated=False).start()
+    try:
+        pulled_first(store, server)
+        sync(store, options=opts())
+        assert get_source(store, "county")["options"]["listing_dated"] is False
+        server.tick()
+        server.requests.clear()
+        [report] = sync(store, options=opts())  # nothing changed: 304, then one empty page of changes
+        assert report["status"] == "unchanged" and report["unchanged_since"]
+        assert [r["query"].get("minimal") or r["query"].get("modified_after") for r in server.requests[1:]] == [
+            "true", get_source(store, "county")["last_pulled"]]
+        server.tick()
+        server.touch("svc-00002", lambda s: s["phones"][0].update(number="305-555-2222"))
+        server.requests.clear()
+        [report] = sync(store, options=opts())
+        assert listing_requests(server)[0]["if_none_match"]  # asked conditionally; the ids did not change
+        assert [(c["source_id"], c["change"], c["fields"]) for c in report["changes"]] == [
+            ("svc-00002", "updated", ["phone"])]
+        assert store.conn.execute("SELECT count(*) FROM services WHERE source = 'county' AND status = 'active'"
+                                  ).fetchone()[0] == 12
+    finally:
+        server.stop()
+
+
+def test_validators_of_a_paged_listing_are_not_kept_and_force_or_a_plain_server_skip_them(store, monkeypatch):
+    allow_loopback(monkeypatch)
+    server = HsdsApi([make_service(i) for i in range(12)], supports_minimal=False, max_per_page=5).start()
+    try:
+        pulled_first(store, server)
+        sync(store, options=opts())
+        # the listing took three pages: page 1's validators vouch for page 1 only, so none are kept
+        assert get_source(store, "county")["etag"] is None
+        server.supports_minimal = True
+        sync(store, options=opts())
+        assert get_source(store, "county")["etag"]
+        server.requests.clear()
+        server.tick()
+        [report] = sync(store, options=opts(force=True))  # --force: asked without validators, read again
+        assert listing_requests(server)[0]["if_none_match"] is None and report["status"] == "unchanged"
+        assert "unchanged_since" not in report
+        server.conditional = False  # a server that ignores validators: answered in full, read as before
+        server.tick()
+        server.touch("svc-00001", lambda s: s.update(name="Otro nombre"))
+        [report] = sync(store, options=opts())
+        assert [(c["source_id"], c["fields"]) for c in report["changes"]] == [("svc-00001", ["name"])]
+    finally:
+        server.stop()

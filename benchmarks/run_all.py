@@ -15,6 +15,8 @@ both sides alike. The baselines (benchmarks/baselines/) are:
 * in process: ``services_near`` as a whole (national rows included) at 100k services, median ms
   (the one absolute goal: it does not depend on process start-up).
 * the API pull (benchmarks/bench_api.py), when present, is run once at the end and its lines printed.
+* the spreadsheet import (benchmarks/bench_sheet.py: XLSX and CSV vs pandas.read_excel + to_sql and
+  sqlite-utils insert --csv, peak RSS flat in rows), when present, likewise.
 
 Goals: import CPU ratio <= 1.0; cold near <= 1.1x; --help <= 1.0x; batch nationwide <= 0.5x;
 services_near <= 1 ms median at 100k.
@@ -149,7 +151,7 @@ def main(argv=None) -> int:
     ap.add_argument("--copies", type=int, default=None, help="times the export is replicated (default 10; 3 quick)")
     ap.add_argument("--services", type=int, default=None, help="synthetic directory size (default 100,000)")
     ap.add_argument("--rows", type=int, default=None, help="batch rows (default 10,000)")
-    ap.add_argument("--only", default="import,cold,batch,near,api", help="comma-separated parts to run")
+    ap.add_argument("--only", default="import,cold,batch,near,api,sheet", help="comma-separated parts to run")
     args = ap.parse_args(argv)
     runs = args.runs or (3 if args.quick else 7)
     copies = args.copies or (3 if args.quick else 10)
@@ -276,6 +278,12 @@ def main(argv=None) -> int:
         if "api" in parts and api.exists():
             print("API pull (benchmarks/bench_api.py):")
             p = subprocess.run([py, str(api), *(["--quick"] if args.quick else [])], env=base_env,
+                               capture_output=True, text=True)
+            print("  " + (p.stdout.strip() or p.stderr.strip()[-500:]).replace("\n", "\n  "))
+        sheet = HERE / "bench_sheet.py"
+        if "sheet" in parts and sheet.exists():
+            print("Spreadsheet import (benchmarks/bench_sheet.py):")
+            p = subprocess.run([py, str(sheet), *(["--quick"] if args.quick else [])], env=base_env,
                                capture_output=True, text=True)
             print("  " + (p.stdout.strip() or p.stderr.strip()[-500:]).replace("\n", "\n  "))
     return 0

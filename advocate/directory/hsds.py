@@ -36,6 +36,7 @@ _CONTROL_OR_ESC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\
 _CLEAN_CACHE: dict[tuple[bool, int], dict[str, str | None]] = {}  # (multiline, limit) -> text -> clean text
 _CLEAN_CACHE_MAX = 20_000  # short values (names, cities, states, codes) repeat through an export
 _CLEAN_CACHED_LENGTH = 200
+_CLEAN_ONE_LINE: dict[str, str | None] = _CLEAN_CACHE.setdefault((False, 20000), {})  # clean(text) (the defaults)
 
 
 def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
@@ -45,9 +46,12 @@ def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
     text = value if type(value) is str else str(value)
     if len(text) > _CLEAN_CACHED_LENGTH:
         return _clean(text, multiline, limit)
-    cache = _CLEAN_CACHE.get((multiline, limit))
-    if cache is None:
-        cache = _CLEAN_CACHE[(multiline, limit)] = {}
+    if multiline or limit != 20000:
+        cache = _CLEAN_CACHE.get((multiline, limit))
+        if cache is None:
+            cache = _CLEAN_CACHE[(multiline, limit)] = {}
+    else:  # the common call, its cache found without building a key
+        cache = _CLEAN_ONE_LINE
     hit = cache.get(text, _MISSING)
     if hit is _MISSING:
         if len(cache) >= _CLEAN_CACHE_MAX:
@@ -539,8 +543,8 @@ class Importer:
         getting_there = (clean(row.get("application_process"), multiline=True), self.required_documents(sid, row))
         # what the service says, its places included: ``changed`` moves only when this differs from the last import
         places = [self._place_facts.get(lk) for lk in sorted(loc_keys)]
-        fingerprint = hashlib.sha1(json.dumps([values, getting_there, sorted(cats), sorted(staff), sorted(interp),
-                                               places], default=str, ensure_ascii=False).encode()).hexdigest()
+        fingerprint = hashlib.sha1(_FINGERPRINT_JSON([values, getting_there, sorted(cats), sorted(staff),
+                                                      sorted(interp), places]).encode()).hexdigest()
         write("services", (key, *values, self.source, source_id, verified, " | ".join(notes) or None, *getting_there,
                            self.now, fingerprint))
         if self.own_export:  # what only our own export carries, back as it was
@@ -625,6 +629,11 @@ class Importer:
 
         from advocate.files import open_private
 
+        # a bigger page cache for the import's one transaction (16 MiB, not SQLite's 2): the pages it writes into
+        # the store's indexes stay in memory instead of being spilled to the log and read back (a fixed cost in
+        # memory, whatever the export's size); the store's own setting is put back after
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
         try:
             with self.store.write(), contextlib.ExitStack() as outputs:
                 if self.rejects_target is not None:  # streamed, renamed into place before the commit
@@ -662,12 +671,17 @@ class Importer:
                     raise _DryRun()
         except _DryRun:
             pass
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         return self.stats
 
 
+# json.dumps(value, default=str, ensure_ascii=False), its encoder made once rather than per service
+_FINGERPRINT_JSON = json.JSONEncoder(default=str, ensure_ascii=False).encode
 REJECT_FIELDS = ["table", "id", "name", "reason"]
 REJECT_SAMPLE = 20
 BLOCK = 500  # services read, classified and written together
+IMPORT_CACHE_KIB = -16 * 1024  # SQLite's page cache while an import writes (negative: KiB)
 # the columns the import reads of these tables (the block reads only them: add a column here to read it)
 PHONE_COLUMNS = ("number", "extension")
 SCHEDULE_COLUMNS = ("original_text", "description", "opens_at", "closes_at", "weekday", "byday")

@@ -45,6 +45,9 @@ MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
+# what str.strip() removes (every character str.isspace() is true of): SQLite's trim() told to remove the same
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def _temp_error(exc: BaseException) -> AdvocateError:
@@ -196,8 +199,12 @@ class Staged:
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
         cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
                               "ORDER BY _n", (json.dumps(wanted),))
-        for r in cur:
-            fetched[r[at]].append(self._dict(cols, r))
+        if self.unguard:
+            for r in cur:
+                fetched[r[at]].append(self._dict(cols, r))
+        else:
+            for r in cur:
+                fetched[r[at]].append(dict(zip(cols, r, strict=True)))
 
     def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
         """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
@@ -242,15 +249,11 @@ class Staged:
     def load(self, name: str, header: list[str], records) -> None:
         self.create(name, header)
         width = len(self.columns[name])
-        keys = [i for i, c in enumerate(self.columns[name]) if c in KEY_COLUMNS]
         batch = []
         pad = [""] * width
-        for rec in records:  # what insert() does, in one pass over the rows
+        for rec in records:  # what insert() does, in one pass over the rows (ids are trimmed by the INSERT)
             if len(rec) != width:  # short rows are padded with empty cells, long ones cut
                 rec = (rec + pad)[:width]
-            for i in keys:
-                if isinstance(rec[i], str):
-                    rec[i] = rec[i].strip()
             batch.append(rec)
             if len(batch) >= 5000:
                 self._insert(name, batch)
@@ -272,20 +275,12 @@ class Staged:
 
     def insert(self, name: str, rows: list[list]) -> None:
         """Rows as lists in the table's column order; key columns (ids) are stored trimmed."""
-        if not rows:
-            return
-        cols = self.columns[name]
-        keys = [i for i, c in enumerate(cols) if c in KEY_COLUMNS]
-        if keys:
-            for row in rows:
-                for i in keys:
-                    if isinstance(row[i], str):
-                        row[i] = row[i].strip()
         self._insert(name, rows)
 
     def _insert(self, name: str, rows: list[list]) -> None:
         if rows:
-            marks = ", ".join("?" * len(self.columns[name]))
+            # key columns (ids) trimmed by SQLite as str.strip() would (the same whitespace), not row by row
+            marks = ", ".join(f"trim(?, '{_WHITESPACE}')" if c in KEY_COLUMNS else "?" for c in self.columns[name])
             try:
                 self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
             except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
@@ -313,17 +308,22 @@ class Staged:
         if name not in self:
             return iter(())
         cols = self.columns[name]
-        cur = self.db.execute(f'SELECT * FROM "t_{name}" ORDER BY _n')
-        return (self._dict(cols, r[1:]) for r in cur)
+        names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+        cur = self.db.execute(f'SELECT {names} FROM "t_{name}" ORDER BY _n')
+        if self.unguard:
+            return (self._dict(cols, r) for r in cur)
+        return (dict(zip(cols, r, strict=True)) for r in cur)
 
     def many(self, name: str, column: str, value: str) -> list[dict]:
-        if not value or name not in self or column not in self.columns[name]:
+        if not value:
             return []
-        fetched = self._fetched.get((name, column))
+        fetched = self._fetched.get((name, column))  # only a table and column that exist are prefetched
         if fetched is not None:
             hit = fetched.get(value)
             if hit is not None:
                 return list(hit)
+        if name not in self.columns or column not in self.columns[name]:
+            return []
         self._index(name, column)
         cols = self.columns[name]
         cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
@@ -398,7 +398,8 @@ def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None)
     def records():
         try:
             for rec in reader:
-                if "".join(rec).strip():  # a row of empty cells is skipped
+                # a row of empty cells is skipped (a first cell that starts with a letter or digit says at once it is not)
+                if rec and (rec[0][:1].isalnum() or "".join(rec).strip()):
                     yield rec
         except csv.Error as exc:
             raise AdvocateError(_("a CSV file is malformed near line {line_num} ({exc})").format(line_num=reader.line_num, exc=exc)) from None

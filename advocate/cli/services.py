@@ -82,14 +82,25 @@ def _filters(category, language, staff_only):
     return Filters.parse(category, language, staff_only)
 
 
-def _line_cell(line: dict, spanish: bool) -> str:
-    """One line in a table cell: a phone number as is, other kinds named; the label in the interface language."""
+def _country_name(code: str) -> str:
+    return {"US": _("the U.S."), "MX": _("Mexico")}.get(code, code)
+
+
+def _line_cell(line: dict, spanish: bool, home: str | None = None) -> str:
+    """One line in a table cell: a phone number as is, other kinds named; the label in the interface language.
+    A line that cannot be dialled from the place's country (a U.S. number shown for Oaxaca with --national-from
+    all) says so."""
     from advocate.directory.national import line_text
 
     if line["kind"] != "phone":
-        return line_text(line, with_scope=False, spanish=spanish)
-    label = (line.get("label_es") if spanish else None) or line.get("label")
-    return f'{line["number"]} ({label})' if label else line["number"]
+        text = line_text(line, with_scope=False, spanish=spanish)
+    else:
+        label = (line.get("label_es") if spanish else None) or line.get("label")
+        text = f'{line["number"]} ({label})' if label else line["number"]
+    where = line.get("from") or []
+    if home in ("US", "MX") and where and home not in where:
+        text += " - " + _("does not work from {country}").format(country=_country_name(home))
+    return text
 
 
 def approximate_distance(miles: float) -> str:
@@ -100,9 +111,10 @@ def approximate_distance(miles: float) -> str:
     return "~" + format_number(max(1, round(miles)), 0) + " mi"
 
 
-def _decorate(rows: list[dict], rough_origin: bool = False) -> list[dict]:
+def _decorate(rows: list[dict], rough_origin: bool = False, home: str | None = None) -> list[dict]:
     """Terminal-only columns: rank, readable distance, place, caution marks. ``rough_origin``: the place
-    searched from is only a town's centre (a ZIP without a point of its own), so every distance is rough."""
+    searched from is only a town's centre (a ZIP without a point of its own), so every distance is rough.
+    ``home``: the place's country (a line that does not work from there says so)."""
     from advocate.directory.search import cautions
     from advocate.i18n import current_language, format_number
 
@@ -135,7 +147,7 @@ def _decorate(rows: list[dict], rough_origin: bool = False) -> list[dict]:
         r["note"] = ", ".join(c.text() for c in cautions(r))
         r["short_id"] = r["id"].removeprefix("advocate-bundled:")
         if r.get("lines"):
-            r["phone"] = "\n".join(_line_cell(ln, spanish) for ln in r["lines"])
+            r["phone"] = "\n".join(_line_cell(ln, spanish, (home or "").upper()) for ln in r["lines"])
         else:
             r["phone"] = "\n".join(x for x in (r.get("phone"), r.get("text_line")) if x)
         out.append(r)
@@ -202,7 +214,7 @@ def near(
             counts += ", " + ngettext("{n} national", "{n} national", national).format(n=national)
         title = _("Near {place} (within {within}): {counts}").format(place=place.label, within=within_text,
                                                                    counts=counts)
-        render(_decorate(rows, place.town_centre), "table", table_columns=_id_column(store, NEAR_TABLE), title=title, wide=wide, on_dropped=say_dropped,
+        render(_decorate(rows, place.town_centre, place.country), "table", table_columns=_id_column(store, NEAR_TABLE), title=title, wide=wide, on_dropped=say_dropped,
                empty_message=_("No services found near {label}; try a wider --within or fewer filters.").format(label=place.label))
         if any(r.get("confidence") in ("medium", "low") for r in rows):
             info(_("Rows marked verify rest on medium- or low-confidence facts: see `advocate services show ID` "

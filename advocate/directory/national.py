@@ -7,7 +7,9 @@
   for a place in Mexico unless asked for.
 * **Order.** Curated, not alphabetical: records carry a ``priority`` (bands in
   ``advocate.directory.bundled.PRIORITY_BANDS``: trafficking hotline 10, crisis 20, DV/SA 25, consular
-  30, ...). Ties go to the place's own country, then the name.
+  30, ...). A record of another country never comes before the place's own trafficking, crisis, DV and
+  sexual-assault lines (it ranks after band 25, keeping its own order among the foreign rows); ties go to
+  the place's own country, then the name.
 * **Law enforcement.** A record whose only role is reporting to police or immigration authorities
   (``law_enforcement``) is never in a default lookup: only when ``law-enforcement`` is among the
   requested categories.
@@ -108,9 +110,18 @@ def _national_rows(store, filters: Filters, place_country: str, country: str, st
     return out
 
 
+FOREIGN_AFTER = 25  # the last band a record of another country may not come before (DV and sexual-assault lines)
+
+
 def rank_key(row: dict, home: str) -> tuple:
+    """Survivor-first: the priority band, except that another country's record (Mexico's trafficking line in a
+    U.S. lookup, 988 in a Mexican one with --national-from all) waits until after the place's own crisis, DV
+    and sexual-assault lines; then the place's own country first, then the name."""
     pri = row.get("priority")
-    return (pri if pri is not None else 50, (row.get("country") or "") != home, (row.get("name") or "").casefold())
+    pri = pri if pri is not None else 50
+    foreign = bool(home) and (row.get("country") or "") != home
+    band = max(pri, FOREIGN_AFTER + 1) if foreign else pri
+    return (band, foreign, pri, (row.get("name") or "").casefold())
 
 
 def _summarise(row: dict) -> None:

@@ -163,6 +163,26 @@ def test_near_mexican_place_lines_from_mexico(cli):
     assert any(x["id"].endswith(":us-988") for x in r.json())
 
 
+def test_near_mexican_place_every_country_says_which_lines_do_not_work_there(cli):
+    """Issue 10: with --national-from all, a U.S. number shown for a place in Mexico says it does not work
+    from Mexico, in both languages; Mexico's own lines carry no such note."""
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "--national-from", "all", "--wide")
+    assert r.exit_code == 0, r
+    us_lines = [ln for ln in r.stdout.splitlines() if "1-888-373-7888" in ln or "988 (press 2" in ln]
+    assert us_lines and all("does not work from Mexico" in ln for ln in us_lines), us_lines
+    mx_lines = [ln for ln in r.stdout.splitlines() if "800 5533 000 (24 h" in ln or "800 911 2000" in ln]
+    assert mx_lines and not any("does not work" in ln for ln in mx_lines), mx_lines
+    r = cli("--lang", "es", "services", "near", "Oaxaca de Juárez, Oax.", "--national-from", "all", "--wide")
+    assert r.exit_code == 0, r
+    assert "1-888-373-7888" in r.stdout and "no funciona desde México" in r.stdout
+    # and a Mexican 800 number shown for a U.S. place says it does not work from the U.S.
+    r = cli("services", "near", "10001", "--national-from", "all", "--wide")
+    assert any("800 5533 000" in ln and "does not work from the U.S." in ln for ln in r.stdout.splitlines())
+    # the default set for a Mexican place has nothing to warn about
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "--wide")
+    assert "does not work" not in r.stdout
+
+
 def test_law_enforcement_with_caution(cli):
     r = cli("services", "near", "10001", "-c", "law-enforcement")
     assert r.exit_code == 0, r

@@ -123,3 +123,21 @@ def test_an_unconfirmed_row_is_low_and_carries_no_address_or_phone(rows):
 def test_seattle_is_at_its_2018_address(rows):
     seattle = next(r for r in rows if r["city"] == "Seattle")
     assert seattle["address"] == "807 E. Roy St." and seattle["source_date"] >= "2018-06-01"
+
+
+def test_addresses_resting_on_one_old_or_third_party_source_are_leads_not_addresses(rows):
+    """Fact check of 2026-11-29: an address that only one source older than 2023, or only an undated third-party
+    directory, gave is not shown as the consulate's address; it stays in the note as a lead, with its source."""
+    by_city = {r["city"]: r for r in rows}
+    for city, lead in (("Saint Paul", "797 E. 7th St."), ("San Antonio", "127 Navarro St."),
+                       ("San Bernardino", "293 N. D St."), ("Tucson", "3915 E. Broadway Blvd.")):
+        r = by_city[city]
+        assert r["confidence"] == "low" and not r["address"] and not r["postal_code"], city
+        assert lead in r["notes"] and lead in r["notes_es"], city
+    # re-checked and kept: each with a source that says when it said it
+    for city, street in (("Dallas", "1210 River Bend Dr."), ("Orlando", "2550 Technology Dr."),
+                         ("Phoenix", "320 E. McDowell Rd."), ("New Brunswick", "390 George St."),
+                         ("Oklahoma City", "1131 W. Sheridan Ave."), ("Miami", "2555 Ponce de Leon Blvd.")):
+        r = by_city[city]
+        assert r["confidence"] == "medium" and r["address"].startswith(street), city
+        assert r["source_date"] >= "2023-01-01", city

@@ -31,3 +31,15 @@ def test_a_state_office_is_found_near_its_city(cli):
     assert any(x["id"].endswith("mx-ver-ppnna") for x in local)
     office = next(x for x in local if x["id"].endswith("mx-ver-ppnna"))
     assert office["confidence"] == "medium" and office["caution"]
+
+
+def test_tamaulipas_womens_office_near_matamoros(cli):
+    """A walk-in office of the state women's institute, reached by phone through the national 079 line (from
+    Mexico only); medium, with its caution, never a shelter."""
+    r = cli("services", "near", "Matamoros, Tamps.", "-f", "json")
+    assert r.exit_code == 0, r
+    local = [x for x in r.json() if x["scope"] == "local"]
+    office = next(x for x in local if x["id"].endswith("mx-tamps-imt-matamoros"))
+    assert office["confidence"] == "medium" and "confirm" in office["caution"]
+    assert [(ln["number"], ln["from"]) for ln in office["lines"]] == [("079", ["MX"])]
+    assert office["source_date"] == "2026-01-01" and office["last_verified"] == "2026-01-01"

@@ -21,9 +21,18 @@ def test_us_place_trafficking_hotline_first_and_no_law_enforcement(store):
     assert not any(r["law_enforcement"] or "law-enforcement" in r["categories"] for r in rows)
     # every line shown works from the U.S.
     assert all("US" in ln["from"] for r in rows for ln in r["lines"])
-    # crisis before consular before the rest
-    order = [r["priority"] for r in rows]
-    assert order == sorted(order)
+    # crisis before consular before the rest, among the place's own country's rows
+    home = [r["priority"] for r in rows if r["country"] == "US"]
+    assert home == sorted(home)
+    _foreign_after_home_crisis_lines(rows, "US")
+
+
+def _foreign_after_home_crisis_lines(rows, home):
+    """Another country's record (Mexico's trafficking WhatsApp in a U.S. lookup) never comes before the
+    place's own trafficking, crisis, DV and sexual-assault lines (bands up to 25)."""
+    last_home_crisis = max(i for i, r in enumerate(rows) if r["country"] == home and r["priority"] <= 25)
+    first_foreign = min((i for i, r in enumerate(rows) if r["country"] != home), default=len(rows))
+    assert first_foreign > last_home_crisis, [(r["id"], r["priority"]) for r in rows]
 
 
 def test_mexican_place_only_lines_that_work_from_mexico(store):
@@ -44,9 +53,36 @@ def test_national_from_shows_another_set(store):
     assert not any(r["id"].endswith(":us-988") for r in from_mx)
     everything = national_services(store, f, place_country="US", dial_from="all")
     assert len(everything) > len(from_mx)
-    # with every country the place's own trafficking hotline still comes first
+    # with every country the place's own trafficking hotline still comes first, then its crisis, DV and SA
+    # lines; Mexico's trafficking line follows them, before consular help
     assert everything[0]["id"].endswith(":us-trafficking-hotline")
-    assert everything[1]["id"].endswith(":mx-linea-nacional-trata")
+    _foreign_after_home_crisis_lines(everything, "US")
+    ids = [r["id"].split(":")[-1] for r in everything]
+    assert ids.index("us-988") < ids.index("us-dv-hotline") < ids.index("mx-linea-nacional-trata") < ids.index("bi-ciam")
+
+
+def test_mexican_place_with_every_country_keeps_mexicos_lines_first(store):
+    rows = national_services(store, Filters(), place_country="MX", dial_from="all")
+    ids = [r["id"].split(":")[-1] for r in rows]
+    assert ids[0] == "mx-linea-nacional-trata"
+    _foreign_after_home_crisis_lines(rows, "MX")
+    assert ids.index("mx-linea-mujeres") < ids.index("us-trafficking-hotline") < ids.index("us-988")
+    # the U.S. rows keep their own survivor-first order after Mexico's
+    us = [r["priority"] for r in rows if r["country"] == "US"]
+    assert us == sorted(us)
+
+
+def test_rank_key_another_countrys_record_waits_for_the_homes_crisis_lines():
+    from advocate.directory.national import rank_key
+
+    mx_trafficking = {"priority": 10, "country": "MX", "name": "b"}
+    us_crisis = {"priority": 20, "country": "US", "name": "z"}
+    us_consular = {"priority": 30, "country": "US", "name": "a"}
+    order = sorted([us_consular, mx_trafficking, us_crisis], key=lambda r: rank_key(r, "US"))
+    assert order == [us_crisis, mx_trafficking, us_consular]
+    # a place of neither country: the bands alone decide
+    order = sorted([us_consular, us_crisis, mx_trafficking], key=lambda r: rank_key(r, ""))
+    assert order == [mx_trafficking, us_crisis, us_consular]
 
 
 def test_law_enforcement_only_when_asked(store):

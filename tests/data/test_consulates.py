@@ -129,7 +129,7 @@ def test_addresses_resting_on_one_old_or_third_party_source_are_leads_not_addres
     """Fact check of 2026-11-29: an address that only one source older than 2023, or only an undated third-party
     directory, gave is not shown as the consulate's address; it stays in the note as a lead, with its source."""
     by_city = {r["city"]: r for r in rows}
-    for city, lead in (("Saint Paul", "797 E. 7th St."), ("San Antonio", "127 Navarro St."),
+    for city, lead in (("Austin", "5202 E. Ben White Blvd."), ("Saint Paul", "797 E. 7th St."), ("San Antonio", "127 Navarro St."),
                        ("San Bernardino", "293 N. D St."), ("Tucson", "3915 E. Broadway Blvd.")):
         r = by_city[city]
         assert r["confidence"] == "low" and not r["address"] and not r["postal_code"], city

@@ -46,6 +46,24 @@ def size_text(n: int) -> str:
     return f"{n / 1024**2:,.0f} MB" if n >= 1024**2 else f"{n:,} bytes"
 
 
+_RANDOM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # what tempfile puts after the prefix
+
+
+def _made_by_staging(folder: Path) -> bool:
+    """Only what :class:`StagingFolder` makes is ever removed: a folder (not a link) of this user, private
+    (0700, as mkdtemp makes it), named a prefix and then tempfile's eight random characters - never a folder of
+    the user's own that happens to start with "advocate-import-" (TMPDIR may be the home folder)."""
+    import stat
+
+    name = folder.name
+    prefix = next((p for p in STAGING_PREFIXES if name.startswith(p)), None)
+    rest = name[len(prefix):] if prefix else ""
+    if len(rest) != 8 or not set(rest) <= _RANDOM:
+        return False
+    st = folder.lstat()
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
 def clean_staging() -> list[str]:
     """Remove the staging folders of imports that are no longer running (a killed import leaves its folder
     in TMPDIR); a running import holds a lock on its folder and is left alone. Returns what was removed."""
@@ -59,7 +77,7 @@ def clean_staging() -> list[str]:
         return []
     for folder in candidates:
         try:
-            if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+            if not _made_by_staging(folder):
                 continue
             owner = folder / ".owner"
             if owner.exists():

@@ -165,6 +165,9 @@ def test_every_file_is_owner_only_under_umask_000(cli, db_path, tmp_path):
         assert cli(*cli_db, "db", "backup").exit_code == 0
         assert cli(*cli_db, "db", "backup", f"{tmp_path}/usb/new/").exit_code == 0
         assert cli(*cli_db, "appointments", "export", "--ics", tmp_path / "cal.ics").exit_code == 0
+        r = cli(*cli_db, "appointments", "export", "--ics", f"{tmp_path}/out/cal/")  # a new folder: made 0700
+        assert r.exit_code == 0, r  # (it was refused: "the folder .../out/cal does not exist")
+        assert (tmp_path / "out" / "cal" / "appointments.ics").is_file()
         assert cli(*cli_db, "checklist", "show", "intake", "-f", "html", "-o", f"{tmp_path}/sheets/").exit_code == 0
         assert cli(*cli_db, "services", "export", tmp_path / "export").exit_code == 0
         from advocate.directory import batch
@@ -217,3 +220,30 @@ def test_a_killed_dry_run_scratch_store_is_removed(cli, tmp_path, monkeypatch):
     finally:
         tempfile.tempdir = None
 
+
+
+def test_staging_cleanup_removes_only_what_staging_made(cli, tmp_path, monkeypatch):
+    """TMPDIR may be the home folder: a folder of the user's own named advocate-import-..., or one others can
+    read, is never taken for a killed import's."""
+    import tempfile
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    tempfile.tempdir = None
+    try:
+        kept = [tmp / "advocate-import-notes", tmp / "advocate-api-2026-backup", tmp / "advocate-import-abcd1234"]
+        for folder in kept:
+            folder.mkdir(mode=0o755)
+            os.chmod(folder, 0o755)  # the last one is named like staging, but staging makes folders 0700
+            (folder / "mine.txt").write_text("the user's own")
+            os.utime(folder, (os.path.getmtime(folder) - 7200,) * 2)
+        gone = tmp / "advocate-import-q8x_2kzz"  # a killed import's, as mkdtemp names and makes it
+        gone.mkdir(mode=0o700)
+        os.utime(gone, (os.path.getmtime(gone) - 7200,) * 2)
+        r = cli("db", "check")
+        assert r.exit_code == 0, r
+        assert "removed 1 temporary folder" in r.stderr
+        assert all((folder / "mine.txt").read_text() == "the user's own" for folder in kept) and not gone.exists()
+    finally:
+        tempfile.tempdir = None

@@ -57,18 +57,18 @@ def test_a_killed_imports_staging_folder_is_removed_at_the_next_start(cli, tmpdi
     assert len(dead) == 1 and (dead[0] / "stage.db").exists()
     assert len(list(tmpdir_.glob("advocate-api-*"))) == 1
     running = Staged()  # an import running now (in this process): its folder must survive
-    old = tmpdir_ / "advocate-import-old"  # an older version's folder (no owner file), two hours old
-    old.mkdir()
+    old = tmpdir_ / "advocate-import-old_0000"  # an older version's folder (no owner file), two hours old
+    old.mkdir(mode=0o700)
     (old / "stage.db").write_bytes(b"x" * 1000)
     os.utime(old, (os.path.getmtime(old) - 7200,) * 2)
-    young = tmpdir_ / "advocate-import-young"  # no owner file yet: an import just starting
-    young.mkdir()
+    young = tmpdir_ / "advocate-import-young000"  # no owner file yet: an import just starting
+    young.mkdir(mode=0o700)
     try:
         r = cli("db", "check")
         assert r.exit_code == 0, r
         assert "removed 3 temporary folders" in r.stderr and "interrupted import" in r.stderr
         left = sorted(p.name for p in tmpdir_.glob("advocate-import-*"))
-        assert left == sorted([Path(running._dir.name).name, "advocate-import-young"])
+        assert left == sorted([Path(running._dir.name).name, "advocate-import-young000"])
         assert (Path(running._dir.name) / "stage.db").exists() and not list(tmpdir_.glob("advocate-api-*"))
         assert "temporary folders" not in cli("db", "check").stderr  # nothing more to say
     finally:

@@ -7,6 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from advocate.clients import require_client
@@ -14,6 +15,9 @@ from advocate.clock import now_utc
 from advocate.data import read_csv
 from advocate.errors import InputError, NotFound
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 OUTCOMES = ("attended", "rescheduled", "no-show", "cancelled")
 MAX_DURATION = 24 * 60
@@ -103,7 +107,7 @@ def _zones_under(region: str) -> list[str]:
     return (common + [z for z in zones if z not in common])[:3]
 
 
-def zone_of_service(store, service_id: str | None) -> str | None:
+def zone_of_service(store: Store, service_id: str | None) -> str | None:
     """The time zone where a directory service is (its first location with a point, from the offline
     gazetteer: the zone of the nearest city or ZIP), or None when it has no point."""
     if not service_id:
@@ -131,7 +135,7 @@ class ZoneChoice:
     read_in: str | None = None
 
 
-def place_zone(store, service_id: str | None) -> str | None:
+def place_zone(store: Store, service_id: str | None) -> str | None:
     """The zone of a directory service's place, or None (no service, unknown id, no point)."""
     if not service_id:
         return None
@@ -143,7 +147,7 @@ def place_zone(store, service_id: str | None) -> str | None:
         return None
 
 
-def default_zone(store, *, home: str | None = None, service_id: str | None = None) -> ZoneChoice | None:
+def default_zone(store: Store, *, home: str | None = None, service_id: str | None = None) -> ZoneChoice | None:
     """The zone of the service's place first (an appointment at a Chicago service is in Chicago time, whatever
     the office's home_timezone), then home_timezone; never the machine's clock, which on a server is UTC and
     rarely where the appointment is. None when it must be asked or given."""
@@ -274,7 +278,7 @@ def _clean_text(value: str | None, what: str, limit: int = 500, field: str | Non
 REQUIRED = ("client", "when", "tz", "type", "duration")
 
 
-def check_value(store, field: str, value, *, zone: ZoneInfo | None = None):
+def check_value(store: Store, field: str, value, *, zone: ZoneInfo | None = None):
     """One value of an appointment, checked on its own as a prompt or a flag gives it: the cleaned value,
     or an InputError (with ``field``) whose sentence the prompt shows before asking again."""
     if field == "client":
@@ -309,7 +313,7 @@ def _missing(field: str) -> InputError:
     return InputError(what, field=field)
 
 
-def check_appointment(store, values: dict) -> tuple[dict, list[InputError]]:
+def check_appointment(store: Store, values: dict) -> tuple[dict, list[InputError]]:
     """Every value of a new appointment checked at once: (cleaned values, every problem). A bad time zone
     does not hide a bad date; a missing value is a problem of its own."""
     cleaned, problems = {}, []
@@ -334,7 +338,7 @@ def check_appointment(store, values: dict) -> tuple[dict, list[InputError]]:
     return cleaned, problems
 
 
-def log_appointment(store, *, client: str, when: str, type: str, duration: int | str, tz: str | None = None,
+def log_appointment(store: Store, *, client: str, when: str, type: str, duration: int | str, tz: str | None = None,
                     service_id: str | None = None, place: str | None = None, interpreter: str | None = None,
                     advocate: str | None = None, notes: str | None = None, now: datetime | None = None,
                     home_zone: str | None = None) -> LogResult:
@@ -386,7 +390,7 @@ def log_appointment(store, *, client: str, when: str, type: str, duration: int |
     return LogResult(get_appointment(store, cur.lastrowid), warnings, zone_choice)
 
 
-def _duplicates(store, code: str, start: datetime, service_id: str | None, place: str | None,
+def _duplicates(store: Store, code: str, start: datetime, service_id: str | None, place: str | None,
                 exclude: int | None = None) -> list[str]:
     """The same client at the same time and place, already logged (and not cancelled)."""
     out = []
@@ -399,7 +403,7 @@ def _duplicates(store, code: str, start: datetime, service_id: str | None, place
     return out
 
 
-def _overlaps(store, start: datetime, minutes: int, advocate: str | None, exclude: int | None = None) -> list[str]:
+def _overlaps(store: Store, start: datetime, minutes: int, advocate: str | None, exclude: int | None = None) -> list[str]:
     if not advocate:
         return []
     end = start + timedelta(minutes=minutes)
@@ -439,7 +443,7 @@ _SELECT = """SELECT a.id, a.client_code, a.starts_utc, a.tz, a.duration_min, a.t
              FROM appointments a LEFT JOIN services s ON s.id = a.service_id"""
 
 
-def get_appointment(store, appointment_id) -> dict:
+def get_appointment(store: Store, appointment_id) -> dict:
     try:
         aid = int(appointment_id)
     except (TypeError, ValueError):
@@ -450,7 +454,7 @@ def get_appointment(store, appointment_id) -> dict:
     return _row(row)
 
 
-def list_appointments(store, *, upcoming: bool = False, past: bool = False, client: str | None = None,
+def list_appointments(store: Store, *, upcoming: bool = False, past: bool = False, client: str | None = None,
                       start: date | None = None, end: date | None = None, type: str | list[str] | None = None,
                       status: str | None = None, now: datetime | None = None, tz: str | None = None) -> list[dict]:
     """Appointments ordered by start. ``start``/``end`` are inclusive local dates (in ``tz``)."""
@@ -489,7 +493,7 @@ def list_appointments(store, *, upcoming: bool = False, past: bool = False, clie
     return [_row(r) for r in store.conn.execute(sql, params)]
 
 
-def edit_appointment(store, appointment_id, **changes) -> LogResult:
+def edit_appointment(store: Store, appointment_id, **changes) -> LogResult:
     current = get_appointment(store, appointment_id)
     sets, warnings = {}, []
     zone = get_zone(changes.get("tz") or current["tz"])
@@ -548,7 +552,7 @@ def edit_appointment(store, appointment_id, **changes) -> LogResult:
     return LogResult(get_appointment(store, current["id"]), warnings)
 
 
-def _update(store, aid: int, sets: dict) -> None:
+def _update(store: Store, aid: int, sets: dict) -> None:
     sets = {**sets, "updated": now_utc()}
     cols = ", ".join(f"{k} = ?" for k in sets)
     with store.write():
@@ -556,7 +560,7 @@ def _update(store, aid: int, sets: dict) -> None:
         store.audit("update", "appointments", aid)
 
 
-def complete_appointment(store, appointment_id, outcome: str, follow_up: str | None = None,
+def complete_appointment(store: Store, appointment_id, outcome: str, follow_up: str | None = None,
                          now: datetime | None = None) -> dict:
     """Record what happened. An appointment still to come cannot be attended or missed yet (it would count in
     this month's report): those outcomes are refused until it has started; rescheduled and cancelled are not."""
@@ -585,11 +589,11 @@ def complete_appointment(store, appointment_id, outcome: str, follow_up: str | N
     return get_appointment(store, current["id"])
 
 
-def cancel_appointment(store, appointment_id) -> dict:
+def cancel_appointment(store: Store, appointment_id) -> dict:
     return complete_appointment(store, appointment_id, "cancelled")
 
 
-def delete_appointment(store, appointment_id) -> dict:
+def delete_appointment(store: Store, appointment_id) -> dict:
     current = get_appointment(store, appointment_id)
     with store.write():
         store.conn.execute("DELETE FROM appointments WHERE id = ?", (current["id"],))

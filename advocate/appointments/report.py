@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from advocate.appointments.log import from_utc_text, parse_date, types
 from advocate.errors import InputError
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 DIMENSIONS = ("type", "voca_family", "otip_category", "language", "month")
 
@@ -46,7 +50,7 @@ def _local_date(starts_utc: str, tz: str) -> date:
     return from_utc_text(starts_utc).astimezone(ZoneInfo(tz)).date()
 
 
-def build_report(store, start: date, end: date, *, by: list[str] | None = None, suppress_below: int = 5) -> dict:
+def build_report(store: Store, start: date, end: date, *, by: list[str] | None = None, suppress_below: int = 5) -> dict:
     by = by or ["type", "voca_family", "language"]
     for dim in by:
         if dim not in DIMENSIONS:

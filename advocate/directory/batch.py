@@ -284,7 +284,7 @@ class ServiceSummaries:
     its rows need, and kept (bounded) for the rows after it: each service's details are read and its
     staleness worked out once, however many rows show it."""
 
-    def __init__(self, store, stale_months: int):
+    def __init__(self, store: Store, stale_months: int):
         self.conn, self.stale_months = store.conn, stale_months
         self.services: OrderedDict[str, tuple] = OrderedDict()
         self.places: OrderedDict[str, tuple] = OrderedDict()
@@ -330,7 +330,7 @@ class ServiceSummaries:
         return svc, place
 
 
-def index_points(store, filters):
+def index_points(store: Store, filters):
     """(service_id, location_id, lat, lon) of every located place of every matching service, cell by
     cell. Read from the tables themselves: a full scan of the R*Tree that also reads its auxiliary
     columns is about three times slower. The order matters: the objects of one grid cell are then
@@ -345,7 +345,7 @@ def index_points(store, filters):
         params)
 
 
-def directory_grid(store, filters: Filters) -> GridIndex:
+def directory_grid(store: Store, filters: Filters) -> GridIndex:
     """The grid of every located place of the matching services: read from the cache kept beside the store
     (:mod:`advocate.store.sidecache`) when nothing in the store has changed since it was made, else built
     from the store and kept for the next batch. The same index either way."""

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from advocate.data import data_file, read_csv, read_text
 from advocate.store import Seed
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 SOURCE = "advocate-bundled"
 DATA_FILES = ("national.json", "mexico.json", "consulates.csv")
@@ -131,7 +135,7 @@ def _is_date(value) -> bool:
     return len(str(value)) == 10
 
 
-def refresh_if_changed(store, progress=None) -> bool:
+def refresh_if_changed(store: Store, progress=None) -> bool:
     """Reload the bundled records when the shipped files differ from what the store holds."""
     if store.meta("bundled_digest") == digest():
         return False
@@ -139,7 +143,7 @@ def refresh_if_changed(store, progress=None) -> bool:
     return True
 
 
-def load_bundled(store, progress=None) -> int:
+def load_bundled(store: Store, progress=None) -> int:
     """(Re)load the bundled records; user and imported records are not touched. Returns the count.
 
     A bundled record that someone stamped with ``services verify`` after its source date keeps that date."""

@@ -17,10 +17,14 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advocate.directory.search import fetch_services
 from advocate.errors import AdvocateError, InputError, NotFound
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 TAXONOMY_ID = "advocate-categories"
 IDENTITY = ["advocate_source", "advocate_source_id"]
@@ -64,7 +68,7 @@ def parse_since(text: str) -> str:
     return when.isoformat(timespec="seconds")
 
 
-def _check_sources(store, sources: list[str]) -> None:
+def _check_sources(store: Store, sources: list[str]) -> None:
     import difflib
 
     known = {r[0] for r in store.conn.execute("SELECT DISTINCT source FROM services WHERE scope = 'local'")}
@@ -75,7 +79,7 @@ def _check_sources(store, sources: list[str]) -> None:
                            field="source")
 
 
-def _rows(store, *, sources: list[str] | None, include_inactive: bool,
+def _rows(store: Store, *, sources: list[str] | None, include_inactive: bool,
           changed_since: str | None = None) -> dict[str, list[dict]]:
     from advocate.directory.vocab import categories, languages
 
@@ -165,7 +169,7 @@ def _rows(store, *, sources: list[str] | None, include_inactive: bool,
     return out
 
 
-def export_directory(store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False,
+def export_directory(store: Store, dest, *, fmt: str = "csv", source: str | None = None, include_inactive: bool = False,
                      force: bool = False, confirm=None, sources: list[str] | None = None,
                      changed_since: str | None = None) -> dict:
     """Write the export into the folder ``dest`` (created 0700). Every file is checked by the output gateway

@@ -4,12 +4,16 @@ in English or Spanish: the query goes through the bilingual term list (:mod:`adv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from advocate.errors import InputError
 from advocate.i18n import _
 
+if TYPE_CHECKING:
+    from advocate.store import Store
 
-def reindex(store, *, source: str | None = None, ids: list[str] | None = None) -> None:
+
+def reindex(store: Store, *, source: str | None = None, ids: list[str] | None = None) -> None:
     """Refresh the index rows of one source, some ids, or everything (Spanish names and descriptions included)."""
     conn = store.conn
     if ids is not None:
@@ -48,7 +52,7 @@ class Hit:
     matched: list[str]  # the words (or category) each part of the query matched in this record
 
 
-def search(store, text: str, *, limit: int = 50, where_sql: str = "1", params: list | None = None) -> list[Hit]:
+def search(store: Store, text: str, *, limit: int = 50, where_sql: str = "1", params: list | None = None) -> list[Hit]:
     """Services matching ``text``, best first (BM25 over name, description and organization).
 
     A query that is one category's name or synonym ("albergue", "inmigración") also finds the
@@ -88,5 +92,5 @@ def search(store, text: str, *, limit: int = 50, where_sql: str = "1", params: l
     return [Hit(sid, matched_terms(parts, texts.get(sid, ""), categories.get(sid, []))) for sid in ids]
 
 
-def search_ids(store, text: str, *, limit: int = 50, where_sql: str = "1", params: list | None = None) -> list[str]:
+def search_ids(store: Store, text: str, *, limit: int = 50, where_sql: str = "1", params: list | None = None) -> list[str]:
     return [h.service_id for h in search(store, text, limit=limit, where_sql=where_sql, params=params)]

@@ -17,13 +17,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from advocate.directory.hsds_read import read_tables
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 _MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "GÇô": "–", "GÇö": "—", "GÇª": "…", "GÇó": "•",
              "ΓÇÖ": "’", "ΓÇÿ": "‘", "ΓÇ£": "“", "ΓÇ¥": "”", "ΓÇô": "–", "ΓÇö": "—", "ΓÇª": "…", "ΓÇó": "•",
@@ -186,7 +189,7 @@ _DAYS = {"monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu
 
 def schedule_text(rows: list[dict]) -> str | None:
     """Readable hours from regular_schedules (1.x/2.x/Ohana) or schedules (3.x)."""
-    originals = list(dict.fromkeys(clean(r.get("original_text")) for r in rows if clean(r.get("original_text"))))
+    originals = list(dict.fromkeys(t for r in rows if (t := clean(r.get("original_text")))))
     if originals:
         return "; ".join(originals)[:500]
     parts = []
@@ -221,15 +224,23 @@ class ImportStats(TypedDict):
     rejects: NotRequired[list[dict]]  # the first few rejected rows (all of them go to the rejects file)
     unmapped_language_names: NotRequired[list[dict]]  # language words that matched no language, with counts
     pages: NotRequired[int]  # pages read from an HSDS API
+    partial_export: NotRequired[bool]  # an export of only what changed: nothing else is marked inactive
+    # a spreadsheet: which sheet, its header row, which column fed which field, the columns left out, rows skipped
+    sheet: NotRequired[str]
+    header_row: NotRequired[int]
+    mapping: NotRequired[dict[str, str]]
+    unmapped_columns: NotRequired[list[str]]
+    skipped_rows: NotRequired[int]
 
 
 class Importer:
     """One import of one export: indexes its tables, then writes every service in one transaction."""
 
-    def __init__(self, store, path=None, *, source: str | None = None, online: bool = False, progress=None,
+    def __init__(self, store: Store, path=None, *, source: str | None = None, online: bool = False, progress=None,
                  tables=None, geocoder=None):
         # ``tables``: (staged tables, layout, default name) already read, e.g. from an HSDS API
-        tables, self.layout, default_name = tables or read_tables(path)
+        tables, layout, default_name = tables or read_tables(path)
+        self.layout: str = layout
         # an export written by advocate says where each record came from (see directory.export)
         self.own_export = "advocate_source_id" in tables.columns.get("services", [])
         if self.own_export:
@@ -254,8 +265,8 @@ class Importer:
         self.written_locs: dict[str, str] = {}
         self.rejects: list[dict] = []
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
-        self.rejects_target = None  # a path already checked by the output gateway
-        self.record: Callable[[dict], None] | None = None  # called with the summary inside the transaction, before the commit (remembers the source)
+        self.rejects_target: Path | None = None  # a path already checked by the output gateway
+        self.record: Callable[[ImportStats], None] | None = None  # called with the summary inside the transaction, before the commit (remembers the source)
         self._pending: dict[str, list[tuple]] = {t: [] for t in ("organizations", "locations", "services", "own",
                                                                   "replaced",
                                                                   "service_categories", "category_evidence", "staff",
@@ -264,11 +275,13 @@ class Importer:
         self._place_facts: dict[str, tuple] = {}  # location key -> what it says (a service's fingerprint reads it)
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
-        self._rejects_csv = None
+        self._rejects_csv: csv.DictWriter | None = None
         self.stats: ImportStats = {"source": self.source, "layout": self.layout, "services_read": 0, "imported": 0, "updated": 0,
                       "rejected": 0, "geocoded_offline": 0, "inactivated": 0, "locations": 0, "no_location": 0,
                       "organizations": 0, "unmapped_languages": 0, "dry_run": False}
-        self.stats.update(getattr(tables, "summary", None) or {})  # a sheet says which sheet, header and columns
+        summary = getattr(tables, "summary", None)  # a sheet says which sheet, header and columns
+        if summary:
+            self.stats.update(summary)
         from advocate.store import now_utc
 
         self.now = now_utc()  # the time every change this import makes is stamped with
@@ -414,7 +427,7 @@ class Importer:
 
     def own_fields(self, row: dict) -> dict:
         """The service fields our own export carries beyond HSDS (see ``directory.export.SERVICE_EXTRAS``)."""
-        out = {}
+        out: dict[str, str | int | None] = {}
         for c in ("caution", "name_es", "description_es", "caution_es", "citation", "citation_url", "text_line"):
             out[c] = clean(row.get(f"advocate_{c}"), multiline=c.startswith("description"))
         confidence = (clean(row.get("advocate_confidence")) or "").lower()
@@ -429,7 +442,7 @@ class Importer:
             out["last_verified"] = verified
         return out
 
-    def categories_of(self, sid: str, row: dict, name: str, oid: str,
+    def categories_of(self, sid: str, row: dict, name: str, oid: str | None,
                       description: str | None = None) -> tuple[list, list[str]]:
         """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
         from advocate.directory.taxonomy import Evidence, classify
@@ -449,8 +462,8 @@ class Importer:
                     terms.append((code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or ""))
         own: dict[str, Evidence] = {}
         for r in self.T.many("attributes", "link_id", sid):
-            term = self.term_row("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
-            code, tname = clean(term.get("code")) or "", clean(term.get("name")) or ""
+            attribute = self.term_row("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
+            code, tname = clean(attribute.get("code")) or "", clean(attribute.get("name")) or ""
             if code in known_categories():  # our own vocabulary (an advocate export): taken as given, with its why
                 why = re.match(r"^(taxonomy|keyword|rule): (.+)$", clean(r.get("value")) or "")
                 own[code] = Evidence(code, why.group(1), why.group(2)) if why else Evidence(code, "", "")
@@ -488,6 +501,7 @@ class Importer:
             if bad:
                 self.reject(row, reason)
                 return
+        assert name is not None  # (rejected above when it has none)
         self.seen_ids.add(sid)
         self.seen_keys.add(key)
         oid = (row.get("organization_id") or "").strip()
@@ -518,9 +532,10 @@ class Importer:
                               + [s for lid in loc_ids for s in self.T.many("schedules", "location_id", lid)])
         verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
-        notes = []
-        if self.layout == "sheet" and clean(row.get("notes")):
-            notes.append(clean(row["notes"], limit=2000))
+        notes: list[str] = []
+        sheet_note = clean(row.get("notes"), limit=2000) if self.layout == "sheet" else None
+        if sheet_note:
+            notes.append(sheet_note)
         kept = clean(row.get("advocate_notes"), multiline=True) if self.own_export else None
         if kept:
             notes.append(kept)
@@ -723,7 +738,7 @@ _CHILDREN = (
 UNMAPPED_KEPT = 1_000  # distinct unmapped language words counted for the summary (each service keeps its own)
 
 
-def import_directory(store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
+def import_directory(store: Store, path, *, source: str | None = None, dry_run: bool = False, rejects_path=None,
                      online: bool = False, progress=None, force: bool = False, confirm=None,
                      layout: str = "auto", mapping: dict[str, str] | None = None, sheet: str | None = None,
                      remember_mapping: bool = True, geocoder=None) -> ImportStats:
@@ -778,7 +793,7 @@ def import_directory(store, path, *, source: str | None = None, dry_run: bool = 
 LANGUAGE_NOTE = "languages (as written): "
 
 
-def unmapped_languages(store) -> list[dict]:
+def unmapped_languages(store: Store) -> list[dict]:
     """The language words imported services used that match no language in the table, with how many services
     used each, most used first (read back from the note the import keeps on each service)."""
     from advocate.directory.vocab import parse_language_text

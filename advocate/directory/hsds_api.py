@@ -30,6 +30,7 @@ from advocate.i18n import _
 
 if TYPE_CHECKING:
     from advocate.directory.hsds import ImportStats
+    from advocate.store import Store
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
@@ -516,7 +517,7 @@ class Listing:
         return {"etag": self.etag, "last_modified": self.last_modified, "dated": self.dated}
 
 
-def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict | None,
+def write_pulled(store: Store, pulled: Pulled, *, source: str, url: str, about: dict, options: dict | None,
                  dry_run: bool = False,
                  incremental: bool = False, present_ids: set[str] | None = None, rejects_target=None,
                  online: bool = False, progress=None, pulled_at: str | None = None,
@@ -550,7 +551,7 @@ def write_pulled(store, pulled: Pulled, *, source: str, url: str, about: dict, o
     return stats, importer
 
 
-def import_api(store, url: str, *, source: str | None = None, modified_after=None,
+def import_api(store: Store, url: str, *, source: str | None = None, modified_after=None,
                page_size: int = DEFAULT_PAGE_SIZE, allow_http: bool = False, dry_run: bool = False,
                rejects_path=None, force: bool = False, confirm=None, online: bool = False, progress=None,
                on_page=None, http: HttpOptions | None = None, geocoder=None) -> ImportStats:

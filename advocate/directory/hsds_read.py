@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import json
 import sqlite3
@@ -18,12 +19,16 @@ import sys
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
 from advocate.staging import STAGING_PREFIX, StagingFolder
+
+Opener = Callable[[], IO[bytes]]  # opens one file of an export for reading
 
 # alias -> canonical table name
 TABLE_ALIASES = {
@@ -104,6 +109,15 @@ class _Budget:
                                    "import refuses it as a possible zip bomb (the limit is import_max_total_mb in "
                                    "the config)").format(path=self.archive, limit=_mb(self.limits.total_bytes),
                                                          member=name))
+
+
+def _open_file(path: Path) -> IO[bytes]:
+    return open(path, "rb")
+
+
+def _open_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> IO[bytes]:
+    """One member of a zip export, read through the caps (see ``_CappedMember``)."""
+    return io.BufferedReader(_CappedMember(z.open(info), info, budget), 1 << 16)
 
 
 class _CappedMember(io.RawIOBase):
@@ -409,7 +423,7 @@ def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None)
 
 
 def _sources(path: Path, limits: Limits | None = None,
-             stack: contextlib.ExitStack | None = None) -> list[tuple[str, object]]:
+             stack: contextlib.ExitStack | None = None) -> list[tuple[str, Opener]]:
     """(relative name, opener) for every .csv/.json that belongs to the export at ``path``; a zip's members
     are checked against ``limits`` from its directory first, then counted as they are read (a zip file is
     closed by ``stack``)."""
@@ -417,7 +431,7 @@ def _sources(path: Path, limits: Limits | None = None,
     from advocate.files import check_input
 
     check_input(path)
-    out = []
+    out: list[tuple[str, Opener]] = []
     if path.is_dir() or path.name == "datapackage.json" or (path.suffix.lower() == ".csv" and path.is_file()):
         base = path if path.is_dir() else path.parent
         pattern = "*.csv" if path.suffix.lower() == ".csv" else "*"
@@ -438,7 +452,7 @@ def _sources(path: Path, limits: Limits | None = None,
                                      field="path")
             if f.is_file() and f.suffix.lower() in (".csv", ".json"):
                 check_input(f)
-                out.append((str(f.relative_to(base)), lambda f=f: open(f, "rb")))
+                out.append((str(f.relative_to(base)), functools.partial(_open_file, f)))
     elif path.is_file() and zipfile.is_zipfile(path):  # (not a device or a pipe, which would never end)
         try:
             z = zipfile.ZipFile(path)
@@ -464,8 +478,7 @@ def _sources(path: Path, limits: Limits | None = None,
                 raise InputError(_("{member} in {path} unpacks to more than {ratio} times its packed size; import "
                                    "refuses it as a possible zip bomb (the limit is import_max_ratio in the config)")
                                  .format(member=info.filename, path=path, ratio=limits.ratio))
-            out.append((info.filename,
-                        lambda info=info: io.BufferedReader(_CappedMember(z.open(info), info, budget), 1 << 16)))
+            out.append((info.filename, functools.partial(_open_member, z, info, budget)))
     elif path.suffix.lower() == ".json":
         out.append((path.name, lambda: open(path, "rb")))
     elif path.suffix.lower() == ".zip":
@@ -493,7 +506,7 @@ def read_tables(path: str | Path, limits: Limits | None = None) -> tuple[Staged,
         return _read_tables(path, name, _sources(path, limits, stack), limits)
 
 
-def _read_tables(path: Path, name: str, sources: list[tuple[str, object]],
+def _read_tables(path: Path, name: str, sources: list[tuple[str, Opener]],
                  limits: Limits) -> tuple[Staged, str, str]:
     homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
     if len(homes) > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from advocate.directory.fts import reindex
 from advocate.directory.search import get_service
@@ -11,10 +12,13 @@ from advocate.directory.vocab import normalize_category, normalize_language
 from advocate.errors import InputError
 from advocate.i18n import _
 
+if TYPE_CHECKING:
+    from advocate.store import Store
+
 LOCAL_SOURCE = "local"
 
 
-def add_service(store, *, name: str, categories: list[str], location: str | None = None, phone: str | None = None,
+def add_service(store: Store, *, name: str, categories: list[str], location: str | None = None, phone: str | None = None,
                 languages: list[str] | None = None, interpretation: list[str] | None = None,
                 organization: str | None = None, address: str | None = None, url: str | None = None,
                 description: str | None = None, hours: str | None = None, national: bool = False,
@@ -80,7 +84,7 @@ def add_service(store, *, name: str, categories: list[str], location: str | None
     return get_service(store, sid)
 
 
-def verify_service(store, service_id: str, on: date | None = None) -> dict:
+def verify_service(store: Store, service_id: str, on: date | None = None) -> dict:
     sid = get_service(store, service_id)["id"]
     with store.write():
         store.conn.execute("UPDATE services SET last_verified = ? WHERE id = ?", ((on or date.today()).isoformat(), sid))
@@ -88,7 +92,7 @@ def verify_service(store, service_id: str, on: date | None = None) -> dict:
     return get_service(store, sid)
 
 
-def remove_service(store, service_id: str) -> dict:
+def remove_service(store: Store, service_id: str) -> dict:
     row = get_service(store, service_id)
     with store.write():
         # appointments that named the service keep its name as their place (the link itself goes)

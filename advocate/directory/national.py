@@ -17,8 +17,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from advocate.defaults import STALE_AFTER_MONTHS
 from advocate.directory.search import Filters, fetch_services
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 LAW_ENFORCEMENT = "law-enforcement"
 DIAL_CHOICES = ("US", "MX", "all")
@@ -43,7 +48,7 @@ def wants_law_enforcement(filters: Filters) -> bool:
     return filters.asks_enforcement()
 
 
-def national_services(store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
+def national_services(store: Store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
                       stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
@@ -55,14 +60,14 @@ def national_services(store, filters: Filters | None = None, *, place_country: s
     out = _national_rows(store, filters, place_country, country, stale_months)
     if key is not None:
         try:
-            store._national_rows = (key, out)
+            setattr(store, "_national_rows", (key, out))  # noqa: B010 (the store class knows no directory)
         except AttributeError:  # a store object that takes no attributes: nothing kept
             pass
         return [_copy_row(r) for r in out]
     return out
 
 
-def _cache_key(store, filters: Filters, place_country: str, country: str, stale_months: int):
+def _cache_key(store: Store, filters: Filters, place_country: str, country: str, stale_months: int):
     """What the national rows depend on, including the store's state: ``PRAGMA data_version`` moves when
     another connection commits, ``total_changes`` when this one writes (even a write later rolled back),
     so rows kept from an earlier lookup are used only while nothing in the store has changed. None when
@@ -87,7 +92,7 @@ def _copy_row(row: dict) -> dict:
     return out
 
 
-def _national_rows(store, filters: Filters, place_country: str, country: str, stale_months: int) -> list[dict]:
+def _national_rows(store: Store, filters: Filters, place_country: str, country: str, stale_months: int) -> list[dict]:
     where, params = filters.sql()
     ids = [r[0] for r in store.conn.execute(
         f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]

@@ -125,7 +125,7 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
     return ranked[:limit]
 
 
-def services_near(store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
+def services_near(store: Store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
                   filters: Filters | None = None, national: bool = True, stale_months: int = STALE_AFTER_MONTHS,
                   national_from: str | None = None) -> list[dict]:
     """Local services by distance (ties by name), then the national lines that work from the place's
@@ -185,7 +185,7 @@ def nearness(row: dict) -> tuple:
     return (0, km + (APPROXIMATE_SLACK_KM if rough else 0.0), rough, row["name"].casefold())
 
 
-def _nearest_by_nearness(store, place, within_km: float, limit: int, filters: Filters) -> list:
+def _nearest_by_nearness(store: Store, place, within_km: float, limit: int, filters: Filters) -> list:
     """The ``limit`` nearest (distance, service, location) by :func:`nearness`: approximate points rank
     farther than they measure, so candidates are read by plain distance until none further could still
     make the cut (at most APPROXIMATE_SLACK_KM beyond the last one kept)."""
@@ -209,7 +209,7 @@ ROW_FIELDS = (
 )
 
 
-def fetch_services(store, ids: list[str], *, stale_months: int = STALE_AFTER_MONTHS, location_ids: dict | None = None) -> list[dict]:
+def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AFTER_MONTHS, location_ids: dict | None = None) -> list[dict]:
     """Full rows for service ids, in the order given (one location each: the one asked for or the first)."""
     if not ids:
         return []
@@ -310,14 +310,14 @@ ELLIPSIS = "…"
 BUNDLED_PREFIX = "advocate-bundled:"
 
 
-def _by_prefix(store, prefix: str) -> list[str]:
+def _by_prefix(store: Store, prefix: str) -> list[str]:
     """Ids that start with ``prefix`` (or whose bundled short form does), at most two."""
     return [r[0] for r in store.conn.execute(
         "SELECT id FROM services WHERE substr(id, 1, length(?1)) = ?1 OR substr(id, 1, length(?2)) = ?2 LIMIT 2",
         (prefix, BUNDLED_PREFIX + prefix))]
 
 
-def shortened_id(store, shown: str, width: int) -> str:
+def shortened_id(store: Store, shown: str, width: int) -> str:
     """``shown`` (an id as a table shows it) shortened for a narrow table to a form :func:`get_service` still
     accepts: the shortest prefix, of at least ``width`` - 1 characters, that names one service, and "…"
     ("consulate-new-b…"); ``shown`` itself when no shorter form is unique."""
@@ -327,7 +327,7 @@ def shortened_id(store, shown: str, width: int) -> str:
     return shown
 
 
-def get_service(store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> dict:
+def get_service(store: Store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> dict:
     service_id = (service_id or "").strip()
     if (service_id.endswith((ELLIPSIS, "...")) and len(service_id.rstrip(".…")) >= 2
             and not store.conn.execute("SELECT 1 FROM services WHERE id = ?", (service_id,)).fetchone()):
@@ -362,7 +362,7 @@ def get_service(store, service_id: str, *, stale_months: int = STALE_AFTER_MONTH
     return row
 
 
-def getting_there(store, service_id: str) -> dict:
+def getting_there(store: Store, service_id: str) -> dict:
     """What a person needs to get to a service, as the directory wrote it: ``application_process`` (appointment,
     walk-in, referral), ``required_documents``, ``eligibility``, ``fees`` and ``locations``, each with
     its ``transportation`` directions and whether its point is ``approximate``. ``service_id`` is a full id (from :func:`get_service`)."""

@@ -18,15 +18,19 @@ import hashlib
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from advocate.directory.hsds_read import MAX_FIELD, TABLE_ALIASES, Staged, _encoding
 from advocate.errors import InputError
 from advocate.i18n import N_, _
 from advocate.textnorm import fold
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -636,7 +640,7 @@ class ImportPlan:
             return read_tables(path)
         return read_sheet(path, sheet=self.sheet, mapping=self.mapping)
 
-    def options(self, stats: dict) -> dict | None:
+    def options(self, stats: Mapping[str, Any]) -> dict | None:
         """The options the source keeps (None: leave them as they are)."""
         if not self.is_sheet:
             return None
@@ -648,7 +652,7 @@ class ImportPlan:
         return out
 
 
-def remembered(store, name: str) -> tuple[str | None, dict]:
+def remembered(store: Store, name: str) -> tuple[str | None, dict]:
     """(layout, options) a source was last imported with; (None, {}) for a source never imported."""
     from advocate.directory.sources import list_sources
 
@@ -656,7 +660,7 @@ def remembered(store, name: str) -> tuple[str | None, dict]:
     return (found[0]["layout"], found[0]["options"] or {}) if found else (None, {})
 
 
-def sheet_plan(store, path, *, source: str | None = None, layout: str = "auto", mapping: dict[str, str] | None = None,
+def sheet_plan(store: Store, path, *, source: str | None = None, layout: str = "auto", mapping: dict[str, str] | None = None,
                sheet: str | None = None, remember: bool = True) -> ImportPlan:
     """Decide how to read ``path``: an HSDS export, or a sheet (with the mapping and sheet name given, else
     the ones its source remembers)."""

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from advocate.errors import InputError, NotFound
 from advocate.i18n import _
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 KINDS = ("file", "folder", "api", "sheet")
 COUNTS = ("services_read", "imported", "updated", "rejected", "inactivated")
@@ -30,8 +35,8 @@ def now_utc() -> str:
     return store_now()
 
 
-def record_source(store, *, name: str, kind: str, location: str, layout: str | None = None,
-                  options: dict | None = None, stats: dict | None = None, pulled_at: str | None = None,
+def record_source(store: Store, *, name: str, kind: str, location: str, layout: str | None = None,
+                  options: dict | None = None, stats: Mapping[str, Any] | None = None, pulled_at: str | None = None,
                   etag: str | None = None, last_modified: str | None = None, content_hash: str | None = None,
                   publisher: str | None = None, version: str | None = None) -> None:
     """Insert or update the record of one source. Call it inside the import's transaction.
@@ -73,7 +78,7 @@ def _row(names: list[str], r) -> dict:
     return d
 
 
-def list_sources(store, names: list[str] | None = None) -> list[dict]:
+def list_sources(store: Store, names: list[str] | None = None) -> list[dict]:
     """Every remembered source (or the ones named), with how many of its services are active now."""
     cur = store.conn.execute("SELECT * FROM sources ORDER BY name")
     names_ = [c[0] for c in cur.description]
@@ -94,7 +99,7 @@ def list_sources(store, names: list[str] | None = None) -> list[dict]:
     return [{k: r.get(k) for k in FIELDS} for r in rows]
 
 
-def get_source(store, name: str) -> dict:
+def get_source(store: Store, name: str) -> dict:
     return list_sources(store, [name])[0]
 
 

@@ -30,6 +30,7 @@ from advocate.i18n import _
 
 if TYPE_CHECKING:
     from advocate.directory.hsds import ImportStats
+    from advocate.store import Store
 
 FIELDS = ("name", "organization", "phone", "address", "hours", "languages", "categories", "url", "email",
           "description", "eligibility", "fees", "status")
@@ -83,7 +84,7 @@ def puller_for(source: dict) -> PullFn:
 # --- snapshots and their difference ---------------------------------------------------------------------------
 
 
-def snapshot(store, source: str) -> dict[str, dict]:
+def snapshot(store: Store, source: str) -> dict[str, dict]:
     """{service id: {field: value}} for every service of ``source``: what a case manager would call a change."""
     sql = """
         SELECT s.id, s.source_id, s.name, coalesce(o.name, ''), coalesce(s.phone, ''),
@@ -135,7 +136,7 @@ class _Rollback(Exception):
     """Raised inside the sync transaction to undo a dry run."""
 
 
-def sync_source(store, source: dict, *, dry_run: bool = False, options: SyncOptions | None = None) -> dict:
+def sync_source(store: Store, source: dict, *, dry_run: bool = False, options: SyncOptions | None = None) -> dict:
     """Pull one remembered source again; returns its report (see :func:`sync`)."""
     options = options or SyncOptions()
     report: dict[str, Any] = {"source": source["name"], "kind": source["kind"], "location": source["location"],
@@ -167,7 +168,7 @@ def sync_source(store, source: dict, *, dry_run: bool = False, options: SyncOpti
     return report
 
 
-def sync(store, names: list[str] | None = None, *, dry_run: bool = False, options: SyncOptions | None = None,
+def sync(store: Store, names: list[str] | None = None, *, dry_run: bool = False, options: SyncOptions | None = None,
          on_source: Callable[[dict], None] | None = None) -> list[dict]:
     """Pull every remembered source (or those named) again, each in its own transaction; one report per source:
     ``{"source", "kind", "location", "status": changed|unchanged|failed, "new", "updated", "inactivated",
@@ -199,7 +200,7 @@ def sync(store, names: list[str] | None = None, *, dry_run: bool = False, option
 @register_puller("sheet")  # a spreadsheet: read again with the mapping and sheet its source remembers
 @register_puller("file")
 @register_puller("folder")
-def pull_file(store, source: dict, options: SyncOptions) -> Pending | None:
+def pull_file(store: Store, source: dict, options: SyncOptions) -> Pending | None:
     """A file or folder export: re-imported when its content hash changed."""
     from advocate.directory.hsds import import_directory
     from advocate.directory.sources import content_hash
@@ -239,7 +240,7 @@ def check_remembered_path(path: Path) -> None:
 
 
 @register_puller("api")
-def pull_api(store, source: dict, options: SyncOptions) -> Pending | None:
+def pull_api(store: Store, source: dict, options: SyncOptions) -> Pending | None:
     """An HSDS 3 API: the ids it lists now, asked for conditionally (If-None-Match / If-Modified-Since with
     the validators of the last listing), and what changed since the last pull (``modified_after``).
 

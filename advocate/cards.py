@@ -47,6 +47,8 @@ LABELLING_STEMS = ("traffick", "trata", "trafic", "violen", "victim", "immigra",
                    "prostitu", "citizenship", "ciudadania", "naturaliz", "undocumented", "indocumentad",
                    "sin papeles", "green card", "visa ", "visas ", "daca ", "tps ", "uscis", "detention",
                    "detencion", "detenid",
+                   # an interview with the authorities (the law-enforcement appointment's Spanish title)
+                   "autoridad", "authorities", "fiscalia", "ministerio publico",
                    # the US trafficking hotline's text keyword says what the line is for
                    "befree")
 
@@ -302,8 +304,10 @@ def zone_country(zone_name: str) -> str | None:
     return get_global("zone_territories").get(zone_name)
 
 
-def when_words(start: datetime, lang: str) -> tuple[str, str]:
-    """("martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana") in the appointment's own zone."""
+def when_words(start: datetime, lang: str, city: str | None = None) -> tuple[str, str]:
+    """("martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana") in the appointment's own zone; ``city``
+    (the place's own town, in that zone) is named instead of the zone's sample city: "hora de Miami", not
+    "hora de Nueva York", for an appointment in Miami."""
     from babel.dates import format_date, format_time, get_timezone_location
 
     from advocate.i18n import babel_locale
@@ -312,8 +316,26 @@ def when_words(start: datetime, lang: str) -> tuple[str, str]:
     pattern = "EEEE d 'de' MMMM 'de' y" if lang == "es" else "EEEE, MMMM d, y"
     day = format_date(start.date(), pattern, locale=locale)
     clock = format_time(start, "h:mm B", locale=locale)
-    city = get_timezone_location(start.tzinfo, locale=locale, return_city=True)
+    city = city or get_timezone_location(start.tzinfo, locale=locale, return_city=True)
     return f"{day}, {clock}", gettext_in(lang, T_TIME_IN).format(city=city)
+
+
+def _place_city(store: Store, a: dict) -> str | None:
+    """The town of the appointment's directory service, when the appointment is kept in that place's own zone."""
+    from advocate.appointments.log import place_zone
+    from advocate.directory.search import get_service
+
+    if not a.get("service_id") or place_zone(store, a["service_id"]) != a["tz"]:
+        return None
+    from advocate.errors import InputError, NotFound
+
+    try:
+        row = get_service(store, a["service_id"])
+    except (InputError, NotFound):  # a card still prints, with the zone's own city
+        return None
+    loc = (row.get("locations") or [{}])[0] or {}
+    city = (loc.get("city") or row.get("city") or "").strip()
+    return city.title() if city.isupper() else (city or None)
 
 
 def _duration_words(minutes: int, lang: str) -> str:
@@ -490,7 +512,7 @@ def appointment_card(store: Store, appointment_id, lang: str = "es", *, label: b
     title = gettext_in(lang, T_APPOINTMENT)
     if type_label and (label or not is_labelling(type_label, organization)) and a["type"] != "other":
         title = f"{title}: {type_label}"
-    day, zone_phrase = when_words(start, lang)
+    day, zone_phrase = when_words(start, lang, _place_city(store, a))
     sections = [Section(gettext_in(lang, T_WHEN), [Line(day), Line(f"({zone_phrase})"),
                                                     Line(_duration_words(a["duration_min"], lang))])]
     country = None

@@ -223,3 +223,43 @@ def test_durations_in_words_not_decimals():
                   120: "unas 2 horas", 150: "unas 2 horas y media"}
     assert _duration_words(90, "en") == "about an hour and a half"
     assert "1.5" not in " ".join(es.values()) and "1,5" not in " ".join(es.values())
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_law_enforcement_appointment_card_does_not_say_so(cli, appts, lang):
+    """'Su cita: Entrevista con autoridades' on a card tells whoever finds it that the person talks to the police."""
+    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--tz", "America/Chicago",
+            "--type", "law-enforcement", "--duration", "60", "--place", "Oficina 4, 200 W Main St, Chicago")
+    assert r.exit_code == 0, r
+    aid = r.stdout.strip().splitlines()[-1]
+    card = cli("appointments", "card", aid, "--lang", lang, "-f", "txt")
+    assert card.exit_code == 0, card
+    title = card.stdout.splitlines()[0]
+    assert title in ("Su cita", "Your appointment"), title
+    for word in ("autoridad", "Entrevista", "enforcement", "interview", "police", "policía"):
+        assert word.lower() not in card.stdout.lower(), word
+    assert "Entrevista con autoridades" in cli("appointments", "card", aid, "--lang", "es", "-f", "txt",
+                                               "--label").stdout
+
+
+def test_medical_and_benefits_titles_read_naturally_in_spanish():
+    from advocate.appointments.log import types
+
+    assert types()["medical"]["label_es"] == "Consulta médica"  # not "Su cita: Cita médica"
+    assert types()["benefits"]["label_es"] == "Oficina de apoyos del gobierno"  # not the calque "beneficios"
+
+
+def test_the_card_names_the_places_own_town_for_the_time(cli, appts):
+    """A Miami appointment read '(hora de Nueva York)': someone in Miami may think it is another time."""
+    sid = cli("services", "add", "--name", "Clínica del Sol", "-c", "medical", "--location", "33130",
+              "--address", "100 SW 8th St", "--phone", "305-555-0100").stdout.strip()
+    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--type", "medical",
+            "--duration", "60", "--service", sid)
+    assert r.exit_code == 0, r
+    aid = r.stdout.strip().splitlines()[-1]
+    es = cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
+    en = cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout
+    assert "hora de Miami" in es and "Nueva York" not in es
+    assert "Miami time" in en and "New York" not in en
+    # a free-text place keeps the zone's own city
+    assert "hora de Tijuana" in cli("appointments", "card", appts["tijuana"], "--lang", "es", "-f", "txt").stdout

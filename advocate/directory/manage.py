@@ -31,7 +31,8 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
     source = clean(source, limit=500)
     confidence = (confidence or ("medium" if source else "low")).strip().lower()
     if confidence not in ("high", "medium", "low"):
-        raise InputError(f'"{confidence}" is not a confidence; use high, medium or low', field="confidence")
+        raise InputError(_('"{value}" is not a confidence; use high, medium or low').format(value=confidence),
+                         field="confidence")
     caution = "Added by hand" + (f"; source: {source}" if source else "; no source recorded") + "."
     caution_es = "Agregado a mano" + (f"; fuente: {source}" if source else "; sin fuente registrada") + "."
     name = clean(name, limit=300)

@@ -88,7 +88,7 @@ def test_every_table_in_spanish_has_no_english_label(cli, casework):
 
 def test_spanish_tables_say_types_statuses_and_relative_days(cli, casework):
     out = cli("--lang", "es", "appointments", "list", env={"COLUMNS": "250"}).stdout
-    for word in ("Tribunal", "Cita médica", "Oficina de beneficios", "programada", "asistió", "mañana",
+    for word in ("Tribunal", "Consulta médica", "Oficina de apoyos del gobierno", "programada", "asistió", "mañana",
                  "hace 2 días", "dentro de 3 días", "mixteco de Jamiltepec"):
         assert word in out, word
     out = cli("--lang", "es", "report", "--from", f"{date.today() - timedelta(days=9):%Y-%m-%d}",

@@ -67,7 +67,7 @@ def test_sheet_in_spanish_has_what_a_person_needs(cli, directory):
     out = r.stdout
     assert out.startswith("Lugares que le pueden ayudar")
     assert "Dirección: 1800 S Halsted St, Chicago, IL 60608" in out
-    assert "Cómo llegar: A " in out and " millas al " in out and " de Chicago, IL 60616" in out
+    assert "Dónde queda: A " in out and " millas al " in out and " de Chicago, IL 60616" in out
     assert "Indicaciones (como las da el directorio): CTA bus 8 Halsted to 18th St" in out
     assert "Teléfono: 312-555-0142" in out
     assert "Idiomas que hablan: español" in out
@@ -356,7 +356,7 @@ def test_what_to_bring_is_never_a_wrong_guess(cli):
     daycare = add("Little Steps daycare", "childcare")
     assert "cartilla de vacunación" in _bring_line(cli, daycare)
     clinic = add("Clínica del Valle", "medical")
-    assert "Sus medicinas, o una lista de ellas" in _bring_line(cli, clinic)
+    assert "Sus medicinas o una lista de ellas" in _bring_line(cli, clinic)
     # a centre of many kinds says nothing about what this visit needs
     centre = add("Centro Comunitario", "medical", "childcare", "benefits")
     assert _bring_line(cli, centre) == "  Qué llevar: Esta hoja; Una identificación, si tiene y si es seguro llevarla"

@@ -80,36 +80,47 @@ def is_store_file(path: Path, store: Path) -> bool:
     return False
 
 
-def refusal(path: Path) -> str | None:
-    """Why advocate must never write ``path`` (None if it may, subject to the existing-file rule)."""
+def _guard(path: Path, said: dict[str, str], *, wal: bool) -> str | None:
+    """Which of ``said``'s sentences applies to ``path`` (None if none): the store or one of its files or backups
+    ("store"), the store under another name ("alias"), a listed copy ("copy"), anything in the data folder
+    ("data"), an SQLite database, or with ``wal`` a write-ahead log ("sqlite")."""
     real = _resolved(path)
+    data = _data_dir()
     for store in protected_stores():
         if is_store_file(real, store) or is_store_file(path.absolute(), store):
-            return _("{path} is the store or one of its own files or backups; advocate never writes over it "
-                     "(choose another path)").format(path=path)
+            return said["store"].format(path=path, data=data)
         with contextlib.suppress(OSError):
             if path.exists() and store.exists() and os.path.samefile(path, store):
-                return _("{path} is the store under another name; advocate never writes over it "
-                         "(choose another path)").format(path=path)
+                return said["alias"].format(path=path, data=data)
     from advocate.store.copies import listed_copies
 
     if real in listed_copies():
-        return _("{path} is a copy of the store that advocate keeps track of; advocate never writes over it "
-                 "(choose another path)").format(path=path)
-    data = _data_dir()
+        return said["copy"].format(path=path, data=data)
     if real == data or data in real.parents:
-        return _("{path} is inside advocate's data folder ({data}), which holds the store; "
-                 "write somewhere else").format(path=path, data=data)
+        return said["data"].format(path=path, data=data)
     if real.is_file():
         try:
             with open(real, "rb") as fh:
                 head = fh.read(16)
         except OSError:
             head = b""
-        if head == SQLITE_HEADER:
-            return _("{path} is an SQLite database (a store or a backup?); advocate never writes over one "
-                     "(choose another path)").format(path=path)
+        if head == SQLITE_HEADER or (wal and head[:4] in WAL_MAGIC):
+            return said["sqlite"].format(path=path, data=data)
     return None
+
+
+def refusal(path: Path) -> str | None:
+    """Why advocate must never write ``path`` (None if it may, subject to the existing-file rule)."""
+    return _guard(path, {
+        "store": _("{path} is the store or one of its own files or backups; advocate never writes over it "
+                   "(choose another path)"),
+        "alias": _("{path} is the store under another name; advocate never writes over it (choose another path)"),
+        "copy": _("{path} is a copy of the store that advocate keeps track of; advocate never writes over it "
+                  "(choose another path)"),
+        "data": _("{path} is inside advocate's data folder ({data}), which holds the store; write somewhere else"),
+        "sqlite": _("{path} is an SQLite database (a store or a backup?); advocate never writes over one "
+                    "(choose another path)"),
+    }, wal=False)
 
 
 WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
@@ -119,35 +130,18 @@ def input_refusal(path: str | os.PathLike) -> str | None:
     """Why advocate must never read ``path`` as a directory to import (None if it may): the store, its side
     files, backups and listed copies, anything in advocate's data folder, any SQLite database or write-ahead
     log. Importing one would turn client data into "services" that an export then hands to others."""
-    path = Path(os.fspath(path)).expanduser()
-    real = _resolved(path)
-    for store in protected_stores():
-        if is_store_file(real, store) or is_store_file(path.absolute(), store):
-            return _("{path} is the store or one of its own files or backups; advocate never imports it "
-                     "(give the directory export you meant)").format(path=path)
-        with contextlib.suppress(OSError):
-            if path.exists() and store.exists() and os.path.samefile(path, store):
-                return _("{path} is the store under another name; advocate never imports it "
-                         "(give the directory export you meant)").format(path=path)
-    from advocate.store.copies import listed_copies
-
-    if real in listed_copies():
-        return _("{path} is a copy of the store that advocate keeps track of; advocate never imports it "
-                 "(give the directory export you meant)").format(path=path)
-    data = _data_dir()
-    if real == data or data in real.parents:
-        return _("{path} is inside advocate's data folder ({data}), which holds the store; advocate never "
-                 "imports from it").format(path=path, data=data)
-    if real.is_file():
-        try:
-            with open(real, "rb") as fh:
-                head = fh.read(16)
-        except OSError:
-            head = b""
-        if head == SQLITE_HEADER or head[:4] in WAL_MAGIC:
-            return _("{path} is an SQLite database (a store or a backup?), not a directory export; advocate "
-                     "never imports one").format(path=path)
-    return None
+    return _guard(Path(os.fspath(path)).expanduser(), {
+        "store": _("{path} is the store or one of its own files or backups; advocate never imports it "
+                   "(give the directory export you meant)"),
+        "alias": _("{path} is the store under another name; advocate never imports it "
+                   "(give the directory export you meant)"),
+        "copy": _("{path} is a copy of the store that advocate keeps track of; advocate never imports it "
+                  "(give the directory export you meant)"),
+        "data": _("{path} is inside advocate's data folder ({data}), which holds the store; advocate never "
+                  "imports from it"),
+        "sqlite": _("{path} is an SQLite database (a store or a backup?), not a directory export; advocate "
+                    "never imports one"),
+    }, wal=True)
 
 
 def check_input(path: str | os.PathLike) -> None:

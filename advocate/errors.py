@@ -7,6 +7,7 @@ as ``Error: <message>`` and exits with the code. Nothing here prints.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 
 class ExitStatus(enum.IntEnum):
@@ -59,7 +60,7 @@ class InputErrors(InputError):
     """Several values are wrong at once: ``problems`` holds one error per value, each with its own field,
     so a front end can name its control beside each sentence (the CLI prints one line per problem)."""
 
-    def __init__(self, message: str, problems: list[AdvocateError]):
+    def __init__(self, message: str, problems: Sequence[AdvocateError]):
         super().__init__(message, field=tuple(dict.fromkeys(f for p in problems for f in p.fields)))
         self.problems = list(problems)
 

@@ -7,13 +7,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from advocate.clients import require_client
 from advocate.clock import now_utc
 from advocate.data import read_csv
-from advocate.errors import InputError, NotFound
+from advocate.errors import AdvocateError, InputError, NotFound
 from advocate.i18n import _
 
 if TYPE_CHECKING:
@@ -313,10 +313,11 @@ def _missing(field: str) -> InputError:
     return InputError(what, field=field)
 
 
-def check_appointment(store: Store, values: dict) -> tuple[dict, list[InputError]]:
+def check_appointment(store: Store, values: dict[str, Any]) -> tuple[dict[str, Any], list[AdvocateError]]:
     """Every value of a new appointment checked at once: (cleaned values, every problem). A bad time zone
     does not hide a bad date; a missing value is a problem of its own."""
-    cleaned, problems = {}, []
+    cleaned: dict[str, Any] = {}
+    problems: list[AdvocateError] = []
     if values.get("service") and values.get("place"):
         problems.append(InputError(_("give a service from the directory or a place, not both"),
                                    field=("service", "place")))
@@ -338,7 +339,8 @@ def check_appointment(store: Store, values: dict) -> tuple[dict, list[InputError
     return cleaned, problems
 
 
-def log_appointment(store: Store, *, client: str, when: str, type: str, duration: int | str, tz: str | None = None,
+def log_appointment(store: Store, *, client: str | None, when: str | None, type: str | None,
+                    duration: int | str | None, tz: str | None = None,
                     service_id: str | None = None, place: str | None = None, interpreter: str | None = None,
                     advocate: str | None = None, notes: str | None = None, now: datetime | None = None,
                     home_zone: str | None = None) -> LogResult:
@@ -386,8 +388,10 @@ def log_appointment(store: Store, *, client: str, when: str, type: str, duration
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (code, to_utc_text(start), zone.key, minutes, kind, service_id, place, interpreter, advocate, notes,
              f"{uuid.uuid4()}@advocate", stamp, stamp))
-        store.audit("create", "appointments", cur.lastrowid)
-    return LogResult(get_appointment(store, cur.lastrowid), warnings, zone_choice)
+        new_id = cur.lastrowid
+        assert new_id is not None  # an INSERT always sets it
+        store.audit("create", "appointments", new_id)
+    return LogResult(get_appointment(store, new_id), warnings, zone_choice)
 
 
 def _duplicates(store: Store, code: str, start: datetime, service_id: str | None, place: str | None,
@@ -443,7 +447,7 @@ _SELECT = """SELECT a.id, a.client_code, a.starts_utc, a.tz, a.duration_min, a.t
              FROM appointments a LEFT JOIN services s ON s.id = a.service_id"""
 
 
-def get_appointment(store: Store, appointment_id) -> dict:
+def get_appointment(store: Store, appointment_id: int | str) -> dict[str, Any]:
     try:
         aid = int(appointment_id)
     except (TypeError, ValueError):
@@ -493,9 +497,10 @@ def list_appointments(store: Store, *, upcoming: bool = False, past: bool = Fals
     return [_row(r) for r in store.conn.execute(sql, params)]
 
 
-def edit_appointment(store: Store, appointment_id, **changes) -> LogResult:
+def edit_appointment(store: Store, appointment_id: int | str, **changes: Any) -> LogResult:
     current = get_appointment(store, appointment_id)
-    sets, warnings = {}, []
+    sets: dict[str, Any] = {}
+    warnings: list[str] = []
     zone = get_zone(changes.get("tz") or current["tz"])
     if changes.get("when") or changes.get("tz"):
         # a new zone alone corrects the zone: the clock time stays (09:00 Chicago -> 09:00 Tijuana), unless the

@@ -449,6 +449,7 @@ def export(
 
         sys.stdout.buffer.write(data)
     else:
+        assert target is not None  # set above whenever ics names a file
         written = write_private(target, data, force=True, make_parents=True)  # checked (and agreed to) above
         info(ngettext("Wrote {n_rows} event to {written}.", "Wrote {n_rows} events to {written}.", len(rows)).format(
             n_rows=len(rows), written=written))

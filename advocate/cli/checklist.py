@@ -183,7 +183,7 @@ def _terminal(c):
             if it.get("answer") or it.get("answer_hidden"):
                 from advocate.checklists.formats import given_text
 
-                answers = "=> " + given_text(it, langs)
+                answers = "=> " + (given_text(it, langs) or "")
             elif it["type"] in ("date", "text"):
                 answers = both(LABELS["a_date" if it["type"] == "date" else "a_note"])
             else:  # the real answers; the three "not an answer" answers are always offered too

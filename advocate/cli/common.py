@@ -7,11 +7,16 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from advocate.i18n import N_, _
+
+if TYPE_CHECKING:
+    from advocate.config import Config
+    from advocate.geo.online import Nominatim
+    from advocate.store import Store
 
 
 class Format(str, enum.Enum):
@@ -33,11 +38,11 @@ FormatOpt = Annotated[
 class State:
     db: Path | None = None
     debug: bool = False
-    _store: object = None
-    _config: object = None
+    _store: Store | None = None
+    _config: Config | None = None
     messages: list[str] = field(default_factory=list)
 
-    def store(self):
+    def store(self) -> Store:
         if self._store is None:
             from advocate.store import crypto, resolve_path
             from advocate.workspace import open_store
@@ -56,21 +61,21 @@ class State:
                 info(_("Created a new store at {path} with the bundled national directory.").format(path=self._store.path))
         return self._store
 
-    def config(self):
+    def config(self) -> Config:
         if self._config is None:
             from advocate.config import load_config
 
             self._config = load_config()
         return self._config
 
-    def geocoder(self):
+    def geocoder(self) -> Nominatim:
         """The online geocoder the user's config names (built on first lookup; only used when online)."""
         from advocate.geo.online import make_geocoder
 
         cfg = self.config()
         return make_geocoder(cfg.geocoder, cfg.geocoder_user_agent)
 
-    def close(self):
+    def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None

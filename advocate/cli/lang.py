@@ -239,13 +239,14 @@ def install() -> None:
     from typer._click import exceptions as cexc
     from typer._click import formatting as cfmt
 
-    tcore._ = _
+    tcore._ = _  # type: ignore[assignment]  # the same signature, spelled differently
     # Rich help panels are unused while rich_markup_mode is None; importing typer.rich_utils costs ~0.15 s
     # of start-up (Rich's markdown, syntax and traceback modules), so patch it only if something loaded it
     rutils = sys.modules.get("typer.rich_utils")
     if rutils is not None:
-        rutils._ = _
+        rutils._ = _  # type: ignore[attr-defined]  # a module from sys.modules, typed as ModuleType
 
+    # the patches below replace methods of classes typer vendors from Click (hence the method-assign ignores)
     display_type = tcore._TyperParameter.display_type
 
     def _display_type(self, ctx):
@@ -258,14 +259,14 @@ def install() -> None:
             return _(TYPE_WORDS[inner])
         return shown
 
-    tcore._TyperParameter.display_type = _display_type
+    tcore._TyperParameter.display_type = _display_type  # type: ignore[method-assign]
 
     write_usage = cfmt.HelpFormatter.write_usage
 
     def _write_usage(self, prog, args="", prefix=None):
         return write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
 
-    cfmt.HelpFormatter.write_usage = _write_usage
+    cfmt.HelpFormatter.write_usage = _write_usage  # type: ignore[method-assign]
 
     get_help_option = _click.core.Command.get_help_option
 
@@ -275,7 +276,7 @@ def install() -> None:
             opt.help = _("Show this message and exit.") if opt.help == "Show this message and exit." else _(opt.help)
         return opt
 
-    _click.core.Command.get_help_option = _get_help_option
+    _click.core.Command.get_help_option = _get_help_option  # type: ignore[method-assign]
 
     def _hint(param_hint):
         if param_hint is not None and not isinstance(param_hint, str):
@@ -340,10 +341,10 @@ def install() -> None:
         echo(_("Error: {message}").format(message=self.format_message()), file=file or get_text_stderr(),
              color=self.show_color)
 
-    cexc.ClickException.show = click_exception_show
-    cexc.UsageError.show = usage_error_show
-    cexc.UsageError.format_message = usage_error_message
-    cexc.BadParameter.format_message = bad_parameter_message
-    cexc.MissingParameter.format_message = missing_parameter_message
-    cexc.NoSuchOption.format_message = no_such_option_message
-    cexc.FileError.format_message = file_error_message
+    cexc.ClickException.show = click_exception_show  # type: ignore[method-assign]
+    cexc.UsageError.show = usage_error_show  # type: ignore[method-assign]
+    cexc.UsageError.format_message = usage_error_message  # type: ignore[method-assign]
+    cexc.BadParameter.format_message = bad_parameter_message  # type: ignore[method-assign]
+    cexc.MissingParameter.format_message = missing_parameter_message  # type: ignore[method-assign]
+    cexc.NoSuchOption.format_message = no_such_option_message  # type: ignore[method-assign]
+    cexc.FileError.format_message = file_error_message  # type: ignore[method-assign]

@@ -185,7 +185,10 @@ def make_app(only: str | None = None) -> typer.Typer:
     return new
 
 
-def __getattr__(name: str):
+app: typer.Typer  # declared, not bound: the module's __getattr__ below builds it on first use
+
+
+def __getattr__(name: str) -> typer.Typer:
     """``app``, the whole CLI, is built on first use (a run that names its group builds only that group)."""
     if name == "app":
         global app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,9 @@ from advocate.cli.common import (
 )
 from advocate.errors import ExitStatus
 from advocate.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -581,11 +584,12 @@ def import_(
 
         print(json.dumps(stats))
     else:
-        names = stats.pop("unmapped_language_names", [])
-        stats["unmapped_language_names"] = [{"text": n["text"], "services": n["services"]} for n in names[:15]]
-        if isinstance(stats.get("mapping"), dict):  # a sheet: which column fed which field, one per line
-            stats["mapping"] = "; ".join(f"{f} \u2190 {c}" for f, c in stats["mapping"].items())
-        render_record(stats, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
+        shown: dict[str, Any] = dict(stats)  # the summary as the table shows it
+        names = shown.pop("unmapped_language_names", [])
+        shown["unmapped_language_names"] = [{"text": n["text"], "services": n["services"]} for n in names[:15]]
+        if isinstance(shown.get("mapping"), dict):  # a sheet: which column fed which field, one per line
+            shown["mapping"] = "; ".join(f"{f} \u2190 {c}" for f, c in shown["mapping"].items())
+        render_record(shown, "table", title=_("Import (dry run: nothing changed)") if dry_run else _("Import"))
         if len(names) > 15:
             more = len(names) - 15
             info(ngettext("{n} more language word matched no language; see `advocate services languages --unmapped`.",
@@ -834,7 +838,9 @@ class _progress:
     """A Rich progress bar on stderr while an import runs; nothing when stderr is not a terminal."""
 
     def __init__(self, label: str):
-        self.label, self.bar, self.task = label, None, None
+        self.label = label
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         import sys
@@ -844,13 +850,13 @@ class _progress:
 
             from advocate.render import console
 
-            self.bar = Progress(console=console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=None)
+            bar = self.bar = Progress(console=console(stderr=True), transient=True)
+            bar.start()
+            self.task = bar.add_task(self.label, total=None)
         return self.tick
 
     def tick(self, done: int, total: int):
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc):

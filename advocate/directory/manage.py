@@ -35,14 +35,15 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
                          field="confidence")
     caution = "Added by hand" + (f"; source: {source}" if source else "; no source recorded") + "."
     caution_es = "Agregado a mano" + (f"; fuente: {source}" if source else "; sin fuente registrada") + "."
-    name = clean(name, limit=300)
-    if not name:
+    cleaned_name = clean(name, limit=300)
+    if not cleaned_name:
         raise InputError(_("a service needs a name"), field="name")
     cats = [normalize_category(c) for c in categories or []]
     if not cats:
         raise InputError(_("a service needs at least one category (see `advocate services categories`)"), field="category")
     staff = [normalize_language(x) for x in languages or []]
     interp = [normalize_language(x) for x in interpretation or []]
+    name = cleaned_name
     place = None
     if not national:
         if not location:
@@ -77,7 +78,7 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
                 """INSERT INTO locations (id, organization_id, name, address, city, region, postal_code, country, latitude,
                    longitude, approximate, source, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (lid, org_id, name, clean(address), place.label.split(",")[0] if place.kind != "coordinates" else None,
-                 place.region or None, location.strip() if place.kind == "zip" else None, place.country or country,
+                 place.region or None, location.strip() if location and place.kind == "zip" else None, place.country or country,
                  place.latitude, place.longitude, 1 if place.approximate else 0, LOCAL_SOURCE, lid))
             store.conn.execute("INSERT INTO service_at_location (service_id, location_id) VALUES (?, ?)", (sid, lid))
         reindex(store, ids=[sid])

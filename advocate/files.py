@@ -64,14 +64,14 @@ def _data_dir() -> Path:
     return _resolved(data_dir())
 
 
-def is_store_file(path: Path, store: Path) -> bool:
+def is_store_file(path: Path, store_path: Path) -> bool:
     """``path`` is the store, one of its side files, or a copy advocate names after it."""
     path = _resolved(path)
-    if path == store:
+    if path == store_path:
         return True
-    if path.parent != store.parent:
+    if path.parent != store_path.parent:
         return False
-    name, base = path.name, store.name
+    name, base = path.name, store_path.name
     if name in {base + s for s in STORE_SIDE_SUFFIXES}:
         return True
     if name.startswith(base + "."):

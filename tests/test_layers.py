@@ -71,3 +71,28 @@ def test_exit_codes_are_named():
     found = [f"{p.relative_to(PACKAGE.parent)}:{n}" for p in sorted(PACKAGE.rglob("*.py"))
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
     assert not found, "use advocate.errors.ExitStatus"
+
+
+def untyped_store_parameters(path: Path) -> list[str]:
+    """Parameters named ``store`` whose annotation does not say ``Store``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args
+            for arg in args.posonlyargs + args.args + args.kwonlyargs:
+                if arg.arg == "store" and (arg.annotation is None or "Store" not in ast.unparse(arg.annotation)):
+                    found.append(f"{path}:{node.lineno} {node.name}")
+    return found
+
+
+def test_every_store_parameter_is_typed():
+    found = [hit for p in sorted(PACKAGE.rglob("*.py")) for hit in untyped_store_parameters(p)]
+    assert not found, "annotate `store: Store`:\n" + "\n".join(found)
+
+
+def test_the_store_annotation_check_sees_every_kind_of_parameter(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text("def f(store, *, x=1): ...\ndef g(a, store=None): ...\ndef h(*, store: Store | None = None): ...\n"
+                      "async def k(store: 'Store'): ...\n", encoding="utf-8")
+    found = untyped_store_parameters(sample)
+    assert [hit.rsplit(" ", 1)[1] for hit in found] == ["f", "g"]

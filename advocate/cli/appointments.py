@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from advocate.cli.common import (
     warn,
 )
 from advocate.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -61,7 +64,7 @@ def _questionary_ask(kind: str, message: str, default: str = "", choices: list[s
     return answer if (answer or "").strip() else default
 
 
-def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str | None = None,
+def prompt_appointment(store: Store, values: dict, *, ask=_questionary_ask, home: str | None = None,
                        save_home=None) -> dict:
     """Ask for what the flags did not give, and again for what they gave wrong, one value at a time: each
     answer is checked when it is given and, if wrong, the same sentence the flag would get is shown (a plain
@@ -140,7 +143,7 @@ def prompt_appointment(store, values: dict, *, ask=_questionary_ask, home: str |
     return values
 
 
-def _needs_prompt(store, values: dict, home: str | None) -> bool:
+def _needs_prompt(store: Store, values: dict, home: str | None) -> bool:
     """On a terminal, ask when a value is missing or wrong (the zone may come from home_timezone or the place)."""
     from advocate.appointments.log import check_appointment, default_zone
     from advocate.errors import AdvocateError
@@ -154,7 +157,7 @@ def _needs_prompt(store, values: dict, home: str | None) -> bool:
     return bool(check_appointment(store, values)[1])
 
 
-def _show_local(rows, store=None):
+def _show_local(rows, store: Store | None = None):
     """Terminal-only columns: the date and time in the interface language, in the appointment's own zone named
     by its city ("mar, 15 de dic de 2026" / "10:00 a.m. (Chicago)"), the day relative to today, labels for codes.
     The machine formats keep ISO times and the IANA zone."""

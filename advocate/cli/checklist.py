@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from advocate.cli.common import ForceOpt, Format, FormatOpt, info, interactive, overwrite, state
 from advocate.errors import ExitStatus
 from advocate.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from advocate.cli.common import State
+    from advocate.store import Store
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -43,7 +47,7 @@ StageOpt = Annotated[Stage | None, typer.Option("--stage", help=N_("Which questi
 NoNotesOpt = Annotated[bool, typer.Option("--no-notes", help=N_("Leave out the notes meant for the advocate."))]
 
 
-def _langs(st, lang):
+def _langs(st: State, lang):
     from advocate.checklists.i18n import normalize_ui_language
     from advocate.checklists.model import default_languages
     from advocate.errors import InputError
@@ -294,7 +298,7 @@ def _split_pairs(values, what):
     return pairs
 
 
-def _fill_from_script(st, name, client, sets, notes):
+def _fill_from_script(st: State, name, client, sets, notes):
     from advocate.checklists.model import get_checklist
     from advocate.checklists.progress import resolve_item, save_answers
     from advocate.errors import InputError
@@ -323,7 +327,7 @@ class _Stop(Exception):
     """Ctrl-C at any prompt."""
 
 
-def run_fill(store, client, doc, c, done, save, *, restart=False, ask=None, emergency=None, clear=None, only=None):
+def run_fill(store: Store, client, doc, c, done, save, *, restart=False, ask=None, emergency=None, clear=None, only=None):
     """The prompt loop.
 
     ``ask(kind, message, choices)`` is injectable for tests (questionary by default): it returns the answer,
@@ -433,7 +437,7 @@ def _clear_screen():
             return
 
 
-def _show_emergency(store, country, langs):
+def _show_emergency(store: Store, country, langs):
     from advocate.checklists.emergency import emergency_lines
     from advocate.checklists.i18n import tr
     from advocate.checklists.ui import LABELS

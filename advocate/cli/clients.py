@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from advocate.cli.common import Format, FormatOpt, info, interactive, state
 from advocate.errors import ExitStatus
 from advocate.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 CodeArg = Annotated[str, typer.Argument(metavar="CODE", help=N_("A client code such as C-7K3M9Q."))]
@@ -156,7 +159,7 @@ def purge(
                   again=f"advocate clients purge {client['code']} --everywhere")
 
 
-def copies_seen(store) -> str:
+def copies_seen(store: Store) -> str:
     """One sentence: which copies of the store advocate can see (the ones it made and listed), and that a copy
     made any other way cannot be seen."""
     from advocate.store import copies
@@ -172,7 +175,7 @@ def copies_seen(store) -> str:
                     len(seen)).format(n=len(seen), paths=", ".join(seen))
 
 
-def report_copies(store, codes: list[str], tables, *, everywhere: bool, again: str) -> None:
+def report_copies(store: Store, codes: list[str], tables, *, everywhere: bool, again: str) -> None:
     """After a purge: name every copy advocate made that still holds a purged client and exit 1, or with
     ``everywhere`` scrub or delete each, naming each one done, and fail naming any that could not be changed."""
     from advocate.cli.common import warn

@@ -26,6 +26,9 @@ from advocate.i18n import N_, _, ngettext
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from advocate.cli.common import State
+    from advocate.store import Store
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 # Shared filter options (near, batch and search use the same bundle)
@@ -58,7 +61,7 @@ NEAR_TABLE = [("rank", "#", _NW), ("name", N_("Service"), {"min_width": 14}), ("
               ("short_id", "ID", {"keep": True})]
 
 
-def _id_column(store, table: list[tuple]) -> list[tuple]:
+def _id_column(store: Store, table: list[tuple]) -> list[tuple]:
     """``table`` whose ID column may shorten a long id to a unique prefix and "…" (which `services show`
     and every --service accept) when the terminal is too narrow for the names to stay readable."""
     from advocate.directory.search import shortened_id
@@ -251,7 +254,7 @@ def _sheet_target(sheet: str | None, sheet_lang: str, force: bool):
     return output_path(sheet, default_name=f"sheet.{fmt}", **overwrite(force)), fmt, lang
 
 
-def _write_sheet(st, ids: list[str], target, *, place, country: str | None) -> None:
+def _write_sheet(st: State, ids: list[str], target, *, place, country: str | None) -> None:
     from advocate.cli.cards import emit_card
     from advocate.sheet import referral_sheet
 
@@ -601,7 +604,7 @@ def import_(
                       stats["rejected"]).format(rejected=stats['rejected'], value=rejected[0]['id'] or '(none)', reason=rejected[0]['reason']))
 
 
-def _ask_mapping(store, path: Path, *, source, layout, sheet) -> tuple[dict[str, str] | None, bool]:
+def _ask_mapping(store: Store, path: Path, *, source, layout, sheet) -> tuple[dict[str, str] | None, bool]:
     """On a terminal: what each column the guess left out holds, and whether the source remembers the answers."""
     from advocate.directory.hsds import _slug
     from advocate.directory.sheet import FIELDS, inspect_sheet, sheet_plan

@@ -96,3 +96,17 @@ def test_the_store_annotation_check_sees_every_kind_of_parameter(tmp_path):
                       "async def k(store: 'Store'): ...\n", encoding="utf-8")
     found = untyped_store_parameters(sample)
     assert [hit.rsplit(" ", 1)[1] for hit in found] == ["f", "g"]
+
+
+def test_the_clock_is_read_from_its_own_module():
+    """``now_utc`` lives in advocate.clock; nothing reaches for it through the store."""
+    assert not offenders(modules(), ("advocate.store.now_utc",))
+
+
+def test_the_core_writes_machine_formats_without_the_renderer():
+    """Pure formats apart from Rich rendering: outside the CLI nothing imports advocate.render (the terminal side);
+    the core writes csv/json through advocate.formats, which itself needs neither Rich nor the interface language."""
+    core = {p: n for p, n in modules().items() if not p.startswith("advocate/cli/") and p != "advocate/render.py"}
+    assert not offenders(core, ("advocate.render",))
+    assert not offenders({"advocate/formats.py": imports(PACKAGE / "formats.py")},
+                         ("rich", "advocate.render", "advocate.i18n", "babel"))

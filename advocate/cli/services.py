@@ -970,9 +970,9 @@ def batch(
                              stale_months=cfg.stale_after_months, on_error=failures, on_note=on_note, freeze_gc=True,
                              cells=columns if delimited else None, geocoder=st.geocoder())
         if delimited:
-            from advocate.render import render_cells
+            from advocate.formats import write_cells
 
-            render_cells([*columns, *OUT_FIELDS], out_rows, out_fmt)
+            write_cells([*columns, *OUT_FIELDS], out_rows, out_fmt)
         else:
             render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
     if len(notes) > 20:

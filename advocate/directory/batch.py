@@ -433,7 +433,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
 
     With ``cells`` (the input's column names), yield lists of output rows instead of dicts, each row a
     list of CSV/TSV cells for the columns ``[*cells, *OUT_FIELDS]`` already made safe for a spreadsheet
-    (:func:`advocate.render.neutralize`), for :func:`advocate.render.render_cells`: each service, place and
+    (:func:`advocate.formats.neutralize`), for :func:`advocate.formats.write_cells`: each service, place and
     input cell is formatted once however many rows show it. The cells are exactly what rendering the dicts
     would write."""
     from itertools import chain, islice
@@ -567,7 +567,7 @@ class _Batch:
 
     def answer_cells(self, rows, nearest, *, exact: bool, columns: list[str], chunk: int = CHUNK):
         """What :meth:`answer` yields, as lists of rows of safe CSV cells (see ``run_batch``'s ``cells``)."""
-        from advocate.render import neutralize as cell
+        from advocate.formats import neutralize as cell
 
         summaries = self.summaries
         services: dict[str, tuple] = {}  # service id -> (its six cells before the distances, its three after)

@@ -265,9 +265,9 @@ _GUARDED = re.compile(r"'+[=+\-@\t\r\n|%]")
 
 def guard_cell(value):
     """The export's formula guard, made reversible: a cell a spreadsheet would run as a formula gets one
-    apostrophe in front (as :func:`advocate.render.neutralize` does), and so does a cell that already starts
+    apostrophe in front (as :func:`advocate.formats.neutralize` does), and so does a cell that already starts
     with apostrophes before a formula character, so :func:`unguard_cell` gives back exactly what was stored."""
-    from advocate.render import neutralize
+    from advocate.formats import neutralize
 
     if value.startswith("'") and _GUARDED.match(value):
         return "'" + value

@@ -282,7 +282,7 @@ class Importer:
         summary = getattr(tables, "summary", None)  # a sheet says which sheet, header and columns
         if summary:
             self.stats.update(summary)
-        from advocate.store import now_utc
+        from advocate.clock import now_utc
 
         self.now = now_utc()  # the time every change this import makes is stamped with
 
@@ -824,6 +824,6 @@ def write_rejects(path, rejects: list[dict], **kw) -> None:
 
 
 def _safe_cell(v):
-    from advocate.render import neutralize
+    from advocate.formats import neutralize
 
     return neutralize(v)

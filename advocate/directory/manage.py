@@ -52,7 +52,7 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
         from advocate.geo.resolve import resolve_place
 
         place = resolve_place(location, online=online, store=store)
-    from advocate.store import now_utc
+    from advocate.clock import now_utc
 
     sid = f"{LOCAL_SOURCE}:{secrets.token_hex(4)}"
     with store.write():

@@ -162,7 +162,8 @@ def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, c
     import io
 
     from advocate.directory.batch import OUT_FIELDS
-    from advocate.render import render, render_cells
+    from advocate.formats import write_cells
+    from advocate.render import render
 
     monkeypatch.setattr(batch, "CHUNK", chunk)
     rnd = random.Random(4)
@@ -173,8 +174,8 @@ def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, c
     header = [*columns, *OUT_FIELDS]
     a, b = io.StringIO(), io.StringIO()
     render(run(directory, rows, per_location=3, within_km=80), fmt, columns=header, out=a)
-    render_cells(header, run_batch(directory, iter(rows), location_column="location", per_location=3, within_km=80,
-                                   cells=columns), fmt, out=b)
+    write_cells(header, run_batch(directory, iter(rows), location_column="location", per_location=3, within_km=80,
+                                  cells=columns), fmt, out=b)
     assert a.getvalue() == b.getvalue()
     assert "'=HYPERLINK(1)" in b.getvalue() and len(b.getvalue().splitlines()) > 60
 

@@ -161,7 +161,7 @@ def test_hostile_cells_are_cleaned_and_bounded(store, tmp_path):
     name, desc = store.conn.execute("SELECT name, description FROM services WHERE source = 'evil'").fetchone()
     assert "\x1b" not in name and name.startswith("=HYPERLINK")  # kept as text; outputs neutralize it
     assert len(desc) == 20000
-    from advocate.render import neutralize
+    from advocate.formats import neutralize
 
     assert neutralize(name).startswith("'=")
 

@@ -34,6 +34,7 @@ _API = {
     "search_services": ("advocate.directory.search", "search_services"),
     "get_service": ("advocate.directory.search", "get_service"),
     "cautions": ("advocate.directory.search", "cautions"),
+    "ServiceRow": ("advocate.directory.search", "ServiceRow"),
     # many locations at once
     "read_rows": ("advocate.directory.batch", "read_rows"),
     "batch_columns": ("advocate.directory.batch", "batch_columns"),
@@ -71,6 +72,7 @@ __all__ = [
     "search_services",
     "get_service",
     "cautions",
+    "ServiceRow",
     "read_rows",
     "batch_columns",
     "run_batch",
@@ -98,7 +100,7 @@ if TYPE_CHECKING:
     from advocate.checklists.progress import answers as checklist_answers
     from advocate.clients import create_client, get_client
     from advocate.directory.batch import OUT_FIELDS, BatchColumns, BatchResult, batch_columns, read_rows, run_batch
-    from advocate.directory.search import Filters, cautions, get_service, search_services, services_near
+    from advocate.directory.search import Filters, ServiceRow, cautions, get_service, search_services, services_near
     from advocate.errors import AdvocateError, InputError, NotFound, StoreError
     from advocate.geo.resolve import Place, resolve_place
     from advocate.store import Store

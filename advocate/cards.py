@@ -21,9 +21,10 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from advocate.errors import InputError
@@ -277,7 +278,8 @@ def neutral_field(text: str | None, label: bool, organization: str | None, notes
     return kept
 
 
-def neutral_location(loc: dict, label: bool, organization: str | None, notes: list[str]) -> dict:
+def neutral_location(loc: Mapping[str, Any], label: bool, organization: str | None,
+                     notes: list[str]) -> Mapping[str, Any]:
     """A location whose street line has no building or programme name that labels (unless ``label``)."""
     if label or not loc.get("address"):
         return loc
@@ -333,7 +335,8 @@ def _place_city(store: Store, a: dict) -> str | None:
         row = get_service(store, a["service_id"])
     except (InputError, NotFound):  # a card still prints, with the zone's own city
         return None
-    loc = (row.get("locations") or [{}])[0] or {}
+    locs = row.get("locations") or []
+    loc: Mapping[str, Any] = locs[0] if locs else {}
     city = (loc.get("city") or row.get("city") or "").strip()
     return city.title() if city.isupper() else (city or None)
 
@@ -353,7 +356,7 @@ def _duration_words(minutes: int, lang: str) -> str:
 
 # --- numbers that work from a country -------------------------------------------------------------------
 
-def neutral_line_name(row: dict, number: str, lang: str) -> str:
+def neutral_line_name(row: Mapping[str, Any], number: str, lang: str) -> str:
     """A national line named by what it is, not by whom it serves ("Help line, 24 h", "Emergencies")."""
     cats = set(row.get("categories") or [])
     if number.strip() == "911":
@@ -366,7 +369,7 @@ def neutral_line_name(row: dict, number: str, lang: str) -> str:
     return gettext_in(lang, T_HELP_LINE_24 if h24 else T_HELP_LINE)
 
 
-def line_ways(row: dict, country: str, lang: str, *, label: bool = False, organization: str | None = None,
+def line_ways(row: Mapping[str, Any], country: str, lang: str, *, label: bool = False, organization: str | None = None,
               notes: list[str] | None = None, limit: int = 3) -> list[str]:
     """The ways to reach a bundled service's lines from ``country``, in ``lang`` ("llamar 988 (marque 2 para
     español)"): phone, text and WhatsApp only (a web chat is not something to dial from a paper); a line's
@@ -443,7 +446,7 @@ def _prep_papers(store: Store, client_code: str) -> str | None:
     return (row[0] or "").strip() or None if row else None
 
 
-def _category_label(row: dict, lang: str, organization: str | None) -> str | None:
+def _category_label(row: Mapping[str, Any], lang: str, organization: str | None) -> str | None:
     from advocate.directory.vocab import categories
 
     table = categories()
@@ -455,7 +458,7 @@ def _category_label(row: dict, lang: str, organization: str | None) -> str | Non
     return None
 
 
-def service_name(row: dict, lang: str, *, label: bool = False, organization: str | None = None,
+def service_name(row: Mapping[str, Any], lang: str, *, label: bool = False, organization: str | None = None,
                  notes: list[str] | None = None, fallback: str = T_APPOINTMENT) -> str:
     """A directory service's name as a paper shows it: its Spanish name in Spanish; unless ``label``, a name with
     a labelling word becomes the first neutral category label (or ``fallback``), said in ``notes``."""
@@ -468,7 +471,7 @@ def service_name(row: dict, lang: str, *, label: bool = False, organization: str
     return name
 
 
-def address_text(loc: dict | None, row: dict | None = None) -> str:
+def address_text(loc: Mapping[str, Any] | None, row: Mapping[str, Any] | None = None) -> str:
     """"street, city, ST 12345" from a location (or the service row's own fields)."""
     loc, row = loc or {}, row or {}
 
@@ -485,7 +488,8 @@ def _service_place(store: Store, service_id: str, lang: str, label: bool, organi
 
     row = get_service(store, service_id)
     lines = [Line(service_name(row, lang, label=label, organization=organization, notes=notes))]
-    loc = (row.get("locations") or [{}])[0] if row.get("locations") else {}
+    locs = row.get("locations") or []
+    loc: Mapping[str, Any] = locs[0] if locs else {}
     address = address_text(neutral_location(loc, label, organization, notes),
                            neutral_location(row, label, organization, notes))
     if address:

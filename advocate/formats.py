@@ -13,9 +13,9 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Any
 
 MACHINE_FORMATS = ("json", "ndjson", "csv", "tsv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
@@ -83,7 +83,7 @@ def _dumps(row) -> str:
     return json.dumps(row, ensure_ascii=False, default=_json_default)
 
 
-def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[str] | None = None, out: IO[str] | None = None) -> int:
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, *, columns: list[str] | None = None, out: IO[str] | None = None) -> int:
     """Write ``rows`` as json, ndjson, csv or tsv; ``columns`` limits and orders them. Returns the number of
     rows written."""
     out = out or sys.stdout
@@ -103,7 +103,7 @@ def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[str] | None = No
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _pick(row: dict, columns):
+def _pick(row: Mapping[str, Any], columns):
     return {c: row.get(c) for c in columns} if columns else row
 
 
@@ -130,7 +130,7 @@ class _Buffer:
             self.size = 0
 
 
-def _json(rows: Iterator[dict], columns, out) -> int:
+def _json(rows: Iterator[Mapping[str, Any]], columns, out) -> int:
     n = 0
     buf = _Buffer(out)
     for row in rows:
@@ -141,7 +141,7 @@ def _json(rows: Iterator[dict], columns, out) -> int:
     return n
 
 
-def _delimited(rows: Iterator[dict], columns, out, delimiter: str) -> int:
+def _delimited(rows: Iterator[Mapping[str, Any]], columns, out, delimiter: str) -> int:
     writer = None
     n = 0
     cell = neutralize

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterable
-from typing import IO
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
 
 from advocate.formats import scalar_text, write_rows
 from advocate.i18n import _
@@ -36,7 +36,7 @@ def _multiline(value) -> str:
     return cell_text(value)
 
 
-def render(rows: Iterable[dict], fmt: str = "table", *, columns: list[str] | None = None,
+def render(rows: Iterable[Mapping[str, Any]], fmt: str = "table", *, columns: list[str] | None = None,
            table_columns: list[tuple] | None = None, out: IO[str] | None = None,
            title: str | None = None, empty_message: str | None = None, err: IO[str] | None = None,
            wide: bool = False, on_dropped=None) -> int:
@@ -169,7 +169,7 @@ def _fit(cells: list[list[str]], headers: list[str], opts: list[dict], width: in
     return out, dropped
 
 
-def _table(rows: list[dict], columns, out, title, empty_message, err, wide: bool = False, on_dropped=None) -> int:
+def _table(rows: list[Mapping[str, Any]], columns, out, title, empty_message, err, wide: bool = False, on_dropped=None) -> int:
     """A terminal table. A column whose options say ``keep`` (the id people copy) is never wrapped, cut or
     squeezed out: the other columns give way. ``wide`` draws every cell on one line, as wide as it needs."""
     from rich import box
@@ -211,7 +211,7 @@ def _table(rows: list[dict], columns, out, title, empty_message, err, wide: bool
     return len(rows)
 
 
-def render_record(record: dict, fmt: str = "table", *, out: IO[str] | None = None, title: str | None = None,
+def render_record(record: Mapping[str, Any], fmt: str = "table", *, out: IO[str] | None = None, title: str | None = None,
                   labels: dict[str, str] | None = None) -> None:
     """One record: a two-column field/value table on a terminal, or the machine formats.
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from advocate.cards import (
     COUNTRY_NAMES,
@@ -181,7 +182,7 @@ def _nearest_location(all_locs: list[dict], place) -> dict:
                                                      loc["longitude"]))
 
 
-def _bring(row: dict, extra: dict, lang: str, label: bool, organization: str | None, notes: list[str]) -> list[str]:
+def _bring(row: Mapping[str, Any], extra: dict, lang: str, label: bool, organization: str | None, notes: list[str]) -> list[str]:
     """What to bring: this sheet, then the documents the directory lists for the service (without a labelling
     part); only when it lists none, the items of its categories (:data:`BRING_BY_CATEGORY`) and any ID."""
     items = [gettext_in(lang, T_BRING_SHEET)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -117,7 +118,7 @@ def approximate_distance(miles: float) -> str:
     return "~" + format_number(max(1, round(miles)), 0) + " mi"
 
 
-def _decorate(rows: list[dict], rough_origin: bool = False, home: str | None = None) -> list[dict]:
+def _decorate(rows: Sequence[Mapping[str, Any]], rough_origin: bool = False, home: str | None = None) -> list[dict]:
     """Terminal-only columns: rank, readable distance, place, caution marks. ``rough_origin``: the place
     searched from is only a town's centre (a ZIP without a point of its own), so every distance is rough.
     ``home``: the place's country (a line that does not work from there says so)."""
@@ -234,7 +235,7 @@ def near(
         _write_sheet(st, [r["id"] for r in rows], sheet_target, place=place, country=_dialled_from(rows, place))
 
 
-def _dialled_from(rows: list[dict], place) -> str | None:
+def _dialled_from(rows: Sequence[Mapping[str, Any]], place) -> str | None:
     """The country the national numbers were chosen for (US or MX), else the place's."""
     where = next((r.get("dialled_from") for r in rows if r.get("dialled_from")), None)
     where = where if where in ("US", "MX") else (place.country or "").upper()
@@ -267,7 +268,7 @@ def _write_sheet(st: State, ids: list[str], target, *, place, country: str | Non
     emit_card(made, fmt, str(path), True)  # the file was checked (and agreed to) before the lookup
 
 
-def _national_note(rows: list[dict]) -> None:
+def _national_note(rows: Sequence[Mapping[str, Any]]) -> None:
     """Say from where the national numbers shown can be dialled, and warn about law-enforcement rows."""
     nat = [r for r in rows if r.get("scope") == "national"]
     if nat:
@@ -283,7 +284,7 @@ def _national_note(rows: list[dict]) -> None:
             info(_("{name} is law enforcement: {caution}").format(name=r["name"], caution=r.get("caution") or ""))
 
 
-def _machine(rows: list[dict], fmt: Format) -> list[dict]:
+def _machine(rows: Sequence[Mapping[str, Any]], fmt: Format) -> Sequence[Mapping[str, Any]]:
     """CSV/TSV cells cannot hold the list of lines: write them as words there."""
     if fmt.value not in ("csv", "tsv"):
         return rows
@@ -319,7 +320,7 @@ def show(
             confidence=value_label("confidence", row["confidence"]), caution=caution or _("verify before use.")))
 
 
-def _show_table(row: dict) -> dict:
+def _show_table(row: Mapping[str, Any]) -> dict:
     """The record for a terminal: each line with where it works from and its own source and date."""
     from advocate.directory.national import line_text
 

@@ -13,6 +13,7 @@ from advocate.errors import InputError
 from advocate.i18n import _
 
 if TYPE_CHECKING:
+    from advocate.directory.search import ServiceRow
     from advocate.store import Store
 
 LOCAL_SOURCE = "local"
@@ -23,7 +24,7 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
                 organization: str | None = None, address: str | None = None, url: str | None = None,
                 description: str | None = None, hours: str | None = None, national: bool = False,
                 country: str = "US", online: bool = False, source: str | None = None,
-                confidence: str | None = None) -> dict:
+                confidence: str | None = None) -> ServiceRow:
     """A record typed in by hand rests on one person's word: confidence defaults to medium when a source is
     given and low otherwise, and the caution says it was added by hand (and from what)."""
     from advocate.directory.hsds import clean, clean_phone
@@ -86,7 +87,7 @@ def add_service(store: Store, *, name: str, categories: list[str], location: str
     return get_service(store, sid)
 
 
-def verify_service(store: Store, service_id: str, on: date | None = None) -> dict:
+def verify_service(store: Store, service_id: str, on: date | None = None) -> ServiceRow:
     sid = get_service(store, service_id)["id"]
     with store.write():
         store.conn.execute("UPDATE services SET last_verified = ? WHERE id = ?", ((on or date.today()).isoformat(), sid))
@@ -94,7 +95,7 @@ def verify_service(store: Store, service_id: str, on: date | None = None) -> dic
     return get_service(store, sid)
 
 
-def remove_service(store: Store, service_id: str) -> dict:
+def remove_service(store: Store, service_id: str) -> ServiceRow:
     row = get_service(store, service_id)
     with store.write():
         # appointments that named the service keep its name as their place (the link itself goes)

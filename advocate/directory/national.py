@@ -17,12 +17,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from advocate.defaults import STALE_AFTER_MONTHS
 from advocate.directory.search import Filters, fetch_services
 
 if TYPE_CHECKING:
+    from advocate.directory.search import ServiceRow
     from advocate.store import Store
 
 LAW_ENFORCEMENT = "law-enforcement"
@@ -49,7 +51,7 @@ def wants_law_enforcement(filters: Filters) -> bool:
 
 
 def national_services(store: Store, filters: Filters | None = None, *, place_country: str = "", dial_from: str | None = None,
-                      stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
+                      stale_months: int = STALE_AFTER_MONTHS) -> list[ServiceRow]:
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
     country = dialling_country(place_country, dial_from)
@@ -83,16 +85,16 @@ def _cache_key(store: Store, filters: Filters, place_country: str, country: str,
             date.today())
 
 
-def _copy_row(row: dict) -> dict:
+def _copy_row(row: ServiceRow) -> ServiceRow:
     """A row callers may change without changing the kept one (its lists and line dicts copied too)."""
-    out = dict(row)
+    out: dict[str, Any] = dict(row)
     for k, v in out.items():
         if type(v) is list:
             out[k] = [dict(x) if type(x) is dict else x for x in v]
-    return out
+    return cast("ServiceRow", out)
 
 
-def _national_rows(store: Store, filters: Filters, place_country: str, country: str, stale_months: int) -> list[dict]:
+def _national_rows(store: Store, filters: Filters, place_country: str, country: str, stale_months: int) -> list[ServiceRow]:
     where, params = filters.sql()
     ids = [r[0] for r in store.conn.execute(
         f"SELECT s.id FROM services s WHERE s.scope = 'national' AND {where}", params)]
@@ -118,7 +120,7 @@ def _national_rows(store: Store, filters: Filters, place_country: str, country: 
 FOREIGN_AFTER = 25  # the last band a record of another country may not come before (DV and sexual-assault lines)
 
 
-def rank_key(row: dict, home: str) -> tuple:
+def rank_key(row: Mapping[str, Any], home: str) -> tuple:
     """Survivor-first: the priority band, except that another country's record (Mexico's trafficking line in a
     U.S. lookup, 988 in a Mexican one with --national-from all) waits until after the place's own crisis, DV
     and sexual-assault lines; then the place's own country first, then the name."""
@@ -129,7 +131,7 @@ def rank_key(row: dict, home: str) -> tuple:
     return (band, foreign, pri, (row.get("name") or "").casefold())
 
 
-def _summarise(row: dict) -> None:
+def _summarise(row: ServiceRow) -> None:
     """The plain phone/text columns from the lines that are shown (what a table or CSV prints)."""
     lines = row.get("lines") or []
     if not lines:
@@ -144,7 +146,7 @@ KIND_LABELS = {"phone": "call", "text": "text", "whatsapp": "WhatsApp", "tty": "
 KIND_LABELS_ES = {"phone": "llamar", "text": "mensaje de texto", "whatsapp": "WhatsApp", "tty": "TTY", "chat": "chat"}
 
 
-def line_text(line: dict, *, with_scope: bool = True, spanish: bool = False) -> str:
+def line_text(line: Mapping[str, Any], *, with_scope: bool = True, spanish: bool = False) -> str:
     """One line in words: "call 1-888-373-7888 (24/7) - from US"."""
     kinds = KIND_LABELS_ES if spanish else KIND_LABELS
     text = f'{kinds.get(line["kind"], line["kind"])} {line["number"]}'

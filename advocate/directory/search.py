@@ -7,9 +7,10 @@ geodesic distances. National and remote resources (no point) follow the local on
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
@@ -127,7 +128,7 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
 
 def services_near(store: Store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
                   filters: Filters | None = None, national: bool = True, stale_months: int = STALE_AFTER_MONTHS,
-                  national_from: str | None = None) -> list[dict]:
+                  national_from: str | None = None) -> list[ServiceRow]:
     """Local services by distance (ties by name), then the national lines that work from the place's
     country (``national_from``: "US", "MX" or "all" to show another set), survivor-first.
 
@@ -145,10 +146,10 @@ def services_near(store: Store, place, *, within_km: float = DEFAULT_WITHIN_KM, 
     for row in rows:
         if row["id"] in beyond:
             row["beyond_radius"] = True
-        if row["latitude"] is not None:
+        lat, lon = row["latitude"], row["longitude"]
+        if lat is not None and lon is not None:
             # Karney's geodesic figures, rounded; found by a faster formula where that cannot change them
-            row["distance_km"], row["distance_mi"] = geodesic_km_mi(place.latitude, place.longitude,
-                                                                    row["latitude"], row["longitude"])
+            row["distance_km"], row["distance_mi"] = geodesic_km_mi(place.latitude, place.longitude, lat, lon)
     rows.sort(key=nearness)
     del rows[limit:]
     if national:
@@ -166,7 +167,7 @@ def services_near(store: Store, place, *, within_km: float = DEFAULT_WITHIN_KM, 
 APPROXIMATE_SLACK_KM = 5.0
 
 
-def precision(row: dict) -> str | None:
+def precision(row: Mapping[str, Any]) -> str | None:
     """How exact a row's point is: ``exact`` (the directory's own coordinates, or a geocoded address),
     ``approximate`` (the centre of its ZIP or town, found offline), or None when it has no point."""
     if row.get("latitude") is None:
@@ -174,7 +175,7 @@ def precision(row: dict) -> str | None:
     return "approximate" if row.get("approximate") else "exact"
 
 
-def nearness(row: dict) -> tuple:
+def nearness(row: Mapping[str, Any]) -> tuple:
     """Sort key for rows with ``distance_km``: nearest first; an approximate point counts as farther by how far
     off it may be (:data:`APPROXIMATE_SLACK_KM`) and after an exact one at the same distance; then by name.
     Rows with no point come last."""
@@ -209,7 +210,89 @@ ROW_FIELDS = (
 )
 
 
-def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AFTER_MONTHS, location_ids: dict | None = None) -> list[dict]:
+# One number or channel of a service (``lines``), as the bundled directory sourced it; keys with no value are left
+# out. ``kind`` is phone, text, whatsapp, tty or chat; ``from`` the countries it works when dialled from (a
+# keyword, hence the functional form).
+ServiceLine = TypedDict("ServiceLine", {
+    "kind": str, "number": str, "from": list[str], "label": str, "label_es": str, "source": str, "source_url": str,
+    "source_date": str, "confidence": str}, total=False)
+
+
+class ServiceLocation(TypedDict):
+    """One of a service's places (``locations`` of :func:`get_service`)."""
+
+    name: str | None
+    address: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+class CategoryEvidence(TypedDict):
+    """Why a service carries a category: the directory's own code, a guess from a phrase (``guessed``), or the
+    enforcement rule."""
+
+    category: str
+    basis: str
+    guessed: bool
+    reason: str | None
+
+
+class ServiceRow(TypedDict):
+    """A service as every lookup returns it (:func:`fetch_services`, :func:`services_near`,
+    :func:`search_services`, :func:`get_service`, national rows): the keys of :data:`ROW_FIELDS` in that order,
+    then ``description`` and ``description_es``; the others only where that lookup adds them."""
+
+    id: str
+    name: str
+    name_es: str | None
+    organization: str | None
+    categories: list[str]
+    languages: list[str]  # ISO 639-3 codes spoken by staff
+    interpretation: list[str]  # codes offered through an interpreter
+    distance_km: float | None  # from the place looked up; None with no point or no place
+    distance_mi: float | None
+    address: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+    phone: str | None
+    text_line: str | None
+    lines: list[ServiceLine]
+    url: str | None
+    hours: str | None
+    latitude: float | None
+    longitude: float | None
+    approximate: bool | None  # the point is a ZIP or town centre; None with no point
+    precision: str | None  # exact, approximate, or None (see :func:`precision`)
+    scope: str  # local or national
+    status: str  # active or inactive
+    source: str
+    citation: str | None
+    citation_url: str | None
+    source_date: str | None
+    last_verified: str | None
+    stale: bool
+    confidence: str | None  # high, medium or low
+    caution: str | None
+    caution_es: str | None
+    law_enforcement: bool
+    priority: int | None
+    description: str | None
+    description_es: str | None
+    beyond_radius: NotRequired[bool]  # services_near: a consulate found past the radius asked for
+    dialled_from: NotRequired[str]  # national rows: the country their lines were chosen for
+    matched: NotRequired[list[str]]  # search_services: the terms that matched
+    locations: NotRequired[list[ServiceLocation]]  # get_service: every place of the service
+    category_evidence: NotRequired[list[CategoryEvidence]]  # get_service: why each category was given
+
+
+def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AFTER_MONTHS,
+                   location_ids: dict[str, str] | None = None) -> list[ServiceRow]:
     """Full rows for service ids, in the order given (one location each: the one asked for or the first)."""
     if not ids:
         return []
@@ -252,7 +335,7 @@ def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AF
         found[vals[0]] = vals
     today = date.today()
     stale: dict = {}
-    out = []
+    out: list[ServiceRow] = []
     for sid in ids:
         vals = found.get(sid)
         if not vals:
@@ -261,7 +344,7 @@ def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AF
         svc["organization"] = vals[-1]
         loc = locs.get(sid)
         # the row's keys in ROW_FIELDS order, then description and description_es (as the renderers expect)
-        row = dict.fromkeys(ROW_FIELDS)
+        row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
         row.update(svc)
         del row["description"], row["description_es"]
         row["categories"] = cats.get(sid, [])
@@ -284,7 +367,7 @@ def fetch_services(store: Store, ids: list[str], *, stale_months: int = STALE_AF
         row["description_es"] = svc["description_es"]
         row["law_enforcement"] = bool(svc["law_enforcement"])
         row["lines"] = lines.get(sid, [])
-        out.append(row)
+        out.append(cast(ServiceRow, row))
     return out
 
 
@@ -327,7 +410,7 @@ def shortened_id(store: Store, shown: str, width: int) -> str:
     return shown
 
 
-def get_service(store: Store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> dict:
+def get_service(store: Store, service_id: str, *, stale_months: int = STALE_AFTER_MONTHS) -> ServiceRow:
     service_id = (service_id or "").strip()
     if (service_id.endswith((ELLIPSIS, "...")) and len(service_id.rstrip(".…")) >= 2
             and not store.conn.execute("SELECT 1 FROM services WHERE id = ?", (service_id,)).fetchone()):
@@ -352,8 +435,9 @@ def get_service(store: Store, service_id: str, *, stale_months: int = STALE_AFTE
         """SELECT l.name, l.address, l.city, l.region, l.postal_code, l.country, l.latitude, l.longitude
            FROM service_at_location sal JOIN locations l ON l.id = sal.location_id WHERE sal.service_id = ?""",
         ids).fetchall()
-    row["locations"] = [dict(zip(("name", "address", "city", "region", "postal_code", "country", "latitude",
-                                  "longitude"), r, strict=False)) for r in locs]
+    row["locations"] = cast(list[ServiceLocation], [dict(zip(
+        ("name", "address", "city", "region", "postal_code", "country", "latitude", "longitude"), r, strict=False))
+        for r in locs])
     # why each category was given: the directory's code, a guess from a phrase, or the enforcement rule
     row["category_evidence"] = [
         {"category": c, "basis": b, "guessed": b == "keyword", "reason": r}
@@ -404,7 +488,7 @@ class Caution:
 CONFIDENCE_WORDS = (N_("high"), N_("medium"), N_("low"))
 
 
-def cautions(row: dict) -> list[Caution]:
+def cautions(row: Mapping[str, Any]) -> list[Caution]:
     """Why a service row needs checking, in the order a table shows them."""
     out = []
     if row.get("confidence") in ("medium", "low"):
@@ -418,14 +502,15 @@ def cautions(row: dict) -> list[Caution]:
     return out
 
 
-def order_by_distance(rows: list[dict], place, limit: int | None = None) -> list[dict]:
+def order_by_distance(rows: list[ServiceRow], place: Place, limit: int | None = None) -> list[ServiceRow]:
     """Rows (from :func:`fetch_services`) with ``distance_km``/``distance_mi`` from ``place``, nearest
     first, rows with no point last, ties by name; at most ``limit``. Used by text search "near" a place."""
     from advocate.geo.distance import haversine_km
 
     for r in rows:
-        if r.get("latitude") is not None:
-            km = haversine_km(place.latitude, place.longitude, r["latitude"], r["longitude"])
+        lat, lon = r.get("latitude"), r.get("longitude")
+        if lat is not None and lon is not None:
+            km = haversine_km(place.latitude, place.longitude, lat, lon)
             r["distance_km"], r["distance_mi"] = round(km, 2), round(km / KM_PER_MILE, 2)
     rows.sort(key=nearness)
     return rows[:limit] if limit is not None else rows
@@ -435,7 +520,7 @@ NEAR_POOL = 2000  # text matches ordered by distance when the search is "near" a
 
 
 def search_services(store: Store, text: str, *, near: Place | None = None, filters: Filters | None = None,
-                    limit: int = 20, stale_months: int = STALE_AFTER_MONTHS) -> list[dict]:
+                    limit: int = 20, stale_months: int = STALE_AFTER_MONTHS) -> list[ServiceRow]:
     """Full-text search of the directory (English or Spanish words, any accents): rows as
     :func:`fetch_services` gives them, each with ``matched`` (the terms that matched it), best match
     first; with ``near``, the best :data:`NEAR_POOL` matches ordered by distance from that place

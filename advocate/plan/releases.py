@@ -7,8 +7,9 @@ identifies a survivor is shared; a release is never a condition of service.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advocate.clients import normalize_code, require_client
 from advocate.clock import now_utc
@@ -34,7 +35,7 @@ def add_release(store: Store, client: str, *, recipient: str | None = None, serv
         from advocate.directory.search import get_service
 
         svc = get_service(store, service)
-    who = clean_text(recipient, limit=TEXT_LIMIT, what=_("the recipient"), field="recipient") or (svc or {}).get("name")
+    who = clean_text(recipient, limit=TEXT_LIMIT, what=_("the recipient"), field="recipient") or (svc["name"] if svc else None)
     if not who:  # a recipient of blanks and no service
         raise InputError(_("a release names its recipient: a service from the directory or an organization"),
                          field="recipient")
@@ -98,7 +99,7 @@ def revoke_release(store: Store, release_id, *, on: str | None = None) -> dict:
     return get_release(store, rel["id"])
 
 
-def release_for(store: Store, code: str, service: dict, today: date | None = None) -> dict | None:
+def release_for(store: Store, code: str, service: Mapping[str, Any], today: date | None = None) -> dict | None:
     """A release in force for this client naming this service (by id, or its name or organization's name)."""
     names = {n.casefold() for n in (service.get("name"), service.get("organization")) if n}
     for rel in list_releases(store, client=code):

@@ -125,3 +125,62 @@ def test_rtree_search_matches_brute_force(store):
         want = [w for w in want if w[0] <= 300.0][:7]
         assert [g[1] for g in got] == [w[1] for w in want]
         assert all(abs(g[0] - w[0]) < 0.01 for g, w in zip(got, want, strict=False))
+
+
+# --- issue 17: the row every lookup returns is the ServiceRow its signature says -------------------------
+
+def conforms(value, hint) -> bool:
+    """``value`` fits the type hint (unions, list[...], TypedDicts; Any and plain classes by isinstance)."""
+    import types
+    import typing
+
+    origin = typing.get_origin(hint)
+    if hint is typing.Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, h) for h in typing.get_args(hint))
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(conforms(v, item) for v in value)
+    if typing.is_typeddict(hint):
+        return isinstance(value, dict) and typed_dict_problems(value, hint) == []
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def typed_dict_problems(row: dict, kind) -> list[str]:
+    import typing
+
+    hints = typing.get_type_hints(kind, include_extras=True)
+    optional = {k for k, h in hints.items() if typing.get_origin(h) is typing.NotRequired} | kind.__optional_keys__
+    hints = typing.get_type_hints(kind)
+    # (read from the hints: with postponed annotations, __required_keys__ does not see NotRequired)
+    problems = [f"missing {k}" for k in hints if k not in optional and k not in row]
+    problems += [f"unknown key {k}" for k in row if k not in hints]
+    problems += [f"{k}={row[k]!r} is not {hints[k]}" for k in row if k in hints and not conforms(row[k], hints[k])]
+    return problems
+
+
+def test_every_lookup_returns_service_rows(store):
+    from advocate.directory.search import ROW_FIELDS, ServiceRow, fetch_services, search_services
+
+    put_service(store, "near-one", 40.01, -100.0, cats=("consular",), interp=("spa",), name="Consulado de prueba")
+    rows = services_near(store, place(40.0, -100.0), filters=Filters.parse(["consular"]))
+    rows += search_services(store, "consulado", near=place(40.0, -100.0))
+    rows.append(get_service(store, "near-one"))
+    rows.append(get_service(store, "us-988"))
+    rows += fetch_services(store, [sid for (sid,) in store.conn.execute("SELECT id FROM services")])  # all bundled
+    assert {r["scope"] for r in rows} == {"local", "national"} and any(r["lines"] for r in rows)
+    assert any("locations" in r for r in rows) and any("matched" in r for r in rows)
+    for row in rows:
+        assert typed_dict_problems(row, ServiceRow) == [], row["id"]
+        # the keys in the order the machine formats print them
+        assert list(row)[:len(ROW_FIELDS) + 2] == [*ROW_FIELDS, "description", "description_es"]
+
+
+def test_the_row_check_sees_a_wrong_row():
+    from advocate.directory.search import ServiceRow
+
+    assert typed_dict_problems({"id": "x", "stale": "no", "extra": 1}, ServiceRow)[-2:] == [
+        "unknown key extra", "stale='no' is not <class 'bool'>"]

@@ -126,7 +126,7 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
     return ranked[:limit]
 
 
-def services_near(store: Store, place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
+def services_near(store: Store, place: Place, *, within_km: float = DEFAULT_WITHIN_KM, limit: int = DEFAULT_LIMIT,
                   filters: Filters | None = None, national: bool = True, stale_months: int = STALE_AFTER_MONTHS,
                   national_from: str | None = None) -> list[ServiceRow]:
     """Local services by distance (ties by name), then the national lines that work from the place's
@@ -186,7 +186,7 @@ def nearness(row: Mapping[str, Any]) -> tuple:
     return (0, km + (APPROXIMATE_SLACK_KM if rough else 0.0), rough, row["name"].casefold())
 
 
-def _nearest_by_nearness(store: Store, place, within_km: float, limit: int, filters: Filters) -> list:
+def _nearest_by_nearness(store: Store, place: Place, within_km: float, limit: int, filters: Filters) -> list:
     """The ``limit`` nearest (distance, service, location) by :func:`nearness`: approximate points rank
     farther than they measure, so candidates are read by plain distance until none further could still
     make the cut (at most APPROXIMATE_SLACK_KM beyond the last one kept)."""

@@ -1,7 +1,8 @@
 """The wheel a user installs holds every module, data file and catalog, and its lookup works offline.
 
 Builds the wheel from this checkout, installs it (no dependencies: they are the test environment's) into a
-fresh virtual environment outside the tree and runs the README's lookup with it.
+fresh virtual environment outside the tree and runs the README's lookup with it. Every module advocate imports
+is declared with a lowest version, and .ci/lowest.txt installs exactly those floors.
 """
 
 from __future__ import annotations
@@ -68,3 +69,76 @@ def test_installed_wheel_answers_the_readme_lookup(wheel, tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     assert '"scope": "national"' in p.stdout
+
+
+# --- dependency floors that cannot lie (issue 17) -------------------------------------------------------
+
+def _third_party_imports() -> set[str]:
+    import ast
+
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "advocate"}
+
+
+def _requirements(config: dict) -> dict[str, list]:
+    """Declared requirement -> [Requirement, ...] (the dependencies, then every extra)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    out: dict[str, list] = {}
+    for text in [*config["project"]["dependencies"],
+                 *(r for extra in config["project"]["optional-dependencies"].values() for r in extra)]:
+        req = Requirement(text)
+        out.setdefault(canonicalize_name(req.name), []).append(req)
+    return out
+
+
+def test_every_import_is_declared_with_a_floor():
+    """A module advocate imports comes from a distribution pyproject.toml names (as a dependency or in an extra),
+    with a lowest version (keyring and sqlcipher3 are extras: used when present)."""
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    from packaging.utils import canonicalize_name
+
+    declared = _requirements(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8")))
+    owners = packages_distributions()
+    problems = []
+    for module in sorted(_third_party_imports()):
+        names = {canonicalize_name(d) for d in owners.get(module, [module])}
+        hits = [r for n in names for r in declared.get(n, [])]
+        if not hits:
+            problems.append(f"{module}: imported, not declared")
+        elif not any(s.operator in (">=", "==", "~=") for r in hits for s in r.specifier):
+            problems.append(f"{module}: declared without a lowest version")
+    assert not problems
+
+
+def test_ci_installs_each_dependency_at_its_floor():
+    """.ci/lowest.txt pins every floor of [project] dependencies at exactly that version, so the second CI pass
+    runs the tests on the lowest versions a user may have."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    pins = {}
+    for line in (REPO / ".ci" / "lowest.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", line
+            pins[canonicalize_name(req.name)] = Version(spec.version)
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    for text in config["project"]["dependencies"]:
+        req = Requirement(text)
+        floors = [Version(s.version) for s in req.specifier if s.operator == ">="]
+        if floors:
+            assert pins.get(canonicalize_name(req.name)) == max(floors), text

@@ -53,13 +53,13 @@ def _lines(stream: IO[str]) -> Iterator[str]:
             line = stream.readline(MAX_LINE + 1)
         except UnicodeDecodeError:
             raise InputError(_("the batch input is not UTF-8 text; save it as UTF-8 (\"CSV UTF-8\" in a "
-                               "spreadsheet) and run again")) from None
+                               "spreadsheet) and run again"), field="input") from None
         if not line:
             return
         n += 1
         if len(line) > MAX_LINE:
             raise InputError(_("line {n} of the batch input is longer than {limit} KB; a row of locations is much "
-                               "shorter (is it the right file?)").format(n=n, limit=MAX_LINE // 1024))
+                               "shorter (is it the right file?)").format(n=n, limit=MAX_LINE // 1024), field="input")
         yield line
 
 
@@ -68,7 +68,7 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     lines = _lines(stream)
     first = next(lines, "")
     if not first:
-        raise InputError(_("the batch input is empty; expected a CSV with a header row, or ndjson"))
+        raise InputError(_("the batch input is empty; expected a CSV with a header row, or ndjson"), field="input")
     if fmt == "ndjson" or (fmt is None and first.lstrip().startswith("{")):
         def json_rows():
             for n, line in enumerate([first], 1):
@@ -83,7 +83,7 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
     header = next(csv.reader([first], delimiter=delimiter))
     header = [h.strip() for h in header]
     if len(set(header)) != len(header):
-        raise InputError(_("the batch CSV has repeated column names; make each header unique"))
+        raise InputError(_("the batch CSV has repeated column names; make each header unique"), field="input")
     # a cell over MAX_LINE is refused below with its line; the csv module's own limit (process-wide) is kept above it
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 20))
     reader = csv.reader(lines, delimiter=delimiter)
@@ -96,11 +96,11 @@ def read_rows(stream: IO[str], fmt: str | None = None) -> tuple[list[str], Itera
                 if any(len(c) > MAX_LINE for c in rec):  # a quoted cell running over many lines
                     raise InputError(_("a cell ending on line {n} of the batch input is longer than {limit} KB; a "
                                        "location is much shorter (is it the right file?)").format(
-                        n=reader.line_num + 1, limit=MAX_LINE // 1024))
+                        n=reader.line_num + 1, limit=MAX_LINE // 1024), field="input")
                 yield {h: (rec[i] if i < len(rec) else "") for i, h in enumerate(header)}
         except csv.Error as exc:
             raise InputError(_("the batch input cannot be read near line {n} ({exc})").format(
-                n=reader.line_num + 1, exc=exc)) from None
+                n=reader.line_num + 1, exc=exc), field="input") from None
     return header, gen()
 
 
@@ -108,9 +108,9 @@ def _json_row(line: str, n: int) -> dict:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError:
-        raise InputError(_("line {n} of the ndjson input is not JSON").format(n=n)) from None
+        raise InputError(_("line {n} of the ndjson input is not JSON").format(n=n), field="input") from None
     if not isinstance(obj, dict):
-        raise InputError(_("line {n} of the ndjson input is not a JSON object").format(n=n))
+        raise InputError(_("line {n} of the ndjson input is not a JSON object").format(n=n), field="input")
     return {str(k): "" if v is None else str(v) if not isinstance(v, (int, float)) else v for k, v in obj.items()}
 
 
@@ -171,7 +171,7 @@ def batch_columns(columns: list[str], *, location_column: str | None = None, lat
     clash = [c for c in OUT_FIELDS if c in columns]
     if clash:
         raise InputError(_("the input already has columns named {clash}; rename them first").format(
-            clash=", ".join(clash)))
+            clash=", ".join(clash)), field="input")
     return chosen
 
 

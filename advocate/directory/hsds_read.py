@@ -108,7 +108,7 @@ class _Budget:
                 raise InputError(_("{path} holds more than {limit} of data once unpacked (stopped at {member}); "
                                    "import refuses it as a possible zip bomb (the limit is import_max_total_mb in "
                                    "the config)").format(path=self.archive, limit=_mb(self.limits.total_bytes),
-                                                         member=name))
+                                                         member=name), field="path")
 
 
 def _open_file(path: Path) -> IO[bytes]:
@@ -140,7 +140,7 @@ class _CappedMember(io.RawIOBase):
             raise InputError(_("{member} in {path} unpacks to more than {ratio} times its packed size; import "
                                "refuses it as a possible zip bomb (the limit is import_max_ratio in the config)")
                              .format(member=self._info.filename, path=self._budget.archive,
-                                     ratio=self._budget.limits.ratio))
+                                     ratio=self._budget.limits.ratio), field="path")
         self._budget.add(self._info.filename, self._count)
         return n
 
@@ -382,7 +382,8 @@ def _lines(text, name: str, limit: int):
         n += 1
         if len(line) > limit:
             raise InputError(_("line {n} of {name} is longer than {limit}; import refuses it (the limit is "
-                               "import_max_line_mb in the config)").format(n=n, name=name, limit=_mb(limit)))
+                               "import_max_line_mb in the config)").format(n=n, name=name, limit=_mb(limit)),
+                               field="path")
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
@@ -441,7 +442,8 @@ def _sources(path: Path, limits: Limits | None = None,
         for n, f in enumerate(walker, 1):
             if n > limits.members:  # a home folder or a whole disk, not an export
                 raise InputError(_("{path} holds more than {limit} files; give the export's own folder (the limit "
-                                   "is import_max_members in the config)").format(path=base, limit=f"{limits.members:,}"))
+                                   "is import_max_members in the config)").format(path=base, limit=f"{limits.members:,}"),
+                                   field="path")
             found.append(f)
         for f in sorted(found):
             if f.suffix.lower() in (".csv", ".json") and (f.is_symlink() or f.is_file()):
@@ -459,12 +461,13 @@ def _sources(path: Path, limits: Limits | None = None,
             if stack is not None:
                 stack.enter_context(z)
         except zipfile.BadZipFile as exc:
-            raise InputError(_("{path} is not a readable zip file ({exc})").format(path=path, exc=exc)) from None
+            raise InputError(_("{path} is not a readable zip file ({exc})").format(path=path, exc=exc),
+                             field="path") from None
         infos = z.infolist()
         if len(infos) > limits.members:
             raise InputError(_("{path} holds {n} files, more than the {limit} an export has; import refuses it "
                                "(the limit is import_max_members in the config)").format(
-                path=path, n=f"{len(infos):,}", limit=f"{limits.members:,}"))
+                path=path, n=f"{len(infos):,}", limit=f"{limits.members:,}"), field="path")
         budget = _Budget(path, limits)
         wanted = [i for i in infos if not i.is_dir() and i.filename.lower().endswith((".csv", ".json"))]
         # what the zip's directory says is checked before anything is unpacked; what is unpacked is
@@ -472,19 +475,21 @@ def _sources(path: Path, limits: Limits | None = None,
         if sum(i.file_size for i in wanted) > limits.total_bytes:
             raise InputError(_("{path} holds more than {limit} of data once unpacked; import refuses it as a "
                                "possible zip bomb (the limit is import_max_total_mb in the config)").format(
-                path=path, limit=_mb(limits.total_bytes)))
+                path=path, limit=_mb(limits.total_bytes)), field="path")
         for info in wanted:
             if info.file_size > max(RATIO_FREE, limits.ratio * max(info.compress_size, 1)):
                 raise InputError(_("{member} in {path} unpacks to more than {ratio} times its packed size; import "
                                    "refuses it as a possible zip bomb (the limit is import_max_ratio in the config)")
-                                 .format(member=info.filename, path=path, ratio=limits.ratio))
+                                 .format(member=info.filename, path=path, ratio=limits.ratio), field="path")
             out.append((info.filename, functools.partial(_open_member, z, info, budget)))
     elif path.suffix.lower() == ".json":
         out.append((path.name, lambda: open(path, "rb")))
     elif path.suffix.lower() == ".zip":
-        raise InputError(_("{path} is not a readable zip file (damaged or incomplete download?)").format(path=path))
+        raise InputError(_("{path} is not a readable zip file (damaged or incomplete download?)").format(path=path),
+                         field="path")
     else:
-        raise InputError(_("{path} is not a folder, a .zip, a .json or a datapackage.json").format(path=path))
+        raise InputError(_("{path} is not a folder, a .zip, a .json or a datapackage.json").format(path=path),
+                         field="path")
     return out
 
 
@@ -496,7 +501,8 @@ def read_tables(path: str | Path, limits: Limits | None = None) -> tuple[Staged,
     limits = limits or Limits.from_config()
     path = Path(path).expanduser()
     if not path.exists():
-        raise InputError(_("there is nothing at {path}; give a folder, a .zip or a datapackage.json").format(path=path))
+        raise InputError(_("there is nothing at {path}; give a folder, a .zip or a datapackage.json").format(path=path),
+                         field="path")
     name = path.stem if path.is_file() else path.name
     if path.is_file() and path.name == "datapackage.json":
         name = path.parent.name
@@ -511,7 +517,8 @@ def _read_tables(path: Path, name: str, sources: list[tuple[str, Opener]],
     homes = sorted({str(Path(rel).parent) for rel, _ in sources if Path(rel).name.lower() == "services.csv"})
     if len(homes) > 1:
         shown = ", ".join(h if h != "." else "(top)" for h in homes[:4])
-        raise InputError(_("{path} holds several exports ({shown}); import one folder at a time").format(path=path, shown=shown))
+        raise InputError(_("{path} holds several exports ({shown}); import one folder at a time").format(path=path, shown=shown),
+                         field="path")
     if homes:  # only the tables that sit beside services.csv belong to this export
         sources = [(rel, op) for rel, op in sources
                    if str(Path(rel).parent) == homes[0] or not rel.lower().endswith(".csv")]
@@ -538,30 +545,33 @@ def _read_tables(path: Path, name: str, sources: list[tuple[str, Opener]],
                 if len(raw) > MAX_JSON:
                     raise InputError(_("{name} in {path} is a JSON file larger than {limit}; import reads JSON whole "
                                        "and refuses one this large (export CSV instead)").format(
-                        name=rel, path=path, limit=_mb(MAX_JSON)))
+                        name=rel, path=path, limit=_mb(MAX_JSON)), field="path")
                 try:
                     json_docs.append(json.loads(_decode(raw)))
                 except json.JSONDecodeError:
                     continue
                 except RecursionError:
                     raise InputError(_("the JSON in {path} is nested too deeply to be an export; import refuses it")
-                                     .format(path=path if rel == path.name else f"{path}/{rel}")) from None
+                                     .format(path=path if rel == path.name else f"{path}/{rel}"),
+                                     field="path") from None
         if not staged.count("services") and json_docs:
             try:
                 from_json = _tables_from_json(json_docs)
             except RecursionError:
                 raise InputError(_("the JSON in {path} is nested too deeply to be an export; import refuses it")
-                                 .format(path=path)) from None
+                                 .format(path=path), field="path") from None
             for table, rows in from_json.items():
                 if table in staged:
                     continue
                 cols = list(dict.fromkeys(k for r in rows for k in r))
                 staged.load(table, cols, ([str(r.get(c, "")) for c in cols] for r in rows))
         if not staged.count("services"):
-            raise InputError(_("no services table was found in {path}; expected services.csv (HSDS or Ohana) or HSDS 3 JSON").format(path=path))
+            raise InputError(_("no services table was found in {path}; expected services.csv (HSDS or Ohana) or HSDS 3 JSON").format(path=path),
+                             field="path")
         missing = [c for c in ("id", "name") if c not in staged.columns["services"]]
         if missing:
-            raise InputError(_("the services table in {path} has no {missing} column (its columns: {value}); is this an HSDS export?").format(path=path, missing=' or '.join(missing), value=', '.join(staged.columns['services'][:8])))
+            raise InputError(_("the services table in {path} has no {missing} column (its columns: {value}); is this an HSDS export?").format(path=path, missing=' or '.join(missing), value=', '.join(staged.columns['services'][:8])),
+                             field="path")
         return staged, detect_layout(staged), name
     except BaseException:
         staged.close()
@@ -594,7 +604,7 @@ class _damaged:
     def __exit__(self, kind, exc, tb):
         if kind is not None and issubclass(kind, (zipfile.BadZipFile, zlib.error, EOFError)):
             raise InputError(_("{member} in {path} is damaged ({reason}); download or copy the export again")
-                             .format(member=self.member, path=self.path, reason=exc)) from None
+                             .format(member=self.member, path=self.path, reason=exc), field="path") from None
         return False
 
 

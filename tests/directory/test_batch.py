@@ -125,7 +125,7 @@ def test_batch_columns_checks_before_any_row_is_read():
         ({"lat_column": "y", "lon_column": "lng"}, ["y", "x"], ("lon_column",)),
         ({"location_column": "where"}, ["zip"], ("location_column",)),
         ({}, ["case", "note"], ("location_column",)),
-        ({}, ["zip", "rank", "error"], ()),
+        ({}, ["zip", "rank", "error"], ("input",)),  # the input itself: rename its columns
     ]:
         with pytest.raises(InputError) as err:
             batch.batch_columns(columns, **kwargs)
@@ -218,3 +218,18 @@ def test_grid_bytes_round_trip(directory):
     assert GridIndex.from_bytes(b"not a grid") is None and GridIndex.from_bytes(index.to_bytes()[:-3]) is None
     empty = GridIndex(())
     assert GridIndex.from_bytes(empty.to_bytes()).nearest(1.0, 1.0, 3, 10) == []
+
+
+@pytest.mark.parametrize("text", ["", "a,a\n1,2\n", "\xff\xfe", '{"a": 1}\n[1]\n', "{nope\n"])
+def test_a_bad_batch_input_is_an_error_about_the_input(text):
+    """#17: the library's errors name the input they are about (``fields``), not a command-line option."""
+    import io
+
+    from advocate.errors import InputError
+
+    stream = io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8") if "\xff" in text \
+        else io.StringIO(text)
+    with pytest.raises(InputError) as err:
+        columns, rows = batch.read_rows(stream)
+        list(rows)
+    assert err.value.fields == ("input",)

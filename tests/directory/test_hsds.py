@@ -465,3 +465,16 @@ def test_clean_gives_what_it_gave_before_its_shortcuts(text):
     for multiline in (False, True):
         assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)
         assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)  # remembered
+
+
+def test_an_unreadable_export_is_an_error_about_the_path(tmp_path):
+    """#17: the library's errors name the input they are about (``fields``), not a command-line option."""
+    from advocate.directory.hsds_read import read_tables
+
+    (tmp_path / "notes.txt").write_text("not an export", encoding="utf-8")
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "empty").mkdir()
+    for path in (tmp_path / "nothing-here", tmp_path / "notes.txt", tmp_path / "broken.zip", tmp_path / "empty"):
+        with pytest.raises(InputError) as err:
+            read_tables(path)
+        assert err.value.fields == ("path",), (path, err.value)

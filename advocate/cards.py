@@ -319,6 +319,8 @@ def when_words(start: datetime, lang: str, city: str | None = None) -> tuple[str
     day = format_date(start.date(), pattern, locale=locale)
     clock = format_time(start, "h:mm B", locale=locale)
     city = city or get_timezone_location(start.tzinfo, locale=locale, return_city=True)
+    if lang == "es" and city == "Ciudad de México":  # the one town said with its article: "hora de la Ciudad..."
+        city = "la Ciudad de México"
     return f"{day}, {clock}", gettext_in(lang, T_TIME_IN).format(city=city)
 
 

@@ -23,6 +23,7 @@ T_TIME_RANGE = N_("{opens} to {closes}")
 T_DAYS_TIMES = N_("{days}, {times}")
 T_EVERY_DAY = N_("Every day")
 T_OPEN_247 = N_("Open 24 hours, every day")
+T_MIDNIGHT = N_("midnight")
 
 _DAY_NAMES = (
     ("mon", "monday", "lun", "lunes"), ("tue", "tues", "tuesday", "mar", "martes"),
@@ -34,8 +35,15 @@ _DAY = r"(?:" + "|".join(sorted((re.escape(n) for n in DAY_INDEX), key=len, reve
 _DAY_SPEC = rf"{_DAY}(?:\s*[-–]\s*{_DAY})?"
 _DAYS = rf"(?P<days>{_DAY_SPEC}(?:\s*(?:,|&|and|y)\s*{_DAY_SPEC})*)"
 _TIME = r"\d{1,2}(?::\d{2}){0,2}\s*(?:[ap]\.?\s?m\.?)?"
-_SPAN = rf"(?P<opens>{_TIME})\s*(?:[-–]|to|a)\s*(?P<closes>{_TIME})"
-_PIECE = (re.compile(rf"^{_DAYS}\s*:?\s+{_SPAN}$", re.I), re.compile(rf"^{_SPAN}\s*,?\s+{_DAYS}$", re.I))
+_ONE_SPAN = rf"(?P<opens>{_TIME})\s*(?:[-–]|to|a)\s*(?P<closes>{_TIME})"
+_SPAN_RX = re.compile(_ONE_SPAN, re.I)
+_SPAN_TEXT = _ONE_SPAN.replace("?P<opens>", "?:").replace("?P<closes>", "?:")
+# "8:00am-12:00pm & 1:00pm-5:00pm", "8:00am-12:00pm / 1:00pm-5:00pm": two openings a day
+_SPANS = rf"(?P<spans>{_SPAN_TEXT}(?:\s*(?:/|&|\band\b|\by\b)\s*{_SPAN_TEXT})*)"
+_PIECE = (re.compile(rf"^{_DAYS}\s*:?\s+{_SPANS}$", re.I), re.compile(rf"^{_SPANS}\s*,?\s+{_DAYS}$", re.I))
+# "8:00am-5:00pm, Mon-Thur 9:00am-1:00pm, Fri": two pieces a directory forgot to separate (tried only when the
+# whole text does not read as one piece, so "Mon-Fri 9:00-17:00" is never cut before its times)
+_UNSEPARATED = re.compile(rf"(?<=[a-z.])\s+(?={_TIME}\s*(?:[-–]|to)\s*{_TIME}\s*,)", re.I)
 _ALWAYS = re.compile(r"^(?:24\s*/\s*7|24\s*h(?:ours|rs|oras)?(?:,? (?:a day, )?7 days(?: a week)?)?|open 24 hours"
                      r"(?:, every day)?|abierto las 24 horas)\.?$", re.I)
 
@@ -91,12 +99,33 @@ def parse_hours(text: str | None) -> list[Opening] | None:
         return None
     out: list[Opening] = []
     for piece in pieces:
-        match = next((m for m in (rx.match(piece) for rx in _PIECE) if m), None)
-        if not match:
-            return None
-        days = _days(match.group("days"))
-        opens, closes = _time(match.group("opens")), _time(match.group("closes"))
-        if not days or opens is None or closes is None:
+        read = _piece(piece)
+        if read is None:
+            parts = _UNSEPARATED.split(piece)
+            if len(parts) < 2:
+                return None
+            read = []
+            for part in parts:
+                more = _piece(part)
+                if more is None:
+                    return None
+                read += more
+        out += read
+    return out
+
+
+def _piece(piece: str) -> list[Opening] | None:
+    """The openings of one "days, times" piece; None when it says anything else."""
+    match = next((m for m in (rx.match(piece) for rx in _PIECE) if m), None)
+    if not match:
+        return None
+    days = _days(match.group("days"))
+    if not days:
+        return None
+    out: list[Opening] = []
+    for span in _SPAN_RX.finditer(match.group("spans")):
+        opens, closes = _time(span.group("opens")), _time(span.group("closes"))
+        if opens is None or closes is None:
             return None
         end = closes[0]
         if end != time(0, 0) and end <= opens[0]:  # "9:00-5:00": which is meant is a guess; keep the words
@@ -143,8 +172,10 @@ def _day_list(days: list[int], lang: str) -> str:
 def _clock(value: time | None, lang: str) -> str:
     from babel.dates import format_time
 
+    if value is None or value == time(0, 0):  # "12:00 a.m." is read as noon as often as midnight
+        return gettext_in(lang, T_MIDNIGHT)
     # CLDR puts a narrow no-break space before "a.m."; a plain no-break space prints in every font
-    return format_time(value or time(0, 0), "short", locale=babel_locale(lang)).replace("\u202f", "\u00a0")
+    return format_time(value, "short", locale=babel_locale(lang)).replace("\u202f", "\u00a0")
 
 
 def openings_words(openings: list[Opening], lang: str) -> str:

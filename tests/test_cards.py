@@ -202,7 +202,7 @@ def test_neutral_address_keeps_the_street(street, kept, dropped):
 
 @pytest.mark.parametrize("zone,words,phrase", [
     ("America/Tijuana", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana"),
-    ("America/Mexico_City", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Ciudad de México"),
+    ("America/Mexico_City", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de la Ciudad de México"),
     ("America/Chicago", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Chicago"),
 ])
 def test_when_words(zone, words, phrase):

@@ -312,7 +312,7 @@ def show(
     from advocate.labels import SERVICE_VALUES, labelled, value_label
 
     spanish = current_language() == "es"
-    render_record(labelled(_show_table(row), SERVICE_VALUES), "table",
+    render_record(labelled(_show_table(row, _imported_on(st.store(), row)), SERVICE_VALUES), "table",
                   title=(row.get("name_es") if spanish else None) or row["name"])
     if row.get("confidence") in ("medium", "low") or row.get("law_enforcement"):
         caution = (row.get("caution_es") if spanish else None) or row.get("caution")
@@ -320,13 +320,27 @@ def show(
             confidence=value_label("confidence", row["confidence"]), caution=caution or _("verify before use.")))
 
 
-def _show_table(row: Mapping[str, Any]) -> dict:
+def _imported_on(store: Store, row: Mapping[str, Any]) -> str | None:
+    """When the directory a row came from was last imported (None for the bundled lines)."""
+    from advocate.directory.sources import get_source
+    from advocate.errors import NotFound
+
+    if row.get("source_date") or row.get("last_verified"):
+        return None
+    try:
+        return get_source(store, row.get("source") or "").get("last_pulled")
+    except NotFound:
+        return None
+
+
+def _show_table(row: Mapping[str, Any], imported: str | None = None) -> dict:
     """The record for a terminal: each line with where it works from and its own source and date."""
     from advocate.directory.national import line_text
 
-    out = {k: v for k, v in row.items() if k not in ("lines", "locations", "citation", "citation_url", "source_date")}
-    record_source = _("{source} ({date})").format(source=row.get("citation") or row.get("source") or "?",
-                                                 date=row.get("source_date") or row.get("last_verified") or "?")
+    # "precision" says again what "approximate" says (the table shows that one, in words)
+    out = {k: v for k, v in row.items()
+           if k not in ("lines", "locations", "citation", "citation_url", "source_date", "precision")}
+    record_source = _source_words(row, imported)
     lines = []
     for ln in row.get("lines") or []:
         own = bool(ln.get("source"))
@@ -342,6 +356,18 @@ def _show_table(row: Mapping[str, Any]) -> dict:
     if row.get("locations"):
         out["locations"] = row["locations"]
     return out
+
+
+def _source_words(row: dict, imported: str | None) -> str:
+    """Who said a record's facts and when: "Open211 Miami (2019-03-01)"; an imported directory that dated nothing
+    says so and when it was imported, never a bare "?"."""
+    source = row.get("citation") or row.get("source") or _("unknown source")
+    said = row.get("source_date") or row.get("last_verified")
+    if said:
+        return _("{source} ({date})").format(source=source, date=said)
+    if imported:
+        return _("{source} (undated; imported {date})").format(source=source, date=imported[:10])
+    return _("{source} (undated)").format(source=source)
 
 
 def _description_column() -> str:

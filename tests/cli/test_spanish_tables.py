@@ -130,3 +130,17 @@ def test_counted_messages_agree_with_the_count(cli):
     assert "Se exportaron 2 citas" in cli("--lang", "es", "appointments", "export", "-f", "csv").stderr
     title = cli("--lang", "es", "services", "near", "10001", "--no-national", env={"COLUMNS": "200"}).stdout
     assert "2 locales" in title or "1 local\n" in title or "1 local " in title
+
+
+def test_an_imported_services_record_in_spanish_has_no_english_label_and_says_its_date(cli):
+    """An imported 211 record showed "Precision  exact" (a key with no label) and "Fuente de los datos  ohana (?)"."""
+    from tests.helpers import FIX
+
+    assert cli("services", "import", FIX / "ohana").exit_code == 0
+    sid = next(r["id"] for r in cli("services", "search", "Food", "-f", "json").json())
+    es = cli("--lang", "es", "services", "show", sid, env={"COLUMNS": "200"}).stdout
+    assert english_cells(es) == [] and "Precision" not in es and "(?)" not in es, es
+    assert re.search(r"Fuente de los datos\s+ohana \(sin fecha; importado el \d{4}-\d\d-\d\d\)", es), es
+    en = cli("services", "show", sid, env={"COLUMNS": "200"}).stdout
+    assert re.search(r"Source of the facts\s+ohana \(undated; imported \d{4}-\d\d-\d\d\)", en), en
+    assert cli("services", "show", sid, "-f", "json").json()[0]["precision"] in ("exact", "approximate", None)

@@ -125,6 +125,35 @@ def guess_field(header) -> str | None:
     return None
 
 
+# A column no directory has and a list of people does: such a sheet is refused, so a client list imported by
+# mistake never puts a person's name into the directory (which is exported and shared with partners).
+_PERSON_WORDS = re.compile(
+    r"\b(dob|d o b|date of birth|birth ?date|fecha de nacimiento|fecha nacimiento|ssn|social security"
+    r"|seguro social|a number|alien number|alien registration|uscis number|numero a|curp|passport number|passport no|numero de pasaporte"
+    r"|case number|case no|numero de caso|no de caso|numero de expediente|client name|client id|client code"
+    r"|nombre del cliente|codigo del cliente|survivor name|victim name|nombre de la victima|pseudonym)\b")
+_PERSON_HEADERS = {"client", "clients", "cliente", "clientes", "survivor", "sobreviviente", "victim", "victima",
+                   "participant", "participante", "beneficiario", "beneficiaria"}
+
+
+def person_column(headers: list) -> str | None:
+    """The first column that only a list of people would have ("DOB", "A-Number", "Client"), or None."""
+    for h in headers[:MAX_COLUMNS]:
+        key = header_key(h)
+        if key and (key in _PERSON_HEADERS or _PERSON_WORDS.search(key)):
+            return str(h)
+    return None
+
+
+def refuse_people(path, headers: list) -> None:
+    column = person_column(headers)
+    if column is not None:
+        raise InputError(_('{path} looks like a list of people, not of services: no directory has a column like '
+                           '"{column}". Client data stays in the log under pseudonymous codes; if this really is a '
+                           'directory, rename that column and import it again').format(path=path, column=column),
+                         field="path")
+
+
 def guess_mapping(headers: list) -> dict[str, list[int]]:
     """field -> column indexes: each column feeds at most one field; a single-valued field takes the first
     column that means it (the others stay unmapped)."""
@@ -394,6 +423,7 @@ def inspect_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | N
     """Read only the top of a sheet: which sheet, which header row, which column is which."""
     book, at, headers, cols, _rows = open_sheet(path, sheet=sheet, given=mapping)
     book.close()
+    refuse_people(path, headers)
     return SheetPlan(book.name, book.names, at, headers, cols)
 
 
@@ -479,6 +509,11 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
     given = mapping or {}
     book, header_row, headers, cols, rows = open_sheet(path, sheet=sheet, given=given)
     plan = SheetPlan(book.name, book.names, header_row, headers, cols)
+    try:
+        refuse_people(path, headers)
+    except InputError:
+        book.close()
+        raise
     if "name" not in cols and "organization" not in cols:
         book.close()
         raise InputError(_("no column of {path} looks like a service or organization name (its columns: {shown}); "

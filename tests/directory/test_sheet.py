@@ -280,3 +280,36 @@ def test_the_source_remembers_the_mapping_and_the_sheet(store, tmp_path):
     assert get_source(store, "m")["options"]["map"] == {"phone": "Contacto"}  # not remembered
     s = import_directory(store, book, source="m", dry_run=True)
     assert s["mapping"]["phone"] == "Contacto"
+
+
+@pytest.mark.parametrize("headers", [
+    ["Client", "Phone", "Address"], ["Nombre", "Teléfono", "Fecha de nacimiento"], ["Name", "A-Number", "City"],
+    ["Name", "DOB"], ["Nombre del cliente", "Ciudad"], ["Name", "Case number", "Phone"], ["Name", "CURP"],
+    ["Sobreviviente", "Teléfono"], ["Name", "Passport number"], ["Name", "SSN"],
+])
+def test_a_list_of_people_is_refused_and_nothing_is_written(store, tmp_path, cli, headers):
+    """A client list imported by mistake would put a person's name into the directory, which is exported and
+    shared with partners: a sheet with a column only a list of people has is refused, the store untouched."""
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([headers, ["Maria Lopez", "305 555 0100", "1990-01-01"][:len(headers)]])
+    before = store.conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    with pytest.raises(InputError, match="list of people") as err:
+        import_directory(store, path, source="people")
+    assert err.value.field == "path" and headers[0] not in ("Maria Lopez",)
+    with pytest.raises(InputError, match="list of people"):
+        inspect_sheet(path)
+    assert store.conn.execute("SELECT count(*) FROM services").fetchone()[0] == before
+    assert not store.conn.execute("SELECT 1 FROM services WHERE name LIKE '%Maria%'").fetchone()
+    r = cli("--lang", "es", "services", "import", path)
+    assert r.exit_code == 2 and "lista de personas" in r.stderr and "Traceback" not in r.stderr
+    assert "Maria" not in r.stderr  # a cell of the sheet is never echoed
+
+
+@pytest.mark.parametrize("header", ["Client eligibility", "Clients served", "Population served", "Passport services",
+                                    "Atención a víctimas de delitos", "Case management"])
+def test_directory_columns_that_mention_people_are_not_taken_for_a_list_of_people(store, tmp_path, header):
+    path = tmp_path / "dir.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["Name", "Phone", header], ["Legal Aid", "305 555 0100", "yes"]])
+    assert import_directory(store, path, source="dir")["imported"] == 1

@@ -195,10 +195,14 @@ def _bring(row: Mapping[str, Any], extra: dict, lang: str, label: bool, organiza
         return list(dict.fromkeys(items))
     guessed = {e["category"] for e in row.get("category_evidence") or [] if e.get("guessed")}
     given = [c for c in row.get("categories") or [] if c not in guessed]  # set by hand, or the directory's code
+    from advocate.labels import in_sentence
+
+    # one line, items after "This sheet" in lower case: "Esta hoja; una identificación..." (the directory's own
+    # words above are kept as written)
     if len(given) <= BRING_MAX_CATEGORIES:
         for cat in given:
-            items += [gettext_in(lang, t) for t in BRING_BY_CATEGORY.get(cat, ())]
-    items.append(gettext_in(lang, T_BRING_ID))
+            items += [in_sentence(gettext_in(lang, t)) for t in BRING_BY_CATEGORY.get(cat, ())]
+    items.append(in_sentence(gettext_in(lang, T_BRING_ID)))
     return list(dict.fromkeys(items))
 
 

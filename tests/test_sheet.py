@@ -352,14 +352,14 @@ def test_what_to_bring_is_never_a_wrong_guess(cli):
         return r.stdout.strip()
 
     english_class = add("English classes for adults", "education")
-    assert _bring_line(cli, english_class) == "  Qué llevar: Esta hoja; Una identificación, si tiene y si es seguro llevarla"
+    assert _bring_line(cli, english_class) == "  Qué llevar: Esta hoja; una identificación, si tiene y si es seguro llevarla"
     daycare = add("Little Steps daycare", "childcare")
     assert "cartilla de vacunación" in _bring_line(cli, daycare)
     clinic = add("Clínica del Valle", "medical")
-    assert "Sus medicinas o una lista de ellas" in _bring_line(cli, clinic)
+    assert "; sus medicinas o una lista de ellas;" in _bring_line(cli, clinic)
     # a centre of many kinds says nothing about what this visit needs
     centre = add("Centro Comunitario", "medical", "childcare", "benefits")
-    assert _bring_line(cli, centre) == "  Qué llevar: Esta hoja; Una identificación, si tiene y si es seguro llevarla"
+    assert _bring_line(cli, centre) == "  Qué llevar: Esta hoja; una identificación, si tiene y si es seguro llevarla"
 
 
 def test_what_to_bring_from_the_record_first(cli, directory):
@@ -369,9 +369,9 @@ def test_what_to_bring_from_the_record_first(cli, directory):
 
 def test_a_guessed_category_brings_no_item():
     row = {"categories": ["medical"], "category_evidence": [{"category": "medical", "guessed": True}]}
-    assert sheet._bring(row, {}, "en", False, None, []) == ["This sheet", "Any ID you have, if it is safe to carry"]
+    assert sheet._bring(row, {}, "en", False, None, []) == ["This sheet", "any ID you have, if it is safe to carry"]
     row["category_evidence"][0]["guessed"] = False
-    assert "Your medicines, or a list of them" in sheet._bring(row, {}, "en", False, None, [])
+    assert "your medicines, or a list of them" in sheet._bring(row, {}, "en", False, None, [])
 
 
 def test_hours_on_a_spanish_sheet(cli, revealing_export):

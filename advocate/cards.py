@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from advocate.errors import InputError
-from advocate.i18n import N_, _, gettext_in, normalize_language
+from advocate.i18n import N_, _, current_language, gettext_in, normalize_language
 
 if TYPE_CHECKING:
     from advocate.store import Store
@@ -91,6 +91,7 @@ T_COUNTRY_MX = N_("Mexico")
 T_COUNTRY_US = N_("the United States")
 T_NOTE_NAME_HIDDEN = N_('"{name}" is shown as "{shown}" (its name has a labelling word)')
 T_NOTE_DROPPED = N_("left off the paper because it has a labelling word: {text}")
+T_NOTE_CAUTION = N_("before you hand over the paper, {name}: {caution}")
 
 BRING_BY_TYPE = {
     "court": (T_BRING_LETTERS, T_BRING_ID),
@@ -416,6 +417,11 @@ def numbers_for(store: Store, country: str, lang: str, *, label: bool = False, o
         ways = line_ways(row, country, lang, label=label, organization=organization, notes=notes)
         if not ways:
             continue
+        spanish = current_language() == "es"
+        caution = (row.get("caution_es") if spanish else None) or row.get("caution")
+        if caution:  # for the advocate (stderr), never on the card: what to know before handing it over
+            notes.append(gettext_in_current(T_NOTE_CAUTION).format(
+                name=(row.get("name_es") if spanish else None) or row.get("name"), caution=caution))
         out.append(Line(name, "; ".join(ways)))
         if len(out) >= limit:
             break

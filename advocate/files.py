@@ -23,9 +23,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from advocate.errors import AdvocateError, InputError
-from advocate.i18n import _
+from advocate.i18n import N_, _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# the operating system's reason for a failed read or write, said in the interface language (its own strerror is
+# English whatever the user reads)
+_OS_REASONS = {errno.ENOENT: N_("no such file or folder"), errno.EACCES: N_("permission denied"),
+               errno.EPERM: N_("permission denied"), errno.EISDIR: N_("it is a folder"),
+               errno.ENOTDIR: N_("a part of the path is not a folder"), errno.ENOSPC: N_("the disk is full"),
+               errno.EROFS: N_("the disk is read-only"), errno.ELOOP: N_("too many links in the path"),
+               errno.ENAMETOOLONG: N_("the name is too long")}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why an OSError happened, in words the user reads ("no existe el archivo o la carpeta")."""
+    code = getattr(exc, "errno", None)
+    if code in _OS_REASONS:
+        return _(_OS_REASONS[code])
+    return getattr(exc, "strerror", None) or str(exc)
 STORE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 _stores: set[Path] = set()  # every store path opened or named in this process
@@ -231,7 +246,7 @@ def _os_error(exc: OSError, path: Path) -> AdvocateError:
     if exc.errno == errno.EROFS:
         return AdvocateError(_("{path} is on a read-only disk; nothing was written").format(path=path))
     return AdvocateError(_("{path} could not be written ({reason}); nothing was written")
-                         .format(path=path, reason=exc.strerror or exc))
+                         .format(path=path, reason=os_reason(exc)))
 
 
 @contextlib.contextmanager

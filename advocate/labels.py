@@ -69,6 +69,7 @@ FIELD_LABELS: dict[str, str] = {
     "tables_checked": N_("Tables checked"),
     # places resolve
     "query": N_("Query"), "label": N_("Place"), "kind": N_("Kind"), "population": N_("Population"),
+    "town_centre": N_("Town centre only"),
     # goals, referrals, releases
     "area": N_("Area"), "target": N_("Target date"), "reached": N_("Reached"), "service_name": N_("Service"),
     "release_id": N_("Release"), "goal_id": N_("Goal"), "appointment_id": N_("Appointment"), "sent": N_("Sent"),

@@ -28,6 +28,7 @@ from advocate.cards import (
     T_BRING_LETTERS,
     T_BRING_MEDS,
     T_BRING_PAY,
+    T_NOTE_CAUTION,
     T_NOTE_DROPPED,
     T_NOTE_NAME_HIDDEN,
     T_PHONE,
@@ -46,7 +47,7 @@ from advocate.cards import (
 )
 from advocate.errors import InputError
 from advocate.hours import hours_words
-from advocate.i18n import N_, _, format_number, gettext_in, ngettext_in
+from advocate.i18n import N_, _, current_language, format_number, gettext_in, ngettext_in
 
 if TYPE_CHECKING:
     from advocate.store import Store
@@ -74,6 +75,9 @@ T_FROM_ABROAD = N_("(from {country})")
 T_VERY_CLOSE = N_("Very close to {place}")
 T_DIRECTION = N_("{distance} {direction} of {place}")
 T_NOTE_NO_NUMBER = N_("{name} is not on the sheet: it has no number to call from {country}")
+T_NOTE_NO_LINE_HERE = N_("{name}: no phone on the sheet, none of its numbers is known to work from {country} (its "
+                         "address is there)")
+T_EXT = N_("ext. {number}")
 T_NOTE_LAW = N_("{name} is law enforcement: it is on the sheet because you asked for it")
 COMPASS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"), N_("south-west"),
            N_("west"), N_("north-west"))
@@ -96,6 +100,10 @@ _APPOINTMENT = re.compile(r"\bappointments?\b|\bappt\b|\bcall (first|ahead|to (s
 _CALL_INFO = re.compile(r"^\W*call\b|\bcall (for|to ask)\b|\bllame\b", re.I)
 _REFERRAL = re.compile(r"\breferral (is )?(required|needed|only)|\bby referral\b|\bmust be referred\b", re.I)
 DIAL_PREFIX = {"US": "+1", "MX": "+52"}
+# what a caller dials before the country code, from a landline or a mobile (IFT: from Mexico "00", then the country's
+# code; from the U.S. "011"): the form that works on every phone, as the bundled lines write it ("001 520 623 7874")
+EXIT_CODE = {"MX": "00{code}", "US": "011 {code}"}
+_EXTENSION = re.compile(r"\s*,?\s*(?:x|ext\.?|extension|extensi[oó]n)\s*(\d{1,6})\s*$", re.I)
 
 
 def sheet_country(value: str | None) -> str | None:
@@ -156,14 +164,23 @@ def dial_from(number: str, service_country: str | None, caller_country: str | No
     """A directory phone number as dialled from ``caller_country``: the country code in front when the service
     is in another country (a US number from Mexico: +1 ...); short codes and numbers with a + stay as they are."""
     number = (number or "").strip()
-    digits = re.sub(r"\D", "", number)
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", number))
     if (not caller_country or not service_country or caller_country == service_country or number.startswith("+")
             or len(digits) < 10 or service_country not in DIAL_PREFIX):
         return number
-    prefix = DIAL_PREFIX[service_country]
-    if digits.startswith(prefix[1:]) and len(digits) > 10:
-        return "+" + number.lstrip("0 ")
-    return f"{prefix} {number}"
+    code = DIAL_PREFIX[service_country][1:]
+    exit_code = EXIT_CODE.get(caller_country)
+    if digits.startswith(code) and len(digits) > 10:
+        number = number.lstrip("0 ").removeprefix(code).lstrip(" -")
+    return f"{exit_code.format(code=code) if exit_code else '+' + code} {number}"
+
+
+def extension_words(number: str, lang: str) -> str:
+    """"305-579-5733 x2221" as a person reads it: "305-579-5733, ext. 2221" ("x" is not an extension in Spanish)."""
+    m = _EXTENSION.search(number)
+    if not m:
+        return number
+    return number[:m.start()] + ", " + gettext_in(lang, T_EXT).format(number=m.group(1))
 
 
 def _language_names(codes: list[str], lang: str) -> str:
@@ -217,7 +234,9 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     row = get_service(store, service_id)
     extra = getting_there(store, row["id"])
     dialled = [ln for ln in row.get("lines") or [] if ln.get("kind") in ("phone", "text", "whatsapp")]
-    if dialled and not label:  # a national line: named as the numbers card names it ("Help line, 24 h")
+    if dialled and not label and row.get("scope") == "national":
+        # a national line: named as the numbers card names it ("Help line, 24 h"); a place with an address is
+        # named as places are (an office called "help line" would mislead)
         name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
         shown = neutral_line_name(row, dialled[0]["number"], lang)
         if is_labelling(name, organization):
@@ -228,6 +247,11 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
                             fallback=gettext_in(lang, T_PLACE_N).format(n=n))
     if row.get("law_enforcement"):
         notes.append(_(T_NOTE_LAW).format(name=row.get("name")))
+    spanish = current_language() == "es"
+    own_name = (row.get("name_es") if spanish else None) or row.get("name")
+    caution = (row.get("caution_es") if spanish else None) or row.get("caution")
+    if caution:  # for the advocate, not the paper: what the record says to know before giving it
+        notes.append(_(T_NOTE_CAUTION).format(name=own_name, caution=caution))
     loc = neutral_location(_nearest_location(extra["locations"], place), label, organization, notes)
     svc_country = ((loc.get("country") if loc else None) or row.get("country") or "").upper() or None
     caller = country or (place.country.upper() if place is not None and place.country else None) or svc_country
@@ -250,9 +274,12 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         ways = line_ways(row, caller or "US", lang, label=label, organization=organization, notes=notes)
         if ways:
             lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
+        elif not national:
+            notes.append(_(T_NOTE_NO_LINE_HERE).format(name=own_name, country=caller or "US"))
 
     elif neutral_phones(row.get("phone"), label, organization, []):
-        phones = [dial_from(p, svc_country, caller) for p in neutral_phones(row["phone"], label, organization, notes)]
+        phones = [extension_words(dial_from(p, svc_country, caller), lang)
+                  for p in neutral_phones(row["phone"], label, organization, notes)]
         value = "; ".join(phones)
         if caller and svc_country and caller != svc_country and caller in COUNTRY_NAMES:
             value += " " + gettext_in(lang, T_FROM_ABROAD).format(

@@ -263,3 +263,16 @@ def test_the_card_names_the_places_own_town_for_the_time(cli, appts):
     assert "Miami time" in en and "New York" not in en
     # a free-text place keeps the zone's own city
     assert "hora de Tijuana" in cli("appointments", "card", appts["tijuana"], "--lang", "es", "-f", "txt").stdout
+
+
+def test_the_advocate_reads_each_lines_caution_before_handing_the_card_over(cli):
+    """The Mexico card's first line shares reports with police and prosecutors: its record says so, and now the
+    advocate reads it on stderr (never on the card), in the interface language."""
+    r = cli("--lang", "es", "card", "numbers", "--for", "MX", "-f", "txt")
+    assert r.exit_code == 0, r
+    assert "antes de entregar el papel, Línea Nacional contra la Trata de Personas (México): El Consejo Ciudadano " \
+           "comparte el análisis de los reportes con policía" in r.stderr
+    assert "policía" not in r.stdout and "antes de entregar" not in r.stdout
+    en = cli("--lang", "en", "card", "numbers", "--for", "MX", "-f", "txt")
+    assert "before you hand over the paper, Mexico National Anti-Trafficking Hotline" in en.stderr or \
+           "before you hand over the paper, " in en.stderr and "police" in en.stderr

@@ -192,6 +192,20 @@ def test_clicks_error_frame_in_spanish(cli):
     assert "Valor no válido para '--limit' / '-n': se espera un número entero" in r.stderr
     r = cli("--lang", "es", "services", "nearx")
     assert "¿Quiso decir 'near'?" in r.stderr
+    # Typer 0.29 writes "argument(s)" literally: the pattern missed it and the sentence stayed English
+    r = cli("--lang", "es", "services", "near", "10001", "--within", "5", "parsecs")
+    assert r.exit_code == 2 and "Error: Sobran argumentos (parsecs)" in r.stderr, r.stderr
+
+
+def test_the_os_reason_is_in_spanish_too(cli, tmp_path):
+    r = cli("--lang", "es", "services", "batch", tmp_path / "missing.csv")
+    assert r.exit_code != 0 and "(no existe el archivo o la carpeta)" in r.stderr and "No such file" not in r.stderr
+
+
+def test_a_place_not_found_is_said_in_spanish(cli):
+    r = cli("--lang", "es", "services", "near", "Tijuna")
+    assert r.exit_code != 0 and 'no hay un lugar llamado "Tijuna" en el nomenclátor sin conexión' in r.stderr
+    assert "no place called" not in r.stderr
 
 
 def test_english_error_frame_unchanged(cli):

@@ -74,7 +74,7 @@ def test_sheet_in_spanish_has_what_a_person_needs(cli, directory):
     assert "Cita: Llame antes para hacer una cita." in out and "Cita: Puede ir sin cita." in out
     assert "Qué llevar: Esta hoja; Photo ID if you have one" in out
     # the Tijuana number, called from the US (the --near place's country), carries Mexico's code
-    assert "Teléfono: +52 664 555 0100 (desde Estados Unidos)" in out
+    assert "Teléfono: 011 52 664 555 0100 (desde Estados Unidos)" in out
     # 988 is named by what it is, with how to reach it in Spanish
     assert "Alguien con quien hablar 24 h" in out.title() or "ALGUIEN CON QUIEN HABLAR 24 H" in out
     assert "marque 2 para español" in out
@@ -84,7 +84,7 @@ def test_sheet_in_spanish_has_what_a_person_needs(cli, directory):
 
 def test_numbers_work_from_the_country_the_person_calls_from(cli, directory):
     out = cli("services", "sheet", "t:chi", "t:tj", "--for", "MX", "-f", "txt").stdout
-    assert "Teléfono: +1 312-555-0142 (desde México)" in out
+    assert "Teléfono: 001 312-555-0142 (desde México)" in out
     assert "Teléfono: 664 555 0100\n" in out
     # 988 works only from the US: from Mexico it is left off, and the advocate is told
     r = cli("services", "sheet", "t:tj", "us-988", "--for", "MX", "-f", "txt")
@@ -203,11 +203,21 @@ def test_direction_words_in_kilometres_from_mexico():
 
 
 @pytest.mark.parametrize(("number", "svc", "caller", "shown"), [
-    ("312-555-0142", "US", "MX", "+1 312-555-0142"), ("664 555 0100", "MX", "US", "+52 664 555 0100"),
+    # the exit code works from a landline and a mobile alike (IFT: from Mexico "00" and the country code)
+    ("312-555-0142", "US", "MX", "001 312-555-0142"), ("664 555 0100", "MX", "US", "011 52 664 555 0100"),
+    ("1-312-555-0142", "US", "MX", "001 312-555-0142"), ("(305) 579-5733 x2221", "US", "MX", "001 (305) 579-5733 x2221"),
     ("312-555-0142", "US", "US", "312-555-0142"), ("911", "US", "MX", "911"), ("+52 800 5533 000", "MX", "US",
                                                                               "+52 800 5533 000")])
 def test_dial_from(number, svc, caller, shown):
     assert sheet.dial_from(number, svc, caller) == shown
+
+
+@pytest.mark.parametrize(("number", "lang", "shown"), [
+    ("305-579-5733 x2221", "es", "305-579-5733, ext. 2221"), ("305-579-5733 ext. 12", "en", "305-579-5733, ext. 12"),
+    ("305-579-5733 Extension 4", "es", "305-579-5733, ext. 4"), ("305-579-5733", "es", "305-579-5733"),
+    ("1-800-799-SAFE", "es", "1-800-799-SAFE")])
+def test_an_extension_is_written_as_ext(number, lang, shown):
+    assert sheet.extension_words(number, lang) == shown
 
 
 # --- every free-text field on a paper passes the neutrality check ------------------------------------------------
@@ -382,3 +392,22 @@ def test_hours_on_a_spanish_sheet(cli, revealing_export):
     # the directory's own words stay as written, and say so
     out = cli("services", "sheet", revealing_export, "--lang", "es", "-f", "txt").stdout
     assert "Horario (como lo da el directorio): ESOL: 12:00pm-2:00pm, Tue, Thur" in out
+
+
+def test_a_place_with_a_phone_is_not_called_a_help_line_and_its_caution_reaches_the_advocate(cli):
+    """A women's justice centre in a prosecutor's office was printed as "LÍNEA DE AYUDA" (the name of a national line)
+    and its caution ("staff may open a criminal investigation") was shown nowhere."""
+    r = cli("--lang", "es", "services", "sheet", "mx-tlax-cjm", "--near", "Tlaxcala, Tlax.", "-f", "txt")
+    assert r.exit_code == 0, r
+    assert "LÍNEA DE AYUDA" not in r.stdout and "Dirección: Av. Instituto Politécnico Nacional" in r.stdout
+    assert "Fiscalía" not in r.stdout and "Justicia" not in r.stdout  # the paper still names no agency
+    assert "antes de entregar el papel, Centro de Justicia para las Mujeres de Tlaxcala" in r.stderr
+    assert "abrir una investigación penal" in r.stderr
+
+
+def test_a_place_whose_numbers_do_not_work_from_there_says_so(cli):
+    """The San Diego consulate's phone vanished from a sheet for someone in Mexico, with no word why."""
+    r = cli("--lang", "es", "services", "sheet", "consulate-san-diego-ca", "--for", "MX", "-f", "txt")
+    assert r.exit_code == 0, r
+    assert "Dirección: 1549 India St., San Diego, CA 92101" in r.stdout and "Teléfono" not in r.stdout
+    assert "sin teléfono en la hoja, no se sabe que alguno de sus números funcione desde MX" in r.stderr

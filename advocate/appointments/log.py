@@ -380,6 +380,11 @@ def log_appointment(store: Store, *, client: str | None, when: str | None, type:
     if start < now:
         warnings.append(_("logged after the fact: {when} {zone} is in the past").format(
             when=f"{start:%Y-%m-%d %H:%M}", zone=zone.key))
+    closed = store.conn.execute("SELECT closed FROM clients WHERE code = ? AND status = 'closed'", (code,)).fetchone()
+    if closed:  # retention counts from the closing date: a purge of closed cases would take this appointment too
+        warnings.append(_("the case of {code} was closed on {date}: the appointment is logged, but purging closed "
+                          "cases past the retention period would delete it with the case").format(
+            code=code, date=(closed[0] or "?")[:10]))
     stamp = now_utc()
     with store.write():
         cur = store.conn.execute(

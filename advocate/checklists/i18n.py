@@ -39,8 +39,10 @@ def normalize_ui_language(text: str) -> str:
                "español": "es", "espanol": "es", "es-mx": "es", "es-us": "es", "es-419": "es", "en-us": "en"}
     key = aliases.get(key, key)
     if key not in shipped_languages():
-        raise InputError(f'"{text}" is not a checklist language shipped with advocate; available: '
-                         f'{", ".join(shipped_languages())}')
+        from advocate.i18n import _
+
+        raise InputError(_('"{text}" is not a checklist language shipped with advocate; available: {available}').format(
+            text=text, available=", ".join(shipped_languages())), field="lang")
     return key
 
 

@@ -186,7 +186,7 @@ _MESSAGES = [
     (r"Option (?P<name>'[^']*') does not take a value\.", N_("Option {name} does not take a value.")),
     (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
     (r"Option (?P<name>'[^']*') requires (?P<n>\d+) arguments\.", N_("Option {name} requires {n} arguments.")),
-    (r"Got unexpected extra arguments? \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
     (r"No such command (?P<name>'[^']*')\. Did you mean (?P<matches>.+)\?",
      N_("No such command {name}. Did you mean {matches}?")),
     (r"No such command (?P<name>'[^']*')\.", N_("No such command {name}.")),

@@ -36,8 +36,10 @@ def resolve(
     if fmt != Format.table:
         render([record], fmt.value)
         return
+    from advocate.labels import PLACE_VALUES, labelled
+
     candidates = record.pop("candidates")
-    render_record(record, "table", title=place.label)
+    render_record(labelled(record, PLACE_VALUES), "table", title=place.label)
     if len(candidates) > 1:
         render(candidates, "table", title=_("Other places with that name"),
                table_columns=[("name", N_("Name")), ("region", N_("Region")), ("country", N_("Country")),

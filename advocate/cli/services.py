@@ -336,6 +336,7 @@ def _imported_on(store: Store, row: Mapping[str, Any]) -> str | None:
 def _show_table(row: Mapping[str, Any], imported: str | None = None) -> dict:
     """The record for a terminal: each line with where it works from and its own source and date."""
     from advocate.directory.national import line_text
+    from advocate.i18n import current_language
 
     # "precision" says again what "approximate" says (the table shows that one, in words)
     out = {k: v for k, v in row.items()
@@ -347,7 +348,7 @@ def _show_table(row: Mapping[str, Any], imported: str | None = None) -> dict:
         src = ln.get("source") or row.get("citation") or row.get("source")
         when = ln.get("source_date") or (_("undated") if own else row.get("source_date") or row.get("last_verified"))
         conf = ln.get("confidence") or row.get("confidence")
-        lines.append({"line": line_text(ln),
+        lines.append({"line": line_text(ln, spanish=current_language() == "es"),
                       "source": _("source: {source} ({date}; {confidence})").format(source=src, date=when or "?",
                                                                                   confidence=conf)})
     out["lines"] = lines or None
@@ -967,7 +968,9 @@ def batch(
         try:
             stream = open(file, encoding="utf-8-sig", newline="")
         except OSError as exc:
-            raise InputError(_("cannot read {file} ({strerror})").format(file=file, strerror=exc.strerror)) from None
+            from advocate.files import os_reason
+
+            raise InputError(_("cannot read {file} ({strerror})").format(file=file, strerror=os_reason(exc))) from None
     failures = FailureTally()
     with stream:
         columns, rows = read_rows(stream)
@@ -976,6 +979,9 @@ def batch(
             info(_('Reading locations from the column "{column}"{region} (--location-column to choose another).')
                  .format(column=chosen.location, region=_(' with the state from "{column}"').format(column=chosen.region)
                          if chosen.region else ""))
+            if chosen.fallbacks:
+                info(_('A row with that cell empty is read from {columns}.').format(
+                    columns=", ".join(f'"{c}"' for c, _region in chosen.fallbacks)))
         notes: list[str] = []
 
         def on_note(text, note):

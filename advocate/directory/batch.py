@@ -148,6 +148,9 @@ class BatchColumns:
     lat: str | None = None
     lon: str | None = None
     guessed: bool = False
+    # when the location column was guessed: the input's other location columns, each with its state column, read
+    # in turn when a row's cell is empty (a ZIP column left blank and the city filled in)
+    fallbacks: tuple[tuple[str, str | None], ...] = ()
 
 
 def batch_columns(columns: list[str], *, location_column: str | None = None, lat_column: str | None = None,
@@ -166,8 +169,15 @@ def batch_columns(columns: list[str], *, location_column: str | None = None, lat
         chosen = BatchColumns(lat=lat_column, lon=lon_column)
     else:
         location = pick_location_column(columns, location_column)
+        fallbacks: tuple[tuple[str, str | None], ...] = ()
+        if not location_column:
+            folded: dict[str, str] = {}
+            for c in columns:
+                folded.setdefault(_column_key(c), c)
+            others = [folded[g] for g in LOCATION_GUESSES if g in folded and folded[g] != location]
+            fallbacks = tuple((c, pick_region_column(columns, c)) for c in others)
         chosen = BatchColumns(location=location, region=pick_region_column(columns, location),
-                              guessed=not location_column)
+                              guessed=not location_column, fallbacks=fallbacks)
     clash = [c for c in OUT_FIELDS if c in columns]
     if clash:
         raise InputError(_("the input already has columns named {clash}; rename them first").format(
@@ -207,9 +217,10 @@ class FailureTally:
     def lines(self, limit: int = 20) -> list[str]:
         out = []
         for (text, message), (count, rows) in list(self.groups.items())[:limit]:
-            where = f"row {rows[0]}" if count == 1 else f"rows {', '.join(map(str, rows))}"
+            where = (_("row {n}").format(n=rows[0]) if count == 1
+                     else _("rows {numbers}").format(numbers=", ".join(map(str, rows))))
             if count > len(rows):
-                where += f" and {count - len(rows)} more"
+                where = _("{rows} and {count} more").format(rows=where, count=count - len(rows))
             out.append(f"{where}: {text!r}: {message}")
         return out
 
@@ -440,12 +451,15 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
 
     from advocate.directory.search import nearest_ids
 
+    fallbacks: tuple[tuple[str, str | None], ...] = ()
     if columns is not None:
         location_column, region_column, lat_column, lon_column = (columns.location, columns.region, columns.lat,
                                                                   columns.lon)
+        fallbacks = columns.fallbacks
     filters = filters or Filters()
     batch = _Batch(Resolver(store, online=online, geocoder=geocoder), ServiceSummaries(store, stale_months), per_location,
                    location_column, lat_column, lon_column, on_error, region_column, on_note)
+    batch.fallbacks = fallbacks
     answer = batch.answer if cells is None else functools.partial(batch.answer_cells, columns=cells)
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
@@ -486,6 +500,7 @@ class _Batch:
         self.resolve, self.summaries, self.on_error, self.on_note = resolve, summaries, on_error, on_note
         self.location_column, self.lat_column, self.lon_column = location_column, lat_column, lon_column
         self.region_column = region_column
+        self.fallbacks: tuple[tuple[str, str | None], ...] = ()
         self.noted: set[str] = set()
         # answers kept per place, bounded by the matches they hold: -n 100 keeps no more than -n 5
         self.cache_places = max(1_000, CACHED_MATCHES // per_location)
@@ -495,9 +510,18 @@ class _Batch:
     def location_text(self, row: dict) -> str:
         if self.lat_column or self.lon_column:
             return f"{row.get(self.lat_column, '')},{row.get(self.lon_column, '')}"
-        text = str(row.get(self.location_column, "") or "")
-        if self.region_column:
-            region = str(row.get(self.region_column, "") or "").strip()
+        text = self._with_region(row, self.location_column, self.region_column)
+        for column, region_column in self.fallbacks if not text.strip(" ,") else ():
+            text = self._with_region(row, column, region_column)
+            if text.strip(" ,"):
+                break
+        return text
+
+    @staticmethod
+    def _with_region(row: dict, column: str | None, region_column: str | None) -> str:
+        text = str(row.get(column, "") or "") if column else ""
+        if region_column:
+            region = str(row.get(region_column, "") or "").strip()
             if region and text.strip() and "," not in text:
                 text = f"{text.strip()}, {region}"
         return text
@@ -517,7 +541,7 @@ class _Batch:
                 self.n += 1
                 n = self.n
                 text = self.location_text(row)
-                hit = resolve(text) if text.strip(" ,") else Unresolved("no location in this row")
+                hit = resolve(text) if text.strip(" ,") else Unresolved(_("no location in this row"))
                 if isinstance(hit, Unresolved):
                     if self.on_error:
                         self.on_error(n, text, hit.message)

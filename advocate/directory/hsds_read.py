@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from advocate.errors import AdvocateError, InputError
+from advocate.files import os_reason
 from advocate.i18n import _
 from advocate.staging import STAGING_PREFIX, StagingFolder
 
@@ -66,7 +67,7 @@ def _temp_error(exc: BaseException) -> AdvocateError:
                                "folder with room. The store was not changed").format(folder=folder))
     return AdvocateError(_("the temporary folder {folder} cannot be written ({reason}); set TMPDIR to a folder "
                            "you can write. The store was not changed").format(
-        folder=folder, reason=getattr(exc, "strerror", None) or exc))
+        folder=folder, reason=os_reason(exc)))
 
 
 @dataclass(frozen=True)

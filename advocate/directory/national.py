@@ -40,8 +40,10 @@ def dialling_country(place_country: str | None, dial_from: str | None = None) ->
         if choice.upper() in DIAL_CHOICES:
             return choice.upper()
         from advocate.errors import InputError
+        from advocate.i18n import _
 
-        raise InputError(f'"{dial_from}" is not a dialling country; use US, MX or all', field="national_from")
+        raise InputError(_('"{value}" is not a dialling country; use US, MX or all').format(value=dial_from),
+                         field="national_from")
     country = (place_country or "").upper()
     return country if country in ("US", "MX") else "all"
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advocate.errors import AdvocateError, NotFound
+from advocate.files import os_reason
 from advocate.i18n import _
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def check_remembered_path(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise InputError(_("{path} cannot be read ({reason})").format(path=path, reason=exc.strerror),
+        raise InputError(_("{path} cannot be read ({reason})").format(path=path, reason=os_reason(exc)),
                          field="source") from None
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise InputError(_("{path} is no longer a file or a folder (a pipe or a device?); import the source again "

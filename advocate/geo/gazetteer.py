@@ -182,7 +182,9 @@ def _cache_error(folder: Path, exc: BaseException):
         return AdvocateError(_("the offline place index could not be built in {folder}: the disk is full (it needs "
                                "about 15 MB; free some space or set ADVOCATE_CACHE_DIR to another folder)")
                              .format(folder=folder))
-    reason = getattr(exc, "strerror", None) or str(exc)
+    from advocate.files import os_reason
+
+    reason = os_reason(exc)
     return AdvocateError(_("the offline place index cannot be written to the cache folder {folder} ({reason}); "
                            "make it writable or set ADVOCATE_CACHE_DIR to a folder that is").format(
         folder=folder, reason=reason))

@@ -151,10 +151,12 @@ def _split_trailing_region(text: str) -> CityRegion | None:
 
 def _not_found_message(query: str, parsed: CityRegion, regions) -> str:
     if parsed.region and not regions:
-        return (f'no place called "{query}": "{parsed.region}" is not a US or Mexican state; '
-                'try a ZIP or "City, ST"')
-    hint = "" if parsed.region else ' with its state, as "Springfield, IL" or "Tijuana, BC"'
-    return f'no place called "{query}" in the offline gazetteer; try a ZIP or "City, ST"{hint}'
+        return _('no place called "{query}": "{region}" is not a US or Mexican state; try a ZIP or "City, ST"').format(
+            query=query, region=parsed.region)
+    if parsed.region:
+        return _('no place called "{query}" in the offline gazetteer; try a ZIP or "City, ST"').format(query=query)
+    return _('no place called "{query}" in the offline gazetteer; try a ZIP or "City, ST" with its state, as '
+             '"Springfield, IL" or "Tijuana, BC"').format(query=query)
 
 
 def _suggest(parsed: CityRegion, regions) -> list[str]:

@@ -66,8 +66,10 @@ def agenda(store: Store, *, client: str | None = None, settings: AgendaSettings 
         items.append(AgendaItem(kind, reason, who, str(ref), due.isoformat(), (due - today).days, detail or ""))
 
     now = datetime.now(UTC)
-    for a in list_appointments(store, client=code, start=today - timedelta(days=30),
-                               end=today + timedelta(days=cfg.days_ahead), tz="UTC"):
+    # every scheduled appointment up to the horizon, however old: one whose outcome was never recorded stays here
+    # until it is (it counts in the funder report only once it is marked)
+    for a in list_appointments(store, client=code, status="scheduled", end=today + timedelta(days=cfg.days_ahead),
+                               tz="UTC"):
         starts = datetime.fromisoformat(a["starts"])
         day = starts.date()
         if a["status"] != "scheduled":

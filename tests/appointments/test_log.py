@@ -74,6 +74,18 @@ def test_past_dates_are_allowed_and_said(store, client):
     assert any("after the fact" in w for w in r.warnings)
 
 
+def test_an_appointment_for_a_closed_case_is_logged_and_warned(store, client, cli):
+    """A closed case took a new appointment without a word, and a retention purge would delete it with the case."""
+    cl.close_client(store, client)
+    r = lg.log_appointment(store, client=client, when="2026-12-03 09:00", tz="UTC", type="court", duration=30, now=NOW)
+    assert r.appointment["id"] and any(f"the case of {client} was closed on" in w for w in r.warnings)
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    assert cli("clients", "close", code).exit_code == 0
+    out = cli("--lang", "es", "appt", "log", "--client", code, "--when", "2031-03-04 09:00", "--tz", "UTC",
+              "--type", "court", "--duration", "30")
+    assert out.exit_code == 0 and f"el caso de {code} se cerró el" in out.stderr
+
+
 @pytest.mark.parametrize("kw,msg", [
     ({"when": "tomorrow"}, "date and time"),
     ({"when": "2026-02-30 10:00"}, "real date"),

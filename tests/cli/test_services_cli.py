@@ -274,3 +274,12 @@ def test_add_by_hand_is_not_high_confidence(cli):
 def test_us_visa_office_not_offered_unasked(cli):
     assert not offered(cli, "Oaxaca de Juárez, Oax.", ":us-embassy-mexico-t-u-visas")
     assert offered(cli, "Oaxaca de Juárez, Oax.", ":us-embassy-mexico-t-u-visas", "-c", "family-reunification")
+
+
+@pytest.mark.parametrize(("place", "cjm"), [("Tlaxcala, Tlax.", ":mx-tlax-cjm"), ("Tuxtla Gutiérrez, Chis.", ":mx-chis-cejum"),
+                                            ("Ciudad Obregón, Son.", ":mx-son-cjm-cajeme")])
+def test_a_justice_centre_in_a_prosecutors_office_is_not_offered_unasked(cli, place, cjm):
+    """Women's justice centres housed in a state prosecutor's office (staff may open a criminal investigation) were in
+    every lookup for their town; now only when one of their categories is asked for."""
+    assert not offered(cli, place, cjm)
+    assert offered(cli, place, cjm, "-c", "domestic-violence")

@@ -233,3 +233,16 @@ def test_a_bad_batch_input_is_an_error_about_the_input(text):
         columns, rows = batch.read_rows(stream)
         list(rows)
     assert err.value.fields == ("input",)
+
+
+def test_an_empty_zip_cell_falls_back_to_the_city_column(store):
+    """A caseload with a "Código postal" column and a "Ciudad" one: a row with the ZIP left blank was an error
+    ("no location in this row") though its city was there."""
+    chosen = batch.batch_columns(["caso", "Código postal", "Ciudad", "Estado"])
+    assert chosen.location == "Código postal" and chosen.fallbacks == (("Ciudad", "Estado"),)
+    assert batch.batch_columns(["caso", "zip", "city"], location_column="zip").fallbacks == ()  # the user chose
+    rows = [{"caso": "a1", "Código postal": "", "Ciudad": "Tijuana", "Estado": "BC"},
+            {"caso": "a2", "Código postal": "", "Ciudad": "", "Estado": ""}]
+    out = list(run_batch(store, iter(rows), columns=chosen, per_location=1))
+    assert out[0]["resolved_place"].startswith("Tijuana") and not out[0]["error"]
+    assert out[1]["error"] and not out[1]["resolved_place"]

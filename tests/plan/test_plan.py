@@ -116,6 +116,22 @@ def test_agenda_lists_what_needs_attention(store, code):
     assert items[0].kind == "appointment"
 
 
+def test_an_unmarked_appointment_stays_on_the_agenda_however_old(store, code):
+    """The README says `today` lists past appointments whose outcome was never recorded: one 40 days old dropped
+    off (the agenda looked back 30 days only), and with it from the funder report's attention."""
+    from advocate.appointments.log import complete_appointment, log_appointment
+
+    today = date.today()
+    old = log_appointment(store, client=code, when=f"{today - timedelta(days=400)} 10:00", type="medical",
+                          duration=60, tz="UTC").appointment
+    marked = log_appointment(store, client=code, when=f"{today - timedelta(days=40)} 10:00", type="court",
+                             duration=60, tz="UTC").appointment
+    complete_appointment(store, marked["id"], "attended")
+    items = agenda(store, settings=AgendaSettings(days_ahead=7))
+    unmarked = {i.ref for i in items if i.kind == "appointment" and i.reason == "unmarked"}
+    assert unmarked == {str(old["id"])}
+
+
 def test_report_counts_goals_and_referrals_with_suppression(store, code):
     today = date.today()
     for i in range(6):

@@ -372,6 +372,12 @@ def neutral_line_name(row: Mapping[str, Any], number: str, lang: str) -> str:
     return gettext_in(lang, T_HELP_LINE_24 if h24 else T_HELP_LINE)
 
 
+def keeps_own_name(row: Mapping[str, Any], name: str, organization: str | None) -> bool:
+    """A consular line keeps its own name when it labels nothing: "Consulado de México" would mislead someone in
+    Mexico calling CIAM (the foreign ministry's centre for Mexicans in the U.S.)."""
+    return "consular" in (row.get("categories") or []) and bool(name) and not is_labelling(name, organization)
+
+
 def line_ways(row: Mapping[str, Any], country: str, lang: str, *, label: bool = False, organization: str | None = None,
               notes: list[str] | None = None, limit: int = 3) -> list[str]:
     """The ways to reach a bundled service's lines from ``country``, in ``lang`` ("llamar 988 (marque 2 para
@@ -409,7 +415,7 @@ def numbers_for(store: Store, country: str, lang: str, *, label: bool = False, o
         if not lines:
             continue
         name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
-        if not label:
+        if not label and not keeps_own_name(row, name, organization):
             shown = neutral_line_name(row, lines[0]["number"], lang)
             if is_labelling(name, organization):
                 notes.append(gettext_in_current(T_NOTE_NAME_HIDDEN).format(name=name, shown=shown))
@@ -454,9 +460,22 @@ def _prep_papers(store: Store, client_code: str) -> str | None:
     return (row[0] or "").strip() or None if row else None
 
 
+# What a paper calls a place whose name and own category both label it: the name was hidden for one of these, so
+# another of its categories ("Education" for an immigration legal clinic that also teaches English) would send the
+# person to the wrong desk. In order: the first the row has names it.
+NEUTRAL_FOR_LABELLING = (("legal-immigration", N_("Legal help")), ("trafficking", N_("Support services")),
+                         ("domestic-violence", N_("Support services")), ("sexual-assault", N_("Support services")),
+                         ("victim-services", N_("Support services")), ("law-enforcement", N_("Government office")),
+                         ("detention", N_("Government office")), ("shelter", N_("Housing")))
+
+
 def _category_label(row: Mapping[str, Any], lang: str, organization: str | None) -> str | None:
     from advocate.directory.vocab import categories
 
+    cats = set(row.get("categories") or [])
+    for cat, neutral in NEUTRAL_FOR_LABELLING:
+        if cat in cats:
+            return gettext_in(lang, neutral)
     table = categories()
     for cat in row.get("categories") or []:
         entry = table.get(cat) or {}

@@ -37,6 +37,7 @@ from advocate.cards import (
     Section,
     address_text,
     is_labelling,
+    keeps_own_name,
     line_ways,
     neutral_field,
     neutral_line_name,
@@ -61,6 +62,9 @@ T_HOW_TO_GET = N_("Getting there")
 T_DIRECTIONS = N_("Directions (as the directory gives them)")
 T_HOURS = N_("Opening hours")
 T_HOURS_AS_GIVEN = N_("Opening hours (as the directory gives them)")
+T_HOURS_ASK = N_("Call to ask the hours before you go.")
+T_NOTE_HOURS_ASK = N_("the paper asks the person to call for the hours: with a part left off, the hours left would "
+                      "be another programme's or show a day as closed")
 T_LANGUAGES = N_("Languages spoken")
 T_INTERPRETERS = N_("with an interpreter: {languages}")
 T_APPOINTMENT = N_("Appointment")
@@ -234,7 +238,8 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     row = get_service(store, service_id)
     extra = getting_there(store, row["id"])
     dialled = [ln for ln in row.get("lines") or [] if ln.get("kind") in ("phone", "text", "whatsapp")]
-    if dialled and not label and row.get("scope") == "national":
+    own = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+    if dialled and not label and row.get("scope") == "national" and not keeps_own_name(row, own, organization):
         # a national line: named as the numbers card names it ("Help line, 24 h"); a place with an address is
         # named as places are (an office called "help line" would mislead)
         name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
@@ -245,10 +250,10 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     else:
         name = service_name(row, lang, label=label, organization=organization, notes=notes,
                             fallback=gettext_in(lang, T_PLACE_N).format(n=n))
-    if row.get("law_enforcement"):
-        notes.append(_(T_NOTE_LAW).format(name=row.get("name")))
-    spanish = current_language() == "es"
+    spanish = current_language() == "es"  # notes are for the advocate: in the interface language
     own_name = (row.get("name_es") if spanish else None) or row.get("name")
+    if row.get("law_enforcement"):
+        notes.append(_(T_NOTE_LAW).format(name=own_name))
     caution = (row.get("caution_es") if spanish else None) or row.get("caution")
     if caution:  # for the advocate, not the paper: what the record says to know before giving it
         notes.append(_(T_NOTE_CAUTION).format(name=own_name, caution=caution))
@@ -287,9 +292,17 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         lines.append(Line(gettext_in(lang, T_PHONE), value))
     if national and not any(ln.label == gettext_in(lang, T_PHONE) for ln in lines):
         # nothing on paper the person could call or visit
-        notes.append(_(T_NOTE_NO_NUMBER).format(name=row.get("name"), country=caller or "US"))
+        notes.append(_(T_NOTE_NO_NUMBER).format(name=own_name, country=caller or "US"))
         return None
-    hours, as_given = hours_words(neutral_field(row.get("hours"), label, organization, notes), lang)
+    before = len(notes)
+    kept_hours = neutral_field(row.get("hours"), label, organization, notes)
+    if len(notes) > before:
+        # a part was left off ("Immigration: 8:00am-5:00pm, Mon-Thur ..."): what is left describes another programme
+        # or makes a day look closed, so the paper says to ask instead of giving hours that mislead
+        notes.append(_(T_NOTE_HOURS_ASK))
+        lines.append(Line(gettext_in(lang, T_HOURS), gettext_in(lang, T_HOURS_ASK)))
+        kept_hours = ""
+    hours, as_given = hours_words(kept_hours, lang)
     if hours:
         lines.append(Line(gettext_in(lang, T_HOURS_AS_GIVEN if as_given else T_HOURS), hours))
     spoken = _language_names(row.get("languages") or [], lang)

@@ -276,3 +276,9 @@ def test_the_advocate_reads_each_lines_caution_before_handing_the_card_over(cli)
     en = cli("--lang", "en", "card", "numbers", "--for", "MX", "-f", "txt")
     assert "before you hand over the paper, Mexico National Anti-Trafficking Hotline" in en.stderr or \
            "before you hand over the paper, " in en.stderr and "police" in en.stderr
+
+
+def test_a_consular_line_keeps_its_own_name_when_it_labels_nothing(cli):
+    """The Mexico card called CIAM "Consulado de México", for a person who is in Mexico."""
+    mx = cli("--lang", "es", "card", "numbers", "--for", "MX", "-f", "txt").stdout
+    assert "CIAM - Centro de Información y Asistencia a Personas Mexicanas" in mx and "Consulado de México" not in mx

@@ -359,7 +359,7 @@ def _show_table(row: Mapping[str, Any], imported: str | None = None) -> dict:
     return out
 
 
-def _source_words(row: dict, imported: str | None) -> str:
+def _source_words(row: Mapping[str, Any], imported: str | None) -> str:
     """Who said a record's facts and when: "Open211 Miami (2019-03-01)"; an imported directory that dated nothing
     says so and when it was imported, never a bare "?"."""
     source = row.get("citation") or row.get("source") or _("unknown source")

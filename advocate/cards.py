@@ -372,6 +372,9 @@ def neutral_line_name(row: Mapping[str, Any], number: str, lang: str) -> str:
     return gettext_in(lang, T_HELP_LINE_24 if h24 else T_HELP_LINE)
 
 
+_VANITY = re.compile(r"\+?1?[-. ]?\(?\d{3}\)?[-. ]?[0-9A-Z]{3}[-. ]?[0-9A-Z]*[A-Z][0-9A-Z]*")
+
+
 def keeps_own_name(row: Mapping[str, Any], name: str, organization: str | None) -> bool:
     """A consular line keeps its own name when it labels nothing: "Consulado de México" would mislead someone in
     Mexico calling CIAM (the foreign ministry's centre for Mexicans in the U.S.)."""
@@ -388,6 +391,8 @@ def line_ways(row: Mapping[str, Any], country: str, lang: str, *, label: bool = 
     lines = [ln for ln in row.get("lines") or [] if ln["kind"] in KIND_WORDS and country in (ln.get("from") or [])]
     for ln in lines[:limit]:
         extra = (ln.get("label_es") if lang == "es" else None) or ln.get("label") or ""
+        if extra and not label and _VANITY.fullmatch(extra.strip()):
+            extra = ""  # "1-800-799-SAFE": the digits are printed; the word says what the line is for
         if extra and not label and is_labelling(extra, organization):
             notes.append(gettext_in_current(T_NOTE_DROPPED).format(text=extra))
             extra = ""

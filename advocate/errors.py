@@ -43,9 +43,12 @@ class AdvocateError(Exception):
     @property
     def full_message(self) -> str:
         if self.suggestions:
-            from advocate.i18n import _
+            from babel.lists import format_list
 
-            quoted = ", ".join(f'"{s}"' for s in self.suggestions[:3])
+            from advocate.i18n import _, babel_locale
+
+            # '"Tijuana, Baja California" or "Tujunga, CA"' (CLDR's "or" list, in the interface language)
+            quoted = format_list([f'"{s}"' for s in self.suggestions[:3]], style="or", locale=babel_locale())
             return _("{message} (did you mean {suggestions}?)").format(message=self.message, suggestions=quoted)
         return self.message
 

@@ -24,6 +24,7 @@ T_DAYS_TIMES = N_("{days}, {times}")
 T_EVERY_DAY = N_("Every day")
 T_OPEN_247 = N_("Open 24 hours, every day")
 T_MIDNIGHT = N_("midnight")
+T_NOON = N_("noon")
 
 _DAY_NAMES = (
     ("mon", "monday", "lun", "lunes"), ("tue", "tues", "tuesday", "mar", "martes"),
@@ -174,6 +175,8 @@ def _clock(value: time | None, lang: str) -> str:
 
     if value is None or value == time(0, 0):  # "12:00 a.m." is read as noon as often as midnight
         return gettext_in(lang, T_MIDNIGHT)
+    if value == time(12, 0):  # and "12:00 p.m." as midnight: said in words ("12:00 del día")
+        return gettext_in(lang, T_NOON)
     # CLDR puts a narrow no-break space before "a.m."; a plain no-break space prints in every font
     return format_time(value, "short", locale=babel_locale(lang)).replace("\u202f", "\u00a0")
 

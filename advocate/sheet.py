@@ -187,6 +187,11 @@ def extension_words(number: str, lang: str) -> str:
     return number[:m.start()] + ", " + gettext_in(lang, T_EXT).format(number=m.group(1))
 
 
+def _country_words(code: str) -> str:
+    """A country code as the interface language names it ("MX" -> "México"), for the advocate's notes."""
+    return _(COUNTRY_NAMES[code]) if code in COUNTRY_NAMES else code
+
+
 def _language_names(codes: list[str], lang: str) -> str:
     from advocate.directory.vocab import language_name
 
@@ -280,7 +285,7 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         if ways:
             lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
         elif not national:
-            notes.append(_(T_NOTE_NO_LINE_HERE).format(name=own_name, country=caller or "US"))
+            notes.append(_(T_NOTE_NO_LINE_HERE).format(name=own_name, country=_country_words(caller or "US")))
 
     elif neutral_phones(row.get("phone"), label, organization, []):
         phones = [extension_words(dial_from(p, svc_country, caller), lang)
@@ -292,7 +297,7 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         lines.append(Line(gettext_in(lang, T_PHONE), value))
     if national and not any(ln.label == gettext_in(lang, T_PHONE) for ln in lines):
         # nothing on paper the person could call or visit
-        notes.append(_(T_NOTE_NO_NUMBER).format(name=own_name, country=caller or "US"))
+        notes.append(_(T_NOTE_NO_NUMBER).format(name=own_name, country=_country_words(caller or "US")))
         return None
     before = len(notes)
     kept_hours = neutral_field(row.get("hours"), label, organization, notes)

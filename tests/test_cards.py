@@ -282,3 +282,12 @@ def test_a_consular_line_keeps_its_own_name_when_it_labels_nothing(cli):
     """The Mexico card called CIAM "Consulado de México", for a person who is in Mexico."""
     mx = cli("--lang", "es", "card", "numbers", "--for", "MX", "-f", "txt").stdout
     assert "CIAM - Centro de Información y Asistencia a Personas Mexicanas" in mx and "Consulado de México" not in mx
+
+
+def test_a_vanity_spelling_is_not_printed(cli):
+    """"1-800-799-SAFE" tells whoever finds the card what the line is for (and means nothing in Spanish); its digits
+    are on the card already."""
+    for lang in ("es", "en"):
+        out = cli("card", "numbers", "--for", "US", "--lang", lang, "-f", "txt").stdout
+        assert "1-800-799-7233" in out and "SAFE" not in out and "HOPE" not in out
+    assert "1-800-799-SAFE" in cli("card", "numbers", "--for", "US", "--label", "-f", "txt").stdout

@@ -27,15 +27,15 @@ NBSP = "\u00a0"
      "Monday to Friday, 8:00 AM to 5:00 PM; Saturday, 10:00 AM to 2:00 PM"),
     ("10:00am-4:30pm, Mon, Wed, Fri", "Lunes, miércoles y viernes, de 10:00 a.m. a 4:30 p.m.",
      "Monday, Wednesday, and Friday, 10:00 AM to 4:30 PM"),
-    # "12:00 a.m." is read as noon as often as midnight: said in words
-    ("4:00pm-12:00am, Sat", "Sábado, de 4:00 p.m. a medianoche", "Saturday, 4:00 PM to midnight"),
-    ("12:00am-6:00am, Mon", "Lunes, de medianoche a 6:00 a.m.", "Monday, midnight to 6:00 AM"),
+    # "12:00 a.m." and "12:00 p.m." are read either way: said in words ("de la noche", "del día")
+    ("4:00pm-12:00am, Sat", "Sábado, de 4:00 p.m. a 12:00 de la noche", "Saturday, 4:00 PM to midnight"),
+    ("12:00am-6:00am, Mon", "Lunes, de 12:00 de la noche a 6:00 a.m.", "Monday, midnight to 6:00 AM"),
     # two openings a day, and two pieces the directory forgot to separate (both from the Miami 211 export)
-    ("8:00am-12:00pm & 1:00pm-5:00pm, Tue", "Martes, de 8:00 a.m. a 12:00 p.m. y de 1:00 p.m. a 5:00 p.m.",
-     "Tuesday, 8:00 AM to 12:00 PM and 1:00 PM to 5:00 PM"),
+    ("8:00am-12:00pm & 1:00pm-5:00pm, Tue", "Martes, de 8:00 a.m. a 12:00 del día y de 1:00 p.m. a 5:00 p.m.",
+     "Tuesday, 8:00 AM to noon and 1:00 PM to 5:00 PM"),
     ("8:30am-12:00pm / 1:00pm-5:00pm, Mon, Tue; 9:00am-12:00pm, Sat",
-     "Lunes y martes, de 8:30 a.m. a 12:00 p.m. y de 1:00 p.m. a 5:00 p.m.; sábado, de 9:00 a.m. a 12:00 p.m.",
-     "Monday and Tuesday, 8:30 AM to 12:00 PM and 1:00 PM to 5:00 PM; Saturday, 9:00 AM to 12:00 PM"),
+     "Lunes y martes, de 8:30 a.m. a 12:00 del día y de 1:00 p.m. a 5:00 p.m.; sábado, de 9:00 a.m. a 12:00 del día",
+     "Monday and Tuesday, 8:30 AM to noon and 1:00 PM to 5:00 PM; Saturday, 9:00 AM to noon"),
     ("8:00am-5:00pm, Mon-Thur 9:00am-1:00pm, Fri", "De lunes a jueves, de 8:00 a.m. a 5:00 p.m.; viernes, de 9:00 a.m. "
      "a 1:00 p.m.", "Monday to Thursday, 8:00 AM to 5:00 PM; Friday, 9:00 AM to 1:00 PM"),
     ("Mon-Sun 07:00-19:00", "Todos los días, de 7:00 a.m. a 7:00 p.m.", "Every day, 7:00 AM to 7:00 PM"),

@@ -204,7 +204,8 @@ def test_the_os_reason_is_in_spanish_too(cli, tmp_path):
 
 def test_a_place_not_found_is_said_in_spanish(cli):
     r = cli("--lang", "es", "services", "near", "Tijuna")
-    assert r.exit_code != 0 and 'no hay un lugar llamado "Tijuna" en el nomenclátor sin conexión' in r.stderr
+    assert r.exit_code != 0 and 'no hay un lugar llamado "Tijuna" en la lista de lugares sin internet' in r.stderr
+    assert '(¿quiso decir "Tijuana, Baja California" o "Tujunga, CA"?)' in r.stderr  # CLDR's "or" list
     assert "no place called" not in r.stderr
 
 

@@ -89,7 +89,7 @@ def test_numbers_work_from_the_country_the_person_calls_from(cli, directory):
     # 988 works only from the US: from Mexico it is left off, and the advocate is told
     r = cli("services", "sheet", "t:tj", "us-988", "--for", "MX", "-f", "txt")
     assert r.exit_code == 0 and "988" not in r.stdout and "us-988" not in r.stdout
-    assert "no number to call from MX" in r.stderr
+    assert "no number to call from Mexico" in r.stderr
     r = cli("services", "sheet", "us-988", "--for", "MX")
     assert r.exit_code == 2 and r.stderr.count("\n") == 1
     mx = cli("services", "sheet", "mx-linea-nacional-trata", "--for", "MX", "-f", "txt").stdout
@@ -213,8 +213,8 @@ def test_dial_from(number, svc, caller, shown):
 
 
 @pytest.mark.parametrize(("number", "lang", "shown"), [
-    ("305-579-5733 x2221", "es", "305-579-5733, ext. 2221"), ("305-579-5733 ext. 12", "en", "305-579-5733, ext. 12"),
-    ("305-579-5733 Extension 4", "es", "305-579-5733, ext. 4"), ("305-579-5733", "es", "305-579-5733"),
+    ("305-579-5733 x2221", "es", "305-579-5733, extensión 2221"), ("305-579-5733 ext. 12", "en", "305-579-5733, ext. 12"),
+    ("305-579-5733 Extension 4", "es", "305-579-5733, extensión 4"), ("305-579-5733", "es", "305-579-5733"),
     ("1-800-799-SAFE", "es", "1-800-799-SAFE")])
 def test_an_extension_is_written_as_ext(number, lang, shown):
     assert sheet.extension_words(number, lang) == shown
@@ -425,4 +425,4 @@ def test_a_place_whose_numbers_do_not_work_from_there_says_so(cli):
     r = cli("--lang", "es", "services", "sheet", "consulate-san-diego-ca", "--for", "MX", "-f", "txt")
     assert r.exit_code == 0, r
     assert "Dirección: 1549 India St., San Diego, CA 92101" in r.stdout and "Teléfono" not in r.stdout
-    assert "sin teléfono en la hoja, no se sabe que alguno de sus números funcione desde MX" in r.stderr
+    assert "la hoja no lleva teléfono porque no consta que alguno de sus números funcione desde México" in r.stderr

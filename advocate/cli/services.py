@@ -980,8 +980,8 @@ def batch(
                  .format(column=chosen.location, region=_(' with the state from "{column}"').format(column=chosen.region)
                          if chosen.region else ""))
             if chosen.fallbacks:
-                info(_('A row with that cell empty is read from {columns}.').format(
-                    columns=", ".join(f'"{c}"' for c, _region in chosen.fallbacks)))
+                info(_('When that cell is empty, the row is read from {columns}.').format(
+                    columns=", ".join(f'"{c}"' + (f' + "{r}"' if r else "") for c, r in chosen.fallbacks)))
         notes: list[str] = []
 
         def on_note(text, note):

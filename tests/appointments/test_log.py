@@ -83,7 +83,7 @@ def test_an_appointment_for_a_closed_case_is_logged_and_warned(store, client, cl
     assert cli("clients", "close", code).exit_code == 0
     out = cli("--lang", "es", "appt", "log", "--client", code, "--when", "2031-03-04 09:00", "--tz", "UTC",
               "--type", "court", "--duration", "30")
-    assert out.exit_code == 0 and f"el caso de {code} se cerró el" in out.stderr
+    assert out.exit_code == 0 and f"el caso {code} se cerró el" in out.stderr
 
 
 @pytest.mark.parametrize("kw,msg", [

@@ -140,7 +140,7 @@ def test_an_imported_services_record_in_spanish_has_no_english_label_and_says_it
     sid = next(r["id"] for r in cli("services", "search", "Food", "-f", "json").json())
     es = cli("--lang", "es", "services", "show", sid, env={"COLUMNS": "200"}).stdout
     assert english_cells(es) == [] and "Precision" not in es and "(?)" not in es, es
-    assert re.search(r"Fuente de los datos\s+ohana \(sin fecha; importado el \d{4}-\d\d-\d\d\)", es), es
+    assert re.search(r"Fuente de los datos\s+ohana \(sin fecha; se importó el \d{4}-\d\d-\d\d\)", es), es
     en = cli("services", "show", sid, env={"COLUMNS": "200"}).stdout
     assert re.search(r"Source of the facts\s+ohana \(undated; imported \d{4}-\d\d-\d\d\)", en), en
     assert cli("services", "show", sid, "-f", "json").json()[0]["precision"] in ("exact", "approximate", None)

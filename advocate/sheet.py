@@ -98,6 +98,7 @@ BRING_BY_CATEGORY = {
 # a service of many kinds (a community centre) says nothing about what this visit needs: no guess past this
 BRING_MAX_CATEGORIES = 2
 PHONE_ONLY = {"hotline", "crisis"}
+FAR_LINE_KM = 160.0  # a help line's office farther than this (100 mi) from the place is not a place to go
 _WALK_IN = re.compile(r"\bwalk[- ]?ins?\b|\bno appointment|\bdrop[- ]?in\b|\bsin cita\b", re.I)
 _APPOINTMENT = re.compile(r"\bappointments?\b|\bappt\b|\bcall (first|ahead|to (schedule|set ?up|make))|"
                           r"\bmust call\b|\bschedul|\bcita\b", re.I)
@@ -267,6 +268,13 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     caller = country or (place.country.upper() if place is not None and place.country else None) or svc_country
     lines: list[Line] = []
     national = row.get("scope") == "national"
+    phone_only = bool(set(row.get("categories") or []) & PHONE_ONLY)
+    if phone_only and not national and place is not None and loc.get("latitude") is not None:
+        from advocate.geo.distance import haversine_km
+
+        # a help line a directory lists with its office far away ("HOTLINE", a San Francisco mailbox on a Miami
+        # sheet, "2,591 millas"): the person calls it; the office is not a place to go
+        national = haversine_km(place.latitude, place.longitude, loc["latitude"], loc["longitude"]) > FAR_LINE_KM
     address = address_text(loc, neutral_location(row, label, organization, notes)) if not national else ""
     if address:
         lines.append(Line(gettext_in(lang, T_ADDRESS), address))

@@ -426,3 +426,14 @@ def test_a_place_whose_numbers_do_not_work_from_there_says_so(cli):
     assert r.exit_code == 0, r
     assert "Dirección: 1549 India St., San Diego, CA 92101" in r.stdout and "Teléfono" not in r.stdout
     assert "la hoja no lleva teléfono porque no consta que alguno de sus números funcione desde México" in r.stderr
+
+
+def test_a_far_away_help_line_is_a_number_not_an_address(cli):
+    """A directory's national help line printed its San Francisco mailbox on a Miami sheet, "A 2,591 millas"."""
+    sid = cli("services", "add", "--name", "Help Line", "-c", "hotline", "--location", "94114", "--address",
+              "2261 Market Street, PMB #296", "--phone", "888-555-0199").stdout.strip()
+    far = cli("services", "sheet", sid, "--near", "33125", "--lang", "es", "-f", "txt").stdout
+    assert "Solo por teléfono" in far and "Market Street" not in far and "millas" not in far
+    assert "Teléfono: 888-555-0199" in far
+    near = cli("services", "sheet", sid, "--near", "94114", "--lang", "es", "-f", "txt").stdout
+    assert "2261 Market Street" in near  # in its own town it may well be a place to go

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 CARD_LANGUAGES = ("en", "es")
 CARD_FORMATS = ("html", "txt", "md")
+PREP_CHECKLIST, PREP_PAPERS = "appointment-prep", "prep.papers"  # the "papers to bring" the card adds to its own list
 
 # Words that label a person. Stems, matched case- and accent-insensitively on word starts; a stem ending in a
 # space is a whole word ("ice " is ICE, not "iced"; "sex " is not "sexta", a street in Tijuana).
@@ -459,10 +460,10 @@ def _first_name(name: str | None) -> str | None:
 
 
 def _prep_papers(store: Store, client_code: str) -> str | None:
-    row = store.conn.execute(
-        "SELECT answer FROM checklist_progress WHERE client_code = ? AND checklist = 'appointment-prep' "
-        "AND item = 'papers'", (client_code,)).fetchone()
-    return (row[0] or "").strip() or None if row else None
+    """The "papers to bring" the client's appointment-prep checklist says, as that checklist saved them."""
+    from advocate.checklists.progress import written_answer
+
+    return written_answer(store, client_code, PREP_CHECKLIST, PREP_PAPERS)
 
 
 # What a paper calls a place whose name and own category both label it: the name was hidden for one of these, so

@@ -291,3 +291,28 @@ def test_a_vanity_spelling_is_not_printed(cli):
         out = cli("card", "numbers", "--for", "US", "--lang", lang, "-f", "txt").stdout
         assert "1-800-799-7233" in out and "SAFE" not in out and "HOPE" not in out
     assert "1-800-799-SAFE" in cli("card", "numbers", "--for", "US", "--label", "-f", "txt").stdout
+
+
+def test_the_card_lists_the_papers_to_bring_from_appointment_prep(cli, appts, store):
+    """The "papers to bring" answer of appointment-prep is saved under prep.papers as free text; the card read
+    item 'papers' and showed only its defaults."""
+    from advocate.checklists.model import get_checklist
+    from advocate.checklists.progress import save_answers, written_answer
+
+    before = cli("appointments", "card", appts["chicago"], "--lang", "es", "-f", "txt").stdout
+    assert "pasaporte" not in before
+    r = cli("checklist", "fill", "appointment-prep", "--client", appts["code"],
+            "--set", "papers=citatorio de la corte y pasaporte")
+    assert r.exit_code == 0, r
+    for lang in ("es", "en"):
+        card = cli("appointments", "card", appts["chicago"], "--lang", lang, "-f", "txt")
+        assert card.exit_code == 0, card
+        bring = card.stdout.split("QUÉ LLEVAR" if lang == "es" else "WHAT TO BRING")[1]
+        assert "citatorio de la corte y pasaporte" in bring.split("\n\n")[0], card.stdout
+    # the core reads it the way the checklist saved it; an "unknown" answer is no list of papers
+    assert written_answer(store, appts["code"], "appointment-prep", "prep.papers") == \
+        "citatorio de la corte y pasaporte"
+    doc, _src = get_checklist("appointment-prep")
+    save_answers(store, appts["code"], doc, [("papers", "unknown", None)])
+    assert written_answer(store, appts["code"], "appointment-prep", "prep.papers") is None
+    assert "pasaporte" not in cli("appointments", "card", appts["chicago"], "--lang", "es", "-f", "txt").stdout

@@ -8,6 +8,7 @@ Read back as rows (:func:`answer_rows`), merged into a localized checklist for p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
@@ -172,6 +173,15 @@ def answers(store: Store, client: str, checklist: str) -> dict[str, SavedAnswer]
     return {item: {"answer": a, "note": n, "updated": u} for item, a, n, u in rows}
 
 
+def written_answer(store: Store, client: str, checklist: str, item: str) -> str | None:
+    """The words of a client's free-text answer to ``item`` ("prep.papers") of ``checklist``, or None when there
+    are none: not answered, or answered with "unknown", "does not apply" or "prefer not to say"."""
+    saved = answers(store, client, checklist).get(item)
+    if not saved or saved["answer"] != TEXT_ANSWERED:
+        return None
+    return (saved["note"] or "").strip() or None
+
+
 def _label(doc_item: dict | None, answer: str, lang: str) -> str:
     from advocate.checklists.i18n import tr
 
@@ -233,8 +243,8 @@ def fill_in(c: dict, saved: dict[str, SavedAnswer], *, only_open: bool = False,
     updated} or None); with ``only_open``, just the items still to answer.
 
     The answer to an item marked sensitive is left out unless ``include_sensitive``: such an item gets
-    ``answer_hidden`` instead, and ``sensitive_hidden`` counts them (they are neither answered nor open
-    here). Adds ``answered``/``open`` counts and ``updated`` (the latest answer's time)."""
+    ``answer_hidden`` instead, and ``sensitive_hidden`` counts them (they still count as answered). Adds ``answered``/``open`` counts, as :func:`progress` counts them for the
+    items in ``c``, and ``updated`` (the latest answer's time)."""
     from advocate.checklists.ui import DONE
 
     out = {**c, "sections": [], "filled": True}
@@ -245,6 +255,10 @@ def fill_in(c: dict, saved: dict[str, SavedAnswer], *, only_open: bool = False,
         for n, it in enumerate(s["items"], 1):
             got = saved.get(it["id"])
             item = {**it, "n": it.get("n", n), "answer": None}  # n: the number printed on the full form
+            if to_answer(it):  # counted as progress() counts: sensitive items too, not what is said or done
+                answered, open_ = answered + bool(got), open_ + (not got)
+            if got:
+                last = max(last or got["updated"], got["updated"])
             if got and it.get("sensitive") and not include_sensitive:
                 item["answer_hidden"] = True
                 hidden += 1
@@ -258,10 +272,6 @@ def fill_in(c: dict, saved: dict[str, SavedAnswer], *, only_open: bool = False,
                     "label": labels.get(got["answer"]),  # None for a date or free text
                     "text": got["note"] if free else (got["answer"] if got["answer"] not in labels else None),
                     "note": None if free else got["note"], "updated": got["updated"]}
-                answered += 1
-                last = max(last or got["updated"], got["updated"])
-            else:
-                open_ += 1
             items.append(item)
         if only_open:
             items = [i for i in items if i["answer"] is None and not i.get("answer_hidden")]
@@ -277,25 +287,70 @@ def _tr(msgid: str, lang: str) -> str:
     return tr(msgid, lang)
 
 
-def status(store: Store, client: str, docs: dict[str, dict], *, include_sensitive: bool = False) -> list[dict]:
-    """Per checklist that has answers: answered, open, the open item ids, and the same per section
-    (sensitive items count only when asked; what the advocate says or does counts once marked done)."""
-    code = require_client(store, client)
-    out = []
-    for cid, doc in docs.items():
-        done = answers(store, code, cid)
-        if not done:
+def to_answer(item: dict) -> bool:
+    """Whether an item counts in a checklist's progress: every item with an answer box, sensitive ones included;
+    not what the advocate says or does ("say" items: printed as instructions and marked done, never "open")."""
+    return not is_instruction(item)
+
+
+class SectionProgress(TypedDict):
+    section: str
+    title: object  # the section's title as the checklist file gives it (a msgid or {"en": ..., "es": ...})
+    answered: int
+    open: int
+    sensitive: int  # of answered + open, how many are marked sensitive
+    sensitive_answered: int
+    open_items: list[str]
+    first_open: int  # of open, how many are first-meeting questions (all of them if no question is one)
+
+
+class Progress(TypedDict):
+    checklist: str
+    answered: int
+    open: int
+    sensitive: int
+    sensitive_answered: int
+    open_items: list[str]
+    first_open: int
+    updated: str | None
+    sections: list[SectionProgress]
+
+
+def progress(doc: dict, saved: Mapping[str, SavedAnswer]) -> Progress:
+    """How far one checklist is filled: the one definition behind every count advocate shows (`checklist status`,
+    `today`, `clients show`, a filled form's "answered, open").
+
+    Every stage counts. An item to answer is one with an answer box (:func:`to_answer`), sensitive ones
+    included: a count shows no answer, and a case manager needs to know those questions are still to come
+    (``sensitive``/``sensitive_answered`` say how many of the counts they are). An item is answered once
+    any answer is saved, "prefer not to say" and "unknown" included. Saved answers to items the file no
+    longer has are not counted."""
+    from advocate.checklists.model import stage_of
+
+    # the questions to finish first: the first meeting's, or every one in a checklist with no first-meeting stage
+    has_first = any(to_answer(it) and stage_of(it, s) == "first" for s in doc["sections"] for it in s["items"])
+    sections: list[SectionProgress] = []
+    for s in doc["sections"]:
+        items = [(f'{s["id"]}.{it["id"]}', it) for it in s["items"] if to_answer(it)]
+        if not items:
             continue
-        sections = []
-        for s in doc["sections"]:
-            keys = [f'{s["id"]}.{it["id"]}' for it in s["items"] if include_sensitive or not it.get("sensitive")]
-            if not keys:
-                continue
-            sections.append({"section": s["id"], "title": s.get("title") or s["id"],
-                             "answered": sum(1 for k in keys if k in done), "open": sum(1 for k in keys if k not in done),
-                             "open_items": [k for k in keys if k not in done]})
-        out.append({"checklist": cid, "answered": sum(x["answered"] for x in sections),
-                    "open": sum(x["open"] for x in sections),
-                    "open_items": [k for x in sections for k in x["open_items"]],
-                    "updated": max(v["updated"] for v in done.values()), "sections": sections})
-    return out
+        open_items = [k for k, _it in items if k not in saved]
+        sensitive = [k for k, it in items if it.get("sensitive")]
+        sections.append({
+            "section": s["id"], "title": s.get("title") or s["id"],
+            "answered": len(items) - len(open_items), "open": len(open_items),
+            "sensitive": len(sensitive), "sensitive_answered": sum(1 for k in sensitive if k in saved),
+            "open_items": open_items,
+            "first_open": sum(1 for k, it in items if k not in saved and (stage_of(it, s) == "first" or not has_first))})
+    return {"checklist": doc["id"], "answered": sum(x["answered"] for x in sections),
+            "open": sum(x["open"] for x in sections), "sensitive": sum(x["sensitive"] for x in sections),
+            "sensitive_answered": sum(x["sensitive_answered"] for x in sections),
+            "first_open": sum(x["first_open"] for x in sections),
+            "open_items": [k for x in sections for k in x["open_items"]],
+            "updated": max((v["updated"] for v in saved.values()), default=None), "sections": sections}
+
+
+def status(store: Store, client: str, docs: dict[str, dict]) -> list[Progress]:
+    """:func:`progress` of every checklist the client has answers in, in the order of ``docs``."""
+    code = require_client(store, client)
+    return [progress(doc, done) for cid, doc in docs.items() if (done := answers(store, code, cid))]

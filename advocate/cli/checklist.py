@@ -59,6 +59,19 @@ def _langs(st: State, lang):
     return chosen
 
 
+def _reading_language(st, lang: str | None) -> str:
+    """The one language of a listing read by the advocate (status, answers): ``--lang``, else the interface
+    language when checklists ship in it (so `advocate --lang es` reads Spanish), else the first configured one."""
+    from advocate.checklists.i18n import shipped_languages
+    from advocate.i18n import current_language
+
+    if lang:
+        return _langs(st, [lang])[0]
+    if current_language() in shipped_languages():
+        return current_language()
+    return _langs(st, None)[0]
+
+
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOpt = Format.table):
     """The checklists available (shipped, and any in your organization's folder)."""
@@ -127,13 +140,14 @@ def show(
 
         client = normalize_code(client)
         if not blank:
-            from advocate.checklists.progress import answers, fill_in
+            from advocate.checklists.progress import answers, fill_in, progress
 
-            c = fill_in(c, answers(st.store(), client, doc["id"]), only_open=only_open,
-                        include_sensitive=include_sensitive)
+            saved = answers(st.store(), client, doc["id"])
+            c = fill_in(c, saved, only_open=only_open, include_sensitive=include_sensitive)
             c["client"] = client
+            whole = progress(doc, saved)  # the whole checklist, as `checklist status` and `today` count it
             info(_("{client}: {answered} answered, {open} open in {name}.").format(
-                client=client, answered=c["answered"], open=c["open"], name=doc["id"]))
+                client=client, answered=whole["answered"], open=whole["open"], name=doc["id"]))
     if fmt == ShowFormat.terminal and output is None:
         _terminal(c)
         return
@@ -468,12 +482,16 @@ ClientOpt = Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The
 def status(
     ctx: typer.Context,
     client: ClientOpt,
-    include_sensitive: SensitiveOpt = False,
+    include_sensitive: Annotated[bool, typer.Option("--include-sensitive", hidden=True,
+                                                    help=N_("No longer needed: the counts include sensitive questions."))
+                                 ] = False,
     fmt: FormatOpt = Format.table,
 ):
     """What is answered and what is still open for a client, section by section.
 
-    The table sums up each section; -f json (or ndjson) adds the open item ids.
+    Every question counts, sensitive ones too (the Sensitive column says how many of them are answered, of how
+    many); what the advocate only says or does is not counted. `today` and `checklist show --client` count the
+    same way. -f json (or ndjson) adds the open item ids.
     Example: advocate checklist status --client C-7K3M9Q
     """
     from advocate.checklists.model import load_all, text_in
@@ -482,12 +500,22 @@ def status(
     from advocate.render import render
 
     st = state(ctx)
+    if include_sensitive:
+        info(_("--include-sensitive is no longer needed here: the counts always include sensitive questions."))
     docs = {cid: doc for cid, (doc, _src) in load_all(st.config().checklist_override_dir).items()}
-    rows = run_status(st.store(), client, docs, include_sensitive=include_sensitive)
+    rows = run_status(st.store(), client, docs)
     if fmt in (Format.json, Format.ndjson):
         render(rows, fmt.value)
         return
-    lang = _langs(st, None)[0]
+    lang = _reading_language(st, None)
+
+    def line(checklist, section, title, counts):
+        return {"checklist": checklist, "section": section, "title": title, "answered": counts["answered"],
+                "open": counts["open"], "sensitive_answered": counts["sensitive_answered"],
+                "sensitive": counts["sensitive"],
+                "sensitive_shown": f'{counts["sensitive_answered"]} / {counts["sensitive"]}' if counts["sensitive"] else "",
+                "done": "✓" if not counts["open"] else ""}
+
     flat = []
     for row in rows:
         for sec in row["sections"]:
@@ -495,16 +523,15 @@ def status(
                 title = text_in(sec["title"], lang, sec["section"])
             except InputError:
                 title = sec["section"]
-            flat.append({"checklist": row["checklist"], "section": sec["section"], "title": title,
-                         "answered": sec["answered"], "open": sec["open"],
-                         "done": "✓" if not sec["open"] else ""})
-        flat.append({"checklist": row["checklist"], "section": "", "title": _("all sections"),
-                     "answered": row["answered"], "open": row["open"], "done": "✓" if not row["open"] else ""})
-    render(flat, fmt.value, columns=["checklist", "section", "answered", "open"],
+            flat.append(line(row["checklist"], sec["section"], title, sec))
+        flat.append(line(row["checklist"], "", _("all sections"), row))
+    render(flat, fmt.value, columns=["checklist", "section", "answered", "open", "sensitive_answered", "sensitive"],
            table_columns=[("checklist", N_("Checklist")), ("title", N_("Section")), ("answered", N_("Answered")),
-                          ("open", N_("Open")), ("done", "")],
+                          ("open", N_("Open")), ("sensitive_shown", N_("Sensitive")), ("done", "")],
            empty_message=_("No checklist answers yet for this client."))
     if fmt == Format.table and rows:
+        info(_("Answered and Open count every question, sensitive ones too (Sensitive: how many of those are "
+               "answered / in all; their answers are never shown here). What the advocate only says is not counted."))
         info(_("`checklist show NAME --client {client} --only-open` prints what is still open.").format(
             client=client.strip().upper()))
 
@@ -515,8 +542,8 @@ def answers_(
     client: ClientOpt,
     name: Annotated[str | None, typer.Option("--checklist", metavar="NAME", help=N_("Only this checklist."))] = None,
     lang: Annotated[str | None, typer.Option("--lang", metavar="LANG",
-                                             help=N_("The language of the questions and answers (default: the first "
-                                                  "configured one)."))] = None,
+                                             help=N_("The language of the questions and answers (default: the "
+                                                     "interface language)."))] = None,
     include_sensitive: Annotated[bool, typer.Option(
         "--include-sensitive", help=N_("Also list answers to items marked sensitive (left out by default)."))] = False,
     fmt: FormatOpt = Format.table,
@@ -534,7 +561,7 @@ def answers_(
     if name:
         get_checklist(name, override)  # an unknown name is an error, not an empty list
     docs = {cid: doc for cid, (doc, _src) in load_all(override).items()}
-    language = _langs(st, [lang] if lang else None)[0]
+    language = _reading_language(st, lang)
     rows, hidden = answer_rows(st.store(), client, docs, checklist=name, include_sensitive=include_sensitive,
                                lang=language)
     columns = ["checklist", "item", "question", "answer", "text", "note", "sensitive", "updated"]

@@ -78,10 +78,8 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
     st = state(ctx)
     client = get_client(st.store(), code)
     docs = {cid: doc for cid, (doc, _src) in load_all(st.config().checklist_override_dir).items()}
-    # the same counts as `checklist status` (sensitive items left out unless asked for there), so the two agree
+    # the counts of `checklist status` and `today` (one definition: advocate.checklists.progress.progress)
     filled = status(st.store(), client["code"], docs)
-    everything = status(st.store(), client["code"], docs, include_sensitive=True)
-    hidden = sum(r["answered"] + r["open"] for r in everything) - sum(r["answered"] + r["open"] for r in filled)
     if fmt == Format.table:
         client["checklists"] = "\n".join(
             _("{name}: {answered} answered, {open} open").format(name=r["checklist"], answered=r["answered"], open=r["open"])
@@ -94,9 +92,6 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
         client["checklists"] = [{"checklist": r["checklist"], "answered": r["answered"], "open": r["open"]}
                                 for r in filled]
     render_record(client, fmt.value, title=_("Client {code}").format(code=client["code"]) if fmt == Format.table else None)
-    if fmt == Format.table and hidden:
-        info(_("Sensitive items are not counted here ({n}); `checklist status --client {code} --include-sensitive` "
-               "counts them.").format(n=hidden, code=client["code"]))
     if fmt == Format.table and filled:
         info(_("`advocate checklist answers --client {code}` lists the answers.").format(code=client["code"]))
 

@@ -52,6 +52,9 @@ def today(
                 shown = _show_local([get_appointment(st.store(), row["ref"])], st.store())[0]
                 row["detail"] = " ".join(x for x in (shown["type"], shown["starts_local"].split("\n")[-1]) if x) + (
                     f' - {shown["place"]}' if shown.get("place") else "")
+            elif row["kind"] == "checklist":  # "answered/all", as `checklist status` counts them
+                answered, _sep, total = row["detail"].partition("/")
+                row["detail"] = _("{answered} of {total} answered").format(answered=answered, total=total)
             row["kind"], row["reason"] = kinds[row["kind"]], reasons[row["reason"]]
             due = date.fromisoformat(row["due"])
             row["due"] = f'{format_skeleton("yMMMEd", due, locale=babel_locale())} ({relative_day(due, today_)})'

@@ -100,26 +100,23 @@ def agenda(store: Store, *, client: str | None = None, settings: AgendaSettings 
 
 
 def _half_filled(store: Store, code: str | None, checklists: dict, today: date) -> list[AgendaItem]:
-    from advocate.checklists.model import item_index
+    """Checklists with answers whose first-meeting questions are not all answered yet; the detail is
+    "answered/all", counted as `checklist status` counts (:func:`advocate.checklists.progress.progress`)."""
+    from advocate.checklists.progress import answers, progress
 
-    sql = "SELECT client_code, checklist, count(*), max(updated) FROM checklist_progress"
+    sql = "SELECT DISTINCT client_code, checklist FROM checklist_progress"
     params: list = []
     if code:
         sql += " WHERE client_code = ?"
         params.append(code)
     out = []
-    for who, cid, _answered, updated in store.conn.execute(sql + " GROUP BY client_code, checklist", params):
+    for who, cid in store.conn.execute(sql + " ORDER BY client_code, checklist", params).fetchall():
         doc = checklists.get(cid)
         if doc is None:
             continue
-        items = item_index(doc)
-        first = [k for k, it in items.items() if it.get("stage", "first") == "first"
-                 and it.get("answers", "yesno") != "say"] or list(items)
-        done = {r[0] for r in store.conn.execute(
-            "SELECT item FROM checklist_progress WHERE client_code = ? AND checklist = ?", (who, cid))}
-        left = [k for k in first if k not in done]
-        if left:
-            day = date.fromisoformat(updated[:10])
+        p = progress(doc, answers(store, who, cid))
+        if p["first_open"] and p["updated"]:
+            day = date.fromisoformat(p["updated"][:10])
             out.append(AgendaItem("checklist", "half-filled", who, cid, day.isoformat(), (day - today).days,
-                                  f"{len(done)}/{len(done) + len(left)}"))
+                                  f'{p["answered"]}/{p["answered"] + p["open"]}'))
     return out

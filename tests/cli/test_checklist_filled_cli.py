@@ -45,7 +45,7 @@ def test_six_answers_read_back_in_html_and_json(cli, six):
     assert six in html and "saw a nurse last week" in html and "Text only, after 6pm | voicemail not OK" in html
     assert html.count('class="box checked"') == 3  # talk-now, medical-now, spanish-level; text and date are written
     data = cli("checklist", "show", "intake", "--client", six, "-f", "json").json()
-    assert data["client"] == six and data["answered"] == 5  # the sensitive sixth is not shown
+    assert data["client"] == six and data["answered"] == 6  # the sensitive sixth is answered, its answer not shown
     items = {it["id"]: it for s in data["sections"] for it in s["items"]}
     assert items["start.talk-now"]["answer"]["id"] == "yes"
     assert items["start.talk-now"]["answer"]["label"] == {"en": "yes", "es": "sí"}
@@ -196,9 +196,12 @@ def test_unknown_client_is_refused(cli):
 def test_only_open(cli, six):
     full = cli("checklist", "show", "intake", "--client", six, "-f", "json").json()
     data = cli("checklist", "show", "intake", "--client", six, "-f", "json", "--only-open").json()
-    ids = [it["id"] for s in data["sections"] for it in s["items"]]
+    ids = [it["id"] for s in data["sections"] for it in s["items"] if it["type"] != "say"]
     assert "start.talk-now" not in ids and "safety.afraid-tonight" in ids
     assert len(ids) == full["open"] == data["open"]
+    # what the advocate still has to say is printed too, but is not an open question
+    said = [it["id"] for s in data["sections"] for it in s["items"] if it["type"] == "say"]
+    assert "start.role" in said
     txt = cli("checklist", "show", "intake", "--client", six, "-f", "txt", "--only-open").stdout
     assert " 1. Are you afraid" in txt and " 4. Could someone be following" in txt  # numbers of the full form
     r = cli("checklist", "show", "intake", "--only-open")
@@ -217,21 +220,20 @@ def test_status_is_a_summary_per_section(cli, six):
     assert len(table.splitlines()) < 25
     rows = cli("checklist", "status", "--client", six, "-f", "json").json()
     (intake,) = rows
-    assert intake["checklist"] == "intake" and intake["answered"] == 5
+    assert intake["checklist"] == "intake" and intake["answered"] == 6 and intake["sensitive_answered"] == 1
     assert "safety.afraid-tonight" in intake["open_items"]
     safety = next(s for s in intake["sections"] if s["section"] == "safety")
     assert safety["answered"] == 2 and "safety.afraid-tonight" in safety["open_items"]
     csv = cli("checklist", "status", "--client", six, "-f", "csv").stdout.splitlines()
-    assert csv[0] == "checklist,section,answered,open" and "safety.afraid" not in "".join(csv)
+    assert csv[0] == "checklist,section,answered,open,sensitive_answered,sensitive"
+    assert "safety.afraid" not in "".join(csv)
 
 
 def test_clients_show_names_the_checklists(cli, six):
-    """clients show and checklist status count the same (issue 15: 6 answered / 141 open against 5 / 102):
-    sensitive items are left out of both unless asked for, and clients show says so."""
+    """clients show and checklist status count the same (issue 15: 6 answered / 141 open against 5 / 102)."""
     r = cli("clients", "show", six)
     status = cli("checklist", "status", "--client", six, "-f", "json").json()[0]
     assert f"intake: {status['answered']} answered, {status['open']} open" in r.stdout
-    assert "Sensitive items are not counted here" in r.stderr and "--include-sensitive" in r.stderr
     assert "checklist answers --client" in r.stderr
     data = cli("clients", "show", six, "-f", "json").json()[0]
     assert data["checklist_answers"] == 6 and data["checklists"][0]["checklist"] == "intake"
@@ -302,3 +304,73 @@ def test_text_form_has_room_to_write(cli):
     at = next(i for i, line in enumerate(lines) if "safe way for us to reach you" in line)
     assert sum(1 for line in lines[at:at + 12] if line.strip().startswith("_" * 60)) == 2  # its lines hint
     assert "Details / Detalles: ____" in txt
+
+
+def test_status_today_clients_and_the_filled_form_count_alike(cli, code):
+    """The case manager's review: status said 2 / 102, today 3/93 and the filled form 2 answered, 141 open.
+    One definition now: every question with an answer box, in every stage, sensitive ones included; what the
+    advocate only says (start.role, screen.why-we-ask) is neither answered nor open, even once marked done."""
+    r = cli("checklist", "fill", "intake", "--client", code, "--set", "talk-now=yes", "--set", "medical-now=no",
+            "--set", "role=done", "--set", "leave-fast=a cousin's place")  # leave-fast is sensitive
+    assert r.exit_code == 0, r
+    (status,) = cli("checklist", "status", "--client", code, "-f", "json").json()
+    assert (status["answered"], status["sensitive_answered"]) == (3, 1)
+    assert "start.role" not in status["open_items"] and "screen.why-we-ask" not in status["open_items"]
+    screen = next(s for s in status["sections"] if s["section"] == "screen")
+    assert screen["open"] == screen["sensitive"] == 13 and "screen.debt" in screen["open_items"]
+    total = status["answered"] + status["open"]
+    (today,) = [r for r in cli("today", "--client", code, "-f", "json").json() if r["kind"] == "checklist"]
+    assert today["detail"] == f"{status['answered']}/{total}"
+    assert f"{status['answered']} of {total} answered" in cli("today", "--client", code, env={"COLUMNS": "200"}).stdout
+    for fmt in ("html", "json", "txt"):
+        shown = cli("checklist", "show", "intake", "--client", code, "-f", fmt)
+        assert f"{status['answered']} answered, {status['open']} open in intake" in shown.stderr, shown
+    data = cli("checklist", "show", "intake", "--client", code, "-f", "json").json()
+    assert (data["answered"], data["open"]) == (status["answered"], status["open"])
+    assert f"intake: {status['answered']} answered, {status['open']} open" in cli("clients", "show", code).stdout
+    # the table says what it counts
+    table = cli("checklist", "status", "--client", code, env={"COLUMNS": "120"})
+    assert "1 / 40" in table.stdout and "sensitive ones too" in table.stderr
+
+
+def test_progress_core_counts_what_a_case_manager_expects(store):
+    from advocate.checklists.model import get_checklist, localize
+    from advocate.checklists.progress import answers, fill_in, progress, save_answers
+    from advocate.clients import create_client
+
+    doc, _src = get_checklist("intake")
+    code = create_client(store)["code"]
+    empty = progress(doc, {})
+    every = [it for s in doc["sections"] for it in s["items"]]
+    assert empty["open"] == sum(1 for it in every if it.get("answers") != "say") and empty["answered"] == 0
+    assert empty["sensitive"] == sum(1 for it in every if it.get("sensitive") and it.get("answers") != "say")
+    assert empty["updated"] is None and empty["first_open"] < empty["open"]  # later questions do not count first
+    save_answers(store, code, doc, [("talk-now", "prefer-not-to-say", None), ("role", "done", None),
+                                    ("threats", "no", None), ("plan-review", "2026-12-10", None)])
+    saved = answers(store, code, "intake")
+    p = progress(doc, saved)
+    assert (p["answered"], p["open"], p["sensitive_answered"]) == (3, empty["open"] - 3, 1)
+    assert p["first_open"] == empty["first_open"] - 2  # plan-review is a later question
+    filled = fill_in(localize(doc, ["en", "es"]), saved)
+    assert (filled["answered"], filled["open"], filled["sensitive_hidden"]) == (p["answered"], p["open"], 1)
+    # a checklist with no first-meeting question: every open question is one to finish
+    later = {"id": "x", "sections": [{"id": "s", "stage": "later", "items": [
+        {"id": "a", "text": {"en": "A?"}}, {"id": "b", "text": {"en": "Say B."}, "answers": "say"}]}]}
+    assert progress(later, {})["first_open"] == progress(later, {})["open"] == 1
+
+
+def test_status_and_answers_read_in_the_interface_language(cli, six):
+    """`--lang es checklist status` printed "Before we begin", `--lang es checklist answers` the English questions."""
+    wide = {"COLUMNS": "200"}
+    status = cli("--lang", "es", "checklist", "status", "--client", six, env=wide).stdout
+    assert "Antes de empezar" in status and "Seguridad" in status
+    assert "Before we begin" not in status and "Safety" not in status
+    answers = cli("--lang", "es", "checklist", "answers", "--client", six, env=wide).stdout
+    assert "¿Puede hablar ahora sin riesgo?" in answers and " sí " in answers
+    assert "Can you talk" not in answers and " yes " not in answers
+    rows = cli("--lang", "es", "checklist", "answers", "--client", six, "-f", "json").json()
+    assert next(r for r in rows if r["item"] == "start.talk-now")["text"] == "sí"
+    # English interface: English; an explicit --lang wins over the interface language
+    assert "Before we begin" in cli("checklist", "status", "--client", six, env=wide).stdout
+    en = cli("--lang", "es", "checklist", "answers", "--client", six, "--lang", "en", env=wide).stdout
+    assert "Can you talk" in en

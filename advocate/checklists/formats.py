@@ -134,7 +134,8 @@ body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10
        max-width: 190mm; line-height: 1.3; }
 h1 { font-size: 15pt; margin: 0 0 4pt; }
 .meta { display: flex; gap: 18pt; margin: 6pt 0; }
-.meta span { flex: 1; border-bottom: 1px solid #333; padding-top: 12pt; }
+.meta > span { flex: 1; border-bottom: 1px solid #333; padding-top: 12pt; }
+.code { white-space: nowrap; }
 .printed, .hidden-note { font-size: 8.5pt; color: #444; }
 .intro { border-left: 3px solid #888; padding: 2pt 8pt; margin: 6pt 0; }
 .page-per-section section + section { break-before: page; }
@@ -170,6 +171,7 @@ h2 { font-size: 12.5pt; border-bottom: 2px solid #111; padding-bottom: 2pt; marg
 """
 
 TEXT_LINES_MAX = 8
+NB_HYPHEN = "\u2011"  # a hyphen no line breaks at (the code's own "-" stays in the page text, to copy and search)
 
 
 def writing_lines(item: dict) -> int:
@@ -197,7 +199,8 @@ def to_html(c: dict, *, client: str | None = None, org: str = "", today: date | 
     langs, today = c["languages"], today or date.today()
     e = html.escape
     when = answers_date(c) or today.isoformat()
-    head = (f'{_label("client", langs)}: {client or "____________"}  \u00b7  '
+    # the client code never breaks across lines: nowrap on the page, a non-breaking hyphen in the running header
+    head = (f'{_label("client", langs)}: {(client or "____________").replace("-", NB_HYPHEN)}  \u00b7  '
             f'{_label("date", langs)}: {when if client else "____________"}')
     title = _joined(c["title"], langs)
     first = langs[0]
@@ -213,7 +216,7 @@ def to_html(c: dict, *, client: str | None = None, org: str = "", today: date | 
     if org:
         parts.append(f"<p><strong>{e(org)}</strong></p>")
     parts.append(f'<div class="meta"><span>{e(_label("date", langs))}: {e(answers_date(c) or "")}</span>'
-                 f'<span>{e(_label("client", langs))}: {e(client or "")}</span></div>')
+                 f'<span>{e(_label("client", langs))}: <span class="code">{e(client or "")}</span></span></div>')
     parts.append(f'<p class="printed">{e(_printed(langs, today))}</p>')
     if c.get("intro"):
         parts.append('<div class="intro">' + "<br>".join(f'<span lang="{e(lang)}">{e(c["intro"][lang])}</span>'

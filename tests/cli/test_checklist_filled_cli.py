@@ -284,7 +284,8 @@ def test_paper_form(cli, six):
     paged = cli("checklist", "show", "intake", "-f", "html", "--page-per-section").stdout
     assert '<body class="page-per-section">' in paged
     filled = cli("checklist", "show", "intake", "--client", six, "-f", "html").stdout
-    assert f'--run-head: "Client code / Código de la persona: {six}' in filled
+    nb_code = six.replace("-", "\u2011")  # a non-breaking hyphen: the code never splits across lines
+    assert f'--run-head: "Client code / Código de la persona: {nb_code}' in filled
 
 
 def test_writing_room_follows_the_question():
@@ -374,3 +375,18 @@ def test_status_and_answers_read_in_the_interface_language(cli, six):
     assert "Before we begin" in cli("checklist", "status", "--client", six, env=wide).stdout
     en = cli("--lang", "es", "checklist", "answers", "--client", six, "--lang", "en", env=wide).stdout
     assert "Can you talk" in en
+
+
+def test_the_client_code_never_breaks_across_lines_on_paper(cli, six):
+    """filled.html printed "Código de la persona: C-" on one line and "6MGH5R" on the next (checked by eye in
+    headless chromium: the code now moves whole to the next line)."""
+    from advocate.checklists.formats import NB_HYPHEN, to_html
+    from advocate.checklists.model import get_checklist, localize
+
+    html = cli("checklist", "show", "intake", "--client", six, "--lang", "en", "--lang", "es", "-f", "html").stdout
+    assert f'<span class="code">{six}</span>' in html and ".code { white-space: nowrap; }" in html
+    assert six.replace("-", NB_HYPHEN) in html.split("--run-head:")[1].split(";")[0]  # the running header
+    assert six in html.split("<body")[1]  # the page text keeps a plain hyphen, to copy and search
+    doc, _src = get_checklist("consent")
+    page = to_html(localize(doc, ["es"]), client="C-7K3M9Q")
+    assert '<span class="code">C-7K3M9Q</span>' in page and f"C{NB_HYPHEN}7K3M9Q" in page

@@ -287,38 +287,63 @@ def test_malformed_override_is_a_clear_error(tmp_path):
 GUARD = LOCALE_DIR / "es" / "gendered-forms.txt"
 
 
-def guard_forms() -> list[str]:
+def guard_lines() -> list[str]:
     return [line.strip() for line in GUARD.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
+
+
+def guard_forms() -> list[str]:
+    return [line for line in guard_lines() if not line.startswith("+")]
 
 
 def guard_pattern():
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in guard_forms()) + r")(?!\w)", re.I)
 
 
+def guard_offences(text: str) -> list[str]:
+    """The listed forms in ``text``, once its allowed neutral phrases ("hijos e hijas") are taken out."""
+    allowed = [line[1:].strip() for line in guard_lines() if line.startswith("+")]
+    for phrase in allowed:
+        text = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", text, flags=re.I)
+    return guard_pattern().findall(text)
+
+
 def test_no_spanish_string_assumes_a_gender_or_a_role():
-    """Every Spanish string of the checklist catalog (texts, notes, options, labels) is checked against the
-    list kept beside the catalog: the survivor may be a man, a woman, or neither."""
+    """Every Spanish string of the checklist catalog (texts, notes, options, labels) and of the papers a person
+    carries (the cards and the referral sheet, in the interface catalog) is checked against the list kept
+    beside the catalog: the survivor, and the people around them, may be a man, a woman, or neither."""
     forms = guard_forms()
-    assert {"segura", "sola", "referida", "contactarla", "la controlaba"} <= set(forms)
-    pattern = guard_pattern()
+    assert {"segura", "sola", "referida", "contactarla", "la controlaba", "abogado", "hijos", "niños"} <= set(forms)
     with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "advocate.po", "rb") as fh:
-        offenders = [(m.id, pattern.findall(m.string)) for m in read_po(fh) if m.id and pattern.search(m.string)]
+        offenders = [(m.id, guard_offences(m.string)) for m in read_po(fh) if m.id and guard_offences(m.string)]
     assert not offenders
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "interface.po", "rb") as fh:
+        papers = [m for m in read_po(fh) if m.id and any(f in ("advocate/cards.py", "advocate/sheet.py")
+                                                          for f, _line in m.locations)]
+    assert len(papers) > 20
+    offenders = [(m.id, guard_offences(" ".join(m.string) if isinstance(m.string, tuple) else m.string))
+                 for m in papers]
+    assert not [o for o in offenders if o[1]]
     for doc in SHIPPED.values():  # inline {"es": ...} texts in the shipped files too
         for path, text in strings_of(doc):
             if isinstance(text, dict):
-                assert not pattern.search(text.get("es", "")), path
+                assert not guard_offences(text.get("es", "")), path
 
 
 @pytest.mark.parametrize("bad", ["¿Se siente segura?", "¿La persona que la controlaba está cerca?",
                                  "¿Referida a un abogado?", "Revisar juntas el plan", "Una consejera",
-                                 "examen médico forense", "Fechas de corte"])
+                                 "examen médico forense", "Fechas de corte",
+                                 "¿Quiere hablar gratis y en privado con un abogado de inmigración?",
+                                 "el abogado se las explica", "Hijos nacidos en EE. UU.", "¿Hay niños en peligro?",
+                                 "si un juez lo ordena", "Hijos e hijas nacidos aquí"])
 def test_the_guard_catches_what_the_review_found(bad):
-    assert guard_pattern().search(bad)
+    assert guard_offences(bad)
 
 
-@pytest.mark.parametrize("fine", ["¿Se siente a salvo?", "Hablar a solas", "Le canalizamos con un abogado",
-                                  "un lugar seguro", "solo si usted quiere", "¿Puede hablar ahora sin riesgo?"])
+@pytest.mark.parametrize("fine", ["¿Se siente a salvo?", "Hablar a solas", "Le canalizamos con una persona abogada",
+                                  "un lugar seguro", "solo si usted quiere", "¿Puede hablar ahora sin riesgo?",
+                                  "alguien que da asesoría legal de inmigración", "Papeles de sus hijos e hijas",
+                                  "Hijas o hijos que nacieron en EE. UU.", "¿Hay niñas, niños u otras personas?",
+                                  "Tarjeta del seguro médico", "un examen médico"])
 def test_the_guard_lets_neutral_forms_through(fine):
-    assert not guard_pattern().search(fine)
+    assert not guard_offences(fine)

@@ -292,7 +292,11 @@ def list_(
     rows = list_appointments(state(ctx).store(), upcoming=upcoming, past=past, client=client,
                              start=parse_date(from_, _("start date"), field="from") if from_ else None,
                              end=parse_date(to, _("end date"), field="to") if to else None, type=type)
-    render(_show_local(rows, state(ctx).store()) if fmt == Format.table else rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
+    if fmt == Format.table:
+        rows = _show_local(rows, state(ctx).store())
+        if wide:  # every cell on one line: the day and the time side by side
+            rows = [{**r, "starts_local": r["starts_local"].replace("\n", ", ")} for r in rows]
+    render(rows, fmt.value, columns=EXPORT_COLUMNS, table_columns=LIST_TABLE,
            wide=wide, on_dropped=say_dropped,
            empty_message=_("No appointments match."))
 

@@ -367,6 +367,24 @@ def test_spanish_appointment_list_reads_at_80_columns(cli):
     assert "lun, 30 de nov de 2026" in shown and "Línea" in shown
 
 
+def test_wide_list_keeps_each_appointment_on_one_line_in_spanish(cli):
+    """`appointments list --wide` promises every cell on one line; the Spanish "Cuándo" still put the time on
+    a second line at 120 columns."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    for when, tz in (("2031-12-15 10:00", "America/Chicago"), ("2031-12-01 14:30", "America/New_York")):
+        assert cli("appt", "log", "--client", code, "--when", when, "--tz", tz, "-t", "court", "-d", "60",
+                   "--place", "Juzgado tercero de lo familiar, piso 4").exit_code == 0
+    r = cli("--lang", "es", "appointments", "list", "--wide", env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r
+    rows = [line.replace("\u202f", " ") for line in r.stdout.splitlines() if code in line]
+    assert len(rows) == 2, r.stdout
+    assert "1 de dic de 2031, 2:30 p.m. (Nueva York)" in rows[0] and "Juzgado tercero" in rows[0]
+    assert "15 de dic de 2031, 10:00 a.m. (Chicago)" in rows[1]
+    assert len([line for line in r.stdout.splitlines() if line.strip()]) == 4  # header, rule, two rows
+    narrow = cli("--lang", "es", "appointments", "list", env={"COLUMNS": "120"}).stdout.replace("\u202f", " ")
+    assert "2031, 2:30" not in narrow  # without --wide the time stays under the day
+
+
 def test_outcome_in_either_language_and_said_in_the_interface_language(cli):
     code = cli("clients", "new", "-f", "json").json()["code"]
     future = cli("appt", "log", "--client", code, "--when", "2099-12-15 10:00", "--tz", "America/Chicago", "-t",

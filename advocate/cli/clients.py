@@ -81,7 +81,7 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
     # the counts of `checklist status` and `today` (one definition: advocate.checklists.progress.progress)
     filled = status(st.store(), client["code"], docs)
     if fmt == Format.table:
-        client["checklists"] = "\n".join(
+        client["checklists"] = "; ".join(  # one line: a record's cell does not keep line breaks
             _("{name}: {answered} answered, {open} open").format(name=r["checklist"], answered=r["answered"], open=r["open"])
             for r in filled)
         del client["checklist_answers"]

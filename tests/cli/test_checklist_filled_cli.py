@@ -329,6 +329,8 @@ def test_status_today_clients_and_the_filled_form_count_alike(cli, code):
     data = cli("checklist", "show", "intake", "--client", code, "-f", "json").json()
     assert (data["answered"], data["open"]) == (status["answered"], status["open"])
     assert f"intake: {status['answered']} answered, {status['open']} open" in cli("clients", "show", code).stdout
+    es = cli("--lang", "es", "clients", "show", code, env={"COLUMNS": "200"}).stdout  # no "1 respondidas"
+    assert f"intake: con respuesta {status['answered']}, pendientes {status['open']}" in es
     # the table says what it counts
     table = cli("checklist", "status", "--client", code, env={"COLUMNS": "120"})
     assert "1 / 40" in table.stdout and "sensitive ones too" in table.stderr

@@ -47,6 +47,8 @@ TABLE_ALIASES = {
 # tables an export may have that the import does not read (eligibility comes from the services table's own
 # columns): skipped rather than staged
 UNREAD = frozenset({"eligibility", "contacts", "holiday_schedules", "metadata"})
+# tables the import reads only two columns of, each distinct pair once (see Staged.load): the rest is not staged
+COMPACT = {"service_taxonomy": ("service_id", "taxonomy_id")}
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
@@ -174,6 +176,7 @@ class Staged:
         self.columns: dict[str, list[str]] = {}
         self._fetched: dict[tuple, dict[str, list]] = {}
         self._indexed: set[tuple[str, str]] = set()
+        self._untrimmed: set[str] = set()  # tables rows went into whose key columns are not trimmed yet
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
     def _value(self, v):
@@ -190,6 +193,7 @@ class Staged:
 
     def distinct(self, name: str, column: str) -> list[str]:
         """The distinct non-empty values of a column (trimmed)."""
+        self._settle(name)
         if name not in self or column not in self.columns[name]:
             return []
         return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM "t_{name}"')}
@@ -200,6 +204,7 @@ class Staged:
         from them until :meth:`forget` (so the importer reads a block of services' rows at once). With
         ``only``, the rows :meth:`many` gives hold just those columns (and ``column``): for a caller that
         reads nothing else of them."""
+        self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
         fetched = self._fetched.setdefault((name, column), {})
@@ -223,6 +228,7 @@ class Staged:
 
     def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
         """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
+        self._settle(name)
         if name not in self or column not in self.columns[name] or wanted not in self.columns[name]:
             return
         fetched = self._fetched.setdefault((name, column, wanted), {})
@@ -261,7 +267,14 @@ class Staged:
     def __contains__(self, name):
         return name in self.columns
 
-    def load(self, name: str, header: list[str], records) -> None:
+    def load(self, name: str, header: list[str], records, *, compact: bool = False) -> None:
+        """Stage a table from its header and records (lists of cells). With ``compact``, a table the import reads
+        only a pair of columns of (:data:`COMPACT`) keeps just those, once per distinct pair, in the order first
+        seen: services_taxonomy is the largest table of a 211 export and repeats its pairs."""
+        pair = COMPACT.get(name) if compact else None
+        if pair and all(c in header[:300] for c in pair):
+            self._load_pairs(name, pair, [header.index(c) for c in pair], records)
+            return
         self.create(name, header)
         width = len(self.columns[name])
         batch = []
@@ -275,6 +288,37 @@ class Staged:
                 batch.clear()
         self._insert(name, batch)
         self.index(name)
+
+    def _load_pairs(self, name: str, pair: tuple[str, str], at: list[int], records) -> None:
+        a, b = pair
+        self.columns[name] = [a, b]
+        # the unique index is also the index rows are looked up by (``a`` first) and covers what is read of them
+        self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, "{a}" TEXT, "{b}" TEXT, UNIQUE ("{a}", "{b}"))')
+        self._indexed.add((name, a))
+        sql = f'INSERT OR IGNORE INTO "t_{name}" VALUES (NULL, ?, ?)'
+        i, j = at
+        width = max(at) + 1
+        strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
+        batch = []
+        for rec in records:
+            if len(rec) < width:
+                rec = rec + [""] * (width - len(rec))
+            x, y = rec[i], rec[j]
+            batch.append((x.strip() if strip_a else x, y.strip() if strip_b else y))
+            if len(batch) >= 5000:
+                self._run(sql, batch)
+                batch.clear()
+        self._run(sql, batch)
+
+    def _run(self, sql: str, rows: list | None = None) -> None:
+        if rows is None or rows:
+            try:
+                if rows is None:
+                    self.db.execute(sql)
+                else:
+                    self.db.executemany(sql, rows)
+            except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
+                raise _temp_error(exc) from None
 
     def create(self, name: str, header: list[str]) -> None:
         cols, seen = [], set()
@@ -294,18 +338,31 @@ class Staged:
 
     def _insert(self, name: str, rows: list[list]) -> None:
         if rows:
-            # key columns (ids) trimmed by SQLite as str.strip() would (the same whitespace), not row by row
-            marks = ", ".join(f"trim(?, '{_WHITESPACE}')" if c in KEY_COLUMNS else "?" for c in self.columns[name])
-            try:
-                self.db.executemany(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
-            except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
-                raise _temp_error(exc) from None
+            self._untrimmed.add(name)  # key columns are trimmed before the table is first read (see _settle)
+            marks = ", ".join("?" * len(self.columns[name]))
+            self._run(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
+
+    def _settle(self, name: str) -> None:
+        """Trim the key columns (ids) of a table rows were inserted into, as str.strip() would (the same
+        whitespace), once all of them are in: one UPDATE per column that touches only the cells that start or
+        end with a character that may be whitespace (an id rarely does), not a trim() per cell as rows go in."""
+        if name not in self._untrimmed:
+            return
+        self._untrimmed.discard(name)
+        for c in self.columns[name]:
+            if c in KEY_COLUMNS:
+                # whitespace is below 33 or above 132 (str.isspace()); others in those ranges are trimmed of nothing
+                self._run(f'UPDATE "t_{name}" SET "{c}" = trim("{c}", \'{_WHITESPACE}\') WHERE '
+                          f'unicode("{c}") NOT BETWEEN 33 AND 132 OR unicode(substr("{c}", -1)) NOT BETWEEN 33 AND 132')
 
     def index(self, name: str) -> None:
-        """Nothing to do at once: a key column is indexed the first time rows are looked up by it
-        (:meth:`_index`), so only the columns an import asks by are indexed, not every id of every table."""
+        """Called once a table's rows are all in: its key columns are trimmed now; a key column is indexed the
+        first time rows are looked up by it (:meth:`_index`), so only the columns an import asks by are indexed,
+        not every id of every table."""
+        self._settle(name)
 
     def _index(self, name: str, column: str) -> None:
+        self._settle(name)
         if (name, column) not in self._indexed:
             self._indexed.add((name, column))
             try:
@@ -314,12 +371,14 @@ class Staged:
                 raise _temp_error(exc) from None
 
     def count(self, name: str) -> int:
+        self._settle(name)
         return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
 
     def first(self, name: str) -> dict:
         return next(self.rows(name), {})
 
     def rows(self, name: str):
+        self._settle(name)
         if name not in self:
             return iter(())
         cols = self.columns[name]
@@ -332,6 +391,8 @@ class Staged:
     def many(self, name: str, column: str, value: str) -> list[dict]:
         if not value:
             return []
+        if self._untrimmed:
+            self._settle(name)
         fetched = self._fetched.get((name, column))  # only a table and column that exist are prefetched
         if fetched is not None:
             hit = fetched.get(value)
@@ -539,7 +600,7 @@ def _read_tables(path: Path, name: str, sources: list[tuple[str, Opener]],
                     with _damaged(path, rel):
                         header, records = _csv_records(opener, rel, limits)
                         if header:
-                            staged.load(canon, header, records)
+                            staged.load(canon, header, records, compact=True)
             elif base != "datapackage.json" and not base.startswith(("openapi", "schema")):
                 with _damaged(path, rel), opener() as fh:
                     raw = fh.read(MAX_JSON + 1)

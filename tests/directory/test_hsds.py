@@ -478,3 +478,156 @@ def test_an_unreadable_export_is_an_error_about_the_path(tmp_path):
         with pytest.raises(InputError) as err:
             read_tables(path)
         assert err.value.fields == ("path",), (path, err.value)
+
+
+_PIECES = ["a", "b", " ", "\n", "\r", "\t", "\\n", "\\r\\n", "\x00", "\x1b", "\x85", "\u200b", "\u202e", "\xa0",
+           "###LAC###", "###", "#", "GÇÖ", "ΓÇ£", "â€™", "Â ", "Ã©", "Ç", "G", "é", "\u3000"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_clean_shortcuts_on_the_pieces_they_look_for(text):
+    """The plain checks clean() makes before each regex (mojibake, markers, control characters, one line) never
+    skip a step the text needs: the same result as the test above's every-step cleaner, on the very sequences
+    those steps are for."""
+    from advocate.directory import hsds
+
+    long_text = text + " " + "x" * 250  # (a description-length text too)
+    for value in (text, long_text):
+        for multiline in (False, True):
+            expected = hsds._clean(value, multiline, 20000)
+            reference = _every_step(value, multiline)
+            assert expected == reference, (value, multiline)
+
+
+def _every_step(value, multiline=False, limit=20000):
+    import re as re_
+
+    from advocate.directory import hsds
+    from advocate.textnorm import strip_control
+
+    t = str(value).replace("\x00", "")
+    if "Ã" in t or "â€" in t:
+        try:
+            t = t.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    for bad, good in hsds._MOJIBAKE.items():
+        if bad in t:
+            t = t.replace(bad, good)
+    t = t.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
+    t = hsds._MARKERS.sub("", t)
+    t = strip_control(t, keep_newlines=True)
+    if not multiline:
+        t = " ".join(t.split())
+    else:
+        t = "\n".join(" ".join(line.split()) for line in t.split("\n")).strip()
+        t = re_.sub(r"\n{3,}", "\n\n", t)
+    t = t.strip()
+    return t[:limit] if t else None
+
+
+_SPACES = ["", " ", "\t", "\xa0", "\u3000", "\x85", "\u2028", "\x1c", "\r"]
+_ID_CHARS = ["1", "a", "É", "~", "ñ", "\u0100", "-", "Z"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_SPACES), st.lists(st.sampled_from(_ID_CHARS + [" ", "\xa0"]), max_size=5)
+                          .map("".join), st.sampled_from(_SPACES)), min_size=1, max_size=12))
+def test_staged_ids_are_trimmed_as_str_strip_would(cells):
+    """Key columns are stored as str.strip() gives them (whatever the whitespace, ids that start or end with a
+    letter beyond ASCII included), whichever way the table was staged; other columns as read."""
+    from advocate.directory.hsds_read import Staged
+
+    raw = [a + b + c for a, b, c in cells]
+    staged = Staged()
+    try:
+        staged.load("phones", ["id", "service_id", "number"], [[v, v, v] for v in raw])
+        assert [(r["id"], r["service_id"], r["number"]) for r in staged.rows("phones")] == \
+            [(v.strip(), v.strip(), v) for v in raw]
+        staged.load("service_taxonomy", ["id", "service_id", "taxonomy_id"], [["x", v, v + "t"] for v in raw],
+                    compact=True)
+        pairs = list(dict.fromkeys((v.strip(), (v + "t").strip()) for v in raw))
+        assert [(r["service_id"], r["taxonomy_id"]) for r in staged.rows("service_taxonomy")] == pairs
+        for sid in {p[0] for p in pairs if p[0]}:
+            expected = [t for s, t in pairs if s == sid]
+            assert staged.column_values("service_taxonomy", "service_id", sid, "taxonomy_id") == expected
+            staged.prefetch_column("service_taxonomy", "service_id", [sid], "taxonomy_id")
+            assert staged.column_values("service_taxonomy", "service_id", sid, "taxonomy_id") == expected
+            staged.forget()
+    finally:
+        staged.close()
+
+
+def test_an_export_with_padded_ids_and_repeated_taxonomy_rows(store, tmp_path):
+    """Ids padded with any whitespace still link a service to its places, organization and terms, and a
+    services_taxonomy row given twice counts once."""
+    export = tmp_path / "padded"
+    export.mkdir()
+    files = {
+        "services.csv": [["id", "organization_id", "name", "description"],
+                         ["\xa0s1 ", " o1", "Legal clinic", "Immigration legal help"],
+                         ["s2\u3000", "o1\t", "Food pantry", "Groceries"]],
+        "organizations.csv": [["id", "name"], ["o1\xa0", "Helpers"]],
+        "locations.csv": [["id", "organization_id", "name", "latitude", "longitude"],
+                          [" l1", "o1", "Main office", "25.77", "-80.19"]],
+        "services_at_location.csv": [["id", "service_id", "location_id"], ["1", "s1", "l1\u3000"],
+                                     ["2", " s2", "\tl1"]],
+        "services_taxonomy.csv": [["id", "service_id", "taxonomy_id"], ["1", "s1 ", "FT-1000"],
+                                  ["2", "s1", " FT-1000"], ["3", "\xa0s2", "BD-1800.2000"]],
+        "taxonomy.csv": [["id", "name"], ["FT-1000", "Legal Services"], ["BD-1800.2000", "Food Pantries"]],
+    }
+    for name, rows in files.items():
+        with (export / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+    s = import_directory(store, export, source="padded")
+    assert s["imported"] == 2 and s["rejected"] == 0 and s["no_location"] == 0 and s["organizations"] == 1
+    rows = store.conn.execute("SELECT s.id, s.organization_id, l.id FROM services s JOIN service_at_location sal "
+                              "ON sal.service_id = s.id JOIN locations l ON l.id = sal.location_id "
+                              "WHERE s.source = 'padded' ORDER BY s.id").fetchall()
+    assert rows == [("padded:s1", "padded:org:o1", "padded:loc:l1"), ("padded:s2", "padded:org:o1", "padded:loc:l1")]
+    cats = dict(store.conn.execute("SELECT service_id, group_concat(category) FROM service_categories "
+                                   "WHERE service_id LIKE 'padded:%' GROUP BY service_id"))
+    assert "legal" in cats["padded:s1"] and "food" in cats["padded:s2"]
+    assert count(store, "SELECT count(*) FROM sal_rtree WHERE service_id LIKE 'padded:%'") == 2
+
+
+def _rtree_trigger(store):
+    return store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sal_rtree_insert'").fetchone()
+
+
+def test_an_import_puts_the_rtree_trigger_back_whatever_happens(store, monkeypatch):
+    """The import writes the R*Tree rows of a block itself, with the insert trigger taken out for the length of
+    its transaction: the trigger is back after an import, a dry run and an import that fails, and the R*Tree
+    holds what the trigger would have put in it."""
+    from advocate.directory import hsds
+
+    trigger = _rtree_trigger(store)
+    assert trigger is not None
+    import_directory(store, FIX / "hsds-1.1-quirks", dry_run=True)
+    assert _rtree_trigger(store) == trigger
+    import_directory(store, FIX / "hsds-1.1-quirks")
+    assert _rtree_trigger(store) == trigger
+    expected = store.conn.execute(
+        "SELECT sal.id, sal.service_id, sal.location_id, l.latitude, l.longitude FROM service_at_location sal "
+        "JOIN locations l ON l.id = sal.location_id WHERE l.latitude IS NOT NULL ORDER BY sal.id").fetchall()
+    got = store.conn.execute("SELECT id, service_id, location_id, min_lat, min_lon FROM sal_rtree ORDER BY id").fetchall()
+    assert [(i, s, lo) for i, s, lo, _a, _b in got] == [(i, s, lo) for i, s, lo, _a, _b in expected]
+    assert all(abs(a - c) < 1e-4 and abs(b - d) < 1e-4 for (*_x, a, b), (*_y, c, d) in zip(got, expected, strict=True))
+    before = count(store, "SELECT count(*) FROM sal_rtree")
+
+    def broken(self):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(hsds.Importer, "flush", broken)
+    with pytest.raises(RuntimeError):
+        import_directory(store, FIX / "ohana")
+    assert _rtree_trigger(store) == trigger
+    assert count(store, "SELECT count(*) FROM sal_rtree") == before
+    monkeypatch.undo()
+    s = import_directory(store, FIX / "ohana")  # the trigger still adds a place written outside an import
+    assert s["imported"] == 3
+    store.conn.execute("INSERT INTO service_at_location (service_id, location_id) SELECT s.id, l.id FROM services s, "
+                       "locations l WHERE s.source = 'ohana' AND l.latitude IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                       "service_at_location x WHERE x.service_id = s.id AND x.location_id = l.id) LIMIT 1")
+    assert count(store, "SELECT count(*) FROM sal_rtree") == count(
+        store, "SELECT count(*) FROM service_at_location sal JOIN locations l ON l.id = sal.location_id "
+               "WHERE l.latitude IS NOT NULL")

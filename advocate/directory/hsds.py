@@ -38,6 +38,7 @@ _MOJIBAKE_RX = re.compile("|".join(re.escape(k) for k in _MOJIBAKE))
 _CONTROL_OR_ESC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _CLEAN_CACHE: dict[tuple[bool, int], dict[str, str | None]] = {}  # (multiline, limit) -> text -> clean text
 _CLEAN_CACHE_MAX = 20_000  # short values (names, cities, states, codes) repeat through an export
+_CLEAN_VARIANT_MAX = 4_096  # each other (multiline, limit): a sheet's cells, a dozen of them, many unique per row
 _CLEAN_CACHED_LENGTH = 200
 _CLEAN_ONE_LINE: dict[str, str | None] = _CLEAN_CACHE.setdefault((False, 20000), {})  # clean(text) (the defaults)
 
@@ -57,7 +58,7 @@ def clean(value, *, multiline: bool = False, limit: int = 20000) -> str | None:
         cache = _CLEAN_ONE_LINE
     hit = cache.get(text, _MISSING)
     if hit is _MISSING:
-        if len(cache) >= _CLEAN_CACHE_MAX:
+        if len(cache) >= (_CLEAN_CACHE_MAX if cache is _CLEAN_ONE_LINE else _CLEAN_VARIANT_MAX):
             cache.clear()
         hit = cache[text] = _clean(text, multiline, limit)
     return hit  # type: ignore[return-value]
@@ -261,10 +262,16 @@ class Importer:
         self._lookup_cache: dict[tuple[str, str, str], dict] = {}
         self._named_terms: dict[str | None, tuple[str, str]] = {}
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
-        self.seen_ids: set[str] = set()
-        self.seen_keys: set[str] = set()
-        self.written_orgs: dict[str, str] = {}  # export id -> store key
-        self.written_locs: dict[str, str] = {}
+        # what the import has seen and written so far is kept in the staging database (memory stays flat in the
+        # number of services): "ids" and "keys" of the services taken, "orgs" and "locs" written (export id ->
+        # store key, and a location's facts); these hold the current block's share, read at its start
+        self._ids: set[str] = set()
+        self._keys: set[str] = set()
+        self._orgs: dict[str, str] = {}  # export id -> store key
+        self._locs: dict[str, str] = {}
+        self._asked: set[tuple[str, str]] = set()  # (memo, export id): looked up for this block (else: ask)
+        self._remember: dict[str, list[tuple]] = {"ids": [], "keys": [], "orgs": [], "locs": []}
+        self._seen_any = False
         self.rejects: list[dict] = []
         self.unmapped_language_counts: dict[str, int] = {}  # the first few only (for the summary); the rest stream to the rejects file
         self.rejects_target: Path | None = None  # a path already checked by the output gateway
@@ -276,6 +283,7 @@ class Importer:
         self._existing: set[str] | None = None  # the block's services the store already has (set by run)
         self._rtree_trigger: str | None = None  # the R*Tree insert trigger's SQL while run() stands in for it
         self._place_facts: dict[str, tuple] = {}  # location key -> what it says (a service's fingerprint reads it)
+        self._lookup_cap = _CLEAN_CACHE_MAX  # term rows and names remembered (a sheet's free words are terms)
         self.present_ids: set[str] | None = None  # ids the source still lists, when the pull read only changes
         self.incremental = False  # the pull read only some services: inactivate none unless present_ids says so
         self._rejects_csv: csv.DictWriter | None = None
@@ -306,6 +314,8 @@ class Importer:
         services, so each is looked up once."""
         key = (table, column, code)
         if key not in self._lookup_cache:
+            if len(self._lookup_cache) >= self._lookup_cap:
+                self._lookup_cache.clear()
             row = self.T.one(table, column, code) or {}
             self._lookup_cache[key] = row
         return self._lookup_cache[key]
@@ -349,14 +359,28 @@ class Importer:
                 return self.geo_cache[key]
         return None
 
+    def _known(self, memo: str, export_id: str) -> tuple | None:
+        """What an earlier block kept under ``memo`` for ``export_id`` when this block did not look it up at its
+        start (a service imported on its own, an Ohana location's organization)."""
+        if (memo, export_id) in self._asked or not export_id:
+            return None
+        self._asked.add((memo, export_id))
+        return self.T.recall(memo, [export_id]).get(export_id)
+
     def write_org(self, oid: str) -> str | None:
-        if oid in self.written_orgs:
-            return self.written_orgs[oid]
+        written = self._orgs.get(oid)
+        if written is not None:
+            return written
+        known = self._known("orgs", oid)
+        if known is not None:
+            self._orgs[oid] = known[0]
+            return known[0]
         o = self.org(oid) if oid else None
         if not oid or not o:
             return None
         key, source_id = self.identity(o, oid, "org:")
-        self.written_orgs[oid] = key
+        self._orgs[oid] = key
+        self._remember["orgs"].append((oid, key))
         self.stats["organizations"] += 1
         self._write("organizations", (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
                                       clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source,
@@ -364,8 +388,14 @@ class Importer:
         return key
 
     def write_location(self, lid: str, org_key: str | None) -> str | None:
-        if lid in self.written_locs:
-            return self.written_locs[lid]
+        written = self._locs.get(lid)
+        if written is not None:
+            return written
+        known = self._known("locs", lid)
+        if known is not None:
+            self._locs[lid] = known[0]
+            self._place_facts[known[0]] = tuple(json.loads(known[1]))
+            return known[0]
         loc = self.loc(lid)
         if loc is None:
             return None
@@ -391,7 +421,8 @@ class Importer:
         self._place_facts[key] = (*facts, transportation)
         self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, source_id,
                                   transportation))
-        self.written_locs[lid] = key
+        self._locs[lid] = key
+        self._remember["locs"].append((lid, key, json.dumps([*facts, transportation])))
         self.stats["locations"] += 1
         return key
 
@@ -456,6 +487,8 @@ class Importer:
         for raw in self.T.column_values("service_taxonomy", "service_id", sid, "taxonomy_id"):
             term = named.get(raw)
             if term is None:  # (code, its cleaned name), once per code
+                if len(named) >= self._lookup_cap:
+                    named.clear()
                 code = (raw or "").strip()
                 term = named[raw] = (code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or "")
             terms.append(term)
@@ -500,13 +533,18 @@ class Importer:
         key, source_id = self.identity(row, sid) if sid else ("", "")
         for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
                             (not name, "no name"),
-                            (sid in self.seen_ids or key in self.seen_keys, "duplicate id in this export")):
+                            (sid in self._ids or key in self._keys
+                             or self._known("ids", sid) is not None or self._known("keys", key) is not None,
+                             "duplicate id in this export")):
             if bad:
                 self.reject(row, reason)
                 return
         assert name is not None  # (rejected above when it has none)
-        self.seen_ids.add(sid)
-        self.seen_keys.add(key)
+        self._ids.add(sid)
+        self._keys.add(key)
+        self._remember["ids"].append((sid,))
+        self._remember["keys"].append((key,))
+        self._seen_any = True
         oid = (row.get("organization_id") or "").strip()
         org_key = self.write_org(oid)
         loc_ids = [(r.get("location_id") or "").strip() for r in self.T.many("service_at_location", "service_id", sid)]
@@ -603,13 +641,26 @@ class Importer:
         lids = [(r.get("location_id") or "").strip() for sid in sids for r in T.many("service_at_location", "service_id", sid)]
         if self.layout == "ohana":
             lids += [(r.get("location_id") or "").strip() for r in block]
-        fresh = [lid for lid in lids if lid and lid not in self.written_locs]  # a location is written once
+        # what earlier blocks took and wrote, of what this block names (one query each)
+        asked = self._asked
+        self._ids = set(T.recall("ids", sids))
+        keys = [self.identity(r, sid)[0] for r, sid in zip(block, sids, strict=True) if sid]
+        self._keys = set(T.recall("keys", keys))
+        self._orgs = {oid: v[0] for oid, v in T.recall("orgs", oids).items()}
+        known = T.recall("locs", lids)
+        self._locs = {lid: v[0] for lid, v in known.items()}
+        self._place_facts = {v[0]: tuple(json.loads(v[1])) for v in known.values()}
+        asked.clear()
+        asked.update(("ids", sid) for sid in sids)
+        asked.update(("keys", k) for k in keys)
+        asked.update(("orgs", oid) for oid in oids)
+        asked.update(("locs", lid) for lid in lids)
+        fresh = [lid for lid in lids if lid and lid not in self._locs]  # a location is written once
         T.prefetch("locations", "id", fresh, LOCATION_COLUMNS)
         for table in ("addresses", "postal_addresses"):
             T.prefetch(table, "location_id", fresh, ADDRESS_COLUMNS)
         for table, only in (("languages", words), ("phones", phone), ("schedules", hours)):
             T.prefetch(table, "location_id", lids, only)
-        keys = [self.identity(r, sid)[0] for r, sid in zip(block, sids, strict=True) if sid]
         self._existing = {k for (k,) in self.conn.execute(
             "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
 
@@ -649,6 +700,11 @@ class Importer:
             conn.execute(RTREE_ROWS, (json.dumps(list(dict.fromkeys(k for k, _ in pending["service_at_location"]))),))
         for rows in pending.values():
             rows.clear()
+        for memo, rows in self._remember.items():  # kept in the staging database, not in memory
+            self.T.remember(memo, rows)
+            rows.clear()
+        for held in (self._ids, self._keys, self._orgs, self._locs, self._place_facts, self._asked):
+            held.clear()
         self.T.forget()
 
     # --- the whole import -------------------------------------------------------------------------
@@ -688,14 +744,19 @@ class Importer:
                 if self._rtree_trigger is not None:  # put back as it was (inside the transaction: all or nothing)
                     self.conn.execute(self._rtree_trigger)
                     self._rtree_trigger = None
-                keep = self.present_ids if self.present_ids is not None else (
-                    None if self.incremental else self.seen_ids)
-                if keep:
+                present = self.present_ids
+                if present if present is not None else (self._seen_any and not self.incremental):
                     # the keys of what this pull read, and of what the source still lists but did not send
-                    keys = list(self.seen_keys | {f"{self.source}:{s}" for s in keep - self.seen_ids})
                     self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _seen (id TEXT PRIMARY KEY)")
                     self.conn.execute("DELETE FROM _seen")
-                    self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", [(k,) for k in keys])
+                    self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", self.T.remembered("keys"))
+                    if present:
+                        listed = list(present)
+                        for at in range(0, len(listed), 5000):
+                            chunk = listed[at:at + 5000]
+                            read = self.T.recall("ids", chunk)
+                            self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)",
+                                                  [(f"{self.source}:{s}",) for s in chunk if s not in read])
                     self.stats["inactivated"] = self.conn.execute(
                         "UPDATE services SET status = 'inactive', changed = ? WHERE source = ? AND status = 'active'"
                         " AND id NOT IN (SELECT id FROM _seen)", (self.now, self.source)).rowcount

@@ -177,6 +177,7 @@ class Staged:
         self._fetched: dict[tuple, dict[str, list]] = {}
         self._indexed: set[tuple[str, str]] = set()
         self._untrimmed: set[str] = set()  # tables rows went into whose key columns are not trimmed yet
+        self._memos: dict[str, int] = {}  # what an import remembers here (see remember): name -> values per key
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
     def _value(self, v):
@@ -256,6 +257,51 @@ class Staged:
     def forget(self) -> None:
         """Drop what :meth:`prefetch` read (memory stays one block's worth)."""
         self._fetched.clear()
+
+    # --- what an import keeps track of while it runs (ids seen, places written), kept here rather than in
+    # memory, so memory does not grow with the number of rows ---
+    def remember(self, name: str, rows: list[tuple]) -> None:
+        """Keep ``(key, *values)`` rows under ``name``; a key already kept keeps its first values."""
+        if rows:
+            width = len(rows[0]) - 1
+            self._memo(name, width)
+            self._run(f'INSERT OR IGNORE INTO "m_{name}" VALUES ({", ".join("?" * (width + 1))})', rows)
+
+    def remember_once(self, name: str, key: str, *values) -> tuple | None:
+        """Keep ``values`` under ``key`` unless something is kept under it already: None when the key was new,
+        else the values it had."""
+        self._memo(name, len(values))
+        marks = ", ".join("?" * (len(values) + 1))
+        try:
+            if self.db.execute(f'INSERT OR IGNORE INTO "m_{name}" VALUES ({marks})', (key, *values)).rowcount:
+                return None
+        except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
+            raise _temp_error(exc) from None
+        return tuple(self.db.execute(f'SELECT * FROM "m_{name}" WHERE k = ?', (key,)).fetchone()[1:])
+
+    def recall(self, name: str, keys) -> dict[str, tuple]:
+        """What is kept under ``name`` for those of ``keys`` that have something (one query): key -> values."""
+        wanted = [k for k in dict.fromkeys(keys) if k]
+        if name not in self._memos or not wanted:
+            return {}
+        if len(wanted) == 1:
+            cur = self.db.execute(f'SELECT * FROM "m_{name}" WHERE k = ?', wanted)
+        else:
+            cur = self.db.execute(f'SELECT * FROM "m_{name}" WHERE k IN (SELECT value FROM json_each(?))',
+                                  (json.dumps(wanted),))
+        return {r[0]: tuple(r[1:]) for r in cur}
+
+    def remembered(self, name: str):
+        """Every key kept under ``name``, as a stream of 1-tuples."""
+        if name not in self._memos:
+            return iter(())
+        return self.db.execute(f'SELECT k FROM "m_{name}"')
+
+    def _memo(self, name: str, width: int) -> None:
+        if name not in self._memos:
+            values = "".join(f", v{i}" for i in range(width))
+            self._run(f'CREATE TABLE "m_{name}" (k TEXT PRIMARY KEY{values}) WITHOUT ROWID')
+            self._memos[name] = width
 
     def close(self):
         self.db.close()

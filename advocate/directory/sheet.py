@@ -534,9 +534,18 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
                 batches[table].clear()
 
         header_keys = [header_key(h) for h in headers]
-        first_row_of: dict[str, int] = {}
-        orgs: set[str] = set()
-        terms: set[str] = set()
+        # the row each id was first given in, and the organizations and terms staged so far, are kept in the
+        # staging database (memory does not grow with the rows): "first" id -> row, "sheet_orgs", "sheet_terms"
+        recent: set[tuple[str, str]] = set()  # organizations and terms met lately: most rows repeat them
+
+        def new(memo: str, key: str) -> bool:
+            if (memo, key) in recent:
+                return False
+            if len(recent) >= 4096:
+                recent.clear()
+            recent.add((memo, key))
+            return staged.remember_once(memo, key) is None
+
         skipped = 0
         for n, raw in enumerate(rows, start=header_row + 1):
             cells = [str(c) if c is not None else "" for c in raw]
@@ -561,28 +570,27 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
             phone_text = get("phone", 1000)
             own_id = get("id", 1000)
             place_key = "|".join(header_key(x) for x in (address, city, state, postal))
+            taken = False  # the id is new, and now this row's
             if own_id:
                 sid = own_id
             elif name:
                 sid = "r" + hashlib.sha1(f"{header_key(name)}|{place_key}".encode()).hexdigest()[:16]
-                if sid in first_row_of:  # the same name and place: the phone tells them apart
+                taken = staged.remember_once("first", sid, n) is None
+                if not taken:  # the same name and place: the phone tells them apart
                     sid = "r" + hashlib.sha1(f"{header_key(name)}|{place_key}|{_digits(phone_text)}".encode()).hexdigest()[:16]
             else:
                 sid = f"row-{n}"
             reject = ""
             if not name:
                 reject = f"no name (row {n})"
-            elif sid in first_row_of:
-                reject = (f"the same id as row {first_row_of[sid]} (row {n})" if own_id else
-                          f"the same name, address and phone as row {first_row_of[sid]} (row {n})")
+            elif not taken and (first := staged.remember_once("first", sid, n)) is not None:
+                reject = (f"the same id as row {first[0]} (row {n})" if own_id else
+                          f"the same name, address and phone as row {first[0]} (row {n})")
                 sid = f"row-{n}"
-            else:
-                first_row_of[sid] = n
             org_id = ""
             if org and org != name or (org and "name" not in cols):
                 org_id = "o" + hashlib.sha1(header_key(org).encode()).hexdigest()[:16]
-                if org_id not in orgs:
-                    orgs.add(org_id)
+                if new("sheet_orgs", org_id):
                     add("organizations", id=org_id, name=org)
             status = "inactive" if header_key(get("status")) in _INACTIVE else "active"
             add("services", id=sid, name=name, organization_id=org_id, description=get("description"),
@@ -611,14 +619,12 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
             cats, leftover = _categories(get("categories", 2000))
             for cat, words in cats:
                 add("attributes", link_id=sid, taxonomy_term_id=f"advocate:{cat}", value=f'taxonomy: sheet "{words}"')
-                if cat not in terms:
-                    terms.add(cat)
+                if new("sheet_terms", cat):
                     add("taxonomy_terms", id=f"advocate:{cat}", code=cat, name=cat)
             for words in leftover:
                 tid = "sheet:" + header_key(words)[:80]
                 add("service_taxonomy", service_id=sid, taxonomy_id=tid)
-                if tid not in terms:
-                    terms.add(tid)
+                if new("sheet_terms", tid):
                     add("taxonomy", id=tid, name=words[:200])
         for table, batch in batches.items():
             if batch:

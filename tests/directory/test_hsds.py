@@ -631,3 +631,54 @@ def test_an_import_puts_the_rtree_trigger_back_whatever_happens(store, monkeypat
     assert count(store, "SELECT count(*) FROM sal_rtree") == count(
         store, "SELECT count(*) FROM service_at_location sal JOIN locations l ON l.id = sal.location_id "
                "WHERE l.latitude IS NOT NULL")
+
+
+def _small_export(folder, n=40, *, skip=(), duplicate_of=None):
+    """An export of ``n`` services of one organization; service i sits at location l(i % 6), so places are
+    shared by services far apart; with ``duplicate_of`` a last row repeats that service's id."""
+    folder.mkdir(exist_ok=True)
+    ids = [i for i in range(n) if i not in skip]
+    rows = {
+        "services.csv": [["id", "organization_id", "name", "description"]]
+        + [[f"s{i}", "o1", f"Service {i}", "Legal help for immigrants" if i % 2 else "Food pantry"] for i in ids]
+        + ([[f"s{duplicate_of}", "o1", "Again", "x"]] if duplicate_of is not None else []),
+        "organizations.csv": [["id", "name"], ["o1", "Helpers"]],
+        "locations.csv": [["id", "organization_id", "name", "latitude", "longitude"]]
+        + [[f"l{j}", "o1", f"Office {j}", f"25.{70 + j}", "-80.19"] for j in range(6)],
+        "services_at_location.csv": [["id", "service_id", "location_id"]] + [[str(i), f"s{i}", f"l{i % 6}"] for i in ids],
+    }
+    for name, body in rows.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(body)
+    return folder
+
+
+def test_what_an_import_keeps_track_of_lasts_across_blocks(store, tmp_path, monkeypatch):
+    """Ids seen, organizations and places written are kept in the staging database, not in memory: with blocks
+    of 7 services a duplicate id 39 rows later is still refused, a place written in the first block is written
+    once and counts in the fingerprint of a service in the last, and a re-import inactivates what it lacks.
+    Every row and fingerprint is what one block of them all writes."""
+    from advocate.directory import hsds
+
+    def imported(block, export, into=store, source="blocks"):
+        monkeypatch.setattr(hsds, "BLOCK", block)
+        s = import_directory(into, export, source=source)
+        rows = into.conn.execute("SELECT id, organization_id, fingerprint, status FROM services WHERE source = ? "
+                                 "ORDER BY id", (source,)).fetchall()
+        return s, rows
+
+    export = _small_export(tmp_path / "small", duplicate_of=2)
+    other = open_store(tmp_path / "other" / "advocate.db")
+    try:
+        small, rows_small = imported(7, export)
+        whole, rows_whole = imported(500, export, into=other)
+    finally:
+        other.close()
+    assert small["imported"] == whole["imported"] == 40 and small["rejected"] == whole["rejected"] == 1
+    assert small["locations"] == 6 and small["organizations"] == 1
+    assert rows_small == rows_whole and len({f for _i, _o, f, _s in rows_small}) == 40
+    assert count(store, "SELECT count(*) FROM locations WHERE source = 'blocks'") == 6
+    again, _rows = imported(7, _small_export(tmp_path / "fewer", skip=(5, 33)))
+    assert again["updated"] == 38 and again["inactivated"] == 2 and again["imported"] == 0
+    assert {i for i, _o, _f, st in imported(7, _small_export(tmp_path / "all"))[1] if st == "active"} \
+        == {f"blocks:s{i}" for i in range(40)}

@@ -394,7 +394,7 @@ class Importer:
         known = self._known("locs", lid)
         if known is not None:
             self._locs[lid] = known[0]
-            self._place_facts[known[0]] = tuple(json.loads(known[1]))
+            self._place_facts[known[0]] = known[1:]
             return known[0]
         loc = self.loc(lid)
         if loc is None:
@@ -422,7 +422,7 @@ class Importer:
         self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, source_id,
                                   transportation))
         self._locs[lid] = key
-        self._remember["locs"].append((lid, key, json.dumps([*facts, transportation])))
+        self._remember["locs"].append((lid, key, *facts, transportation))
         self.stats["locations"] += 1
         return key
 
@@ -649,7 +649,7 @@ class Importer:
         self._orgs = {oid: v[0] for oid, v in T.recall("orgs", oids).items()}
         known = T.recall("locs", lids)
         self._locs = {lid: v[0] for lid, v in known.items()}
-        self._place_facts = {v[0]: tuple(json.loads(v[1])) for v in known.values()}
+        self._place_facts = {v[0]: v[1:] for v in known.values()}
         asked.clear()
         asked.update(("ids", sid) for sid in sids)
         asked.update(("keys", k) for k in keys)

@@ -436,35 +436,11 @@ def test_one_line_text_from_the_multi_line_one(text):
 @given(st.text(max_size=80))
 def test_clean_gives_what_it_gave_before_its_shortcuts(text):
     """clean() skips steps a value does not need and remembers short values: same result as every step."""
-    import re as re_
-
     from advocate.directory import hsds
-    from advocate.textnorm import strip_control
-
-    def every_step(value, multiline=False, limit=20000):
-        t = str(value).replace("\x00", "")
-        if "Ã" in t or "â€" in t:
-            try:
-                t = t.encode("cp1252").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
-        for bad, good in hsds._MOJIBAKE.items():
-            if bad in t:
-                t = t.replace(bad, good)
-        t = t.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n")
-        t = hsds._MARKERS.sub("", t)
-        t = strip_control(t, keep_newlines=True)
-        if not multiline:
-            t = " ".join(t.split())
-        else:
-            t = "\n".join(" ".join(line.split()) for line in t.split("\n")).strip()
-            t = re_.sub(r"\n{3,}", "\n\n", t)
-        t = t.strip()
-        return t[:limit] if t else None
 
     for multiline in (False, True):
-        assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)
-        assert hsds.clean(text, multiline=multiline) == every_step(text, multiline)  # remembered
+        assert hsds.clean(text, multiline=multiline) == _every_step(text, multiline)
+        assert hsds.clean(text, multiline=multiline) == _every_step(text, multiline)  # remembered
 
 
 def test_an_unreadable_export_is_an_error_about_the_path(tmp_path):

@@ -201,8 +201,18 @@ def test_interrupted_import_leaves_store_as_it_was(db_path, tmp_path):
         w.writerow(["id", "name", "description"])
         for i in range(12 * BLOCK):
             w.writerow([i, f"Service {i}", "food pantry " * 5])
+    with (big / "locations.csv").open("w", newline="") as fh:  # places too: the R*Tree rows are written per block
+        w = csv.writer(fh)
+        w.writerow(["id", "name", "latitude", "longitude"])
+        w.writerows([i, f"Place {i}", f"{25 + i / 10000:.4f}", "-80.2"] for i in range(12 * BLOCK))
+    with (big / "service_at_location.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "service_id", "location_id"])
+        w.writerows([i, i, i] for i in range(12 * BLOCK))
     s = open_store(db_path)
     before = count(s, "SELECT count(*) FROM services")
+    rtree_before = count(s, "SELECT count(*) FROM sal_rtree")
+    trigger = _rtree_trigger(s)
     s.close()
     kill_when(KILLED_MID_IMPORT, "ten blocks written", big, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
               env={**os.environ, "ADVOCATE_DB": str(db_path)})
@@ -210,6 +220,9 @@ def test_interrupted_import_leaves_store_as_it_was(db_path, tmp_path):
     assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert count(s, "SELECT count(*) FROM services") == before
     assert count(s, "SELECT count(*) FROM services WHERE source = 'big'") == 0
+    # the import takes the R*Tree insert trigger out inside its transaction: a kill -9 rolls that back too
+    assert trigger is not None and _rtree_trigger(s) == trigger
+    assert count(s, "SELECT count(*) FROM sal_rtree") == rtree_before
     s.close()
 
 

@@ -267,15 +267,16 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     svc_country = ((loc.get("country") if loc else None) or row.get("country") or "").upper() or None
     caller = country or (place.country.upper() if place is not None and place.country else None) or svc_country
     lines: list[Line] = []
-    national = row.get("scope") == "national"
+    # a line one calls, not a place to go: a national line, or a directory's help line with its office far away
+    by_phone = row.get("scope") == "national"
     phone_only = bool(set(row.get("categories") or []) & PHONE_ONLY)
-    if phone_only and not national and place is not None and loc.get("latitude") is not None:
+    if phone_only and not by_phone and place is not None and loc.get("latitude") is not None:
         from advocate.geo.distance import haversine_km
 
         # a help line a directory lists with its office far away ("HOTLINE", a San Francisco mailbox on a Miami
         # sheet, "2,591 millas"): the person calls it; the office is not a place to go
-        national = haversine_km(place.latitude, place.longitude, loc["latitude"], loc["longitude"]) > FAR_LINE_KM
-    address = address_text(loc, neutral_location(row, label, organization, notes)) if not national else ""
+        by_phone = haversine_km(place.latitude, place.longitude, loc["latitude"], loc["longitude"]) > FAR_LINE_KM
+    address = address_text(loc, neutral_location(row, label, organization, notes)) if not by_phone else ""
     if address:
         lines.append(Line(gettext_in(lang, T_ADDRESS), address))
         if (place is not None and loc.get("latitude") is not None and not loc.get("approximate")
@@ -286,13 +287,13 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         directions = neutral_field(loc.get("transportation"), label, organization, notes)
         if directions:
             lines.append(Line(gettext_in(lang, T_DIRECTIONS), directions))
-    elif national or set(row.get("categories") or []) & PHONE_ONLY:
+    elif by_phone or set(row.get("categories") or []) & PHONE_ONLY:
         lines.append(Line(gettext_in(lang, T_ADDRESS), gettext_in(lang, T_BY_PHONE)))
     if row.get("lines"):
         ways = line_ways(row, caller or "US", lang, label=label, organization=organization, notes=notes)
         if ways:
             lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
-        elif not national:
+        elif not by_phone:
             notes.append(_(T_NOTE_NO_LINE_HERE).format(name=own_name, country=_country_words(caller or "US")))
 
     elif neutral_phones(row.get("phone"), label, organization, []):
@@ -303,7 +304,7 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
             value += " " + gettext_in(lang, T_FROM_ABROAD).format(
                 country=gettext_in(lang, COUNTRY_NAMES[caller]))
         lines.append(Line(gettext_in(lang, T_PHONE), value))
-    if national and not any(ln.label == gettext_in(lang, T_PHONE) for ln in lines):
+    if by_phone and not any(ln.label == gettext_in(lang, T_PHONE) for ln in lines):
         # nothing on paper the person could call or visit
         notes.append(_(T_NOTE_NO_NUMBER).format(name=own_name, country=_country_words(caller or "US")))
         return None
@@ -329,7 +330,7 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     how = appointment_words(extra.get("application_process"), lang)
     if how:
         lines.append(Line(gettext_in(lang, T_APPOINTMENT), how))
-    if not national:
+    if not by_phone:
         lines.append(Line(gettext_in(lang, T_BRING), "; ".join(
             _bring(row, extra, lang, label, organization, notes))))
     return Section(name, lines)

@@ -132,8 +132,9 @@ _PERSON_WORDS = re.compile(
     r"|seguro social|a number|alien number|alien registration|uscis number|numero a|curp|passport number|passport no|numero de pasaporte"
     r"|case number|case no|numero de caso|no de caso|numero de expediente|client name|client id|client code"
     r"|nombre del cliente|codigo del cliente|survivor name|victim name|nombre de la victima|pseudonym)\b")
-_PERSON_HEADERS = {"client", "clients", "cliente", "clientes", "survivor", "sobreviviente", "victim", "victima",
-                   "participant", "participante", "beneficiario", "beneficiaria"}
+# (singular only: a directory may head its population served "Clients"; a client list names one per row)
+_PERSON_HEADERS = {"client", "cliente", "survivor", "sobreviviente", "victim", "victima", "participant",
+                   "participante", "beneficiario", "beneficiaria"}
 
 
 def person_column(headers: list) -> str | None:

@@ -306,7 +306,8 @@ def test_a_list_of_people_is_refused_and_nothing_is_written(store, tmp_path, cli
     assert "Maria" not in r.stderr  # a cell of the sheet is never echoed
 
 
-@pytest.mark.parametrize("header", ["Client eligibility", "Clients served", "Population served", "Passport services",
+@pytest.mark.parametrize("header", ["Client eligibility", "Clients served", "Clients", "Clientes", "Population served",
+                                    "Passport services",
                                     "Atención a víctimas de delitos", "Case management"])
 def test_directory_columns_that_mention_people_are_not_taken_for_a_list_of_people(store, tmp_path, header):
     path = tmp_path / "dir.csv"

@@ -192,14 +192,19 @@ _DAYS = {"monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu
 
 def schedule_text(rows: list[dict]) -> str | None:
     """Readable hours from regular_schedules (1.x/2.x/Ohana) or schedules (3.x)."""
-    originals = list(dict.fromkeys(t for r in rows if (t := clean(r.get("original_text")))))
+    return schedule_text_of([tuple(r.get(c) for c in SCHEDULE_COLUMNS) for r in rows])
+
+
+def schedule_text_of(rows: list[tuple]) -> str | None:
+    """:func:`schedule_text` of rows given as tuples of their :data:`SCHEDULE_COLUMNS` (as the import reads them)."""
+    originals = list(dict.fromkeys(t for r in rows if (t := clean(r[0]))))
     if originals:
         return "; ".join(originals)[:500]
     parts = []
-    for r in rows:
-        desc = clean(r.get("description"))
-        opens, closes = clean(r.get("opens_at")), clean(r.get("closes_at"))
-        days = clean(r.get("weekday")) or clean(r.get("byday")) or ""
+    for _original, description, opens_at, closes_at, weekday, byday in rows:
+        desc = clean(description)
+        opens, closes = clean(opens_at), clean(closes_at)
+        days = clean(weekday) or clean(byday) or ""
         days = ",".join(_DAYS.get(d.strip().lower(), d.strip()) for d in days.split(",") if d.strip())
         if opens or closes:
             parts.append(f"{days} {opens or '?'}-{closes or '?'}".strip())
@@ -436,12 +441,11 @@ class Importer:
 
     def languages_of(self, sid: str, row: dict, loc_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
         """(staff codes, interpretation codes, words that are not languages)."""
-        def text_of(r):
-            return r.get("language") or r.get("code") or r.get("name") or ""
-
-        texts = [text_of(r) for r in self.T.many("languages", "service_id", sid)]
+        words, tuples = LANGUAGE_COLUMNS, self.T.tuples  # (language, code, name, service_id)
+        texts = [language or code or name or "" for language, code, name, _s in tuples("languages", "service_id", sid, words)]
         for lid in loc_ids:
-            texts += [text_of(r) for r in self.T.many("languages", "location_id", lid) if not (r.get("service_id") or "").strip()]
+            texts += [language or code or name or "" for language, code, name, of in
+                      tuples("languages", "location_id", lid, words) if not (of or "").strip()]
             if self.layout == "ohana":
                 texts.append((self.loc(lid) or {}).get("languages") or "")
         if row.get("languages"):
@@ -547,7 +551,7 @@ class Importer:
         self._seen_any = True
         oid = (row.get("organization_id") or "").strip()
         org_key = self.write_org(oid)
-        loc_ids = [(r.get("location_id") or "").strip() for r in self.T.many("service_at_location", "service_id", sid)]
+        loc_ids = [(v or "").strip() for v in self.T.column_values("service_at_location", "service_id", sid, "location_id")]
         if self.layout == "ohana" and (row.get("location_id") or "").strip():
             lid = row["location_id"].strip()
             loc_ids.append(lid)
@@ -565,12 +569,13 @@ class Importer:
         description = clean(row.get("description"), multiline=True)
         evidence, unmapped = self.categories_of(sid, row, name, oid, description=flat_text(description))
         cats = [e.category for e in evidence]
-        phone_rows = self.T.many("phones", "service_id", sid)
-        phone_rows += [p for lid in loc_ids for p in self.T.many("phones", "location_id", lid)]
-        phone_rows += self.T.many("phones", "organization_id", oid) if oid else []
-        phones = list(dict.fromkeys(p for p in (clean_phone(r.get("number"), r.get("extension")) for r in phone_rows) if p))
-        hours = schedule_text(self.T.many("schedules", "service_id", sid)
-                              + [s for lid in loc_ids for s in self.T.many("schedules", "location_id", lid)])
+        tuples, phone, when = self.T.tuples, PHONE_COLUMNS, SCHEDULE_COLUMNS
+        phone_rows = tuples("phones", "service_id", sid, phone)
+        phone_rows += [p for lid in loc_ids for p in tuples("phones", "location_id", lid, phone)]
+        phone_rows += tuples("phones", "organization_id", oid, phone) if oid else []
+        phones = list(dict.fromkeys(p for p in (clean_phone(number, extension) for number, extension in phone_rows) if p))
+        hours = schedule_text_of(tuples("schedules", "service_id", sid, when)
+                                 + [s for lid in loc_ids for s in tuples("schedules", "location_id", lid, when)])
         verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
         notes: list[str] = []
@@ -628,17 +633,17 @@ class Importer:
         sids = [(r.get("id") or "").strip() for r in block]
         # phones, schedules and languages: only the columns read below (phone_rows, schedule_text, languages_of)
         phone, hours, words = PHONE_COLUMNS, SCHEDULE_COLUMNS, LANGUAGE_COLUMNS
-        T.prefetch("service_at_location", "service_id", sids, ("location_id",))
+        T.prefetch_column("service_at_location", "service_id", sids, "location_id")
         T.prefetch("attributes", "link_id", sids)
         T.prefetch("required_documents", "service_id", sids)
-        T.prefetch("languages", "service_id", sids, words)
-        T.prefetch("phones", "service_id", sids, phone)
-        T.prefetch("schedules", "service_id", sids, hours)
+        T.prefetch_tuples("languages", "service_id", sids, words)
+        T.prefetch_tuples("phones", "service_id", sids, phone)
+        T.prefetch_tuples("schedules", "service_id", sids, hours)
         T.prefetch_column("service_taxonomy", "service_id", sids, "taxonomy_id")
         oids = [(r.get("organization_id") or "").strip() for r in block]
         T.prefetch("organizations", "id", oids, ORGANIZATION_COLUMNS)
-        T.prefetch("phones", "organization_id", oids, phone)
-        lids = [(r.get("location_id") or "").strip() for sid in sids for r in T.many("service_at_location", "service_id", sid)]
+        T.prefetch_tuples("phones", "organization_id", oids, phone)
+        lids = [(v or "").strip() for sid in sids for v in T.column_values("service_at_location", "service_id", sid, "location_id")]
         if self.layout == "ohana":
             lids += [(r.get("location_id") or "").strip() for r in block]
         # what earlier blocks took and wrote, of what this block names (one query each)
@@ -660,7 +665,7 @@ class Importer:
         for table in ("addresses", "postal_addresses"):
             T.prefetch(table, "location_id", fresh, ADDRESS_COLUMNS)
         for table, only in (("languages", words), ("phones", phone), ("schedules", hours)):
-            T.prefetch(table, "location_id", lids, only)
+            T.prefetch_tuples(table, "location_id", lids, only)
         self._existing = {k for (k,) in self.conn.execute(
             "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
 
@@ -782,7 +787,7 @@ REJECT_FIELDS = ["table", "id", "name", "reason"]
 REJECT_SAMPLE = 20
 BLOCK = 500  # services read, classified and written together
 IMPORT_CACHE_KIB = -16 * 1024  # SQLite's page cache while an import writes (negative: KiB)
-# the columns the import reads of these tables (the block reads only them: add a column here to read it)
+# the columns the import reads of these tables, in the order it reads them as tuples (Staged.tuples)
 PHONE_COLUMNS = ("number", "extension")
 SCHEDULE_COLUMNS = ("original_text", "description", "opens_at", "closes_at", "weekday", "byday")
 LANGUAGE_COLUMNS = ("language", "code", "name", "service_id")

@@ -254,6 +254,40 @@ class Staged:
                 return list(hit)
         return [r.get(wanted) for r in self.many(name, column, value)]
 
+    def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...]) -> None:
+        """:meth:`prefetch` for :meth:`tuples`: each row kept as the tuple of its ``wanted`` cells (None for a
+        column the table does not have), not as a dict."""
+        self._settle(name)
+        if name not in self or column not in self.columns[name]:
+            return
+        fetched = self._fetched.setdefault((name, column, wanted), {})
+        todo = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
+        if not todo:
+            return
+        self._index(name, column)
+        for v in todo:
+            fetched[v] = []
+        have = self.columns[name]
+        cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
+        cur = self.db.execute(f'SELECT "{column}", {cells} FROM "t_{name}" WHERE "{column}" IN '
+                              "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
+        if self.unguard:
+            for r in cur:
+                fetched[r[0]].append(tuple(self._value(v) for v in r[1:]))
+        else:
+            for r in cur:
+                fetched[r[0]].append(r[1:])
+
+    def tuples(self, name: str, column: str, value: str, wanted: tuple[str, ...]) -> list[tuple]:
+        """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
+        :meth:`prefetch_tuples` when it read them."""
+        fetched = self._fetched.get((name, column, wanted))
+        if fetched is not None and value:
+            hit = fetched.get(value)
+            if hit is not None:
+                return list(hit)
+        return [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)]
+
     def forget(self) -> None:
         """Drop what :meth:`prefetch` read (memory stays one block's worth)."""
         self._fetched.clear()
@@ -468,15 +502,45 @@ def _decode(raw: bytes) -> str:
 
 def _encoding(opener) -> str:
     """utf-8 if the whole file decodes as UTF-8 (read in chunks), else cp1252."""
+    return _survey(opener, 0)[0]
+
+
+def _survey(opener, limit: int) -> tuple[str, bool]:
+    """(encoding, plain) of a file, read once in chunks: utf-8 if the whole file decodes as UTF-8, else cp1252;
+    ``plain`` when it holds no NUL and no line longer than ``limit`` bytes (counted between \\n; a character is
+    at least a byte, and a \\r-only file looks like one long line): such a file is read without the line guard."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    chunk_size = 1 << 20
+    # (a line inside one chunk is shorter than a chunk: with a limit of a chunk or more, only a line that runs
+    # across chunks can pass it)
+    encoding, plain, run = "utf-8", limit >= chunk_size, 0  # run: bytes since the last newline
     with opener() as fh:
-        try:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+        for chunk in iter(lambda: fh.read(chunk_size), b""):
+            if encoding == "utf-8":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+            if plain:
+                if b"\x00" in chunk:
+                    plain = False
+                first = chunk.find(b"\n")
+                if first < 0:
+                    run += len(chunk)
+                else:
+                    if run + first + 1 > limit:  # (the guard counts a line's newline too)
+                        plain = False
+                    run = len(chunk) - chunk.rfind(b"\n") - 1
+                if run > limit:
+                    plain = False
+            if encoding != "utf-8" and not plain:
+                break
+        if encoding == "utf-8":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    return encoding, plain
 
 
 def _lines(text, name: str, limit: int):
@@ -499,13 +563,14 @@ def _csv_records(opener, name: str = "a CSV file", limits: Limits | None = None)
     """(header, record iterator) of a CSV read as a stream."""
     limits = limits or Limits()
     csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
-    encoding = _encoding(opener)
+    encoding, plain = _survey(opener, limits.line_bytes)
     fh = opener()
     if fh.read(3) != b"\xef\xbb\xbf":
         fh.close()
         fh = opener()
     text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(_lines(text, name, limits.line_bytes))  # NULs dropped there, line by line
+    # NULs dropped and each line checked against the limit, line by line, unless the survey found neither
+    reader = csv.reader(text if plain else _lines(text, name, limits.line_bytes))
     try:
         header = next(reader)
     except StopIteration:

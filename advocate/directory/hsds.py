@@ -86,11 +86,14 @@ def _clean(text: str, multiline: bool, limit: int) -> str | None:
         text = _MARKERS.sub("", text)
     # control characters (ESC sequences, C1, bidi overrides) go at import, so every output is clean (a text that
     # is all printable has none of them)
-    if not text.isprintable() and _CONTROL_OR_ESC.search(text):
+    printable = text.isprintable()
+    if not printable and _CONTROL_OR_ESC.search(text):
         from advocate.textnorm import strip_control
 
         text = strip_control(text, keep_newlines=True)
-    if not multiline or "\n" not in text:  # (one line: what the multi-line rule gives it too)
+    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        pass  # one line, words one space apart already (in a printable text only an ASCII space is whitespace)
+    elif not multiline or "\n" not in text:  # (one line: what the multi-line rule gives it too)
         text = " ".join(text.split())
     else:
         text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()

@@ -429,11 +429,16 @@ class Staged:
         if name not in self._untrimmed:
             return
         self._untrimmed.discard(name)
-        for c in self.columns[name]:
-            if c in KEY_COLUMNS:
-                # whitespace is below 33 or above 132 (str.isspace()); others in those ranges are trimmed of nothing
-                self._run(f'UPDATE "t_{name}" SET "{c}" = trim("{c}", \'{_WHITESPACE}\') WHERE '
-                          f'unicode("{c}") NOT BETWEEN 33 AND 132 OR unicode(substr("{c}", -1)) NOT BETWEEN 33 AND 132')
+        keys = [c for c in self.columns[name] if c in KEY_COLUMNS]
+        if not keys:
+            return
+        # whitespace is below 33 or above 132 (str.isspace()); others in those ranges are trimmed of nothing. One
+        # pass over the table for all its key columns: a row is rewritten only when one of them may need it
+        needs = {c: f'(unicode("{c}") NOT BETWEEN 33 AND 132 OR unicode(substr("{c}", -1)) NOT BETWEEN 33 AND 132)'
+                 for c in keys}
+        sets = ", ".join(f'"{c}" = CASE WHEN {needs[c]} THEN trim("{c}", \'{_WHITESPACE}\') ELSE "{c}" END'
+                         for c in keys)
+        self._run(f'UPDATE "t_{name}" SET {sets} WHERE {" OR ".join(needs.values())}')
 
     def index(self, name: str) -> None:
         """Called once a table's rows are all in: its key columns are trimmed now; a key column is indexed the

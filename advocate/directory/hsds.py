@@ -7,7 +7,9 @@ new export no longer has are marked inactive, never deleted or duplicated.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -717,14 +719,16 @@ class Importer:
 
     # --- the whole import -------------------------------------------------------------------------
     def run(self, *, dry_run: bool = False) -> ImportStats:
+        with fewer_collections():
+            return self._run(dry_run=dry_run)
+
+    def _run(self, *, dry_run: bool) -> ImportStats:
         from advocate.directory.fts import reindex
         from advocate.geo import gazetteer
 
         gazetteer.connection()
         self.stats["dry_run"] = dry_run
         total = self.total
-        import contextlib
-
         from advocate.files import open_private
 
         # a bigger page cache for the import's one transaction (16 MiB, not SQLite's 2): the pages it writes into
@@ -782,6 +786,20 @@ class Importer:
             self._rtree_trigger = None  # (rolled back with the transaction when the import did not commit)
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         return self.stats
+
+
+@contextlib.contextmanager
+def fewer_collections(young: int = 50_000):
+    """Python's cycle collector run less often while an import makes and drops its millions of rows: by default
+    it scans every young object each 700 allocations, and the rows a block holds are scanned over and over (a
+    tenth to a fifth of a second on a 20k-service export). Memory stays bounded: a collection still runs every
+    ``young`` allocations. The thresholds are put back as they were."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 # json.dumps(value, default=str, ensure_ascii=False), its encoder made once rather than per service
@@ -875,7 +893,9 @@ def import_directory(store: Store, path, *, source: str | None = None, dry_run: 
         if rejects_path else None
     plan = sheet_plan(store, path, source=source, layout=layout, mapping=mapping, sheet=sheet,
                       remember=remember_mapping)
-    importer = Importer(store, path, source=source, online=online, progress=progress, tables=plan.read(path),
+    with fewer_collections():  # (staging the export makes as many short-lived rows as the import itself)
+        tables = plan.read(path)
+    importer = Importer(store, path, source=source, online=online, progress=progress, tables=tables,
                         geocoder=geocoder)
     importer.rejects_target = target
     if not plan.is_sheet:

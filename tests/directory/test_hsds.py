@@ -671,3 +671,25 @@ def test_what_an_import_keeps_track_of_lasts_across_blocks(store, tmp_path, monk
     assert again["updated"] == 38 and again["inactivated"] == 2 and again["imported"] == 0
     assert {i for i, _o, _f, st in imported(7, _small_export(tmp_path / "all"))[1] if st == "active"} \
         == {f"blocks:s{i}" for i in range(40)}
+
+
+def test_the_cycle_collector_is_as_it_was_after_an_import(tmp_path):
+    """#16: an import runs Python's cycle collector less often while it works, and puts it back as it was, also
+    when the import fails."""
+    import gc
+
+    from advocate.directory.hsds import fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold()[0] >= 50_000
+        assert gc.get_threshold()[1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("an import that fails")
+    assert gc.get_threshold() == before
+    store = open_store(tmp_path / "s.db")
+    with pytest.raises(InputError):
+        import_directory(store, tmp_path / "nothing-here")
+    assert gc.get_threshold() == before
+    store.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from advocate.collector import fewer_collections
 from advocate.directory.hsds_read import read_tables
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
@@ -786,20 +786,6 @@ class Importer:
             self._rtree_trigger = None  # (rolled back with the transaction when the import did not commit)
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         return self.stats
-
-
-@contextlib.contextmanager
-def fewer_collections(young: int = 50_000):
-    """Python's cycle collector run less often while an import makes and drops its millions of rows: by default
-    it scans every young object each 700 allocations, and the rows a block holds are scanned over and over (a
-    tenth to a fifth of a second on a 20k-service export). Memory stays bounded: a collection still runs every
-    ``young`` allocations. The thresholds are put back as they were."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(young, before[0]), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 # json.dumps(value, default=str, ensure_ascii=False), its encoder made once rather than per service

@@ -678,7 +678,7 @@ def test_the_cycle_collector_is_as_it_was_after_an_import(tmp_path):
     when the import fails."""
     import gc
 
-    from advocate.directory.hsds import fewer_collections
+    from advocate.collector import fewer_collections
 
     before = gc.get_threshold()
     with fewer_collections():

@@ -229,38 +229,33 @@ class Staged:
 
     def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
         """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
-        self._settle(name)
-        if name not in self or column not in self.columns[name] or wanted not in self.columns[name]:
-            return
-        fetched = self._fetched.setdefault((name, column, wanted), {})
-        todo = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
-        if not todo:
-            return
-        self._index(name, column)
-        for v in todo:
-            fetched[v] = []
-        cur = self.db.execute(f'SELECT "{column}", "{wanted}" FROM "t_{name}" WHERE "{column}" IN '
-                              "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
-        for key, value in cur:
-            fetched[key].append(self._value(value))
+        if wanted in self.columns.get(name, ()):
+            self._prefetch_cells(name, column, values, wanted, (wanted,), single=True)
 
     def column_values(self, name: str, column: str, value: str, wanted: str) -> list:
         """``[row.get(wanted) for row in self.many(name, column, value)]``, from :meth:`prefetch_column`
         when it read them."""
-        fetched = self._fetched.get((name, column, wanted))
-        if fetched is not None and value:
-            hit = fetched.get(value)
-            if hit is not None:
-                return list(hit)
-        return [r.get(wanted) for r in self.many(name, column, value)]
+        hit = self._fetched_cells(name, column, value, wanted)
+        return hit if hit is not None else [r.get(wanted) for r in self.many(name, column, value)]
 
     def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...]) -> None:
         """:meth:`prefetch` for :meth:`tuples`: each row kept as the tuple of its ``wanted`` cells (None for a
         column the table does not have), not as a dict."""
+        self._prefetch_cells(name, column, values, wanted, wanted, single=False)
+
+    def tuples(self, name: str, column: str, value: str, wanted: tuple[str, ...]) -> list[tuple]:
+        """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
+        :meth:`prefetch_tuples` when it read them."""
+        hit = self._fetched_cells(name, column, value, wanted)
+        return hit if hit is not None else [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)]
+
+    def _prefetch_cells(self, name: str, column: str, values, key, wanted: tuple[str, ...], *, single: bool) -> None:
+        """Read, in one query, the ``wanted`` cells of the rows whose ``column`` is one of ``values`` (each row a
+        value when ``single``, else a tuple), kept under ``key`` until :meth:`forget`."""
         self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
-        fetched = self._fetched.setdefault((name, column, wanted), {})
+        fetched = self._fetched.setdefault((name, column, key), {})
         todo = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
         if not todo:
             return
@@ -271,22 +266,24 @@ class Staged:
         cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
         cur = self.db.execute(f'SELECT "{column}", {cells} FROM "t_{name}" WHERE "{column}" IN '
                               "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
-        if self.unguard:
+        value = self._value
+        if single:
+            for k, v in cur:
+                fetched[k].append(value(v))
+        elif self.unguard:
             for r in cur:
-                fetched[r[0]].append(tuple(self._value(v) for v in r[1:]))
+                fetched[r[0]].append(tuple(value(v) for v in r[1:]))
         else:
             for r in cur:
                 fetched[r[0]].append(r[1:])
 
-    def tuples(self, name: str, column: str, value: str, wanted: tuple[str, ...]) -> list[tuple]:
-        """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
-        :meth:`prefetch_tuples` when it read them."""
-        fetched = self._fetched.get((name, column, wanted))
+    def _fetched_cells(self, name: str, column: str, value: str, key) -> list | None:
+        fetched = self._fetched.get((name, column, key))
         if fetched is not None and value:
             hit = fetched.get(value)
             if hit is not None:
                 return list(hit)
-        return [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)]
+        return None
 
     def forget(self) -> None:
         """Drop what :meth:`prefetch` read (memory stays one block's worth)."""

@@ -177,3 +177,35 @@ def write_cells(header: list[str], chunks: Iterable[list[list]], fmt: str = "csv
         n += len(rows)
     buf.flush()
     return n
+
+
+class _Lines(list):
+    """A file for :class:`csv.writer` that keeps each line it writes (the writer writes a row in one call)."""
+
+    write = list.append
+
+
+def delimited_parts(rows: Iterable[list], fmt: str = "csv") -> list[str]:
+    """Each row of ready cells (each already passed through :func:`neutralize`) as the text
+    :func:`write_cells` writes for it, without the line end. The cells are quoted one by one, so a row
+    of two or more cells can be cut into parts written apart and joined again with the delimiter: a
+    batch formats each service's and each place's cells once, however many lines show them.
+    (A row of one empty cell is written ``""``: give rows of at least two cells.)"""
+    if fmt not in ("csv", "tsv"):
+        raise ValueError(f"delimited_parts writes csv or tsv, not {fmt!r}")
+    lines = _Lines()
+    csv.writer(lines, delimiter="," if fmt == "csv" else "\t", lineterminator="\n").writerows(rows)
+    return [line[:-1] for line in lines]
+
+
+def write_lines(header: list[str], chunks: Iterable[str], fmt: str = "csv", *, out: IO[str] | None = None) -> None:
+    """CSV or TSV: the header row, then text that is already whole lines (as ``run_batch(..., lines=...)``
+    yields it, many lines at a time). The header is written even when there are no lines."""
+    if fmt not in ("csv", "tsv"):
+        raise ValueError(f"write_lines writes csv or tsv, not {fmt!r}")
+    buf = _Buffer(out or sys.stdout)
+    csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n").writerow(
+        [neutralize(h) for h in header])
+    for text in chunks:
+        buf.write(text)
+    buf.flush()

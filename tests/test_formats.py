@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advocate.formats import neutralize, write_cells, write_rows
+from advocate.formats import delimited_parts, neutralize, write_cells, write_lines, write_rows
 from advocate.render import render
 
 ROWS = [{"name": "=HYPERLINK(\"http://x\")", "lat": -73.5, "tags": ["a", "b"], "ok": True, "none": None},
@@ -54,6 +54,40 @@ def test_write_cells_matches_write_rows_for_ready_cells():
     write_cells(["a", "b"], [[[neutralize(r["a"]), neutralize(r["b"])] for r in rows]], "csv", out=b)
     assert a.getvalue() == b.getvalue() == "a,b\n1,'=x\n-2.5,p;q\n"
     assert json.loads(write_rows_text(rows, "json")) == rows
+
+
+_CELL = st.one_of(st.text(), st.text(alphabet=',\t"\r\n =-x'), st.integers(), st.floats(allow_nan=False),
+                  st.just(""))
+
+
+@given(st.lists(st.lists(_CELL, min_size=4, max_size=7), min_size=1, max_size=4), st.integers(2, 5),
+       st.sampled_from(["csv", "tsv"]))
+def test_delimited_parts_join_to_the_lines_write_cells_writes(rows, cut, fmt):
+    """A batch quotes each service's cells once and joins the parts of a line with the delimiter: cells are
+    quoted one by one, so parts of two or more cells joined again are the bytes write_cells writes."""
+    cells = [[neutralize(c) for c in row] for row in rows]
+    whole = io.StringIO()
+    write_cells(["a", "b"], [cells], fmt, out=whole)
+    assert whole.getvalue().startswith("a,b\n" if fmt == "csv" else "a\tb\n")
+    sep = "," if fmt == "csv" else "\t"
+    assert "".join(f"{line}\n" for line in delimited_parts(cells, fmt)) == whole.getvalue()[4:]
+    cut = min(cut, min(len(r) for r in cells) - 2)
+    if cut >= 2:
+        left = delimited_parts([r[:cut] for r in cells], fmt)
+        right = delimited_parts([r[cut:] for r in cells], fmt)
+        lines = io.StringIO()
+        write_lines(["a", "b"], ["".join(f"{a}{sep}{b}\n" for a, b in zip(left, right, strict=True))], fmt, out=lines)
+        assert lines.getvalue() == whole.getvalue()
+
+
+def test_delimited_parts_and_write_lines_refuse_other_formats():
+    with pytest.raises(ValueError):
+        delimited_parts([["a", "b"]], "json")
+    with pytest.raises(ValueError):
+        write_lines(["a"], [], "ndjson", out=io.StringIO())
+    out = io.StringIO()
+    write_lines(["=a", "b"], [], "csv", out=out)
+    assert out.getvalue() == "'=a,b\n"
 
 
 def write_rows_text(rows, fmt):

@@ -997,15 +997,16 @@ def batch(
                    "in the config; add --online to send its street addresses to the geocoder (they are not kept)."))
         # one batch per process: the grid may freeze the garbage collector while it runs
         out_fmt = "csv" if fmt == Format.table else fmt.value
-        delimited = out_fmt in ("csv", "tsv")  # rows come as lists of ready cells (same bytes, less work)
+        delimited = out_fmt in ("csv", "tsv")  # rows come as ready lines of text (same bytes, less work)
         out_rows = run_batch(st.store(), rows, columns=chosen, per_location=per_location, within_km=within_km,
                              filters=filters, online=online,
                              stale_months=cfg.stale_after_months, on_error=failures, on_note=on_note, freeze_gc=True,
-                             cells=columns if delimited else None, geocoder=st.geocoder())
+                             cells=columns if delimited else None, lines=out_fmt if delimited else None,
+                             geocoder=st.geocoder())
         if delimited:
-            from advocate.formats import write_cells
+            from advocate.formats import write_lines
 
-            write_cells([*columns, *OUT_FIELDS], out_rows, out_fmt)
+            write_lines([*columns, *OUT_FIELDS], out_rows, out_fmt)
         else:
             render(out_rows, out_fmt, columns=[*columns, *OUT_FIELDS])
     if len(notes) > 20:

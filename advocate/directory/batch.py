@@ -417,7 +417,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
               filters: Filters | None = None, online: bool = False, stale_months: int = STALE_AFTER_MONTHS,
               on_error: Callable[[int, str, str], None] | None = None, region_column: str | None = None,
               on_note: Callable[[str, str], None] | None = None, freeze_gc: bool = False,
-              cells: list[str] | None = None, geocoder=None) -> Iterator:
+              cells: list[str] | None = None, lines: str | None = None, geocoder=None) -> Iterator:
     """Yield output rows: the input's own columns first, then the :class:`BatchResult` fields.
 
     ``columns`` (from :func:`batch_columns`, which checks them) says where each row's location is; or give
@@ -446,7 +446,11 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     list of CSV/TSV cells for the columns ``[*cells, *OUT_FIELDS]`` already made safe for a spreadsheet
     (:func:`advocate.formats.neutralize`), for :func:`advocate.formats.write_cells`: each service, place and
     input cell is formatted once however many rows show it. The cells are exactly what rendering the dicts
-    would write."""
+    would write.
+
+    With ``cells`` and ``lines`` ("csv" or "tsv"), yield text instead: many whole output lines at a time, for
+    :func:`advocate.formats.write_lines`, each service's and place's cells formatted once and each place's
+    matches once however many rows show them: byte for byte what :func:`advocate.formats.write_cells` writes."""
     from itertools import chain, islice
 
     from advocate.directory.search import nearest_ids
@@ -460,7 +464,12 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     batch = _Batch(Resolver(store, online=online, geocoder=geocoder), ServiceSummaries(store, stale_months), per_location,
                    location_column, lat_column, lon_column, on_error, region_column, on_note)
     batch.fallbacks = fallbacks
-    answer = batch.answer if cells is None else functools.partial(batch.answer_cells, columns=cells)
+    if cells is None:
+        answer = batch.answer
+    elif lines is None:
+        answer = functools.partial(batch.answer_cells, columns=cells)
+    else:
+        answer = functools.partial(batch.answer_lines, columns=cells, fmt=lines)
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
@@ -621,3 +630,62 @@ class _Batch:
                         where = places[lid] = (cell(city), cell(region))
                     add([*base, rank, *svc[0], round(km, 2), round(km / KM_PER_MILE, 2), *where, *svc[1]])
             yield out
+
+    def answer_lines(self, rows, nearest, *, exact: bool, columns: list[str], fmt: str, chunk: int = CHUNK):
+        """What :meth:`answer_cells` yields, as text: each chunk's output lines (see ``run_batch``'s ``lines``).
+        Each service's and each place's cells are quoted once (:func:`advocate.formats.delimited_parts`), and
+        the ends of the lines of each place's matches (rank to error) made once, then joined to each row's own
+        cells."""
+        from advocate.formats import delimited_parts
+        from advocate.formats import neutralize as cell
+
+        sep = "," if fmt == "csv" else "\t"
+        summaries = self.summaries
+        services: dict[str, tuple[str, str]] = {}  # service id -> (its cells before the distances, after the place)
+        places: dict[str, str] = {}  # location id -> its city and region cells
+        ends: dict[tuple[float, float], list[str]] = {}  # point -> its matches' lines, each row's own cells left out
+        failed: dict[str | None, str] = {}  # error -> the cells after resolved_place
+        blank = [""] * (len(OUT_FIELDS) - 2)
+        ends_kept = max(1_000, self.cache_places * 2 // 5)  # at -n 5, 20,000 places (about 15 MB)
+        for results in self.chunks(rows, nearest, chunk):
+            if len(services) > CACHE_SIZE:
+                services.clear()
+            if len(places) > CACHE_SIZE:
+                places.clear()
+            if len(ends) > ends_kept:
+                ends.clear()
+            bases = delimited_parts([[*[cell(row.get(c)) for c in columns], cell(label)]
+                                     for row, _near, _point, label, _error in results], fmt)
+            pairs = [(sid, lid) for a in results if a.near for _km, sid, lid in a.near]
+            new_sids = {sid: lid for sid, lid in pairs if sid not in services}
+            new_lids = {lid: sid for sid, lid in pairs if lid not in places}
+            if new_sids:
+                described = [summaries.get(sid, lid)[0] for sid, lid in new_sids.items()]
+                heads = delimited_parts([[cell(sid), cell(name), cell(org), cell(phone), cell(cats), cell(langs)]
+                                         for sid, (name, org, phone, cats, langs, _c, _s)
+                                         in zip(new_sids, described, strict=True)], fmt)
+                tails = delimited_parts([[cell(confidence), cell(stale), ""] for *_, confidence, stale in described], fmt)
+                services.update(zip(new_sids, zip(heads, tails, strict=True), strict=True))
+            if new_lids:
+                where = [summaries.get(sid, lid)[1] for lid, sid in new_lids.items()]
+                places.update(zip(new_lids, delimited_parts([[cell(city), cell(region)] for city, region, _la, _lo
+                                                             in where], fmt), strict=True))
+            out: list[str] = []
+            add = out.append
+            for answer, base in zip(results, bases, strict=True):
+                near, point = answer.near, answer.point
+                if near is None or point is None:
+                    rest = failed.get(answer.error)
+                    if rest is None:
+                        rest = failed[answer.error] = sep + delimited_parts([[*blank, cell(answer.error)]], fmt)[0] + "\n"
+                    add(base + rest)
+                    continue
+                lines = ends.get(point)
+                if lines is None:
+                    lines = ends[point] = [
+                        f"{sep}{rank}{sep}{services[sid][0]}{sep}{round(km, 2)}{sep}{round(km / KM_PER_MILE, 2)}"
+                        f"{sep}{places[lid]}{sep}{services[sid][1]}\n"
+                        for rank, (km, sid, lid) in enumerate(self._ranked(near, point, exact), 1)]
+                add(base)
+                add(base.join(lines))
+            yield "".join(out)

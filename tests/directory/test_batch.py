@@ -154,18 +154,20 @@ def test_the_garbage_collector_is_left_alone_unless_asked(directory, monkeypatch
     assert plain == frozen
 
 
-@pytest.mark.parametrize("chunk", [3, 500])
+@pytest.mark.parametrize("chunk, cached", [(3, 50_000), (500, 50_000), (3, 4)])
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
-def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, chunk, fmt):
-    """services batch writes CSV/TSV from ready cells (run_batch(cells=...)): byte for byte what rendering the
-    row dicts writes, on both paths, with rows that fail and input cells a spreadsheet would run."""
+def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, chunk, cached, fmt):
+    """services batch writes CSV/TSV from ready lines (run_batch(cells=..., lines=...)) and the library offers
+    ready cells (cells=...): both byte for byte what rendering the row dicts writes, on both paths, with rows
+    that fail, input cells a spreadsheet would run, and caches small enough to be emptied mid-batch."""
     import io
 
     from advocate.directory.batch import OUT_FIELDS
-    from advocate.formats import write_cells
+    from advocate.formats import write_cells, write_lines
     from advocate.render import render
 
     monkeypatch.setattr(batch, "CHUNK", chunk)
+    monkeypatch.setattr(batch, "CACHE_SIZE", cached)
     rnd = random.Random(4)
     rows = rows_for([(rnd.uniform(33, 36), rnd.uniform(-99, -95)) for _ in range(12)] * 2)
     rows += [{"case": "=HYPERLINK(1)", "location": "not a place anywhere"}, {"case": "-5", "location": ""},
@@ -176,7 +178,10 @@ def test_cells_are_the_bytes_rendering_the_rows_writes(directory, monkeypatch, c
     render(run(directory, rows, per_location=3, within_km=80), fmt, columns=header, out=a)
     write_cells(header, run_batch(directory, iter(rows), location_column="location", per_location=3, within_km=80,
                                   cells=columns), fmt, out=b)
-    assert a.getvalue() == b.getvalue()
+    c = io.StringIO()
+    write_lines(header, run_batch(directory, iter(rows), location_column="location", per_location=3, within_km=80,
+                                  cells=columns, lines=fmt), fmt, out=c)
+    assert a.getvalue() == b.getvalue() == c.getvalue()
     assert "'=HYPERLINK(1)" in b.getvalue() and len(b.getvalue().splitlines()) > 60
 
 

@@ -5,6 +5,8 @@ import itertools
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advocate.directory import batch
 from advocate.directory.batch import run_batch
@@ -251,3 +253,9 @@ def test_an_empty_zip_cell_falls_back_to_the_city_column(store):
     out = list(run_batch(store, iter(rows), columns=chosen, per_location=1))
     assert out[0]["resolved_place"].startswith("Tijuana") and not out[0]["error"]
     assert out[1]["error"] and not out[1]["resolved_place"]
+
+
+@given(st.one_of(st.floats(0, 25_000), st.floats(0, 1), st.integers(0, 2_500_000).map(lambda n: n / 1000),
+                 st.integers(0, 2_500_000).map(lambda n: n / 1000 / 1.609344)))
+def test_hundredths_is_the_text_of_the_rounded_distance(km):
+    assert batch.hundredths(km) == str(round(km, 2))

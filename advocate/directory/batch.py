@@ -242,16 +242,14 @@ class Unresolved(NamedTuple):
 
 
 class Resolver:
-    """Resolve location strings with a bounded cache. Plain ZIPs are looked up one by one at first and,
-    once a file has shown it holds many, from one dict of every ZIP (a tenth of a second to load)."""
-
-    BULK_AFTER = 500
+    """Resolve location strings with a bounded cache. Plain ZIPs are read from the gazetteer as a batch needs
+    them: the ZIPs of a chunk of rows in one query (:meth:`prefetch`), any other one by one, each kept once
+    read (hits and misses: at most the 100,000 five-digit strings there are)."""
 
     def __init__(self, store: Store, online: bool = False, geocoder=None):
         self.store, self.online, self.geocoder = store, online, geocoder
         self.cache: OrderedDict[str, Located | Unresolved] = OrderedDict()
-        self.zips: dict[str, tuple[float, float, str, str]] | None = None
-        self.zip_lookups = 0
+        self.zips: dict[str, tuple[float, float, str, str] | None] = {}
         self.gazetteer: sqlite3.Connection | None = None
 
     def __call__(self, text: str) -> Located | Unresolved:
@@ -275,19 +273,34 @@ class Resolver:
                 self.cache.popitem(last=False)
         return hit
 
-    def _zip(self, key: str) -> tuple[float, float, str, str] | None:
-        if self.zips is None:
-            if self.gazetteer is None:
-                from advocate.geo import gazetteer
+    def prefetch(self, texts) -> None:
+        """Read the plain ZIPs among ``texts`` (a chunk's locations, before they are resolved) that were not
+        read yet, in one query."""
+        zips = self.zips
+        wanted = [key for key in dict.fromkeys(text.strip() for text in texts)
+                  if len(key) == 5 and key.isdigit() and key not in zips]
+        if not wanted:
+            return
+        found = {z: (la, lo, c, st) for z, la, lo, c, st in self._gazetteer().execute(
+            "SELECT zip, latitude, longitude, city, state FROM zips WHERE zip IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)])}
+        for key in wanted:
+            zips[key] = found.get(key)
 
-                self.gazetteer = gazetteer.connection()
-            conn = self.gazetteer
-            self.zip_lookups += 1
-            if self.zip_lookups <= self.BULK_AFTER:
-                return conn.execute("SELECT latitude, longitude, city, state FROM zips WHERE zip = ?", (key,)).fetchone()
-            self.zips = {z: (la, lo, c, st) for z, la, lo, c, st in
-                         conn.execute("SELECT zip, latitude, longitude, city, state FROM zips")}
-        return self.zips.get(key)
+    def _zip(self, key: str) -> tuple[float, float, str, str] | None:
+        try:
+            return self.zips[key]
+        except KeyError:
+            point = self.zips[key] = self._gazetteer().execute(
+                "SELECT latitude, longitude, city, state FROM zips WHERE zip = ?", (key,)).fetchone()
+            return point
+
+    def _gazetteer(self) -> sqlite3.Connection:
+        if self.gazetteer is None:
+            from advocate.geo import gazetteer
+
+            self.gazetteer = gazetteer.connection()
+        return self.gazetteer
 
 
 class ServiceSummaries:
@@ -553,10 +566,11 @@ class _Batch:
             if not part:
                 return
             results: list[_Answer] = []
-            for row in part:
+            texts = [self.location_text(row) for row in part]
+            resolve.prefetch(texts)
+            for row, text in zip(part, texts, strict=True):
                 self.n += 1
                 n = self.n
-                text = self.location_text(row)
                 hit = resolve(text) if text.strip(" ,") else Unresolved(_("no location in this row"))
                 if isinstance(hit, Unresolved):
                     if self.on_error:

@@ -95,14 +95,20 @@ def test_unresolvable_rows_keep_their_reason(directory):
     assert all(r["error"] and r["rank"] is None for r in out)
 
 
-def test_zip_lookups_one_by_one_then_in_bulk(store, monkeypatch):
-    monkeypatch.setattr(batch.Resolver, "BULK_AFTER", 2)
+def test_zip_lookups_a_chunk_at_a_time_or_one_by_one(store):
+    one_by_one = [batch.Resolver(store)(z) for z in ("10001", "33130", "94403", "60601", "00000")]
     resolve = batch.Resolver(store)
-    first = [resolve(z) for z in ("10001", "33130", "94403", "60601", "00000")]
-    assert resolve.zips is not None  # switched to the dict after two lookups
-    again = [batch.Resolver(store)(z) for z in ("10001", "33130", "94403", "60601")]
-    assert first[:4] == again and all(isinstance(hit, batch.Located) for hit in again)
-    assert isinstance(first[4], batch.Unresolved) and first[4].message
+    resolve.prefetch(["10001", " 33130 ", "94403", "60601", "00000", "Miami, FL", "10001"])
+    assert set(resolve.zips) == {"10001", "33130", "94403", "60601", "00000"} and resolve.zips["00000"] is None
+
+    class NoQueries:
+        def execute(self, *args):
+            raise AssertionError("a ZIP read in the chunk's one query was read again")
+
+    resolve.gazetteer = NoQueries()  # type: ignore[assignment]
+    prefetched = [resolve(z) for z in ("10001", "33130", "94403", "60601", "00000")]
+    assert prefetched[:4] == one_by_one[:4] and all(isinstance(hit, batch.Located) for hit in prefetched[:4])
+    assert isinstance(prefetched[4], batch.Unresolved) and prefetched[4] == one_by_one[4]
 
 
 def test_failure_tally_groups_and_stays_bounded():

@@ -451,9 +451,9 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     :func:`advocate.geo.online.make_geocoder`'s).
 
     ``freeze_gc``: build the grid with the cyclic garbage collector off and keep it frozen while the batch
-    runs (faster for large inputs). This changes the whole process's collector, so only a program that
-    runs one batch at a time should ask for it (the command line does); a server running batches in
-    threads should not.
+    runs, with what each chunk leaves behind, and the collector run less often (faster for large inputs).
+    This changes the whole process's collector, so only a program that runs one batch at a time should ask
+    for it (the command line does); a server running batches in threads should not.
 
     With ``cells`` (the input's column names), yield lists of output rows instead of dicts, each row a
     list of CSV/TSV cells for the columns ``[*cells, *OUT_FIELDS]`` already made safe for a spreadsheet
@@ -509,10 +509,19 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
         if gc_was_on:
             gc.enable()
     gc.freeze()
+    # What a chunk leaves behind (the caches' new entries) is frozen too, and the collector runs every 100,000
+    # allocations rather than 700: otherwise it walks the caches again and again (7-10% of a long batch). A
+    # batch leaves no cyclic garbage (none found after a 10k-row batch of ZIPs, cities and rows that do not
+    # resolve); any it did leave would be collected once the batch ends and everything is unfrozen.
+    threshold = gc.get_threshold()
+    gc.set_threshold(100_000, 20, 20)
     try:
-        yield from answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
-                          exact=True, chunk=CHUNK * FETCH_CHUNKS)
+        for part in answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                           exact=True, chunk=CHUNK * FETCH_CHUNKS):
+            yield part
+            gc.freeze()
     finally:
+        gc.set_threshold(*threshold)
         gc.unfreeze()
 
 

@@ -675,6 +675,7 @@ class _Batch:
         places: dict[str, str] = {}  # location id -> its city and region cells
         ends: dict[tuple[float, float], list[str]] = {}  # point -> its matches' lines, each row's own cells left out
         failed: dict[str | None, str] = {}  # error -> the cells after resolved_place
+        ratings: dict[tuple, str] = {}  # (confidence, stale) -> their cells and the empty error's
         blank = [""] * (len(OUT_FIELDS) - 2)
         ends_kept = max(1_000, self.cache_places * 2 // 5)  # at -n 5, 20,000 places (about 15 MB)
         for results in self.chunks(rows, nearest, chunk):
@@ -690,14 +691,19 @@ class _Batch:
             new_sids = {sid: lid for sid, lid in pairs if sid not in services}
             new_lids = {lid: sid for sid, lid in pairs if lid not in places}
             if new_sids:
-                described = [summaries.get(sid, lid)[0] for sid, lid in new_sids.items()]
+                known = summaries.services  # read for this chunk (get() reads again what was evicted since)
+                described = [known.get(sid) or summaries.get(sid, lid)[0] for sid, lid in new_sids.items()]
                 heads = delimited_parts([[cell(sid), cell(name), cell(org), cell(phone), cell(cats), cell(langs)]
                                          for sid, (name, org, phone, cats, langs, _c, _s)
                                          in zip(new_sids, described, strict=True)], fmt)
-                tails = delimited_parts([[cell(confidence), cell(stale), ""] for *_, confidence, stale in described], fmt)
-                services.update(zip(new_sids, zip(heads, tails, strict=True), strict=True))
+                for *_, confidence, stale in described:
+                    if (confidence, stale) not in ratings:  # a handful of pairs: (high, false), (low, true)...
+                        ratings[confidence, stale] = delimited_parts([[cell(confidence), cell(stale), ""]], fmt)[0]
+                services.update(zip(new_sids, zip(heads, [ratings[d[5], d[6]] for d in described], strict=True),
+                                    strict=True))
             if new_lids:
-                where = [summaries.get(sid, lid)[1] for lid, sid in new_lids.items()]
+                located = summaries.places
+                where = [located.get(lid) or summaries.get(sid, lid)[1] for lid, sid in new_lids.items()]
                 places.update(zip(new_lids, delimited_parts([[cell(city), cell(region)] for city, region, _la, _lo
                                                              in where], fmt), strict=True))
             out: list[str] = []

@@ -527,10 +527,19 @@ def _service_place(store: Store, service_id: str, lang: str, label: bool, organi
                            neutral_location(row, label, organization, notes))
     if address:
         lines.append(Line(address))
-    phones = neutral_phones(row.get("phone"), label, organization, notes)
-    if phones:
-        lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(phones)))
     country = (loc.get("country") or row.get("country") or "").upper() or None
+    if row.get("lines"):
+        # a bundled record's own lines, each with its label ("+1 520 623 7874 (CIAM (24 h) comunica con este
+        # consulado)"): its first phone alone would pass a call centre in Arizona off as a Miami office's number
+        ways = line_ways(row, country or "US", lang, label=label, organization=organization, notes=notes)
+        if ways:
+            lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
+        return lines, country
+    from advocate.sheet import extension_words
+
+    phones = neutral_phones(row.get("phone"), label, organization, notes)
+    if phones:  # "305-374-1065 x429" as a person reads it: "305-374-1065, extensión 429"
+        lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(extension_words(p, lang) for p in phones)))
     return lines, country
 
 

@@ -316,3 +316,28 @@ def test_the_card_lists_the_papers_to_bring_from_appointment_prep(cli, appts, st
     save_answers(store, appts["code"], doc, [("papers", "unknown", None)])
     assert written_answer(store, appts["code"], "appointment-prep", "prep.papers") is None
     assert "pasaporte" not in cli("appointments", "card", appts["chicago"], "--lang", "es", "-f", "txt").stdout
+
+
+def test_a_consulates_call_centre_number_is_printed_with_what_it_is(cli, appts):
+    """The Miami consulate has no number of its own in the bundled list, only CIAM's (Tucson), which routes calls
+    to it: the card printed "Teléfono: +1 520 623 7874" under the Coral Gables address, as if it were the office's."""
+    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--type", "consulate",
+            "--duration", "60", "--service", "consulate-miami-fl")
+    assert r.exit_code == 0, r
+    aid = r.stdout.strip().splitlines()[-1]
+    es = cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
+    en = cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout
+    assert "+1 520 623 7874 (CIAM (24 h) comunica con este consulado)" in es, es
+    assert "+1 520 623 7874 (CIAM (24/7) routes calls to this consulate)" in en, en
+
+
+def test_a_directory_extension_is_written_out_on_the_card(cli, appts):
+    """"305-555-0100 x429" on a Spanish card: "x" is no extension in Spanish; the sheet already wrote it out."""
+    sid = cli("services", "add", "--name", "Clínica del Sol", "-c", "medical", "--location", "33130",
+              "--address", "100 SW 8th St", "--phone", "305-555-0100 x429").stdout.strip()
+    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--type", "medical",
+            "--duration", "60", "--service", sid)
+    assert r.exit_code == 0, r
+    aid = r.stdout.strip().splitlines()[-1]
+    assert "305-555-0100, extensión 429" in cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
+    assert "305-555-0100, ext. 429" in cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout

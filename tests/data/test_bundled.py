@@ -143,3 +143,16 @@ def test_reload_keeps_appointment_links_to_bundled_services(store):
     # the spatial index still finds the consulate once (no duplicate points after the reload)
     n = store.conn.execute("SELECT count(*) FROM sal_rtree WHERE service_id = ?", (sid,)).fetchone()[0]
     assert n == 1
+
+
+@pytest.mark.parametrize("rec", ALL_RECORDS, ids=_ids(ALL_RECORDS))
+def test_every_line_label_in_words_has_its_spanish(rec):
+    """The Wage and Hour line read "TTY 711 (relay)" in a Spanish table: a label in words needs its label_es. A
+    vanity spelling ("1-800-799-SAFE") or a proper name ("CyberTipline") is the same in both languages."""
+    import re
+
+    for line in rec.get("lines", []):
+        label = line.get("label") or ""
+        if not label or re.fullmatch(r"[0-9A-Z+() .-]+", label) or label in {"CyberTipline"}:
+            continue
+        assert line.get("label_es"), (rec["id"], line)

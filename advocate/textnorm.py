@@ -18,6 +18,26 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def close_words(text: str, words: dict[str, str], n: int = 2, cutoff: float = 0.6) -> list[str]:
+    """The words of a vocabulary closest to ``text``, compared folded (a Spanish "albergu" finds "albergue",
+    "vivenda" finds "vivienda"), each as written in ``words`` (word -> the id it stands for), one per id."""
+    import difflib
+
+    folded: dict[str, str] = {}
+    for word in words:
+        folded.setdefault(fold(word), word)
+    out: list[str] = []
+    seen: set[str] = set()
+    for key in difflib.get_close_matches(fold(text), list(folded), n=len(folded), cutoff=cutoff):
+        word = folded[key]
+        if words[word] not in seen:
+            seen.add(words[word])
+            out.append(word)
+        if len(out) == n:
+            break
+    return out
+
+
 def fold_place(text: str) -> str:
     """:func:`fold` plus the usual abbreviations of place names ("St. Paul" = "Saint Paul", "Cd. Juárez")."""
     words = fold(text).split(" ")

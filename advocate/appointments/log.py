@@ -28,14 +28,28 @@ def types() -> dict[str, dict]:
     return {r["type"]: r for r in read_csv("appointment_types.csv")}
 
 
+def _type_words() -> dict[str, str]:
+    """Every word an appointment type is known by (its id, its English and Spanish labels) -> the type."""
+    words = {kind: kind for kind in types()}
+    for kind, row in types().items():
+        for label in (row["label_en"], row["label_es"]):
+            words.setdefault(label.lower(), kind)
+    return words
+
+
 def normalize_type(text: str) -> str:
+    """A type from its id or its label in English or Spanish ("court", "Tribunal", "consulta médica")."""
+    from advocate.textnorm import close_words, fold
+
     key = (text or "").strip().lower().replace(" ", "-").replace("_", "-")
     if key in types():
         return key
-    import difflib
-
+    words = _type_words()
+    by_fold = {fold(word): kind for word, kind in words.items()}
+    if fold(text or "") in by_fold:
+        return by_fold[fold(text or "")]
     raise InputError(_('"{text}" is not an appointment type; expected one of: {value}').format(text=text, value=', '.join(types())),
-                     suggestions=difflib.get_close_matches(key, list(types()), n=2))
+                     suggestions=close_words(text or "", words))
 
 
 def local_zone_name() -> str:

@@ -79,7 +79,16 @@ def normalize_category(text: str) -> str:
     found = _category_aliases().get(key) or _category_aliases().get(key.replace(" ", "-"))
     if found:
         return found
-    close = difflib.get_close_matches(text.lower(), list(categories()), n=3, cutoff=0.5)
+    from advocate.textnorm import close_words
+
+    # ids first, then the English and Spanish labels and synonyms: "albergu" -> "albergue", "sheltr" -> "shelter"
+    words = {cid: cid for cid in categories()}
+    for cid, row in categories().items():
+        for label in (row["label_en"], row["label_es"]):
+            words.setdefault(label.lower(), cid)
+    for alias, cid in _category_aliases().items():
+        words.setdefault(alias, cid)
+    close = close_words(text, words, n=3, cutoff=0.6)
     raise InputError(
         _('"{text}" is not a category; see `advocate services categories` for the list').format(text=text), suggestions=close
     )

@@ -31,15 +31,18 @@ def areas() -> dict[str, dict]:
 def normalize_area(text: str | None) -> str:
     if text is None or not str(text).strip():
         return "other"
-    key = str(text).strip().casefold().replace("_", "-")
-    for area, row in areas().items():
-        if key in (area, row["label_en"].casefold(), row["label_es"].casefold()):
-            return area
-    import difflib
+    from advocate.textnorm import close_words, fold
 
+    key = str(text).strip().casefold().replace("_", "-")
+    for area, row in areas().items():  # accents, case and spacing ignored
+        if fold(key) in (fold(area), fold(row["label_en"]), fold(row["label_es"])):
+            return area
+    words = {area: area for area in areas()}
+    for area, row in areas().items():
+        for label in (row["label_en"], row["label_es"]):
+            words.setdefault(label.lower(), area)
     raise InputError(_('"{text}" is not a goal area; expected one of: {areas}').format(
-        text=text, areas=", ".join(areas())), field="area",
-        suggestions=difflib.get_close_matches(key, list(areas()), n=2))
+        text=text, areas=", ".join(areas())), field="area", suggestions=close_words(key, words))
 
 
 def normalize_status(text: str) -> str:

@@ -397,3 +397,31 @@ def test_outcome_in_either_language_and_said_in_the_interface_language(cli):
     assert r.exit_code == 0 and cli("appt", "show", past, "-f", "json").json()[0]["status"] == "no-show"
     r = cli("--lang", "es", "appt", "complete", past, "--outcome", "fiesta")
     assert r.exit_code == 2 and "attended (asistió)" in r.stderr and "(--outcome)" in r.stderr
+
+
+def test_spanish_words_for_types_areas_and_categories_are_taken_and_suggested(cli):
+    """A case manager reading "Tribunal" in the Spanish list typed `--type tribunal` and was refused with no
+    suggestion; "albergu" and "vivenda" got no "did you mean" either (suggestions came from English ids only)."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    for day, (typed, kind) in enumerate((("tribunal", "court"), ("Consulta medica", "medical"),
+                                         ("Salud mental", "mental-health")), start=3):
+        r = cli("--lang", "es", "appt", "log", "--client", code, "--when", f"2031-01-{day:02d} 14:30", "--tz",
+                "America/New_York", "--type", typed, "--duration", "60")
+        assert r.exit_code == 0, r
+        assert cli("appointments", "show", r.stdout.strip(), "-f", "json").json()[0]["type"] == kind
+    rows = cli("appointments", "list", "-t", "tribunal", "-f", "json").json()
+    assert [row["type"] for row in rows] == ["court"]
+    cases = [(("appt", "log", "--client", code, "--when", "2031-01-04 14:30", "--tz", "America/New_York",
+               "--type", "tribunl", "--duration", "60"), '"tribunal"'),
+             (("services", "near", "33125", "-c", "albergu"), '"albergue"'),
+             (("services", "near", "33125", "-c", "sheltr"), '"shelter"'),
+             (("goals", "add", "--client", code, "Una casa", "--area", "vivenda"), '"vivienda"')]
+    for args, suggestion in cases:
+        r = cli("--lang", "es", *args)
+        assert r.exit_code == 2, r
+        assert f"¿quiso decir {suggestion}" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    # a Spanish label typed without its accents is the area
+    r = cli("goals", "add", "--client", code, "Aprender inglés", "--area", "ESCUELA Y ESTUDIOS", "-f", "json")
+    assert r.exit_code == 0, r
+    assert [g["area"] for g in cli("goals", "list", "--client", code, "-f", "json").json()] == ["education"]

@@ -465,14 +465,18 @@ def _show_emergency(store: Store, country, langs):
     info("")
 
 
-def _questionary_ask(kind, message, choices):
-    """One prompt; Ctrl-C raises KeyboardInterrupt (``unsafe_ask``) so the fill can end at once."""
+def _questionary_ask(kind, message, choices, **kwargs):
+    """One prompt; Ctrl-C raises KeyboardInterrupt (``unsafe_ask``) so the fill can end at once. A question about
+    the person starts on "skip for now", as a blank text answer skips: a stray Enter records nothing (it saved
+    "yes" to "can you talk right now without risk?"); what the advocate says or does starts on "done".
+    ``kwargs`` go to questionary (tests pass input and output)."""
     import questionary
 
     if kind == "select":
-        return questionary.select(message, choices=[questionary.Choice(label, value=v) for v, label in choices]
-                                  ).unsafe_ask()
-    return questionary.text(message).unsafe_ask()
+        options = [questionary.Choice(label, value=v) for v, label in choices]
+        skip = next((o for o in options if o.value == "skip"), None) if choices and choices[0][0] != "done" else None
+        return questionary.select(message, choices=options, default=skip, **kwargs).unsafe_ask()
+    return questionary.text(message, **kwargs).unsafe_ask()
 
 
 ClientOpt = Annotated[str, typer.Option("--client", metavar="CODE", help=N_("The client code."))]

@@ -280,3 +280,23 @@ def test_checklist_list_says_where_each_comes_from_in_spanish(cli):
     r = cli("--lang", "es", "checklist", "list")
     assert r.exit_code == 0 and "incluida" in r.stdout.split() and "shipped" not in r.stdout
     assert {row["source"] for row in cli("checklist", "list", "-f", "json").json()} == {"shipped"}
+
+
+@pytest.mark.parametrize("choices,enter,up", [
+    ([("yes", "yes / sí"), ("no", "no"), ("prefer-not-to-say", "prefer not to say"), ("skip", "skip for now")],
+     "skip", "prefer-not-to-say"),
+    ([("done", "done"), ("skip", "skip for now")], "done", "skip"),
+])
+def test_enter_alone_records_no_answer_about_the_person(choices, enter, up):
+    """At the prompt a yes/no question started on "yes": one stray Enter saved "yes" to "can you talk right now
+    without risk?". A question about the person now starts on "skip for now" (as a blank text answer does); what
+    the advocate only says or does starts on "done". Driven through questionary itself, keys as typed."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from advocate.cli.checklist import _questionary_ask
+
+    for keys, expected in (("\r", enter), ("\x1b[A\r", up)):
+        with create_pipe_input() as given:
+            given.send_text(keys)
+            assert _questionary_ask("select", "Q?", choices, input=given, output=DummyOutput()) == expected

@@ -8,9 +8,13 @@ text unless asked for; notes never leave.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from advocate.appointments.log import from_utc_text, types
+
+if TYPE_CHECKING:
+    from advocate.store import Store
 
 
 def interpreter_text(code: str, lang: str = "en") -> str:
@@ -23,7 +27,26 @@ def interpreter_text(code: str, lang: str = "en") -> str:
     return f"{name} ({code})" if name else code
 
 
-def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "en") -> bytes:
+def service_location(store: Store, service_id: str, lang: str = "en") -> str | None:
+    """Where a directory service is, as a calendar's LOCATION: its name in ``lang`` and its address ("Consulado
+    General de México en Miami, 2555 Ponce de Leon Blvd., Suite 400, Coral Gables, Miami, FL 33134"), so a phone's
+    map finds it; None when the service is gone from the directory."""
+    from advocate.cards import address_text
+    from advocate.directory.search import get_service
+    from advocate.errors import InputError, NotFound
+
+    try:
+        row = get_service(store, service_id)
+    except (InputError, NotFound):
+        return None
+    name = (row.get("name_es") if lang == "es" else None) or row.get("name") or ""
+    locs = row.get("locations") or []
+    address = address_text(locs[0] if locs else None, row)
+    return ", ".join(p for p in (name, address) if p) or None
+
+
+def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "en", store: Store | None = None) -> bytes:
+    """``store``: when given, an appointment at a directory service has the service's address in its location."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -46,8 +69,9 @@ def build_calendar(rows: list[dict], *, with_codes: bool = False, lang: str = "e
         ev.add("dtend", start + timedelta(minutes=row["duration_min"]))
         ev.add("summary", summary)
         ev.add("sequence", int(row.get("sequence") or 0))
-        if row.get("place"):
-            ev.add("location", row["place"])
+        where = service_location(store, row["service_id"], lang) if store is not None and row.get("service_id") else None
+        if where or row.get("place"):
+            ev.add("location", where or row["place"])
         details = []
         if row.get("interpreter"):
             details.append(("Intérprete: " if lang == "es" else "Interpreter: ") + interpreter_text(row["interpreter"], lang))

@@ -450,7 +450,7 @@ def export(
     from advocate.appointments.ics import build_calendar
     from advocate.files import write_private
 
-    data = build_calendar(rows, with_codes=with_codes, lang=lang)
+    data = build_calendar(rows, with_codes=with_codes, lang=lang, store=state(ctx).store())
     if str(ics) == "-":
         import sys
 

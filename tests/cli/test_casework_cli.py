@@ -425,3 +425,23 @@ def test_spanish_words_for_types_areas_and_categories_are_taken_and_suggested(cl
     r = cli("goals", "add", "--client", code, "Aprender inglés", "--area", "ESCUELA Y ESTUDIOS", "-f", "json")
     assert r.exit_code == 0, r
     assert [g["area"] for g in cli("goals", "list", "--client", code, "-f", "json").json()] == ["education"]
+
+
+def test_calendar_location_of_a_directory_service_has_its_address(cli):
+    """An appointment at the Miami consulate went to the calendar as LOCATION "Consulate General of Mexico in
+    Miami" (and in English in a Spanish calendar): a phone's map could not find it. A free-text place is kept."""
+    from icalendar import Calendar
+
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    assert cli("appt", "log", "--client", code, "--when", "2031-12-15 10:00", "-t", "consulate", "-d", "60",
+               "--service", "consulate-miami-fl").exit_code == 0
+    assert cli("appt", "log", "--client", code, "--when", "2031-12-16 10:00", "--tz", "America/New_York",
+               "-t", "court", "-d", "60", "--place", "Juzgado, 73 W Flagler St").exit_code == 0
+
+    def locations(*args):
+        cal = Calendar.from_ical(cli(*args, "appointments", "export", "--ics", "-").stdout)
+        return [str(ev.get("location")) for ev in cal.walk("VEVENT")]
+
+    assert locations() == ["Consulate General of Mexico in Miami, 2555 Ponce de Leon Blvd., Suite 400, Coral Gables, "
+                           "Miami, FL 33134", "Juzgado, 73 W Flagler St"]
+    assert locations("--lang", "es")[0].startswith("Consulado General de México en Miami, 2555 Ponce de Leon Blvd.")

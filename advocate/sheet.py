@@ -116,7 +116,7 @@ def sheet_country(value: str | None) -> str | None:
     if not code:
         return None
     if code not in COUNTRY_NAMES:
-        raise InputError(_('"{value}" is not a country for this card; use MX or US').format(value=value), field="for")
+        raise InputError(_('"{value}" is not a country for this sheet; use MX or US').format(value=value), field="for")
     return code
 
 

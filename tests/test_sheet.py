@@ -170,6 +170,9 @@ def test_bad_input_is_one_sentence(cli, directory):
             assert flag in r.stderr
     r = cli("--lang", "es", "services", "sheet", "t:chi", "--paper", "a4")
     assert "no es un tamaño de papel" in r.stderr
+    # the sheet is no card: "--for FR" said "not a country for this card"
+    assert "for this sheet" in cli("services", "sheet", "t:chi", "--for", "FR").stderr
+    assert "para esta hoja" in cli("--lang", "es", "services", "sheet", "t:chi", "--for", "FR").stderr
 
 
 def test_client_code_is_never_on_a_sheet(cli, directory):

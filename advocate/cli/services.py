@@ -154,7 +154,11 @@ def _decorate(rows: Sequence[Mapping[str, Any]], rough_origin: bool = False, hom
         r["note"] = ", ".join(c.text() for c in cautions(r))
         r["short_id"] = r["id"].removeprefix("advocate-bundled:")
         if r.get("lines"):
-            r["phone"] = "\n".join(_line_cell(ln, spanish, (home or "").upper()) for ln in r["lines"])
+            # only a national line (toll-free, a short code) truly cannot be dialled from the other country; a
+            # local office's own number can, with the exit code (the El Paso consulate's, from Ciudad Juárez, read
+            # "does not work from Mexico" beside CIAM's row giving the same CIAM number "from Mexico")
+            there = (home or "").upper() if r["scope"] != "local" else None
+            r["phone"] = "\n".join(_line_cell(ln, spanish, there) for ln in r["lines"])
         else:
             r["phone"] = "\n".join(x for x in (r.get("phone"), r.get("text_line")) if x)
         out.append(r)

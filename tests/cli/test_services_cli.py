@@ -283,3 +283,15 @@ def test_a_justice_centre_in_a_prosecutors_office_is_not_offered_unasked(cli, pl
     every lookup for their town; now only when one of their categories is asked for."""
     assert not offered(cli, place, cjm)
     assert offered(cli, place, cjm, "-c", "domestic-violence")
+
+
+def test_a_local_offices_own_number_is_not_said_to_fail_from_across_the_border(cli):
+    """Near Ciudad Juárez the El Paso consulate's row read "(915) 549-0003 - does not work from Mexico" and
+    "+1 520 623 7874 ... - does not work from Mexico", while CIAM's own row, in the same table, gave that number
+    from Mexico: an office's ordinary number can be dialled from abroad. National lines keep the note."""
+    r = cli("services", "near", "Ciudad Juárez", "--wide")
+    assert r.exit_code == 0, r
+    row = [ln for ln in r.stdout.splitlines() if "consulate-el-paso-tx" in ln]
+    assert row and "(915) 549-0003" in row[0] and "does not work" not in row[0], row
+    r = cli("services", "near", "Oaxaca de Juárez, Oax.", "--national-from", "all", "--wide")
+    assert any("1-888-373-7888" in ln and "does not work from Mexico" in ln for ln in r.stdout.splitlines())

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from advocate.collector import fewer_collections
 from advocate.directory.hsds_read import read_tables
+from advocate.directory.taxonomy import Evidence, classify
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
 from advocate.errors import AdvocateError, InputError
@@ -117,6 +118,7 @@ def flat_text(multiline: str | None, limit: int = 20000) -> str | None:
 
 
 _PHONES: dict[tuple, str | None] = {}
+_ZIP5 = re.compile(r"^\s*(\d{5})")
 
 
 def clean_phone(number, extension=None) -> str | None:
@@ -279,6 +281,7 @@ class Importer:
         self._keys: set[str] = set()
         self._orgs: dict[str, str] = {}  # export id -> store key
         self._locs: dict[str, str] = {}
+        self._org_names: dict[str, str] = {}  # export id -> cleaned name, this block's (see org_name)
         self._asked: set[tuple[str, str]] = set()  # (memo, export id): looked up for this block (else: ask)
         self._remember: dict[str, list[tuple]] = {"ids": [], "keys": [], "orgs": [], "locs": []}
         self._seen_any = False
@@ -310,6 +313,15 @@ class Importer:
     # --- lookups into the staged export ---------------------------------------------------------
     def org(self, oid: str) -> dict | None:
         return self.T.one("organizations", "id", oid)
+
+    def org_name(self, oid: str | None) -> str:
+        """The organization's cleaned name ("" when it has none), once per organization and block."""
+        if not oid:
+            return ""
+        name = self._org_names.get(oid)
+        if name is None:
+            name = self._org_names[oid] = clean((self.org(oid) or {}).get("name")) or ""
+        return name
 
     def loc(self, lid: str) -> dict | None:
         return self.T.one("locations", "id", lid)
@@ -350,9 +362,7 @@ class Importer:
             self._rejects_csv.writerow({k: _safe_cell(v) for k, v in entry.items()})
 
     def offline_point(self, addr: dict) -> tuple[float, float] | None:
-        from advocate.geo.resolve import resolve_place
-
-        zip5 = re.match(r"^\s*(\d{5})", addr.get("postal_code") or "")
+        zip5 = _ZIP5.match(addr.get("postal_code") or "")
         if (clean(addr.get("country")) or "").upper() in ("MX", "MEX", "MEXICO", "MÉXICO"):
             zip5 = None  # a Mexican código postal is five digits too, and no US ZIP
         state = clean(addr.get("state_province")) or clean(addr.get("region")) or ""
@@ -361,6 +371,8 @@ class Importer:
         for key in keys:
             if key not in self.geo_cache:
                 try:
+                    from advocate.geo.resolve import resolve_place
+
                     p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder)
                     self.geo_cache[key] = (p.latitude, p.longitude)
                 except AdvocateError:  # an unknown ZIP or city: try the next key (a store error is not that)
@@ -488,8 +500,6 @@ class Importer:
     def categories_of(self, sid: str, row: dict, name: str, oid: str | None,
                       description: str | None = None) -> tuple[list, list[str]]:
         """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
-        from advocate.directory.taxonomy import Evidence, classify
-
         terms = []
         tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
         named = self._named_terms
@@ -519,12 +529,12 @@ class Importer:
             if self.layout == "sheet":  # a sheet's own words decide, except that enforcement overrides them
                 from advocate.directory.taxonomy import enforcement_evidence
 
-                org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
+                org_name = self.org_name(oid)
                 enforcement = enforcement_evidence(name, org_name)
                 if enforcement:
                     return enforcement, unmapped
             return list(own.values()), unmapped
-        org_name = clean((self.org(oid) or {}).get("name")) or "" if oid else ""
+        org_name = self.org_name(oid)
         if description is None:
             description = clean(row.get("description")) or ""
         evidence, unmapped = classify(name=name, description=description,
@@ -713,7 +723,7 @@ class Importer:
         for memo, rows in self._remember.items():  # kept in the staging database, not in memory
             self.T.remember(memo, rows)
             rows.clear()
-        for held in (self._ids, self._keys, self._orgs, self._locs, self._place_facts, self._asked):
+        for held in (self._ids, self._keys, self._orgs, self._locs, self._place_facts, self._asked, self._org_names):
             held.clear()
         self.T.forget()
 

@@ -705,8 +705,24 @@ class Importer:
         services), then what an updated service replaces, then its categories, languages and places."""
         pending, conn = self._pending, self.conn
         for table, sql in _UPSERTS:
-            if pending[table]:
-                conn.executemany(sql, pending[table])
+            rows = pending[table]
+            if rows:
+                # rows the store does not have yet go in by a plain INSERT (in the order they came, so they get
+                # the same rowids): an upsert may run the table's UPDATE triggers, so SQLite keeps a statement
+                # journal for each one, a copy of every page it touches (half a gigabyte written on a 20k-service
+                # import); the rows it has are updated as before
+                have = {k for (k,) in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                                                   (json.dumps([r[0] for r in rows]),))}
+                fresh, again = [], []
+                for r in rows:  # (a key twice in one block, which the import never writes, would be an update)
+                    if r[0] in have:
+                        again.append(r)
+                    else:
+                        have.add(r[0])
+                        fresh.append(r)
+                conn.executemany(_PLAIN_INSERTS[table], fresh)
+                if again:
+                    conn.executemany(sql, again)
         if pending["own"]:  # the fields only our own export carries (see own_fields)
             conn.executemany(OWN_UPDATE, pending["own"])
         if pending["replaced"]:
@@ -837,6 +853,8 @@ _UPSERTS = (
         changed=CASE WHEN services.fingerprint IS excluded.fingerprint THEN services.changed ELSE excluded.changed END,
         fingerprint=excluded.fingerprint"""),
 )
+# the same statements without their ON CONFLICT clause: for rows the store does not have (see Importer.flush)
+_PLAIN_INSERTS = {table: sql[:sql.index(" ON CONFLICT")] for table, sql in _UPSERTS}
 OWN_FIELDS = ("confidence", "caution", "name_es", "description_es", "caution_es", "citation", "citation_url",
               "text_line", "source_date", "country", "law_enforcement", "priority")
 OWN_UPDATE = (f"UPDATE services SET {', '.join(f'{c} = ?' for c in OWN_FIELDS)}, "

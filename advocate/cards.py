@@ -93,6 +93,7 @@ T_COUNTRY_US = N_("the United States")
 T_NOTE_NAME_HIDDEN = N_('"{name}" is shown as "{shown}" (its name has a labelling word)')
 T_NOTE_DROPPED = N_("left off the paper because it has a labelling word: {text}")
 T_NOTE_CAUTION = N_("before you hand over the paper, {name}: {caution}")
+T_NOTE_NO_ROOM = N_("left off the card, which has no room for it: {line}")
 
 BRING_BY_TYPE = {
     "court": (T_BRING_LETTERS, T_BRING_ID),
@@ -134,6 +135,7 @@ class Card:
     paper: str
     sections: list[Section] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    left_off: list[str] = field(default_factory=list)  # for the advocate too: what the paper had no room for
 
 
 def card_language(lang: str | None) -> str:
@@ -441,7 +443,9 @@ def numbers_for(store: Store, country: str, lang: str, *, label: bool = False, o
 
 
 def numbers_card(store: Store, country: str, lang: str, *, label: bool = False, organization: str | None = None,
-                 limit: int = 6) -> Card:
+                 limit: int = 6, fit: bool = True) -> Card:
+    """Up to ``limit`` lines that work from ``country``; with ``fit`` (the printed card), only those that fit the
+    wallet card whole, the others in ``left_off``."""
     country = (country or "").strip().upper()
     if country not in COUNTRY_NAMES:
         raise InputError(_('"{value}" is not a country for this card; use MX or US').format(
@@ -449,7 +453,65 @@ def numbers_card(store: Store, country: str, lang: str, *, label: bool = False, 
     notes: list[str] = []
     lines = numbers_for(store, country, lang, label=label, organization=organization, limit=limit, notes=notes)
     title = gettext_in(lang, T_LINES_FROM).format(country=gettext_in(lang, COUNTRY_NAMES[country]))
-    return Card(title=title, lang=lang, paper="wallet", sections=[Section("", lines)], notes=notes)
+    left_off: list[str] = []
+    if fit:
+        lines = fit_wallet(title, lines, left_off)
+    return Card(title=title, lang=lang, paper="wallet", sections=[Section("", lines)], notes=notes, left_off=left_off)
+
+
+# What the wallet card holds, as its CSS draws it (_CSS["wallet"]), in CSS pixels (96 an inch): DejaVu Sans, the
+# widest font it names, 7.5 pt (10 px) with line-height 1.2, bold numbers. The box clipped whatever did not fit:
+# the U.S. card in Spanish printed three lines and half of a fourth, with two more lost below.
+_WALLET_WIDTH_PX = (3.26 - 2 * 0.06) * 96 - 2
+_WALLET_ROOM_PX = (1.7 - 0.06 - 0.03) * 96 - 2  # inside the border: the top padding and half the bottom one off
+_WALLET_LINE_PX, _WALLET_GAP_PX = 7.5 * 1.2 * 96 / 72, 0.035 * 96
+_WALLET_TITLE_LINE_PX = 8.5 * 1.2 * 96 / 72
+# DejaVu Sans advance widths (em) of the lower-case letters; digits 0.636; bold is about a tenth wider
+_DEJAVU = dict(zip("abcdefghijklmnopqrstuvwxyz", (.613, .635, .550, .635, .615, .352, .635, .634, .278, .278, .579,
+                                                   .278, .974, .634, .612, .635, .635, .411, .521, .392, .634, .592,
+                                                   .818, .592, .592, .525), strict=True))
+
+
+def _em(text: str) -> float:
+    import unicodedata
+
+    total = 0.0
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        total += (_DEJAVU.get(base) or (.636 if base.isdigit() else .318 if base == " " else .72 if base.isupper()
+                                        else .32 if base in ".,;:'!|" else .40 if base in "()[]-/" else .70))
+    return total
+
+
+def wallet_rows(words: list[tuple[str, float]], width_px: float = _WALLET_WIDTH_PX, px: float = 10.0) -> int:
+    """How many lines ``words`` ((word, weight): 1.0 regular, 1.1 bold) take on the wallet card, wrapped at spaces
+    as a browser does, with 2% to spare (a little more than the real line: never fewer)."""
+    rows, used = 1, 0.0
+    for word, weight in words:
+        width = _em(word) * px * weight
+        space = _em(" ") * px * weight
+        if used and used + space + width > width_px * 0.98:
+            rows, used = rows + 1, width
+        else:
+            used += (space if used else 0) + width
+    return rows
+
+
+def fit_wallet(title: str, lines: list[Line], notes: list[str]) -> list[Line]:
+    """The lines, in order, that fit the wallet card whole; each one left off is said in ``notes`` with its
+    number, so the advocate can write it on the back or use a referral sheet. Half a number is worse than none."""
+    used = wallet_rows([(w, 1.1) for w in title.split()], px=8.5 * 96 / 72) * _WALLET_TITLE_LINE_PX + 0.04 * 96
+    kept = []
+    for ln in lines:
+        words = [(w, 1.0) for w in f"{ln.label}:".split()] + [(w, 1.1) for w in ln.value.split()] if ln.value \
+            else [(w, 1.0) for w in ln.label.split()]
+        height = wallet_rows(words) * _WALLET_LINE_PX
+        if used + height > _WALLET_ROOM_PX:
+            notes.append(_(T_NOTE_NO_ROOM).format(line=f"{ln.label}: {ln.value}" if ln.value else ln.label))
+            continue
+        kept.append(ln)
+        used += height + _WALLET_GAP_PX
+    return kept
 
 
 # --- the appointment card ----------------------------------------------------------------------------------
@@ -628,7 +690,7 @@ p { margin: 0.02in 0; }
     "wallet": """@page { size: 3.5in 2in; margin: 0.12in; }
 html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; background: #fff; }
 body { margin: 0; width: 3.26in; font-size: 7.5pt; line-height: 1.2; }
-.card { border: 1px dashed #777; padding: 0.06in; height: 1.7in; overflow: hidden; box-sizing: border-box; }
+.card { border: 1px dashed #777; padding: 0.06in; height: 1.7in; box-sizing: border-box; }
 h1 { font-size: 8.5pt; margin: 0 0 0.04in 0; }
 p { margin: 0 0 0.035in 0; }
 .v { font-weight: bold; }

@@ -341,3 +341,49 @@ def test_a_directory_extension_is_written_out_on_the_card(cli, appts):
     aid = r.stdout.strip().splitlines()[-1]
     assert "305-555-0100, extensión 429" in cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
     assert "305-555-0100, ext. 429" in cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout
+
+
+# Line breaks measured in headless Chromium on the wallet card (DejaVu Sans 7.5 pt, 3.14 in wide): the estimate may
+# say more lines than the browser draws, never fewer (a line it thinks fits must fit, or the box clips a number).
+@pytest.mark.parametrize("label,value,drawn", [
+    ("Línea de ayuda 24 h", "llame al 1-888-373-7888 (24 h, más de 200 idiomas); mande un mensaje de texto al 233733", 3),
+    ("Alguien con quien hablar 24 h",
+     "llame al 988 (marque 2 para español); mande un mensaje de texto al 988 (escriba AYUDA para español)", 3),
+    ("Help line, 24 h", "call 1-888-373-7888 (24/7, 200+ languages); text 233733", 2),
+    ("Someone to talk to, 24 h", "call 800 911 2000 (24 h, free)", 1),
+    ("Línea de ayuda 24 h", "llame al 079 (marque la opción 1)", 1),
+    ("Emergencias", "llame al 911 (emergencias, 24 h)", 1),
+    ("Alguien con quien hablar 24 h", "llame al 800 911 2000 (24 h, gratuita)", 2),
+])
+def test_wallet_line_estimate_is_never_short_of_the_browser(label, value, drawn):
+    words = [(w, 1.0) for w in f"{label}:".split()] + [(w, 1.1) for w in value.split()]
+    assert drawn <= cards.wallet_rows(words) <= drawn + 1
+
+
+@pytest.mark.parametrize("country", ["US", "MX"])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_wallet_card_holds_whole_lines_and_names_what_it_left_off(cli, country, lang):
+    """The wallet card's box clipped what did not fit: the U.S. card in Spanish printed three lines, half of the
+    domestic violence line's and nothing of two more. What does not fit whole is left off and said on stderr."""
+    r = cli("--lang", "en", "card", "numbers", "--for", country, "--lang", lang, "-f", "html")
+    assert r.exit_code == 0, r
+    assert "overflow: hidden" not in r.stdout  # a line that somehow does not fit shows past the border, not gone
+    title = re.search(r"<h1>(.*?)</h1>", r.stdout).group(1)
+    shown = re.findall(r'<p>(.*?): <span class="v">(.*?)</span></p>', r.stdout)
+    assert shown
+    used = cards.wallet_rows([(w, 1.1) for w in title.split()], px=8.5 * 96 / 72) * cards._WALLET_TITLE_LINE_PX
+    used += sum(cards.wallet_rows([(w, 1.0) for w in f"{a}:".split()] + [(w, 1.1) for w in b.split()])
+                * cards._WALLET_LINE_PX + cards._WALLET_GAP_PX for a, b in shown)
+    assert used <= cards._WALLET_ROOM_PX + cards._WALLET_GAP_PX + 0.04 * 96
+    left = [ln for ln in r.stderr.splitlines() if "has no room for it" in ln]
+    for line in left:
+        assert line.rsplit(": ", 1)[-1] not in r.stdout
+    assert not any("--label" in ln for ln in r.stderr.splitlines()[-1:]) or not left  # --label brings no room
+    # a printed card lists whole lines; a txt or md one, which has no size, keeps every line
+    full = cli("--lang", "en", "card", "numbers", "--for", country, "--lang", lang, "-f", "txt")
+    assert "has no room" not in full.stderr
+    if (country, lang) == ("US", "es"):
+        assert left and "1-800-799-7233" not in r.stdout and "1-800-799-7233" in r.stderr
+        assert "1-800-799-7233" in full.stdout
+        es = cli("card", "numbers", "--for", country, "--lang", lang, "-f", "html")
+        assert "no cabe en la tarjeta y se dejó fuera: Línea de ayuda 24 h: llame al 1-800-799-7233" in es.stderr

@@ -36,6 +36,8 @@ def emit_card(card, fmt: str, output: str | None, force: bool) -> None:
         info(_("Note: {message}").format(message=note))
     if card.notes:
         info(_("With --label the paper shows the real names and the text left off."))
+    for note in card.left_off:
+        info(_("Note: {message}").format(message=note))
 
 
 @app.command()
@@ -58,5 +60,5 @@ def numbers(
 
     st = state(ctx)
     made = numbers_card(st.store(), for_, card_language(lang), label=label,
-                        organization=st.config().organization_name or None)
+                        organization=st.config().organization_name or None, fit=(fmt or "html").lower() == "html")
     emit_card(made, fmt, output, force)

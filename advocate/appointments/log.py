@@ -480,7 +480,9 @@ def get_appointment(store: Store, appointment_id: int | str) -> dict[str, Any]:
 def list_appointments(store: Store, *, upcoming: bool = False, past: bool = False, client: str | None = None,
                       start: date | None = None, end: date | None = None, type: str | list[str] | None = None,
                       status: str | None = None, now: datetime | None = None, tz: str | None = None) -> list[dict]:
-    """Appointments ordered by start. ``start``/``end`` are inclusive local dates (in ``tz``)."""
+    """Appointments ordered by start. ``start``/``end`` are inclusive dates: each appointment's own local date, as
+    the report counts it (9 p.m. in Miami on 3 December is on the 3rd, wherever the machine is), or dates in
+    ``tz`` when it is given."""
     if upcoming and past:
         raise InputError(_("choose upcoming or past appointments, not both"), field=("upcoming", "past"))
     where, params = [], []
@@ -494,13 +496,16 @@ def list_appointments(store: Store, *, upcoming: bool = False, past: bool = Fals
     if client:
         where.append("a.client_code = ?")
         params.append(require_client(store, client))
-    zone = get_zone(tz)
+    # without ``tz``, the SQL takes a day more on each side (no zone is a day from UTC) and each appointment's
+    # own local date decides below; the machine's zone (UTC on a server) put 9 p.m. in Miami on the next day
+    zone = get_zone(tz) if tz else None
+    margin = timedelta(days=1) if zone is None else timedelta(0)
     if start:
         where.append("a.starts_utc >= ?")
-        params.append(to_utc_text(datetime.combine(start, time(0), zone)))
+        params.append(to_utc_text(datetime.combine(start, time(0), zone or UTC) - margin))
     if end:
         where.append("a.starts_utc < ?")
-        params.append(to_utc_text(datetime.combine(end + timedelta(days=1), time(0), zone)))
+        params.append(to_utc_text(datetime.combine(end + timedelta(days=1), time(0), zone or UTC) + margin))
     if start and end and end < start:
         raise InputError(_("the end date {end} is before the start date {start}").format(end=end, start=start),
                          field=("from", "to"))
@@ -513,7 +518,11 @@ def list_appointments(store: Store, *, upcoming: bool = False, past: bool = Fals
         where.append("a.status = ?")
         params.append(status)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.starts_utc, a.id"
-    return [_row(r) for r in store.conn.execute(sql, params)]
+    rows = [_row(r) for r in store.conn.execute(sql, params)]
+    if zone is None and (start or end):
+        rows = [r for r in rows if (start is None or date.fromisoformat(r["starts"][:10]) >= start)
+                and (end is None or date.fromisoformat(r["starts"][:10]) <= end)]
+    return rows
 
 
 def edit_appointment(store: Store, appointment_id: int | str, **changes: Any) -> LogResult:

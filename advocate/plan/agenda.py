@@ -68,8 +68,7 @@ def agenda(store: Store, *, client: str | None = None, settings: AgendaSettings 
     now = datetime.now(UTC)
     # every scheduled appointment up to the horizon, however old: one whose outcome was never recorded stays here
     # until it is (it counts in the funder report only once it is marked)
-    for a in list_appointments(store, client=code, status="scheduled", end=today + timedelta(days=cfg.days_ahead),
-                               tz="UTC"):
+    for a in list_appointments(store, client=code, status="scheduled", end=today + timedelta(days=cfg.days_ahead)):
         starts = datetime.fromisoformat(a["starts"])
         day = starts.date()
         if a["status"] != "scheduled":
@@ -95,7 +94,9 @@ def agenda(store: Store, *, client: str | None = None, settings: AgendaSettings 
     if checklists:
         items += _half_filled(store, code, checklists, today)
     order = {"appointment": 0, "referral": 1, "release": 2, "goal": 3, "checklist": 4}
-    items.sort(key=lambda i: (order[i.kind], i.reason != "upcoming", i.due, i.client, i.ref))
+    # appointments of one day stay in the order they start (the listing's); the others by client and id
+    items.sort(key=lambda i: (order[i.kind], i.reason != "upcoming", i.due)
+               + (() if i.kind == "appointment" else (i.client, i.ref)))
     return items
 
 

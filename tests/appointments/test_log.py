@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -304,3 +304,20 @@ def test_appointment_ids_survive_the_upgrade_with_referral_links(store, client):
     new = lg.log_appointment(store, client=client, when="2026-12-09 10:00", tz="UTC", type="court", duration=60)
     assert new.appointment["id"] == ids[3] + 1
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_dates_are_each_appointments_own_local_dates(store, client, monkeypatch):
+    """On a server whose clock is UTC, 9 p.m. in Miami on 3 December was listed under 4 December and missing from
+    `appointments list --from 2026-12-03 --to 2026-12-03` (and from a calendar export of that day)."""
+    monkeypatch.setenv("TZ", "UTC")
+    late = lg.log_appointment(store, client=client, when="2026-12-03 21:00", tz="America/New_York", type="medical",
+                              duration=30, now=NOW).appointment["id"]
+    early = lg.log_appointment(store, client=client, when="2026-12-04 00:30", tz="Asia/Tokyo", type="court",
+                               duration=30, now=NOW).appointment["id"]  # 15:30 UTC on 3 December
+    day = date(2026, 12, 3)
+    assert [a["id"] for a in lg.list_appointments(store, start=day, end=day)] == [late]
+    assert [a["id"] for a in lg.list_appointments(store, start=day + timedelta(days=1), end=day + timedelta(days=1))] \
+        == [early]
+    assert [a["id"] for a in lg.list_appointments(store, start=day)] == [early, late]
+    # a zone given names the dates
+    assert [a["id"] for a in lg.list_appointments(store, start=day, end=day, tz="UTC")] == [early]

@@ -175,3 +175,19 @@ def test_a_release_to_no_one_is_refused(store, code):
         with pytest.raises(InputError, match="names its recipient"):
             rl.add_release(store, code, recipient=recipient)
     assert rl.list_releases(store, client=code) == []
+
+
+def test_agenda_lists_one_days_appointments_in_the_order_they_start(store, code):
+    """`today` put a 9 p.m. appointment before the 2:30 p.m. one of the same day (sorted by id as text), and an
+    evening one in a zone west of UTC missed the horizon's last day (the dates were UTC dates)."""
+    from advocate.appointments.log import log_appointment
+
+    today = date.today()
+    day = today + timedelta(days=2)
+    ids = [log_appointment(store, client=code, when=f"{day} {hour}", type=kind, duration=30,
+                           tz="America/New_York").appointment["id"] for hour, kind in (
+        ("21:00", "medical"), ("14:30", "court"), ("09:00", "legal"))]
+    last = log_appointment(store, client=code, when=f"{today + timedelta(days=7)} 21:00", type="benefits",
+                           duration=30, tz="America/Los_Angeles").appointment["id"]  # 05:00 UTC the day after
+    items = [i for i in agenda(store, settings=AgendaSettings(days_ahead=7)) if i.kind == "appointment"]
+    assert [int(i.ref) for i in items] == [ids[2], ids[1], ids[0], last]

@@ -49,6 +49,8 @@ LABELLING_STEMS = ("traffick", "trata", "trafic", "violen", "victim", "immigra",
                    "prostitu", "citizenship", "ciudadania", "naturaliz", "undocumented", "indocumentad",
                    "sin papeles", "green card", "visa ", "visas ", "daca ", "tps ", "uscis", "detention",
                    "detencion", "detenid",
+                   # "Home for Women in Distress" (a Miami shelter; Broward's DV agency is "Women In Distress")
+                   "distress",
                    # an interview with the authorities (the law-enforcement appointment's Spanish title)
                    "autoridad", "authorities", "fiscalia", "ministerio publico",
                    # the US trafficking hotline's text keyword says what the line is for

@@ -165,7 +165,7 @@ def test_labelling_words_core():
     assert cards.is_labelling("Oficina de Casa Aurora", "Casa Aurora")
     for text in ("EMERGENCY SHELTER", "Albergue del Desierto", "Servicios para sobrevivientes", "NON DV CLIENTS ONLY",
                  "Citizenship Class", "U visa", "Violencia doméstica", "Sex Addicts Anonymous", "centro de detención",
-                 "escriba BEFREE o HELP"):
+                 "escriba BEFREE o HELP", "MOTHER TERESA HOME FOR WOMEN IN DISTRESS"):
         assert cards.is_labelling(text), text
     for text in ("Calle Sexta 123", "Iced coffee", "Visalia, CA", "Dvorak Hall", "Domingo 10:00"):
         assert not cards.is_labelling(text), text

@@ -65,6 +65,22 @@ def resolve_item(doc: dict, ref: str) -> str:
                      suggestions=list(dict.fromkeys(short.get(c, c) for c in close)))
 
 
+def _answers_said(item: dict) -> str:
+    """The answers an item takes, for an error: each id, with its label in the interface language when that is
+    not English ("yes (sí), no (no), unknown (no se sabe)"): a Spanish error listed English ids alone."""
+    from advocate.checklists.i18n import shipped_languages, tr
+    from advocate.i18n import current_language
+
+    lang = current_language()
+    out = []
+    for aid, label in sorted(answer_choices(item)):
+        said = ""
+        if lang != "en" and lang in shipped_languages():
+            said = tr(label, lang) if isinstance(label, str) else (label.get(lang) or "")
+        out.append(f"{aid} ({said})" if said and said != aid else aid)
+    return ", ".join(out)
+
+
 def _answer_words(item: dict) -> dict[str, str]:
     """Every way to write each answer: its id and its label in each shipped language, folded."""
     from advocate.checklists.i18n import shipped_languages, tr
@@ -123,7 +139,7 @@ def check_answer(doc: dict, item_id: str, answer: str, note: str | None = None) 
             answer, note = TEXT_ANSWERED, answer
     else:
         raise InputError(_('"{answer}" is not an answer to {item_id}; expected one of {value}').format(
-            answer=answer, item_id=item_id, value=", ".join(sorted(allowed))), field="answer")
+            answer=answer, item_id=item_id, value=_answers_said(item)), field="answer")
     if note is not None and len(note) > NOTE_LIMIT:
         raise InputError(_("the answer to {item_id} is {n} characters long; keep it under {limit} "
                            "(no names, no story)").format(item_id=item_id, n=len(note), limit=NOTE_LIMIT), field="note")

@@ -159,6 +159,20 @@ def test_set_is_all_or_nothing(cli, six, db_path):
     assert store_digest(db_path, ["checklist_progress"], order="1, 2, 3") == before
 
 
+def test_a_wrong_answer_in_spanish_lists_the_answers_in_spanish_too(cli, six):
+    """The Spanish error listed English ids alone ("se espera una de estas: does-not-apply, no, ..."); each now
+    carries its Spanish label, which --set takes as well."""
+    r = cli("--lang", "es", "checklist", "fill", "intake", "--client", six, "--set", "talk-now=quizá")
+    assert r.exit_code == 2, r
+    assert "unknown (no se sabe)" in r.stderr and "yes (sí)" in r.stderr and "prefer-not-to-say (prefiere no decir)" \
+        in r.stderr
+    r = cli("--lang", "es", "checklist", "fill", "intake", "--client", six, "--set", "age-now=joven")
+    assert "under-18 (menos de 18)" in r.stderr, r.stderr
+    assert cli("checklist", "fill", "intake", "--client", six, "--set", "talk-now=no se sabe").exit_code == 0
+    en = cli("checklist", "fill", "intake", "--client", six, "--set", "talk-now=maybe")
+    assert "expected one of does-not-apply, no, prefer-not-to-say, unknown, yes" in en.stderr, en.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--set", "talk-now"], "ITEM=ANSWER"),
     (["--set", "=yes"], "ITEM=ANSWER"),

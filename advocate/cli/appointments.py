@@ -46,15 +46,17 @@ EXPORT_COLUMNS = ["id", "client", "starts", "ends", "tz", "type", "duration_min"
                   "advocate", "status", "follow_up", "voca_family", "otip_category", "notes"]
 
 
-def _questionary_ask(kind: str, message: str, default: str = "", choices: list[str] | None = None) -> str:
+def _questionary_ask(kind: str, message: str, default: str = "", choices: list | None = None, **kwargs) -> str:
     """One prompt (Ctrl-C raises KeyboardInterrupt, so nothing half-typed is saved). ``default`` is what Enter
-    gives, said in the question and never typed into the field (a retyped answer would be appended to it)."""
+    gives, said in the question and never typed into the field (a retyped answer would be appended to it).
+    ``kwargs`` go to questionary (tests pass input and output)."""
     if kind == "confirm":
         return "yes" if ask_yes_no(message, default=default != "no", cancel_raises=True) else "no"
     import questionary
 
-    if kind == "select":
-        return questionary.select(message, choices=choices or [], default=default or None).unsafe_ask()
+    if kind == "select":  # a choice may be (value, title): the title in the interface language, the value an id
+        options = [questionary.Choice(c[1], value=c[0]) if isinstance(c, tuple) else c for c in choices or []]
+        return questionary.select(message, choices=options, default=default or None, **kwargs).unsafe_ask()
     if default:
         message = _("{question} (Enter for {default})").format(question=message.rstrip(), default=default)
     if kind == "autocomplete":
@@ -103,7 +105,10 @@ def prompt_appointment(store: Store, values: dict, *, ask=_questionary_ask, home
 
     values["client"] = settle("client", "autocomplete", _("Client code:"),
                               choices=[c["code"] for c in list_clients(store, status="active")])
-    values["type"] = settle("type", "select", _("Type:"), choices=list(types()))
+    from advocate.labels import appointment_type_label
+
+    # the types by name in the interface language ("Tribunal"), not by id ("court")
+    values["type"] = settle("type", "select", _("Type:"), choices=[(k, appointment_type_label(k)) for k in types()])
     if values.get("service") in (None, "") and values.get("place") in (None, ""):
         values["service"] = settle("service", "text", _("Service id from the directory (Enter if none):"),
                                    optional=True)

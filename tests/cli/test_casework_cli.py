@@ -445,3 +445,31 @@ def test_calendar_location_of_a_directory_service_has_its_address(cli):
     assert locations() == ["Consulate General of Mexico in Miami, 2555 Ponce de Leon Blvd., Suite 400, Coral Gables, "
                            "Miami, FL 33134", "Juzgado, 73 W Flagler St"]
     assert locations("--lang", "es")[0].startswith("Consulado General de México en Miami, 2555 Ponce de Leon Blvd.")
+
+
+def test_the_type_is_chosen_by_its_name_in_the_interface_language(store):
+    """`appt log` at the prompt listed the types by id in Spanish ("? Tipo: court"); they are named ("Tribunal")
+    and the chosen id is what is saved."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from advocate.appointments.clients import create_client
+    from advocate.cli.appointments import _questionary_ask, prompt_appointment
+    from advocate.i18n import set_language
+
+    code = create_client(store)["code"]
+    seen = []
+
+    def ask(kind, message, default, choices):
+        seen.append((kind, choices))
+        return {"select": "medical"}.get(kind, "") or default
+
+    set_language("es")  # the autouse fixture sets English back after the test
+    values = prompt_appointment(store, {"client": code, "when": "2026-12-15 10:00", "tz": "America/Chicago",
+                                        "type": None, "duration": "60"}, ask=ask, save_home=None)
+    assert values["type"] == "medical"
+    choices = next(c for k, c in seen if k == "select")
+    assert ("court", "Tribunal") in choices and ("medical", "Consulta médica") in choices
+    with create_pipe_input() as keys:  # questionary itself: the second name is picked, its id comes back
+        keys.send_text("\x1b[B\r")
+        assert _questionary_ask("select", "Tipo:", "", choices, input=keys, output=DummyOutput()) == choices[1][0]

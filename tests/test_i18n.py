@@ -280,3 +280,15 @@ def test_spanish_headers_from_the_locale(cli):
         assert word in r.stdout
     for word in ("Near", "Service ", "Where", "Phone", "Check", "national"):
         assert word not in r.stdout
+
+
+def test_pydantics_words_are_plain_in_english_too(cli):
+    """`appointments card abc` said "Input should be a valid integer, unable to parse string as an integer" in
+    English (Spanish already read "se espera un número entero"). Click's own English is left as it is."""
+    r = cli("appointments", "card", "abc")
+    assert r.exit_code == 2 and "Invalid value for 'ID': a whole number is expected" in r.stderr, r.stderr
+    assert "unable to parse" not in r.stderr
+    r = cli("services", "near", "10001", "-n", "0")
+    assert r.exit_code == 2 and "it should be at least 1" in r.stderr, r.stderr
+    r = cli("services", "near", "--bogus")
+    assert "No such option: --bogus" in r.stderr

@@ -213,9 +213,10 @@ def translate_message(text: str) -> str:
     """Click/Typer's English sentence in the interface language (as is when no pattern knows it)."""
     from advocate.i18n import current_language
 
-    if current_language() == "en":
-        return text
-    m = _DID_YOU_MEAN.match(text)
+    english = current_language() == "en"
+    if english and not text.startswith("Input should be"):
+        return text  # Click's own English as it is; pydantic's ("unable to parse string as an integer") in words
+    m = None if english else _DID_YOU_MEAN.match(text)
     if m:
         return _("{message}. Did you mean {matches}?").format(
             message=translate_message(m["message"] + ".").rstrip("."), matches=m["matches"])

@@ -180,6 +180,20 @@ def dial_from(number: str, service_country: str | None, caller_country: str | No
     return f"{exit_code.format(code=code) if exit_code else '+' + code} {number}"
 
 
+# toll-free prefixes (after the country code): such numbers, like short codes, are not reached from abroad
+_TOLL_FREE = {"US": ("800", "833", "844", "855", "866", "877", "888"), "MX": ("800",)}
+
+
+def callable_from_abroad(number: str, country: str) -> bool:
+    """Whether a number of ``country`` can be called from another country: a full geographic number, not a
+    short code ("911", "079") nor a toll-free one ("800 000 2018", "1-866-...")."""
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", number or ""))
+    code = DIAL_PREFIX.get(country, "+").removeprefix("+")
+    if code and digits.startswith(code) and len(digits) > 10:
+        digits = digits[len(code):]
+    return len(digits) == 10 and not digits.startswith(_TOLL_FREE.get(country, ()))
+
+
 def extension_words(number: str, lang: str) -> str:
     """"305-579-5733 x2221" as a person reads it: "305-579-5733, ext. 2221" ("x" is not an extension in Spanish)."""
     m = _EXTENSION.search(number)
@@ -291,8 +305,21 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
         lines.append(Line(gettext_in(lang, T_ADDRESS), gettext_in(lang, T_BY_PHONE)))
     if row.get("lines"):
         ways = line_ways(row, caller or "US", lang, label=label, organization=organization, notes=notes)
+        abroad = ""
+        if (not ways and not by_phone and row.get("scope") == "local" and caller in COUNTRY_NAMES
+                and svc_country in DIAL_PREFIX and caller != svc_country):
+            # an office's own numbers (the El Paso consulate's, on a sheet for Ciudad Juárez): unlike a national
+            # toll-free line or a short code, a local number is called from abroad with the exit and country
+            # codes, written as the bundled lines write them ("001 520 623 7874")
+            dialled_here = [{**ln, "from": [caller], "number": dial_from(ln["number"].removeprefix("+"), svc_country,
+                                                                          caller)}
+                            for ln in row["lines"] if ln.get("kind") == "phone" and svc_country in (ln.get("from") or [])
+                            and callable_from_abroad(ln["number"], svc_country)]
+            ways = line_ways({**row, "lines": dialled_here}, caller, lang, label=label, organization=organization,
+                             notes=notes)
+            abroad = " " + gettext_in(lang, T_FROM_ABROAD).format(country=gettext_in(lang, COUNTRY_NAMES[caller]))
         if ways:
-            lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways)))
+            lines.append(Line(gettext_in(lang, T_PHONE), "; ".join(ways) + abroad))
         elif not by_phone:
             notes.append(_(T_NOTE_NO_LINE_HERE).format(name=own_name, country=_country_words(caller or "US")))
 

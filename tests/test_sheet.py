@@ -424,11 +424,32 @@ def test_a_place_with_a_phone_is_not_called_a_help_line_and_its_caution_reaches_
 
 
 def test_a_place_whose_numbers_do_not_work_from_there_says_so(cli):
-    """The San Diego consulate's phone vanished from a sheet for someone in Mexico, with no word why."""
+    """The San Diego consulate's phone vanished from a sheet for someone in Mexico, with no word why. An office's
+    own geographic numbers are now written as dialled from Mexico (a case manager's review: CIAM's own record gives
+    "001 520 623 7874" from Mexico); a toll-free or short number of a local office still cannot be, and is said."""
     r = cli("--lang", "es", "services", "sheet", "consulate-san-diego-ca", "--for", "MX", "-f", "txt")
     assert r.exit_code == 0, r
-    assert "Dirección: 1549 India St., San Diego, CA 92101" in r.stdout and "Teléfono" not in r.stdout
-    assert "la hoja no lleva teléfono porque no consta que alguno de sus números funcione desde México" in r.stderr
+    assert "Dirección: 1549 India St., San Diego, CA 92101" in r.stdout
+    assert "Teléfono: llame al 001 (619) 231-8414; llame al 001 520 623 7874 (CIAM (24 h) comunica con este " \
+           "consulado) (desde México)" in r.stdout, r.stdout
+    assert "+1 520" not in r.stdout
+    r = cli("--lang", "es", "services", "sheet", "mx-chih-ppnna", "--for", "US", "-f", "txt")
+    assert r.exit_code == 0, r
+    assert "Teléfono" not in r.stdout and "800 230 4050" not in r.stdout
+    assert "la hoja no lleva teléfono porque no consta que alguno de sus números funcione desde" in r.stderr
+    # a national line that does not work from there is still left off (988 from Mexico)
+    assert cli("services", "sheet", "us-988", "--for", "MX", "-f", "txt").exit_code != 0
+
+
+@pytest.mark.parametrize(("number", "country", "ok"), [
+    ("(915) 549-0003", "US", True), ("+1 520 623 7874", "US", True), ("305-374-1065 x429", "US", True),
+    ("1-866-487-9243", "US", False), ("988", "US", False), ("800 000 2018", "MX", False),
+    ("+52 664 123 4567", "MX", True), ("079", "MX", False),
+])
+def test_which_numbers_are_called_from_abroad(number, country, ok):
+    from advocate.sheet import callable_from_abroad
+
+    assert callable_from_abroad(number, country) is ok
 
 
 def test_a_far_away_help_line_is_a_number_not_an_address(cli):

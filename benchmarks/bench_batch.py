@@ -113,8 +113,8 @@ def phases(db: Path, src: Path) -> dict:
         gc.enable()
         gc.freeze()
         resolve = batch.Resolver(store)
-        points = clock("resolve", lambda: [resolve(r["zip"]) for r in rows])
-        places = list(dict.fromkeys((p[1], p[2]) for p in points))
+        points = clock("resolve", lambda: resolve.prefetch([r["zip"] for r in rows]) or [resolve(r["zip"]) for r in rows])
+        places = list(dict.fromkeys((p.latitude, p.longitude) for p in points if isinstance(p, batch.Located)))
         near = clock("nearest", lambda: [index.nearest(lat, lon, 5, 804.67) for lat, lon in places])
         pairs = [(sid, lid) for n in near for _, sid, lid in n]
 

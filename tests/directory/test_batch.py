@@ -292,3 +292,12 @@ def test_an_empty_zip_cell_falls_back_to_the_city_column(store):
                  st.integers(0, 2_500_000).map(lambda n: n / 1000 / 1.609344)))
 def test_hundredths_is_the_text_of_the_rounded_distance(km):
     assert batch.hundredths(km) == str(round(km, 2))
+
+
+def test_read_rows_pads_short_rows_and_drops_extra_cells():
+    import io
+
+    columns, rows = batch.read_rows(io.StringIO("\ufeffcase,zip,note\nA,10001,x\nB,33130\n\n,,\nC,94403,y,extra\n"))
+    assert columns == ["case", "zip", "note"]
+    assert list(rows) == [{"case": "A", "zip": "10001", "note": "x"}, {"case": "B", "zip": "33130", "note": ""},
+                          {"case": "C", "zip": "94403", "note": "y"}]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, NamedTuple, TypedDict
 
+from advocate.collector import fewer_collections
 from advocate.defaults import DEFAULT_WITHIN_KM, KM_PER_MILE, STALE_AFTER_MONTHS
 from advocate.directory.search import Filters, is_stale
 from advocate.directory.spatial import CELL_DEG, GridIndex, distance_km
@@ -513,15 +514,13 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     # allocations rather than 700: otherwise it walks the caches again and again (7-10% of a long batch). A
     # batch leaves no cyclic garbage (none found after a 10k-row batch of ZIPs, cities and rows that do not
     # resolve); any it did leave would be collected once the batch ends and everything is unfrozen.
-    threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 20, 20)
     try:
-        for part in answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
-                           exact=True, chunk=CHUNK * FETCH_CHUNKS):
-            yield part
-            gc.freeze()
+        with fewer_collections(100_000):
+            for part in answer(chain(first, rows), lambda lat, lon: index.nearest(lat, lon, per_location, within_km),
+                               exact=True, chunk=CHUNK * FETCH_CHUNKS):
+                yield part
+                gc.freeze()
     finally:
-        gc.set_threshold(*threshold)
         gc.unfreeze()
 
 

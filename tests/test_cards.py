@@ -251,14 +251,7 @@ def test_medical_and_benefits_titles_read_naturally_in_spanish():
 
 def test_the_card_names_the_places_own_town_for_the_time(cli, appts):
     """A Miami appointment read '(hora de Nueva York)': someone in Miami may think it is another time."""
-    sid = cli("services", "add", "--name", "Clínica del Sol", "-c", "medical", "--location", "33130",
-              "--address", "100 SW 8th St", "--phone", "305-555-0100").stdout.strip()
-    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--type", "medical",
-            "--duration", "60", "--service", sid)
-    assert r.exit_code == 0, r
-    aid = r.stdout.strip().splitlines()[-1]
-    es = cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
-    en = cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout
+    es, en = _clinic_card(cli, appts, "305-555-0100")
     assert "hora de Miami" in es and "Nueva York" not in es
     assert "Miami time" in en and "New York" not in en
     # a free-text place keeps the zone's own city
@@ -333,14 +326,20 @@ def test_a_consulates_call_centre_number_is_printed_with_what_it_is(cli, appts):
 
 def test_a_directory_extension_is_written_out_on_the_card(cli, appts):
     """"305-555-0100 x429" on a Spanish card: "x" is no extension in Spanish; the sheet already wrote it out."""
+    es, en = _clinic_card(cli, appts, "305-555-0100 x429")
+    assert "305-555-0100, extensión 429" in es
+    assert "305-555-0100, ext. 429" in en
+
+
+def _clinic_card(cli, appts, phone: str) -> tuple[str, str]:
+    """The Spanish and English text cards of an appointment at a Miami clinic added with ``phone``."""
     sid = cli("services", "add", "--name", "Clínica del Sol", "-c", "medical", "--location", "33130",
-              "--address", "100 SW 8th St", "--phone", "305-555-0100 x429").stdout.strip()
+              "--address", "100 SW 8th St", "--phone", phone).stdout.strip()
     r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--type", "medical",
             "--duration", "60", "--service", sid)
     assert r.exit_code == 0, r
     aid = r.stdout.strip().splitlines()[-1]
-    assert "305-555-0100, extensión 429" in cli("appointments", "card", aid, "--lang", "es", "-f", "txt").stdout
-    assert "305-555-0100, ext. 429" in cli("appointments", "card", aid, "--lang", "en", "-f", "txt").stdout
+    return tuple(cli("appointments", "card", aid, "--lang", lang, "-f", "txt").stdout for lang in ("es", "en"))
 
 
 # Line breaks measured in headless Chromium on the wallet card (DejaVu Sans 7.5 pt, 3.14 in wide): the estimate may

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from advocate.defaults import STALE_AFTER_MONTHS
-from advocate.directory.search import Filters, fetch_services
+from advocate.directory.search import Filters, fetch_services, store_state
 
 if TYPE_CHECKING:
     from advocate.directory.search import ServiceRow
@@ -60,39 +60,35 @@ def national_services(store: Store, filters: Filters | None = None, *, place_cou
     key = _cache_key(store, filters, place_country, country, stale_months)
     cache = getattr(store, "_national_rows", None)
     if key is not None and cache is not None and cache[0] == key:
-        return [_copy_row(r) for r in cache[1]]
+        return [_copy_row(r, lists) for r, lists in cache[1]]
     out = _national_rows(store, filters, place_country, country, stale_months)
     if key is not None:
+        kept = [(r, tuple(k for k, v in r.items() if type(v) is list)) for r in out]
         try:
-            setattr(store, "_national_rows", (key, out))  # noqa: B010 (the store class knows no directory)
+            setattr(store, "_national_rows", (key, kept))  # noqa: B010 (the store class knows no directory)
         except AttributeError:  # a store object that takes no attributes: nothing kept
             pass
-        return [_copy_row(r) for r in out]
+        return [_copy_row(r, lists) for r, lists in kept]
     return out
 
 
 def _cache_key(store: Store, filters: Filters, place_country: str, country: str, stale_months: int):
-    """What the national rows depend on, including the store's state: ``PRAGMA data_version`` moves when
-    another connection commits, ``total_changes`` when this one writes (even a write later rolled back),
-    so rows kept from an earlier lookup are used only while nothing in the store has changed. None when
-    the connection cannot tell (nothing is kept then)."""
+    """What the national rows depend on, the store's state included (:func:`store_state`); None when
+    nothing may be kept."""
     from datetime import date
 
-    conn = store.conn
-    changes = getattr(conn, "total_changes", None)
-    if changes is None:
+    state = store_state(store)
+    if state is None:
         return None
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    return (id(conn), version, changes, repr(filters), (place_country or "").upper(), country, stale_months,
-            date.today())
+    return (*state, repr(filters), (place_country or "").upper(), country, stale_months, date.today())
 
 
-def _copy_row(row: ServiceRow) -> ServiceRow:
-    """A row callers may change without changing the kept one (its lists and line dicts copied too)."""
+def _copy_row(row: ServiceRow, lists: tuple[str, ...]) -> ServiceRow:
+    """A row callers may change without changing the kept one: its lists (the keys in ``lists``, found when
+    the row was kept) and the line dicts in them copied too."""
     out: dict[str, Any] = dict(row)
-    for k, v in out.items():
-        if type(v) is list:
-            out[k] = [dict(x) if type(x) is dict else x for x in v]
+    for k in lists:
+        out[k] = [dict(x) if type(x) is dict else x for x in out[k]]
     return cast("ServiceRow", out)
 
 

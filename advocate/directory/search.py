@@ -52,15 +52,41 @@ class Filters:
         """True when the lookup is about a child (a youth or child-protection category was asked for)."""
         return bool(set(self.categories) & set(MINOR_CATEGORIES))
 
+    def hidden_sql(self) -> tuple[str, list]:
+        """One SELECT of the ids of the services this lookup must not offer unasked, and its parameters
+        ("" when there are none)."""
+        subs, params = [], []
+        if not self.asks_enforcement():
+            # law-enforcement and detention records are never offered unasked (issue 10): a bundled record
+            # flagged law_enforcement (only the loader sets the flag), or any record whose only categories are
+            # enforcement ones
+            marks = ",".join("?" * len(ENFORCEMENT_CATEGORIES))
+            subs.append("SELECT id FROM services WHERE source = 'advocate-bundled' AND law_enforcement = 1 UNION "
+                        f"SELECT e.service_id FROM service_categories e WHERE e.category IN ({marks}) AND NOT EXISTS "
+                        f"(SELECT 1 FROM service_categories e2 WHERE e2.service_id = e.service_id "
+                        f"AND e2.category NOT IN ({marks}))")
+            params += [*ENFORCEMENT_CATEGORIES, *ENFORCEMENT_CATEGORIES]
+        if not self.asks_for_minors():
+            # only-for-a-child records (issue 10: NCMEC was in every lookup) need a child in the question
+            subs.append("SELECT id FROM services WHERE for_minors = 1")
+        if not self.categories:
+            # records shown only when asked (issue 10: the U.S. Embassy's visa section, an immigration authority,
+            # was in every lookup for a place in Mexico): a lookup with categories already keeps only the
+            # records that carry one of them
+            subs.append("SELECT id FROM services WHERE only_when_asked = 1")
+        return " UNION ".join(subs), params
+
     def expanded_languages(self) -> set[str]:
         out: set[str] = set()
         for code in self.languages:
             out |= language_family(code)
         return out
 
-    def sql(self, alias: str = "s", *, id_expr: str | None = None, active_expr: str | None = None) -> tuple[str, list]:
+    def sql(self, alias: str = "s", *, id_expr: str | None = None, active_expr: str | None = None,
+            hidden: bool = True) -> tuple[str, list]:
         """A WHERE clause over services aliased ``alias`` (or, with ``id_expr``/``active_expr``, over
-        the spatial index's own service_id and active columns)."""
+        the spatial index's own service_id and active columns). ``hidden=False`` leaves out the services this
+        lookup must not offer unasked (:meth:`hidden_sql`): only for a caller that drops them itself."""
         where, params = [], []
         id_expr = id_expr or f"{alias}.id"
         if not self.include_inactive:
@@ -69,25 +95,12 @@ class Filters:
             where.append(f"EXISTS (SELECT 1 FROM service_categories c WHERE c.service_id = {id_expr} "
                          f"AND c.category IN ({','.join('?' * len(self.categories))}))")
             params += self.categories
-        if not self.asks_enforcement():
-            # law-enforcement and detention records are never offered unasked (issue 10): a bundled record
-            # flagged law_enforcement (only the loader sets the flag), or any record whose only categories are
-            # enforcement ones
-            # (one uncorrelated subquery: SQLite builds the small set once per statement, not per row)
-            marks = ",".join("?" * len(ENFORCEMENT_CATEGORIES))
-            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE source = 'advocate-bundled' AND law_enforcement = 1 UNION "
-                         f"SELECT e.service_id FROM service_categories e WHERE e.category IN ({marks}) AND NOT EXISTS "
-                         f"(SELECT 1 FROM service_categories e2 WHERE e2.service_id = e.service_id "
-                         f"AND e2.category NOT IN ({marks})))")
-            params += [*ENFORCEMENT_CATEGORIES, *ENFORCEMENT_CATEGORIES]
-        if not self.asks_for_minors():
-            # only-for-a-child records (issue 10: NCMEC was in every lookup) need a child in the question
-            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE for_minors = 1)")
-        if not self.categories:
-            # records shown only when asked (issue 10: the U.S. Embassy's visa section, an immigration authority,
-            # was in every lookup for a place in Mexico): a lookup with categories already keeps only the
-            # records that carry one of them
-            where.append(f"{id_expr} NOT IN (SELECT id FROM services WHERE only_when_asked = 1)")
+        if hidden:
+            sub, sub_params = self.hidden_sql()
+            if sub:
+                # (one uncorrelated subquery: SQLite builds the small set once per statement, not per row)
+                where.append(f"{id_expr} NOT IN ({sub})")
+                params += sub_params
         if self.languages:
             langs = sorted(self.expanded_languages())
             mode = " AND g.mode = 'staff'" if self.staff_only else ""
@@ -98,9 +111,47 @@ class Filters:
         return (" AND ".join(where) or "1"), params
 
 
-def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters):
-    """[(distance_km, service_id, location_id)] nearest first, one per service, at most ``limit``."""
-    where, params = filters.sql(id_expr="r.service_id", active_expr="r.active = 1")
+def store_state(store: Store) -> tuple | None:
+    """What an answer kept between lookups depends on: ``PRAGMA data_version`` moves when another connection
+    commits, ``total_changes`` when this one writes. None when nothing may be kept: the connection cannot tell,
+    or it is inside a transaction (a rollback would undo rows without moving ``total_changes`` back)."""
+    conn = store.conn
+    changes = getattr(conn, "total_changes", None)
+    if changes is None or getattr(conn, "in_transaction", True):
+        return None
+    return (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], changes)
+
+
+def hidden_ids(store: Store, filters: Filters) -> frozenset[str]:
+    """The ids of the services ``filters`` must not offer unasked (:meth:`Filters.hidden_sql`), read once per
+    store state (:func:`store_state`): SQLite would otherwise build these sets again for every query."""
+    sub, params = filters.hidden_sql()
+    if not sub:
+        return frozenset()
+    state = store_state(store)
+    kept = getattr(store, "_hidden_ids", None)
+    variant = (sub, tuple(params))
+    if state is not None and kept is not None and kept[0] == state and variant in kept[1]:
+        return kept[1][variant]
+    ids = frozenset(sid for (sid,) in store.conn.execute(sub, params))
+    if state is not None:
+        sets = kept[1] if kept is not None and kept[0] == state else {}
+        sets[variant] = ids
+        try:
+            setattr(store, "_hidden_ids", (state, sets))  # noqa: B010 (the store class knows no directory)
+        except AttributeError:  # a store object that takes no attributes: nothing kept
+            pass
+    return ids
+
+
+def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters,
+                hidden: frozenset[str] | None = None):
+    """[(distance_km, service_id, location_id)] nearest first, one per service, at most ``limit``.
+
+    ``hidden``: the ids :func:`hidden_ids` gives for ``filters``, dropped here instead of in SQL (None: SQL
+    leaves them out, building their sets for each query)."""
+    where, params = filters.sql(id_expr="r.service_id", active_expr="r.active = 1", hidden=hidden is None)
+    skip = hidden or frozenset()
     sql = f"""SELECT r.service_id, r.location_id, r.min_lat, r.min_lon FROM sal_rtree r
               WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND {where}"""
     radius = min(START_KM, within_km)
@@ -115,7 +166,7 @@ def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filt
             phi = rad(plat)
             a = sin((phi - phi0) / 2) ** 2 + cos0 * cos(phi) * sin((rad(plon) - lam0) / 2) ** 2
             d = diameter * asin(sqrt(a) if a < 1.0 else 1.0)
-            if d <= radius and (sid not in best or d < best[sid][0]):
+            if d <= radius and (sid not in best or d < best[sid][0]) and sid not in skip:
                 best[sid] = (d, lid)
         if len(best) >= limit or radius >= within_km:
             break
@@ -134,10 +185,12 @@ def services_near(store: Store, place: Place, *, within_km: float = DEFAULT_WITH
 
     Law-enforcement records appear only when the filters ask for ``law-enforcement``."""
     filters = filters or Filters()
-    near = _nearest_by_nearness(store, place, within_km, limit, filters)
+    hidden = hidden_ids(store, filters)
+    near = _nearest_by_nearness(store, place, within_km, limit, filters, hidden)
     if not near and filters.categories == ["consular"] and within_km < CONSULAR_REACH_KM:
         # consulates are few and far apart: name the nearest ones beyond the radius rather than none
-        near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters)
+        near = nearest_ids(store.conn, place.latitude, place.longitude, CONSULAR_REACH_KM, min(limit, 3), filters,
+                           hidden)
         beyond = {sid for _, sid, _ in near}
     else:
         beyond = set()
@@ -186,13 +239,14 @@ def nearness(row: Mapping[str, Any]) -> tuple:
     return (0, km + (APPROXIMATE_SLACK_KM if rough else 0.0), rough, row["name"].casefold())
 
 
-def _nearest_by_nearness(store: Store, place: Place, within_km: float, limit: int, filters: Filters) -> list:
+def _nearest_by_nearness(store: Store, place: Place, within_km: float, limit: int, filters: Filters,
+                         hidden: frozenset[str] | None = None) -> list:
     """The ``limit`` nearest (distance, service, location) by :func:`nearness`: approximate points rank
     farther than they measure, so candidates are read by plain distance until none further could still
     make the cut (at most APPROXIMATE_SLACK_KM beyond the last one kept)."""
     want = limit
     while True:
-        near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, want, filters)
+        near = nearest_ids(store.conn, place.latitude, place.longitude, within_km, want, filters, hidden)
         if len(near) < want:
             return near
         approx = {lid for (lid,) in store.conn.execute(

@@ -184,3 +184,68 @@ def test_the_row_check_sees_a_wrong_row():
 
     assert typed_dict_problems({"id": "x", "stale": "no", "extra": 1}, ServiceRow)[-2:] == [
         "unknown key extra", "stale='no' is not <class 'bool'>"]
+
+
+# --- issue 16: the "never offered unasked" sets, read once per store state --------------------------------------
+
+def _hidden_mix(store):
+    """Services near (40, -100) of every kind a lookup hides unasked, and their plain neighbours."""
+    put_service(store, "police-only", 40.001, -100.0, cats=("law-enforcement",))
+    put_service(store, "detention-only", 40.002, -100.0, cats=("detention", "law-enforcement"))
+    put_service(store, "police-and-shelter", 40.003, -100.0, cats=("law-enforcement", "shelter"))
+    put_service(store, "child-line", 40.004, -100.0, cats=("youth",))
+    put_service(store, "visa-office", 40.005, -100.0, cats=("legal-immigration",))
+    put_service(store, "shelter", 40.006, -100.0, cats=("shelter",))
+    with store.write():
+        store.conn.execute("UPDATE services SET for_minors = 1 WHERE id = 'child-line'")
+        store.conn.execute("UPDATE services SET only_when_asked = 1 WHERE id = 'visa-office'")
+
+
+@pytest.mark.parametrize("cats", [[], ["shelter"], ["law-enforcement"], ["detention"], ["youth"],
+                                  ["legal-immigration"], ["youth", "law-enforcement"]])
+def test_hidden_dropped_in_python_as_sql_drops_them(store, cats):
+    """services_near drops the hidden services itself, from sets kept between lookups; the answer is the one
+    the SQL clause gives (batch still uses it)."""
+    from advocate.directory.search import hidden_ids, nearest_ids
+
+    _hidden_mix(store)
+    f = Filters.parse(cats)
+    by_sql = nearest_ids(store.conn, 40.0, -100.0, 50.0, 20, f)
+    by_set = nearest_ids(store.conn, 40.0, -100.0, 50.0, 20, f, hidden_ids(store, f))
+    assert by_set == by_sql and by_sql
+    shown = {sid for _d, sid, _l in by_sql}
+    assert bool(shown & {"police-only", "detention-only"}) == f.asks_enforcement()
+    assert ("child-line" in shown) == f.asks_for_minors()
+    assert "visa-office" in shown if "legal-immigration" in cats else "visa-office" not in shown
+
+
+def test_hidden_sets_kept_between_lookups_follow_every_change(store, db_path):
+    """A service newly marked law-enforcement-only disappears from the next default lookup, whether the change
+    was made on this connection or committed by another; a change rolled back leaves nothing behind."""
+    import sqlite3
+
+    _hidden_mix(store)
+
+    def shown():
+        return {r["id"] for r in services_near(store, place(40.0, -100.0), within_km=50, limit=20, national=False)}
+
+    assert "shelter" in shown() and "police-only" not in shown()
+    with store.write():
+        store.conn.execute("UPDATE service_categories SET category = 'law-enforcement' WHERE service_id = 'shelter'")
+    assert "shelter" not in shown()
+    other = sqlite3.connect(db_path)
+    with other:
+        other.execute("UPDATE service_categories SET category = 'shelter' WHERE service_id = 'police-only'")
+    other.close()
+    assert "police-only" in shown()
+    # read inside a transaction that is then rolled back: nothing read there is kept
+    store.conn.execute("BEGIN")
+    store.conn.execute("UPDATE service_categories SET category = 'law-enforcement' WHERE service_id = 'police-only'")
+    assert "police-only" not in shown()
+    store.conn.execute("ROLLBACK")
+    assert "police-only" in shown()
+    store.conn.execute("BEGIN")
+    store.conn.execute("UPDATE services SET for_minors = 0 WHERE id = 'child-line'")
+    assert "child-line" in shown()
+    store.conn.execute("ROLLBACK")
+    assert "child-line" not in shown()

@@ -467,7 +467,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     matches once however many rows show them: byte for byte what :func:`advocate.formats.write_cells` writes."""
     from itertools import chain, islice
 
-    from advocate.directory.search import nearest_ids
+    from advocate.directory.search import hidden_ids, nearest_ids
 
     fallbacks: tuple[tuple[str, str | None], ...] = ()
     if columns is not None:
@@ -487,8 +487,10 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
+        hidden = hidden_ids(store, filters)
+
         def nearest(lat, lon):
-            return nearest_ids(store.conn, lat, lon, within_km, per_location, filters)
+            return nearest_ids(store.conn, lat, lon, within_km, per_location, filters, hidden)
 
         # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
         # the way the grid computes them, so output does not depend on the length of the input

@@ -301,3 +301,25 @@ def test_read_rows_pads_short_rows_and_drops_extra_cells():
     assert columns == ["case", "zip", "note"]
     assert list(rows) == [{"case": "A", "zip": "10001", "note": "x"}, {"case": "B", "zip": "33130", "note": ""},
                           {"case": "C", "zip": "94403", "note": "y"}]
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+@pytest.mark.parametrize("cats", [[], ["shelter"], ["law-enforcement"], ["youth"]])
+def test_a_batch_never_offers_unasked_what_a_lookup_hides(store, monkeypatch, chunk, cats):
+    """Law-enforcement-only records, records for a child only and records shown only when asked are left out of
+    a batch as out of `services near`, by the R*Tree path (kept sets) and the grid path (SQL) alike."""
+    put_service(store, "police", 34.0001, -97.0, cats=("law-enforcement",))
+    put_service(store, "child-line", 34.0002, -97.0, cats=("youth", "shelter"))
+    put_service(store, "visa-office", 34.0003, -97.0, cats=("legal-immigration",))
+    put_service(store, "shelter", 34.0004, -97.0, cats=("shelter",))
+    with store.write():
+        store.conn.execute("UPDATE services SET for_minors = 1 WHERE id = 'child-line'")
+        store.conn.execute("UPDATE services SET only_when_asked = 1 WHERE id = 'visa-office'")
+    monkeypatch.setattr(batch, "CHUNK", chunk)
+    filters = Filters.parse(cats)
+    out = {r["service_id"] for r in run(store, rows_for([(34.0, -97.0)] * 2), per_location=10, within_km=20,
+                                          filters=filters)}
+    assert ("police" in out) == filters.asks_enforcement()
+    assert ("child-line" in out) == filters.asks_for_minors()
+    assert "visa-office" not in out
+    assert ("shelter" in out) == (not cats or cats == ["shelter"])

@@ -467,7 +467,7 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     matches once however many rows show them: byte for byte what :func:`advocate.formats.write_cells` writes."""
     from itertools import chain, islice
 
-    from advocate.directory.search import hidden_ids, nearest_ids
+    from advocate.directory.search import nearest_ids
 
     fallbacks: tuple[tuple[str, str | None], ...] = ()
     if columns is not None:
@@ -487,10 +487,10 @@ def run_batch(store: Store, rows: Iterator[dict], *, columns: BatchColumns | Non
     rows = iter(rows)
     first = list(islice(rows, CHUNK + 1))
     if len(first) <= CHUNK:
-        hidden = hidden_ids(store, filters)
-
+        # (the hidden services are left out in SQL, in each query's own snapshot: a batch runs long, and a
+        # set kept from its start would miss a service another process makes law-enforcement-only meanwhile)
         def nearest(lat, lon):
-            return nearest_ids(store.conn, lat, lon, within_km, per_location, filters, hidden)
+            return nearest_ids(store.conn, lat, lon, within_km, per_location, filters)
 
         # the R*Tree keeps coordinates as 32-bit floats: distances are recomputed from the exact ones,
         # the way the grid computes them, so output does not depend on the length of the input

@@ -113,13 +113,15 @@ class Filters:
 
 def store_state(store: Store) -> tuple | None:
     """What an answer kept between lookups depends on: ``PRAGMA data_version`` moves when another connection
-    commits, ``total_changes`` when this one writes. None when nothing may be kept: the connection cannot tell,
-    or it is inside a transaction (a rollback would undo rows without moving ``total_changes`` back)."""
+    commits, ``total_changes`` when this one writes rows, ``schema_version`` when it changes a table. None when nothing may be kept: the connection cannot tell,
+    or it is inside a transaction that may have written (a rollback would undo rows without moving
+    ``total_changes`` back); a snapshot of :meth:`Store.read` that has written nothing is fine."""
     conn = store.conn
     changes = getattr(conn, "total_changes", None)
-    if changes is None or getattr(conn, "in_transaction", True):
+    if changes is None or (getattr(conn, "in_transaction", True) and getattr(store, "reading", None) != changes):
         return None
-    return (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], changes)
+    # (schema_version: a table changed by DDL on this connection moves neither of the others)
+    return (id(conn), *conn.execute("SELECT * FROM pragma_data_version, pragma_schema_version").fetchone(), changes)
 
 
 def hidden_ids(store: Store, filters: Filters) -> frozenset[str]:
@@ -185,6 +187,15 @@ def services_near(store: Store, place: Place, *, within_km: float = DEFAULT_WITH
 
     Law-enforcement records appear only when the filters ask for ``law-enforcement``."""
     filters = filters or Filters()
+    # one snapshot for the whole lookup: the hidden sets, the nearest ids and their rows agree with one another
+    # whatever another process commits meanwhile (a service made law-enforcement-only between two of these
+    # queries could otherwise be shown)
+    with store.read():
+        return _services_near(store, place, within_km, limit, filters, national, stale_months, national_from)
+
+
+def _services_near(store: Store, place: Place, within_km: float, limit: int, filters: Filters, national: bool,
+                   stale_months: int, national_from: str | None) -> list[ServiceRow]:
     hidden = hidden_ids(store, filters)
     near = _nearest_by_nearness(store, place, within_km, limit, filters, hidden)
     if not near and filters.categories == ["consular"] and within_km < CONSULAR_REACH_KM:

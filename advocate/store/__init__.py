@@ -56,6 +56,7 @@ class Store:
         self.backups: list[Path] = []
         self._locked = False  # holds the shared lock on <store>.lock (see advocate.store.lock)
         self.notice = None  # told (one sentence) when a write waits more than two seconds for another writer
+        self.reading: int | None = None  # inside read(): total_changes when its snapshot began
 
     @property
     def db(self):
@@ -86,6 +87,29 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self):
+        """One read snapshot: every query inside sees the store as the first one did, whatever another
+        connection commits meanwhile (WAL keeps the snapshot; no writer waits for it). Inside a transaction
+        already open, that transaction is the snapshot. ``reading`` holds ``total_changes`` at the start
+        while the snapshot is this method's own."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        self.reading = self.conn.total_changes
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        finally:
+            self.reading = None
 
     def audit(self, action: str, table: str, row_id=None) -> None:
         """Record that something changed: action, table, row id, time - never content."""

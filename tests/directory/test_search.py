@@ -249,3 +249,57 @@ def test_hidden_sets_kept_between_lookups_follow_every_change(store, db_path):
     assert "child-line" in shown()
     store.conn.execute("ROLLBACK")
     assert "child-line" not in shown()
+
+
+@pytest.mark.parametrize("when", ["nearest_ids", "fetch_services"])
+def test_a_lookup_is_one_snapshot_whatever_another_process_commits(store, db_path, monkeypatch, when):
+    """Another process commits while a lookup runs (an import in another terminal): a new law-enforcement-only
+    service, and a shelter turned law-enforcement-only, between the lookup's queries. The lookup answers from
+    the store as it was when it began, so neither is shown."""
+    import sqlite3
+
+    import advocate.directory.search as search
+
+    _hidden_mix(store)
+    assert "shelter" in {r["id"] for r in services_near(store, place(40.0, -100.0), within_km=50, limit=20,
+                                                         national=False)}  # the sets are kept now
+    real = getattr(search, when)
+    done = []
+
+    def commit_elsewhere_first(*args, **kwargs):
+        if not done:
+            done.append(True)
+            other = sqlite3.connect(db_path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO services (id, name, source, source_id) VALUES ('new-police', 'P', 't', 'p')")
+            other.execute("INSERT INTO locations (id, latitude, longitude) VALUES ('Lnew-police', 40.0, -100.0)")
+            other.execute("INSERT INTO service_at_location (service_id, location_id) VALUES ('new-police', 'Lnew-police')")
+            other.execute("INSERT INTO service_categories VALUES ('new-police', 'law-enforcement')")
+            other.execute("UPDATE service_categories SET category = 'law-enforcement' WHERE service_id = 'shelter'")
+            other.execute("COMMIT")
+            other.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, when, commit_elsewhere_first)
+    rows = services_near(store, place(40.0, -100.0), within_km=50, limit=20, national=False)
+    shown = {r["id"] for r in rows}
+    assert done and "new-police" not in shown
+    assert "shelter" in shown  # as it was when the lookup began, a shelter
+    assert all(set(r["categories"]) - {"law-enforcement", "detention"} for r in rows)
+    monkeypatch.setattr(search, when, real)
+    shown = {r["id"] for r in services_near(store, place(40.0, -100.0), within_km=50, limit=20, national=False)}
+    assert not shown & {"new-police", "shelter"}  # the next lookup sees the commit
+
+
+def test_kept_sets_follow_a_table_rebuilt_on_this_connection(store):
+    """A table rebuilt by DDL on the lookup's own connection (a migration, a script using the library) moves
+    neither data_version nor total_changes: the kept sets follow the schema's version too."""
+    _hidden_mix(store)
+
+    def shown():
+        return {r["id"] for r in services_near(store, place(40.0, -100.0), within_km=50, limit=20, national=False)}
+
+    assert "shelter" in shown()
+    store.conn.executescript("DROP INDEX services_only_when_asked; ALTER TABLE services DROP COLUMN only_when_asked;"
+                             " ALTER TABLE services ADD COLUMN only_when_asked INTEGER NOT NULL DEFAULT 1")
+    assert "shelter" not in shown()

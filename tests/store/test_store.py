@@ -121,6 +121,32 @@ def test_failed_write_rolls_back(store):
     assert store.conn.execute("SELECT count(*) FROM services").fetchone()[0] == n
 
 
+def test_a_read_is_one_snapshot_and_leaves_no_transaction(store, db_path):
+    """store.read(): what another connection commits inside it is seen after it, not during; it ends its own
+    transaction (also on an error) and, inside a write, is that write."""
+    n = store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0]
+    with store.read():
+        assert store.reading == store.conn.total_changes
+        assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n
+        other = sqlite3.connect(db_path)
+        with other:
+            other.execute("INSERT INTO organizations (id, name, source) VALUES ('o-new', 'New', 'test')")
+        other.close()
+        assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n
+    assert store.reading is None and not store.conn.in_transaction
+    assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n + 1
+    with pytest.raises(RuntimeError), store.read():
+        raise RuntimeError("boom")
+    assert store.reading is None and not store.conn.in_transaction
+    with store.write():
+        store.conn.execute("DELETE FROM organizations WHERE id = 'o-new'")
+        with store.read():  # the write's own transaction: it sees the delete, and the write goes on
+            assert store.reading is None
+            assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n
+        assert store.conn.in_transaction
+    assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n
+
+
 def test_a_folder_given_as_the_store_names_no_flag(tmp_path, cli):
     folder = tmp_path / "a-folder"
     folder.mkdir()

@@ -179,6 +179,27 @@ def labelled(record: dict, kinds: dict[str, str]) -> dict:
     return out
 
 
+STAMP_FIELDS = ("created", "closed", "updated", "starts_utc")
+
+
+def stamped(record: dict) -> dict:
+    """A copy of ``record`` with its stored UTC timestamps ("2026-11-29T20:10:58+00:00") as a table shows them:
+    "2026-11-29 20:10 UTC" (the stored text is kept when it is not one)."""
+    from datetime import UTC, datetime
+
+    out = dict(record)
+    for key in STAMP_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str) and value:
+            try:
+                when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if when.tzinfo is not None:
+                out[key] = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return out
+
+
 APPOINTMENT_VALUES = {"type": "type", "status": "appointment_status", "interpreter": "language"}
 CLIENT_VALUES = {"status": "client_status", "language": "language"}
 SERVICE_VALUES = {"categories": "category", "scope": "scope", "status": "service_status",

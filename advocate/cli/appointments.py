@@ -324,7 +324,9 @@ def show(ctx: typer.Context, appointment_id: IdArg, fmt: FormatOpt = Format.tabl
     shown["starts"] = shown.pop("starts_local").replace("\n", " ")
     shown["ends"] = format_time(datetime.fromisoformat(a["ends"]))
     shown.pop("day", None)
-    render_record(shown, "table", title=_("Appointment {id}").format(id=a["id"]))
+    from advocate.labels import stamped
+
+    render_record(stamped(shown), "table", title=_("Appointment {id}").format(id=a["id"]))
 
 
 @app.command()

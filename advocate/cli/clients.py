@@ -85,9 +85,9 @@ def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = Format.table):
             _("{name}: {answered} answered, {open} open").format(name=r["checklist"], answered=r["answered"], open=r["open"])
             for r in filled)
         del client["checklist_answers"]
-        from advocate.labels import CLIENT_VALUES, labelled
+        from advocate.labels import CLIENT_VALUES, labelled, stamped
 
-        client = labelled(client, CLIENT_VALUES)
+        client = stamped(labelled(client, CLIENT_VALUES))
     else:
         client["checklists"] = [{"checklist": r["checklist"], "answered": r["answered"], "open": r["open"]}
                                 for r in filled]

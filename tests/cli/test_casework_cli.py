@@ -473,3 +473,22 @@ def test_the_type_is_chosen_by_its_name_in_the_interface_language(store):
     with create_pipe_input() as keys:  # questionary itself: the second name is picked, its id comes back
         keys.send_text("\x1b[B\r")
         assert _questionary_ask("select", "Tipo:", "", choices, input=keys, output=DummyOutput()) == choices[1][0]
+
+
+def test_show_tables_write_stored_times_as_utc_minutes(cli):
+    """`clients show` and `appointments show` tables: the stored UTC timestamps read "2026-12-15 21:00 UTC", not
+    ISO text with seconds and an offset; JSON keeps the stored values."""
+    import re
+
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    assert cli("appt", "log", "--client", code, "--when", "2026-12-15 3pm", "--tz", "America/Chicago", "--type",
+               "court", "--duration", "1h").exit_code == 0
+    assert cli("clients", "close", code).exit_code == 0
+    stamp = re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d UTC\b")
+    for args in (("clients", "show", code), ("appointments", "show", "1")):
+        for lang in ("en", "es"):
+            out = cli("--lang", lang, *args).stdout
+            assert stamp.search(out) and not re.search(r"\d\d:\d\d:\d\d|\+00:00", out), (args, lang, out)
+    assert "2026-12-15 21:00 UTC" in cli("appointments", "show", "1").stdout
+    client = cli("clients", "show", code, "-f", "json").json()[0]
+    assert client["created"].endswith("+00:00") and client["closed"].endswith("+00:00")

@@ -82,6 +82,7 @@ T_NOTE_NO_NUMBER = N_("{name} is not on the sheet: it has no number to call from
 T_NOTE_NO_LINE_HERE = N_("{name}: no phone on the sheet, none of its numbers is known to work from {country} (its "
                          "address is there)")
 T_EXT = N_("ext. {number}")
+T_NOTE_SAME_DOOR = N_("{name} and {other} have the same address, phone and hours: the sheet lists them once")
 T_NOTE_LAW = N_("{name} is law enforcement: it is on the sheet because you asked for it")
 COMPASS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"), N_("south-west"),
            N_("west"), N_("north-west"))
@@ -363,6 +364,44 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     return Section(name, lines)
 
 
+def _one_per_door(sections: list[Section], lang: str, notes: list[str]) -> list[Section]:
+    """Sections that say the same thing but their names and what to bring (two programmes of one office: a 211
+    lists each, with the office's address, phone and hours) as one: the names joined, what to bring from both."""
+    bring, address = gettext_in(lang, T_BRING), gettext_in(lang, T_ADDRESS)
+    out: list[Section] = []
+    kept: dict[tuple, Section] = {}
+    for sec in sections:
+        key = tuple((ln.label, ln.value) for ln in sec.lines if ln.label != bring)
+        if not any(label == address for label, _value in key) or key not in kept:
+            kept.setdefault(key, sec)
+            out.append(sec)
+            continue
+        first = kept[key]
+        notes.append(_(T_NOTE_SAME_DOOR).format(name=first.heading, other=sec.heading))
+        if sec.heading and sec.heading not in first.heading.split(" / "):
+            first.heading = f"{first.heading} / {sec.heading}"
+        theirs = next((ln for ln in sec.lines if ln.label == bring), None)
+        ours = next((ln for ln in first.lines if ln.label == bring), None)
+        if theirs is not None and ours is not None:
+            ours.value = "; ".join(_merged(ours.value.split("; "), theirs.value.split("; ")))
+        elif theirs is not None:
+            first.lines.append(theirs)
+    return out
+
+
+def _merged(ours: list[str], theirs: list[str]) -> list[str]:
+    """``ours`` with the items of ``theirs`` it lacks, each placed after the item it follows in ``theirs``."""
+    out = list(ours)
+    at = 0
+    for item in theirs:
+        if item in out:
+            at = out.index(item) + 1
+        else:
+            out.insert(at, item)
+            at += 1
+    return out
+
+
 def referral_sheet(store: Store, service_ids: list[str], lang: str = "es", *, place=None, country: str | None = None,
                    label: bool = False, organization: str | None = None, paper: str = "letter") -> Card:
     """The sheet for ``service_ids`` (in that order, each once), in ``lang``. ``place``: a resolved place for the
@@ -383,6 +422,7 @@ def referral_sheet(store: Store, service_ids: list[str], lang: str = "es", *, pl
     if not sections:
         raise InputError(_("none of these services has an address or a number that works from there"),
                          field="service")
+    sections = _one_per_door(sections, lang, notes)
     title = gettext_in(lang, T_SHEET_TITLE)
     if label and organization:
         sections.append(Section("", [Line(organization)]))

@@ -461,3 +461,29 @@ def test_a_far_away_help_line_is_a_number_not_an_address(cli):
     assert "Teléfono: 888-555-0199" in far
     near = cli("services", "sheet", sid, "--near", "94114", "--lang", "es", "-f", "txt").stdout
     assert "2261 Market Street" in near  # in its own town it may well be a place to go
+
+
+def test_two_programmes_at_one_door_are_listed_once(store):
+    """A 211 lists each programme of an office with the office's address, phone and hours: a sheet listed one
+    door three times. Sections that differ only in name and what to bring are one, the names joined and what to
+    bring from both; a different phone (an extension) stays its own entry."""
+    from tests.helpers import put_service
+
+    for sid in ("prog-a", "prog-b", "prog-c"):
+        put_service(store, sid, 25.79, -80.19, name={"prog-a": "Casa Abierta", "prog-b": "Programa Dos",
+                                                     "prog-c": "Programa Tres"}[sid], cats=("legal-immigration",))
+    with store.write():
+        store.conn.execute("UPDATE locations SET address = '3000 Biscayne Blvd', region = 'FL', postal_code = '33137'")
+        store.conn.execute("UPDATE services SET phone = '305-555-0106'")
+        store.conn.execute("UPDATE services SET phone = '305-555-0106 x1250' WHERE id = 'prog-c'")
+    card = sheet.referral_sheet(store, ["prog-a", "prog-b", "prog-c"], "es")
+    assert [s.heading for s in card.sections] == ["Casa Abierta / Programa Dos", "Programa Tres"]
+    assert sum("misma dirección" in n or "same address" in n for n in card.notes) == 1
+    bring = [ln.value for ln in card.sections[0].lines if ln.label == "Qué llevar"]
+    assert bring and bring[0].startswith("Esta hoja") and len(bring[0].split("; ")) == len(set(bring[0].split("; ")))
+
+
+def test_merged_keeps_each_item_once_in_its_place():
+    assert sheet._merged(["hoja", "id"], ["hoja", "cartas", "id"]) == ["hoja", "cartas", "id"]
+    assert sheet._merged(["hoja", "cartas", "id"], ["hoja", "id"]) == ["hoja", "cartas", "id"]
+    assert sheet._merged(["a"], ["b", "a", "c"]) == ["b", "a", "c"]

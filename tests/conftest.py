@@ -4,11 +4,19 @@ The offline gazetteer is built once per test session, before the first test, int
 seconds; as a session fixture its time shows under `--durations` as the first test's setup, not inside whichever
 test happens to look a place up first). Rich and Typer widths are pinned so tables and help text are stable.
 What tests repeat lives in tests/helpers.py.
+
+The suite runs on every core (pytest-xdist: `-n auto --dist loadgroup` in pyproject.toml). Each worker is its own
+session with its own basetemp, so each builds its own gazetteer (~3.5 s of CPU, on its own core at the same time as
+the other's: a shared build behind a lock would make the second worker wait as long). Nothing a test writes is
+shared between workers: store, config, data, cache and TMPDIR are the test's own (`isolated`); the wheel build,
+which writes build/ and *.egg-info in the checkout, is one xdist group (tests/test_packaging.py). A run naming
+only test ids (`pytest tests/x.py::test_y`) stays in one process: starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +27,15 @@ os.environ["NO_COLOR"] = "1"
 os.environ.pop("ADVOCATE_DB_KEY", None)
 
 from tests.helpers import cli_runner
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` for the whole suite or a folder; no workers when every argument names a test (`file::test`)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # the user's number, read by xdist itself
+    if config.args and all("::" in str(arg) for arg in config.args):
+        return 0
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -40,13 +57,18 @@ def gazetteer_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, gazetteer_cache):
+def isolated(tmp_path, tmp_path_factory, monkeypatch, gazetteer_cache):
     monkeypatch.setenv("ADVOCATE_DB", str(tmp_path / "data" / "advocate.db"))
     monkeypatch.setenv("ADVOCATE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("ADVOCATE_CACHE_DIR", str(gazetteer_cache))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # imports stage in TMPDIR and every store open sweeps the staging folders killed imports left there: a test's
+    # sweep must see only its own (not another worker's, nor a real import's in /tmp)
+    temp = tmp_path_factory.mktemp("tmpdir")  # beside tmp_path, not in it: tests that list tmp_path see only theirs
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     monkeypatch.delenv("ADVOCATE_CONFIG", raising=False)
     monkeypatch.delenv("ADVOCATE_DEBUG", raising=False)
     monkeypatch.setenv("TZ", "UTC")

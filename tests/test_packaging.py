@@ -18,6 +18,9 @@ import pytest
 
 from tests.helpers import PACKAGE, REPO
 
+# the wheel is built in the checkout (build/, advocate.egg-info): one worker builds it, once, for both tests
+pytestmark = pytest.mark.xdist_group("wheel")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:

@@ -11,6 +11,6 @@ python3 -m venv "$env_dir"
 "$env_dir/bin/python" -m pip install -q --disable-pip-version-check -c .ci/lowest.txt -e '.[test]'
 "$env_dir/bin/python" -m pip freeze --disable-pip-version-check | grep -iE '^(typer|rich|sqlite-utils|geopy|babel|icalendar|questionary|openpyxl)=' | tr '\n' ' '
 echo
-"$env_dir/bin/python" -m pytest -q -p no:cacheprovider \
+"$env_dir/bin/python" -m pytest -p no:cacheprovider \
     --deselect tests/test_completions.py --deselect tests/test_docs.py::test_cli_reference_is_current \
     --deselect tests/test_packaging.py --deselect tests/test_lint.py

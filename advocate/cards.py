@@ -335,7 +335,9 @@ def _place_city(store: Store, a: dict) -> str | None:
     from advocate.appointments.log import place_zone
     from advocate.directory.search import get_service
 
-    if not a.get("service_id") or place_zone(store, a["service_id"]) != a["tz"]:
+    if not a.get("service_id"):
+        return _town_in_text(a.get("place") or "", a["tz"])
+    if place_zone(store, a["service_id"]) != a["tz"]:
         return None
     from advocate.errors import InputError, NotFound
 
@@ -347,6 +349,38 @@ def _place_city(store: Store, a: dict) -> str | None:
     loc: Mapping[str, Any] = locs[0] if locs else {}
     city = (loc.get("city") or row.get("city") or "").strip()
     return city.title() if city.isupper() else (city or None)
+
+
+def _town_in_text(text: str, zone: str) -> str | None:
+    """The town a free-text place ends with ("Jackson Memorial, Miami", "1351 NW 12th St, Miami, FL"), as written,
+    when a town of that name keeps the appointment's zone: the card then says "hora de Miami", not the zone's
+    sample city ("hora de Nueva York"). None when no such town is found, or it is the sample city itself."""
+    from babel.dates import get_timezone_location
+
+    from advocate.geo.gazetteer import town_in_zone
+    from advocate.textnorm import fold_place
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    last = parts[-1].split()
+    state = None
+    if len(parts) >= 3 and last and (len(last[0]) == 2 or last[0].isdigit()):
+        parts.pop()  # "..., Miami, FL 33125": the town is the part before the state
+        state = last[0].upper() if last[0].isalpha() else None
+    town = parts[-1]
+    norm = fold_place(town)
+    if not norm or any(ch.isdigit() for ch in town):
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        sample = get_timezone_location(ZoneInfo(zone), locale="en", return_city=True)
+    except (LookupError, ValueError):
+        return None
+    if norm == fold_place(sample) or not town_in_zone(norm, zone, state):
+        return None
+    return town.title() if town.isupper() else town
 
 
 def _duration_words(minutes: int, lang: str) -> str:

@@ -258,6 +258,27 @@ def test_the_card_names_the_places_own_town_for_the_time(cli, appts):
     assert "hora de Tijuana" in cli("appointments", "card", appts["tijuana"], "--lang", "es", "-f", "txt").stdout
 
 
+@pytest.mark.parametrize(("place", "tz", "phrase"), [
+    ("Jackson Memorial, Miami", "America/New_York", "hora de Miami"),
+    ("1611 NW 12th Ave, Miami, FL 33136", "America/New_York", "hora de Miami"),
+    ("JACKSON MEMORIAL, MIAMI", "America/New_York", "hora de Miami"),
+    ("Clínica, Miami, OK", "America/New_York", "hora de Nueva York"),  # Oklahoma's Miami keeps Central time
+    ("Corte, Dallas", "America/New_York", "hora de Nueva York"),  # "Dallas" is the Texan one, not Georgia's
+    ("Corte, Dallas, GA", "America/New_York", "hora de Dallas"),
+    ("Bellevue, New York", "America/New_York", "hora de Nueva York"),  # the zone's own city, in Spanish
+    ("Corte de inmigración", "America/Chicago", "hora de Chicago"),  # no town in the text
+    ("Clínica, 200 Main St, Suite 4", "America/Chicago", "hora de Chicago"),
+])
+def test_a_free_text_place_names_its_own_town_for_the_time(cli, appts, place, tz, phrase):
+    """'(hora de Nueva York)' on a card for a Miami clinic typed as free text: the town the text ends with is named
+    when the best-known town of that name (in the state given, if any) keeps the appointment's zone."""
+    r = cli("appt", "log", "--client", appts["code"], "--when", "2031-05-06 10:00", "--tz", tz, "--type", "medical",
+            "--duration", "60", "--place", place)
+    assert r.exit_code == 0, r
+    card = cli("appointments", "card", r.stdout.strip().splitlines()[-1], "--lang", "es", "-f", "txt").stdout
+    assert f"({phrase})" in card, card
+
+
 def test_the_advocate_reads_each_lines_caution_before_handing_the_card_over(cli):
     """The Mexico card's first line shares reports with police and prosecutors: its record says so, and now the
     advocate reads it on stderr (never on the card), in the interface language."""

@@ -240,6 +240,20 @@ def places_named(norm: str) -> list[dict]:
     return [dict(zip(_PLACE_KEYS, r, strict=False)) for r in rows]
 
 
+def town_in_zone(norm: str, zone: str, admin1: str | None = None, min_population: int = 1000) -> bool:
+    """Whether the most populous town whose name folds to ``norm`` (in the state or region ``admin1``, when
+    given) keeps the time zone ``zone`` and has at least ``min_population`` people: "Dallas" is the Texas one,
+    so a zone of Georgia's Dallas does not make it "Dallas". False when the place index has not been built yet:
+    it is not built for this."""
+    if not gazetteer_path().exists():
+        return False
+    row = connection().execute(
+        """SELECT p.timezone, p.population FROM names n JOIN places p ON p.id = n.place_id
+           WHERE n.norm = ? AND (? IS NULL OR p.admin1 = ?) ORDER BY p.population DESC LIMIT 1""",
+        (norm, admin1, admin1)).fetchone()
+    return row is not None and row[0] == zone and (row[1] or 0) >= min_population
+
+
 def names_in_region(country: str | None, admin1: str | None) -> dict[str, tuple[str, str]]:
     """Primary place names -> (country, admin1), most populous first (for "did you mean" suggestions)."""
     if country:

@@ -146,3 +146,16 @@ def test_city_and_state_without_a_comma(text, label):
 def test_city_state_without_comma_unknown_still_refused():
     with pytest.raises(NotFound):
         resolve_place("Atlantis ZZ")
+
+
+def test_town_in_zone_is_the_best_known_town_and_never_builds_the_index(tmp_path, monkeypatch):
+    from advocate.geo import gazetteer
+
+    assert gazetteer.town_in_zone("miami", "America/New_York")
+    assert not gazetteer.town_in_zone("miami", "America/New_York", "OK")
+    assert gazetteer.town_in_zone("miami", "America/Chicago", "OK")
+    assert not gazetteer.town_in_zone("dallas", "America/New_York")
+    assert not gazetteer.town_in_zone("no such town anywhere", "America/New_York")
+    monkeypatch.setattr(gazetteer, "gazetteer_path", lambda: tmp_path / "not-built.sqlite")
+    assert not gazetteer.town_in_zone("miami", "America/New_York")
+    assert not (tmp_path / "not-built.sqlite").exists()

@@ -125,6 +125,7 @@ class Line:
 class Section:
     heading: str
     lines: list[Line] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the directory's own names of what it shows (never printed)
 
 
 @dataclass
@@ -351,36 +352,52 @@ def _place_city(store: Store, a: dict) -> str | None:
     return city.title() if city.isupper() else (city or None)
 
 
+COUNTRY_WORDS = frozenset({"mexico", "mex", "mx", "usa", "us", "u s a", "u s", "eeuu", "ee uu", "estados unidos",
+                           "united states", "united states of america", "guatemala", "honduras", "el salvador"})
+_ZIP_TAIL = re.compile(r"\s*\b\d{5}(?:-\d{4})?$")
+
+
 def _town_in_text(text: str, zone: str) -> str | None:
-    """The town a free-text place ends with ("Jackson Memorial, Miami", "1351 NW 12th St, Miami, FL"), as written,
-    when a town of that name keeps the appointment's zone: the card then says "hora de Miami", not the zone's
-    sample city ("hora de Nueva York"). None when no such town is found, or it is the sample city itself."""
+    """The town a free-text place ends with ("Jackson Memorial, Miami", "1351 NW 12th St, Miami, FL 33125"), when
+    the best-known town of that name (in the state written, if any) keeps the appointment's zone: the card then
+    says "hora de Miami", not the zone's sample city ("hora de Nueva York"). A country, a state and a ZIP after
+    the town are read as such, never as the town; a state where the town would be ("Clínica, Oaxaca": the city
+    or the state?), a text with no comma, a town of another zone, or the sample city itself give None."""
+    from zoneinfo import ZoneInfo
+
     from babel.dates import get_timezone_location
 
     from advocate.geo.gazetteer import town_in_zone
-    from advocate.textnorm import fold_place
+    from advocate.geo.regions import lookup_region
+    from advocate.textnorm import fold, fold_place
 
     parts = [p.strip() for p in text.split(",") if p.strip()]
+    while parts and fold(parts[-1]) in COUNTRY_WORDS:
+        parts.pop()
+    regions: tuple[tuple[str, str], ...] = ()
+    if len(parts) >= 3:
+        tail = _ZIP_TAIL.sub("", parts[-1]).strip()
+        found = lookup_region(tail) if tail else ()
+        if not tail or found:  # "FL 33125", "Chih.", "Washington", a ZIP alone
+            parts.pop()
+            regions = found
     if len(parts) < 2:
         return None
-    last = parts[-1].split()
-    state = None
-    if len(parts) >= 3 and last and (len(last[0]) == 2 or last[0].isdigit()):
-        parts.pop()  # "..., Miami, FL 33125": the town is the part before the state
-        state = last[0].upper() if last[0].isalpha() else None
     town = parts[-1]
     norm = fold_place(town)
-    if not norm or any(ch.isdigit() for ch in town):
+    if not norm or any(ch.isdigit() for ch in town) or lookup_region(town):
         return None
     try:
-        from zoneinfo import ZoneInfo
-
-        sample = get_timezone_location(ZoneInfo(zone), locale="en", return_city=True)
+        tz = ZoneInfo(zone)
+        samples = {fold_place(get_timezone_location(tz, locale=loc, return_city=True)) for loc in ("en", "es")}
     except (LookupError, ValueError):
         return None
-    if norm == fold_place(sample) or not town_in_zone(norm, zone, state):
+    if norm in samples:
         return None
-    return town.title() if town.isupper() else town
+    name = town_in_zone(norm, zone, regions)
+    if name is None:
+        return None
+    return name if town.isupper() or town.islower() else town
 
 
 def _duration_words(minutes: int, lang: str) -> str:

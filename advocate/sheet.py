@@ -82,7 +82,8 @@ T_NOTE_NO_NUMBER = N_("{name} is not on the sheet: it has no number to call from
 T_NOTE_NO_LINE_HERE = N_("{name}: no phone on the sheet, none of its numbers is known to work from {country} (its "
                          "address is there)")
 T_EXT = N_("ext. {number}")
-T_NOTE_SAME_DOOR = N_("{name} and {other} have the same address, phone and hours: the sheet lists them once")
+T_NOTE_SAME_DOOR = N_("one entry on the sheet for {names}: the same address and phone, and all else it says but the "
+                      "name and what to bring")
 T_NOTE_LAW = N_("{name} is law enforcement: it is on the sheet because you asked for it")
 COMPASS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"), N_("south-west"),
            N_("west"), N_("north-west"))
@@ -361,31 +362,48 @@ def service_section(store: Store, service_id: str, lang: str, *, n: int = 1, pla
     if not by_phone:
         lines.append(Line(gettext_in(lang, T_BRING), "; ".join(
             _bring(row, extra, lang, label, organization, notes))))
-    return Section(name, lines)
+    return Section(name, lines, names=[own_name or name])
+
+
+SAME_DOOR_NAMES = 2  # names in the heading of one entry for several programmes (all of them go to stderr)
 
 
 def _one_per_door(sections: list[Section], lang: str, notes: list[str]) -> list[Section]:
     """Sections that say the same thing but their names and what to bring (two programmes of one office: a 211
-    lists each, with the office's address, phone and hours) as one: the names joined, what to bring from both."""
-    bring, address = gettext_in(lang, T_BRING), gettext_in(lang, T_ADDRESS)
+    lists each, with the office's address, phone and hours) as one: the first names joined, what to bring from
+    all of them, the directory names of all of them told to the advocate. The direction line does not count
+    (it is left out when a point is only a ZIP centre): the entry has it if any of them does."""
+    bring, address, getting = gettext_in(lang, T_BRING), gettext_in(lang, T_ADDRESS), gettext_in(lang, T_HOW_TO_GET)
     out: list[Section] = []
     kept: dict[tuple, Section] = {}
+    headings: dict[int, list[str]] = {}
     for sec in sections:
-        key = tuple((ln.label, ln.value) for ln in sec.lines if ln.label != bring)
+        key = tuple((ln.label, ln.value) for ln in sec.lines if ln.label not in (bring, getting))
         if not any(label == address for label, _value in key) or key not in kept:
             kept.setdefault(key, sec)
             out.append(sec)
+            headings[id(sec)] = [sec.heading]
             continue
         first = kept[key]
-        notes.append(_(T_NOTE_SAME_DOOR).format(name=first.heading, other=sec.heading))
-        if sec.heading and sec.heading not in first.heading.split(" / "):
-            first.heading = f"{first.heading} / {sec.heading}"
-        theirs = next((ln for ln in sec.lines if ln.label == bring), None)
-        ours = next((ln for ln in first.lines if ln.label == bring), None)
-        if theirs is not None and ours is not None:
-            ours.value = "; ".join(_merged(ours.value.split("; "), theirs.value.split("; ")))
-        elif theirs is not None:
-            first.lines.append(theirs)
+        first.names += [n for n in sec.names if n not in first.names]
+        if sec.heading not in headings[id(first)]:
+            headings[id(first)].append(sec.heading)
+        for label in (getting, bring):
+            theirs = next((ln for ln in sec.lines if ln.label == label), None)
+            ours = next((ln for ln in first.lines if ln.label == label), None)
+            if theirs is None:
+                continue
+            if ours is None:
+                at = next((i + 1 for i, ln in enumerate(first.lines) if ln.label == address), len(first.lines))
+                first.lines.insert(at if label == getting else len(first.lines), Line(theirs.label, theirs.value))
+            elif label == bring:
+                ours.value = "; ".join(_merged(ours.value.split("; "), theirs.value.split("; ")))
+    for sec in out:
+        shown = [h for h in headings[id(sec)] if h]
+        if len(shown) > 1:
+            sec.heading = " / ".join(shown[:SAME_DOOR_NAMES])
+        if len(sec.names) > 1:
+            notes.append(_(T_NOTE_SAME_DOOR).format(names="; ".join(sec.names)))
     return out
 
 

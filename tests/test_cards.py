@@ -267,6 +267,17 @@ def test_the_card_names_the_places_own_town_for_the_time(cli, appts):
     ("Corte, Dallas, GA", "America/New_York", "hora de Dallas"),
     ("Bellevue, New York", "America/New_York", "hora de Nueva York"),  # the zone's own city, in Spanish
     ("Corte de inmigración", "America/Chicago", "hora de Chicago"),  # no town in the text
+    # a state or country where the town would be is never the town (a case manager's review: "Clínica, Seattle,
+    # Washington" in an Eastern zone read "hora de Washington", D.C.'s time, three hours off Seattle's)
+    ("Clínica, Seattle, Washington", "America/New_York", "hora de Nueva York"),
+    ("Clínica, Gary, Indiana", "America/New_York", "hora de Nueva York"),  # Gary keeps Central time
+    ("Albergue, Tijuana, B.C., México", "America/Mexico_City", "hora de la Ciudad de México"),
+    ("Hospital Civil, Oaxaca, México", "America/Mexico_City", "hora de la Ciudad de México"),
+    ("Consulado, CIUDAD DE MÉXICO", "America/Mexico_City", "hora de la Ciudad de México"),
+    ("Oficina, Av. Juárez 100, Centro", "America/Mexico_City", "hora de la Ciudad de México"),  # a neighbourhood
+    ("Clínica, Midtown", "America/New_York", "hora de Nueva York"),  # a small town's name: not enough
+    ("Clinic, MCALLEN, TX", "America/Chicago", "hora de McAllen"),  # written in capitals: the town's own spelling
+    ("Clínica, Centro, El Paso", "America/Denver", "hora de El Paso"),
     ("Clínica, 200 Main St, Suite 4", "America/Chicago", "hora de Chicago"),
 ])
 def test_a_free_text_place_names_its_own_town_for_the_time(cli, appts, place, tz, phrase):

@@ -465,22 +465,44 @@ def test_a_far_away_help_line_is_a_number_not_an_address(cli):
 
 def test_two_programmes_at_one_door_are_listed_once(store):
     """A 211 lists each programme of an office with the office's address, phone and hours: a sheet listed one
-    door three times. Sections that differ only in name and what to bring are one, the names joined and what to
-    bring from both; a different phone (an extension) stays its own entry."""
+    door three times. Sections that differ only in name and what to bring are one, headed by two of the names,
+    with what to bring from all; the advocate reads every directory name in one note (the paper's headings are
+    neutral words). A different phone (an extension) stays its own entry."""
     from tests.helpers import put_service
 
-    for sid in ("prog-a", "prog-b", "prog-c"):
-        put_service(store, sid, 25.79, -80.19, name={"prog-a": "Casa Abierta", "prog-b": "Programa Dos",
-                                                     "prog-c": "Programa Tres"}[sid], cats=("legal-immigration",))
+    names = {"prog-a": "Casa Abierta", "prog-b": "Programa Dos", "prog-c": "Programa Tres",
+             "prog-d": "VICTIM ADVOCATE PROGRAM", "prog-e": "Programa Cinco"}
+    for sid, name in names.items():
+        put_service(store, sid, 25.79, -80.19, name=name, cats=("legal-immigration",))
     with store.write():
         store.conn.execute("UPDATE locations SET address = '3000 Biscayne Blvd', region = 'FL', postal_code = '33137'")
         store.conn.execute("UPDATE services SET phone = '305-555-0106'")
         store.conn.execute("UPDATE services SET phone = '305-555-0106 x1250' WHERE id = 'prog-c'")
-    card = sheet.referral_sheet(store, ["prog-a", "prog-b", "prog-c"], "es")
+    card = sheet.referral_sheet(store, list(names), "es")
     assert [s.heading for s in card.sections] == ["Casa Abierta / Programa Dos", "Programa Tres"]
-    assert sum("misma dirección" in n or "same address" in n for n in card.notes) == 1
+    same = [n for n in card.notes if "un solo apartado" in n or "one entry" in n]
+    assert len(same) == 1
+    assert all(name in same[0] for sid, name in names.items() if sid != "prog-c")  # the directory's own names
+    assert "VICTIM" not in " ".join(s.heading for s in card.sections)
     bring = [ln.value for ln in card.sections[0].lines if ln.label == "Qué llevar"]
     assert bring and bring[0].startswith("Esta hoja") and len(bring[0].split("; ")) == len(set(bring[0].split("; ")))
+
+
+def test_one_entry_per_door_whether_a_point_gives_a_direction_line():
+    """A programme whose point is only a ZIP centre has no direction line: it still joins its office's entry, which
+    keeps the line; hours or languages that differ keep two entries."""
+    from advocate.cards import Line, Section
+
+    def sec(name, *extra, hours="De lunes a viernes"):
+        return Section(name, [Line("Dirección", "3000 Biscayne Blvd"), *extra, Line("Teléfono", "305-555-0106"),
+                              Line("Horario", hours), Line("Qué llevar", "Esta hoja")], names=[name])
+
+    direction = Line("Dónde queda", "A 2.8 millas al norte de Miami, FL 33130")
+    notes: list[str] = []
+    out = sheet._one_per_door([sec("A"), sec("B", direction), sec("C", hours="Sábados")], "es", notes)
+    assert [s.heading for s in out] == ["A / B", "C"]
+    assert [ln.label for ln in out[0].lines][:2] == ["Dirección", "Dónde queda"]
+    assert len(notes) == 1
 
 
 def test_merged_keeps_each_item_once_in_its_place():

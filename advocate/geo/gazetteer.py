@@ -240,18 +240,22 @@ def places_named(norm: str) -> list[dict]:
     return [dict(zip(_PLACE_KEYS, r, strict=False)) for r in rows]
 
 
-def town_in_zone(norm: str, zone: str, admin1: str | None = None, min_population: int = 1000) -> bool:
-    """Whether the most populous town whose name folds to ``norm`` (in the state or region ``admin1``, when
-    given) keeps the time zone ``zone`` and has at least ``min_population`` people: "Dallas" is the Texas one,
-    so a zone of Georgia's Dallas does not make it "Dallas". False when the place index has not been built yet:
-    it is not built for this."""
+def town_in_zone(norm: str, zone: str, regions: tuple[tuple[str, str], ...] = (),
+                 min_population: int = 10_000) -> str | None:
+    """The name of the best-known town whose own (primary) name folds to ``norm`` - in one of ``regions``
+    ((country, admin1) pairs) when given - if it keeps the time zone ``zone`` and has at least ``min_population``
+    people; else None ("Dallas" is the Texas one, so Georgia's Dallas in an Eastern zone gives None). None too
+    when the place index has not been built yet: it is not built for this."""
     if not gazetteer_path().exists():
-        return False
-    row = connection().execute(
-        """SELECT p.timezone, p.population FROM names n JOIN places p ON p.id = n.place_id
-           WHERE n.norm = ? AND (? IS NULL OR p.admin1 = ?) ORDER BY p.population DESC LIMIT 1""",
-        (norm, admin1, admin1)).fetchone()
-    return row is not None and row[0] == zone and (row[1] or 0) >= min_population
+        return None
+    rows = connection().execute(
+        """SELECT p.name, p.country, p.admin1, p.timezone, p.population FROM names n JOIN places p ON p.id = n.place_id
+           WHERE n.norm = ? AND n.is_primary = 1 ORDER BY p.population DESC""", (norm,)).fetchall()
+    for name, country, admin1, timezone, population in rows:
+        if regions and (country, admin1) not in regions:
+            continue
+        return name if timezone == zone and (population or 0) >= min_population else None
+    return None
 
 
 def names_in_region(country: str | None, admin1: str | None) -> dict[str, tuple[str, str]]:

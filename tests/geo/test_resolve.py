@@ -151,11 +151,12 @@ def test_city_state_without_comma_unknown_still_refused():
 def test_town_in_zone_is_the_best_known_town_and_never_builds_the_index(tmp_path, monkeypatch):
     from advocate.geo import gazetteer
 
-    assert gazetteer.town_in_zone("miami", "America/New_York")
-    assert not gazetteer.town_in_zone("miami", "America/New_York", "OK")
-    assert gazetteer.town_in_zone("miami", "America/Chicago", "OK")
-    assert not gazetteer.town_in_zone("dallas", "America/New_York")
-    assert not gazetteer.town_in_zone("no such town anywhere", "America/New_York")
+    assert gazetteer.town_in_zone("miami", "America/New_York") == "Miami"
+    assert gazetteer.town_in_zone("miami", "America/New_York", (("US", "OK"),)) is None
+    assert gazetteer.town_in_zone("mcallen", "America/Chicago", (("US", "TX"),)) == "McAllen"
+    assert gazetteer.town_in_zone("dallas", "America/New_York") is None  # the best-known Dallas keeps Central
+    assert gazetteer.town_in_zone("centro", "America/Mexico_City") is None  # another name of a place: not its own
+    assert gazetteer.town_in_zone("no such town anywhere", "America/New_York") is None
     monkeypatch.setattr(gazetteer, "gazetteer_path", lambda: tmp_path / "not-built.sqlite")
-    assert not gazetteer.town_in_zone("miami", "America/New_York")
+    assert gazetteer.town_in_zone("miami", "America/New_York") is None
     assert not (tmp_path / "not-built.sqlite").exists()

@@ -79,14 +79,8 @@ class Store:
                 yield self
             return
         _begin_immediate(self.conn, notice=self.notice, path=self.path)
-        try:
+        with self._ended():
             yield self
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def read(self):
@@ -100,16 +94,22 @@ class Store:
         self.conn.execute("BEGIN")
         self.reading = self.conn.total_changes
         try:
-            yield self
+            with self._ended():
+                yield self
+        finally:
+            self.reading = None
+
+    @contextlib.contextmanager
+    def _ended(self):
+        """The transaction just begun, committed when the block ends and rolled back when it raises."""
+        try:
+            yield
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        else:
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
-        finally:
-            self.reading = None
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
 
     def audit(self, action: str, table: str, row_id=None) -> None:
         """Record that something changed: action, table, row id, time - never content."""

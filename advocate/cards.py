@@ -325,6 +325,14 @@ def when_words(start: datetime, lang: str, city: str | None = None) -> tuple[str
     pattern = "EEEE d 'de' MMMM 'de' y" if lang == "es" else "EEEE, MMMM d, y"
     day = format_date(start.date(), pattern, locale=locale)
     clock = format_time(start, "h:mm B", locale=locale)
+    key = getattr(start.tzinfo, "key", "") or ""
+    if not city and (key.startswith("Etc/") or "/" not in key):
+        # a zone with no city ("Etc/GMT+5", "UTC", "EST", "EST5EDT"): Babel says "GMT+5" for what is UTC-5 (the
+        # POSIX sign) and "Panamá" for EST; the card says the offset itself, with its usual sign
+        offset = start.utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+        sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+        city = "UTC" + (f"{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "") if minutes else "")
     city = city or get_timezone_location(start.tzinfo, locale=locale, return_city=True)
     if lang == "es" and city == "Ciudad de México":  # the one town said with its article: "hora de la Ciudad..."
         city = "la Ciudad de México"

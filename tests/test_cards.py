@@ -204,6 +204,11 @@ def test_neutral_address_keeps_the_street(street, kept, dropped):
     ("America/Tijuana", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Tijuana"),
     ("America/Mexico_City", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de la Ciudad de México"),
     ("America/Chicago", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Chicago"),
+    # a zone with no city: the offset with its usual sign (Babel said "GMT+5" for UTC-5, and "Panamá" for EST)
+    ("Etc/GMT+5", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de UTC-5"),
+    ("EST", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de UTC-5"),
+    ("UTC", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de UTC"),
+    ("Asia/Kathmandu", "martes 4 de marzo de 2031, 9:00 de la mañana", "hora de Katmandú"),
 ])
 def test_when_words(zone, words, phrase):
     from datetime import datetime

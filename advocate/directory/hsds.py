@@ -114,6 +114,8 @@ def flat_text(multiline: str | None, limit: int = 20000) -> str | None:
         return ""
     if len(multiline) >= limit:
         return None
+    if "\n" not in multiline:  # one line: clean() left its words one space apart already
+        return multiline
     return " ".join(multiline.split())
 
 
@@ -461,8 +463,8 @@ class Importer:
         words, tuples = LANGUAGE_COLUMNS, self.T.tuples  # (language, code, name, service_id)
         texts = [language or code or name or "" for language, code, name, _s in tuples("languages", "service_id", sid, words)]
         for lid in loc_ids:
-            texts += [language or code or name or "" for language, code, name, of in
-                      tuples("languages", "location_id", lid, words) if not (of or "").strip()]
+            texts += [language or code or name or "" for language, code, name, _s in
+                      tuples("languages", "location_id", lid, words, blank="service_id")]
             if self.layout == "ohana":
                 texts.append((self.loc(lid) or {}).get("languages") or "")
         if row.get("languages"):
@@ -552,17 +554,18 @@ class Importer:
         key, source_id = self.identity(row, sid) if sid else ("", "")
         for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
                             (not name, "no name"),
-                            (sid in self._ids or key in self._keys
-                             or self._known("ids", sid) is not None or self._known("keys", key) is not None,
+                            (sid in self._ids or self._known("ids", sid) is not None
+                             or (self.own_export and (key in self._keys or self._known("keys", key) is not None)),
                              "duplicate id in this export")):
             if bad:
                 self.reject(row, reason)
                 return
         assert name is not None  # (rejected above when it has none)
         self._ids.add(sid)
-        self._keys.add(key)
         self._remember["ids"].append((sid,))
-        self._remember["keys"].append((key,))
+        if self.own_export:  # (any other service's key is "<source>:<id>": its id alone tells it was taken)
+            self._keys.add(key)
+            self._remember["keys"].append((key,))
         self._seen_any = True
         oid = (row.get("organization_id") or "").strip()
         org_key = self.write_org(oid)
@@ -663,23 +666,26 @@ class Importer:
             lids += [(r.get("location_id") or "").strip() for r in block]
         # what earlier blocks took and wrote, of what this block names (one query each)
         asked = self._asked
+        asked.clear()
         self._ids = set(T.recall("ids", sids))
         keys = [self.identity(r, sid)[0] for r, sid in zip(block, sids, strict=True) if sid]
-        self._keys = set(T.recall("keys", keys))
+        if self.own_export:  # (see import_service: elsewhere the ids say it)
+            self._keys = set(T.recall("keys", keys))
+            asked.update(("keys", k) for k in keys)
         self._orgs = {oid: v[0] for oid, v in T.recall("orgs", oids).items()}
         known = T.recall("locs", lids)
         self._locs = {lid: v[0] for lid, v in known.items()}
         self._place_facts = {v[0]: v[1:] for v in known.values()}
-        asked.clear()
         asked.update(("ids", sid) for sid in sids)
-        asked.update(("keys", k) for k in keys)
         asked.update(("orgs", oid) for oid in oids)
         asked.update(("locs", lid) for lid in lids)
         fresh = [lid for lid in lids if lid and lid not in self._locs]  # a location is written once
         T.prefetch("locations", "id", fresh, LOCATION_COLUMNS)
         for table in ("addresses", "postal_addresses"):
             T.prefetch(table, "location_id", fresh, ADDRESS_COLUMNS)
-        for table, only in (("languages", words), ("phones", phone), ("schedules", hours)):
+        # a place's languages are those given for no service in particular (see languages_of)
+        T.prefetch_tuples("languages", "location_id", lids, words, blank="service_id")
+        for table, only in (("phones", phone), ("schedules", hours)):
             T.prefetch_tuples(table, "location_id", lids, only)
         self._existing = {k for (k,) in self.conn.execute(
             "SELECT id FROM services WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(keys),))}
@@ -711,8 +717,12 @@ class Importer:
                 # the same rowids): an upsert may run the table's UPDATE triggers, so SQLite keeps a statement
                 # journal for each one, a copy of every page it touches (half a gigabyte written on a 20k-service
                 # import); the rows it has are updated as before
-                have = {k for (k,) in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-                                                   (json.dumps([r[0] for r in rows]),))}
+                if table == "services" and self._existing is not None:  # (read at the block's start: see run)
+                    have = set(self._existing)
+                else:
+                    have = {k for (k,) in conn.execute(
+                        f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                        (json.dumps([r[0] for r in rows]),))}
                 fresh, again = [], []
                 for r in rows:  # (a key twice in one block, which the import never writes, would be an update)
                     if r[0] in have:
@@ -787,7 +797,9 @@ class Importer:
                     # the keys of what this pull read, and of what the source still lists but did not send
                     self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _seen (id TEXT PRIMARY KEY)")
                     self.conn.execute("DELETE FROM _seen")
-                    self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", self.T.remembered("keys"))
+                    taken = self.T.remembered("keys") if self.own_export else \
+                        ((f"{self.source}:{sid}",) for (sid,) in self.T.remembered("ids"))
+                    self.conn.executemany("INSERT OR IGNORE INTO _seen VALUES (?)", taken)
                     if present:
                         listed = list(present)
                         for at in range(0, len(listed), 5000):

@@ -49,6 +49,14 @@ TABLE_ALIASES = {
 UNREAD = frozenset({"eligibility", "contacts", "holiday_schedules", "metadata"})
 # tables the import reads only two columns of, each distinct pair once (see Staged.load): the rest is not staged
 COMPACT = {"service_taxonomy": ("service_id", "taxonomy_id")}
+# columns of these tables the import never reads (see Staged.load): not staged. Four fifths of a 211 export's
+# locations.csv is the locations' own descriptions, which no record of the directory carries
+UNREAD_COLUMNS = {
+    "locations": frozenset({"description", "alternate_name"}),
+    "service_at_location": frozenset({"description"}),
+    "organizations": frozenset({"alternate_name", "tax_status", "tax_id", "year_incorporated", "legal_status"}),
+    "services": frozenset({"alternate_name", "program_id", "wait_time", "accreditations", "licenses"}),
+}
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
@@ -238,20 +246,31 @@ class Staged:
         hit = self._fetched_cells(name, column, value, wanted)
         return hit if hit is not None else [r.get(wanted) for r in self.many(name, column, value)]
 
-    def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...]) -> None:
+    def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...], *,
+                        blank: str | None = None) -> None:
         """:meth:`prefetch` for :meth:`tuples`: each row kept as the tuple of its ``wanted`` cells (None for a
-        column the table does not have), not as a dict."""
-        self._prefetch_cells(name, column, values, wanted, wanted, single=False)
+        column the table does not have), not as a dict. With ``blank``, only the rows whose ``blank`` column is
+        empty (as :meth:`tuples` with the same ``blank`` gives them)."""
+        self._prefetch_cells(name, column, values, (wanted, blank) if blank else wanted, wanted, single=False,
+                             blank=blank)
 
-    def tuples(self, name: str, column: str, value: str, wanted: tuple[str, ...]) -> list[tuple]:
+    def tuples(self, name: str, column: str, value: str, wanted: tuple[str, ...], *,
+               blank: str | None = None) -> list[tuple]:
         """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
-        :meth:`prefetch_tuples` when it read them."""
-        hit = self._fetched_cells(name, column, value, wanted)
-        return hit if hit is not None else [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)]
+        :meth:`prefetch_tuples` when it read them; with ``blank``, only the rows whose ``blank`` cell is empty
+        or missing (``not (row.get(blank) or "").strip()``)."""
+        hit = self._fetched_cells(name, column, value, (wanted, blank) if blank else wanted)
+        if hit is not None:
+            return hit
+        return [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)
+                if not blank or not (r.get(blank) or "").strip()]
 
-    def _prefetch_cells(self, name: str, column: str, values, key, wanted: tuple[str, ...], *, single: bool) -> None:
+    def _prefetch_cells(self, name: str, column: str, values, key, wanted: tuple[str, ...], *, single: bool,
+                        blank: str | None = None) -> None:
         """Read, in one query, the ``wanted`` cells of the rows whose ``column`` is one of ``values`` (each row a
-        value when ``single``, else a tuple), kept under ``key`` until :meth:`forget`."""
+        value when ``single``, else a tuple), kept under ``key`` until :meth:`forget`; with ``blank``, only the
+        rows whose ``blank`` column is empty (a key column: trimmed when staged; a guarded cell of our own
+        export is never empty once its guard is undone, so the stored text tells)."""
         self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
@@ -264,12 +283,16 @@ class Staged:
             fetched[v] = []
         have = self.columns[name]
         cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
+        only = f' AND ("{blank}" IS NULL OR "{blank}" = \'\')' if blank and blank in have else ""
         cur = self.db.execute(f'SELECT "{column}", {cells} FROM "t_{name}" WHERE "{column}" IN '
-                              "(SELECT value FROM json_each(?)) ORDER BY _n", (json.dumps(todo),))
+                              f"(SELECT value FROM json_each(?)){only} ORDER BY _n", (json.dumps(todo),))
         value = self._value
-        if single:
+        if single and self.unguard:
             for k, v in cur:
                 fetched[k].append(value(v))
+        elif single:
+            for k, v in cur:
+                fetched[k].append(v)
         elif self.unguard:
             for r in cur:
                 fetched[r[0]].append(tuple(value(v) for v in r[1:]))
@@ -352,14 +375,19 @@ class Staged:
         if pair and all(c in header[:300] for c in pair):
             self._load_pairs(name, pair, [header.index(c) for c in pair], records)
             return
-        self.create(name, header)
-        width = len(self.columns[name])
+        header = header[:300]
+        width = len(header)
+        unread = UNREAD_COLUMNS.get(name, ()) if compact else ()
+        keep = [i for i, h in enumerate(header) if h not in unread]
+        if len(keep) == width:
+            keep = []
+        self.create(name, [header[i] for i in keep] if keep else header)
         batch = []
         pad = [""] * width
         for rec in records:  # what insert() does, in one pass over the rows (ids are trimmed by the INSERT)
             if len(rec) != width:  # short rows are padded with empty cells, long ones cut
                 rec = (rec + pad)[:width]
-            batch.append(rec)
+            batch.append([rec[i] for i in keep] if keep else rec)
             if len(batch) >= 5000:
                 self._insert(name, batch)
                 batch.clear()
@@ -376,15 +404,23 @@ class Staged:
         i, j = at
         width = max(at) + 1
         strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
-        batch = []
+        batch: list[tuple[str, str]] = []
+        # a pair given again within a few thousand rows (most repeats are: a 211 export lists four in ten twice) is
+        # dropped here rather than by the INSERT; the unique index still drops those further apart
+        seen: set[tuple[str, str]] = set()
         for rec in records:
             if len(rec) < width:
                 rec = rec + [""] * (width - len(rec))
             x, y = rec[i], rec[j]
-            batch.append((x.strip() if strip_a else x, y.strip() if strip_b else y))
+            pair = (x.strip() if strip_a else x, y.strip() if strip_b else y)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            batch.append(pair)
             if len(batch) >= 5000:
                 self._run(sql, batch)
                 batch.clear()
+                seen.clear()
         self._run(sql, batch)
 
     def _run(self, sql: str, rows: list | None = None) -> None:

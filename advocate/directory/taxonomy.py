@@ -19,6 +19,7 @@ Three kinds of evidence, strongest first, each kept with the category it gave (`
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -279,8 +280,14 @@ def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
         return []
     out: dict[str, Evidence] = {}
     spans: list[tuple[int, int]] = []
-    for rx, cat in _KW:
-        if cat in out:
+    # the first letters of the text's words: a phrase list none of whose phrases can start with them is not run
+    # (most texts have a handful of the thirty). Only for a text whose every character matches, under re.I, just
+    # what its lower() is (ASCII, Spanish letters, typographic quotes and dashes): for others each pattern runs
+    words = None if _UNFOLDED.search(text) else set(_WORD.findall(text.lower()))
+    starts = {w[:n] for w in words for n in _HEAD_LENGTHS} if words is not None else set()
+    for (rx, cat), heads in zip(_KW, _keyword_heads(), strict=True):
+        if cat in out or (words is not None and heads is not None and words.isdisjoint(heads[0])
+                          and starts.isdisjoint(heads[1])):
             continue
         for m in rx.finditer(text):  # a phrase overlapping one already read ("immigration legal services") adds nothing
             if not any(m.start() < b and a < m.end() for a, b in spans):
@@ -288,6 +295,77 @@ def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
                 spans.append(m.span())
                 break
     return list(out.values())
+
+
+_UNFOLDED = re.compile("[^\x00-\x7f\xa0áéíóúüñÁÉÍÓÚÜÑ‘’“”–—…•]")
+_WORD = re.compile(r"\w+")
+_HEAD = 4  # letters of a word-start the quick test compares (see pattern_heads)
+_HEAD_LENGTHS = range(1, _HEAD + 1)
+_HEADS: list[tuple[frozenset[str], frozenset[str]] | None] = []
+
+
+def _keyword_heads() -> list[tuple[frozenset[str], frozenset[str]] | None]:
+    """For each phrase list of :data:`KEYWORDS`: :func:`pattern_heads` (worked out on first use)."""
+    if not _HEADS:
+        _HEADS.extend(pattern_heads(p) for p, _c in KEYWORDS)
+    return _HEADS
+
+
+def pattern_heads(pattern: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The word every match of ``pattern`` (read with re.I) starts with, lower-cased: (whole words, word starts).
+    An alternative that spells out a whole word after a leading ``\\b`` (``\\bfree clinic`` -> ``free``,
+    ``\\b[tu][- ]visas?`` -> ``t``, ``u``) gives that word; one whose letters run on (``\\brent(al)?``,
+    ``\\blgbt``) gives its first (up to four) letters, which the text's word must start with. None when the
+    pattern does not say (an alternative that may start inside a word, or with a character class, a repeat or a
+    wildcard)."""
+    try:  # (Python's own reader of patterns; if a later Python changes it, every pattern simply runs)
+        parser, const = importlib.import_module("re._parser"), importlib.import_module("re._constants")
+        found, _whole, anchored = _prefixes(list(parser.parse(pattern, re.I)), False, const)
+    except Exception:  # noqa: BLE001
+        return None
+    words, starts = set(), set()
+    for prefix in found:
+        run = _WORD.match(prefix)
+        if not anchored or run is None:
+            return None
+        if run.end() < len(prefix):  # (a character that is not a word character ends the word)
+            words.add(run.group(0))
+        else:
+            starts.add(run.group(0)[:_HEAD])
+    return (frozenset(words), frozenset(starts)) if words or starts else None
+
+
+def _prefixes(items: list, anchored: bool, const) -> tuple[set[str], bool, bool]:
+    """(the texts a match of the parsed ``items`` may start with, lower-cased; whether they are whole matches;
+    whether a ``\\b`` comes before the first character in every alternative). Stops at the first item it cannot
+    spell out (the prefixes found so far still are what every match starts with)."""
+    prefixes = {""}
+    for op, av in items:
+        start = prefixes == {""}
+        if op is const.AT:  # zero width: a leading \b says the match starts a word
+            anchored = anchored or (start and av is const.AT_BOUNDARY)
+            continue
+        if op is const.LITERAL and not _UNFOLDED.match(chr(av)):
+            prefixes = {p + chr(av).lower() for p in prefixes}
+        elif op is const.IN and all(kind is const.LITERAL and not _UNFOLDED.match(chr(c)) for kind, c in av):
+            prefixes = {p + chr(c).lower() for p in prefixes for _k, c in av}
+        elif op is const.BRANCH or (op is const.SUBPATTERN and not (av[1] or av[2])):  # (no inline flags)
+            parts = [_prefixes(list(b), anchored and start, const) for b in (av[1] if op is const.BRANCH else [av[3]])]
+            if start:
+                anchored = all(a for _p, _w, a in parts)
+            prefixes = {p + q for p in prefixes for found, _w, _a in parts for q in found}
+            if not all(whole for _p, whole, _a in parts):
+                return prefixes, False, anchored
+        elif op in (const.MAX_REPEAT, const.MIN_REPEAT) and av[0] == 0 and av[1] == 1:  # "s?": with it or without
+            found, whole, _a = _prefixes(list(av[2]), False, const)
+            if not whole:
+                return prefixes, False, anchored
+            prefixes = prefixes | {p + q for p in prefixes for q in found}
+        else:
+            return prefixes, False, anchored
+        if len(prefixes) > 512:
+            return prefixes, False, anchored
+    return prefixes, True, anchored
 
 
 def categories_from_text(*texts: str) -> list[str]:

@@ -437,7 +437,8 @@ def test_a_zip_export_is_closed_after_reading(store, tmp_path, monkeypatch):
 
 
 @given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\r", "\t", "\\", "n", "\x00", "\x1b", "Ã", "©",
-                                         "#", "G", "Ç", "Ö", "\u202e", "\xa0"]), max_size=60))
+                                         "#", "G", "Ç", "Ö", "\u202e", "\xa0", "\x1c", "\x85", "\u2028", "\u3000",
+                                         "\x0b", "\x0c", "’"]), max_size=60))
 def test_one_line_text_from_the_multi_line_one(text):
     """The import cleans a description once (multi-line) and derives the one-line form classification reads."""
     from advocate.directory.hsds import clean, flat_text

@@ -92,3 +92,153 @@ def test_keywords_only_without_a_service_code_and_unmapped_codes_kept():
     ev, _ = classify(name="Liga contra el cancer", description="free medical care to cancer patients ... who have "
                      "established legal residence or have political asylum")
     assert cats(ev) == ["medical"] and ev[0].guessed
+
+
+# --- the quick test before the keyword phrases run (taxonomy.pattern_heads) must never change what is found ---
+import csv  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from advocate.directory import taxonomy  # noqa: E402
+
+_FILLER = ["services", "free", "the", "legal", "family", "t", "u", "i", "dv", "mens", "men's", "rent", "rental",
+           "lgbtq", "servicio", "clínica", "CLÍNICA", "Atención", "visa", "T-visa", "self-petition", "ñ", "año", "K",
+           "ſex", "İmmigration", "ß", "’", "—", "\xa0", "\n", "(", ")", "'", "-", ",", ".", "123", "_x", "x_"]
+
+
+def _all_patterns(texts: tuple[str, ...], monkeypatch) -> list:
+    """What _evidence_from_text finds when every phrase list runs (the quick test switched off)."""
+    with monkeypatch.context() as m:
+        m.setattr(taxonomy, "_HEADS", [None] * len(taxonomy.KEYWORDS))
+        return taxonomy._evidence_from_text(texts)
+
+
+def _case(draw, text: str) -> str:
+    how = draw(st.sampled_from(["as is", "upper", "lower", "title", "swap"]))
+    return {"as is": text, "upper": text.upper(), "lower": text.lower(), "title": text.title(),
+            "swap": text.swapcase()}[how]
+
+
+@st.composite
+def _texts(draw):
+    parts = []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["phrase", "filler", "noise"]))
+        if kind == "phrase":  # something one of the phrase lists matches, as written or cased otherwise
+            pattern = draw(st.sampled_from([p for p, _c in taxonomy.KEYWORDS]))
+            parts.append(_case(draw, draw(st.from_regex(pattern, fullmatch=True))))
+        elif kind == "filler":
+            parts.append(_case(draw, draw(st.sampled_from(_FILLER))))
+        else:
+            parts.append(draw(st.text(alphabet="abcdeilmnorstuvyzáéíñ’ -'\n.KſİßA", max_size=12)))
+    glue = draw(st.sampled_from([" ", "", "-", ", ", "\n"]))
+    return (glue.join(parts[:1]), glue.join(parts[1:]))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (split at each | outside brackets and parentheses)."""
+    out, depth, klass, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif klass:
+            klass = ch != "]"
+        elif ch == "[":
+            klass = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    return [*out, pattern[start:]]
+
+
+_ALTERNATIVES = [alt for p, _c in taxonomy.KEYWORDS for alt in _alternatives(p)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts())
+def test_the_quick_test_finds_what_every_phrase_list_finds(texts):
+    with pytest.MonkeyPatch.context() as m:
+        assert taxonomy._evidence_from_text(texts) == _all_patterns(texts, m)
+
+
+def _language(items) -> list[str]:
+    """Every text the parsed pattern ``items`` matches (the phrase lists are finite: words, classes, groups, ?)."""
+    import importlib
+
+    const = importlib.import_module("re._constants")
+    out = [""]
+    for op, av in items:
+        if op is const.AT:
+            continue
+        if op is const.LITERAL:
+            options = [chr(av)]
+        elif op is const.IN:
+            options = [chr(c) for _k, c in av]
+        elif op is const.SUBPATTERN:
+            options = _language(av[3])
+        elif op is const.BRANCH:
+            options = [t for b in av[1] for t in _language(b)]
+        elif op is const.MAX_REPEAT and (av[0], av[1]) == (0, 1):
+            options = ["", *_language(av[2])]
+        else:
+            raise AssertionError(f"a phrase list this test cannot spell out: {op}")
+        out = [a + b for a in out for b in options]
+    return out
+
+
+def test_the_quick_test_finds_each_phrase_alone():
+    """Every phrase every list can match (each alternative spelled out), cased one way or another, with something
+    before and after it: the same evidence with the quick test as without."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    cases = [str, str.upper, str.title, str.lower, str.swapcase]
+    around = [("", ""), ("Free ", " here"), ("the (", ")."), ("K ", "s"), ("ſ ", "’s"), ("", "-x")]
+    n = 0
+    for p, _c in taxonomy.KEYWORDS:
+        for phrase in _language(list(parser.parse(p, re.I))):
+            assert re.search(p, phrase, re.I), (p, phrase)
+            for before, after in (around[n % 3], around[n % len(around)]):  # (one of them plain ASCII)
+                texts = ("Program" if n % 2 else "", before + cases[n % len(cases)](phrase) + after)
+                with pytest.MonkeyPatch.context() as m:
+                    assert taxonomy._evidence_from_text(texts) == _all_patterns(texts, m), texts
+            n += 1
+    assert n > 1000
+
+
+def test_the_quick_test_on_real_descriptions():
+    """Every service name and description of the real exports in shared/data (skipped without them)."""
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
+    files = sorted(shared.rglob("services.csv")) if shared.is_dir() else []
+    if not files:
+        pytest.skip("no real exports here")
+    seen = 0
+    for f in files:
+        with open(f, newline="", encoding="utf-8", errors="replace") as fh:
+            for row in csv.DictReader(fh):
+                texts = ((row.get("name") or "").strip(), " ".join((row.get("description") or "").split()))
+                with pytest.MonkeyPatch.context() as m:
+                    assert taxonomy._evidence_from_text(texts) == _all_patterns(texts, m), texts
+                seen += 1
+    assert seen > 1000
+
+
+def test_pattern_heads():
+    heads = taxonomy.pattern_heads
+    assert heads(r"\bfree clinic\b|\brent(al)? help") == (frozenset({"free", "rent", "rental"}), frozenset())
+    assert heads(r"\b[tu][- ]visas?\b") == (frozenset({"t", "u"}), frozenset())
+    assert heads(r"\blgbt|\bpsych\w+") == (frozenset(), frozenset({"lgbt", "psyc"}))
+    assert heads(r"\bcl[ií]nica\b") == (frozenset(), frozenset({"clin", "clín"}))  # (the word may run on)
+    # nothing to say: a phrase that may start inside a word, with a class, a repeat, a wildcard or a folded letter
+    for pattern in (r"free\b", r"\bfree|clinic", r"\b\w+ing", r"\b[a-z]+", r"\b.x", r"\bſex", r"\b(?-i:Free)"):
+        assert heads(pattern) is None, pattern
+    # every phrase list of the import has something to say
+    assert all(h is not None for h in taxonomy._keyword_heads())

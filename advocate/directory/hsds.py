@@ -552,14 +552,14 @@ class Importer:
         sid = (row.get("id") or "").strip()
         name = clean(row.get("name"))
         key, source_id = self.identity(row, sid) if sid else ("", "")
-        for bad, reason in ((not sid, "no id"), (len(sid) > 200, "id longer than 200 characters"),
-                            (not name, "no name"),
-                            (sid in self._ids or self._known("ids", sid) is not None
-                             or (self.own_export and (key in self._keys or self._known("keys", key) is not None)),
-                             "duplicate id in this export")):
-            if bad:
-                self.reject(row, reason)
-                return
+        reason = "no id" if not sid else "id longer than 200 characters" if len(sid) > 200 else \
+            "no name" if not name else None
+        if reason is None and (sid in self._ids or self._known("ids", sid) is not None
+                               or (self.own_export and (key in self._keys or self._known("keys", key) is not None))):
+            reason = "duplicate id in this export"
+        if reason is not None:
+            self.reject(row, reason)
+            return
         assert name is not None  # (rejected above when it has none)
         self._ids.add(sid)
         self._remember["ids"].append((sid,))
@@ -826,8 +826,9 @@ class Importer:
         return self.stats
 
 
-# json.dumps(value, default=str, ensure_ascii=False), its encoder made once rather than per service
-_FINGERPRINT_JSON = json.JSONEncoder(default=str, ensure_ascii=False).encode
+# json.dumps(value, default=str, ensure_ascii=False), its encoder made once rather than per service (and without the
+# check for a list that holds itself, which the text does not depend on and a fingerprint's lists never do)
+_FINGERPRINT_JSON = json.JSONEncoder(default=str, ensure_ascii=False, check_circular=False).encode
 REJECT_FIELDS = ["table", "id", "name", "reason"]
 REJECT_SAMPLE = 20
 BLOCK = 500  # services read, classified and written together

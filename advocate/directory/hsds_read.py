@@ -19,8 +19,10 @@ import sys
 import tempfile
 import zipfile
 import zlib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -162,6 +164,32 @@ class _CappedMember(io.RawIOBase):
             super().close()
 
 
+class _Fetched:
+    """The rows read ahead for one table and column (see :meth:`Staged.prefetch`): the values asked for, and the
+    rows of those that have any, in the order they were staged."""
+
+    __slots__ = ("asked", "rows")
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+        self.rows: defaultdict[str, list] = defaultdict(list)
+
+    def todo(self, values) -> list[str]:
+        """Which of ``values`` were not asked for yet (each once, empty ones left out); now they are."""
+        asked = self.asked
+        todo = [v for v in dict.fromkeys(values) if v and v not in asked]
+        asked.update(todo)
+        return todo
+
+    def get(self, value: str) -> list | tuple | None:
+        """The rows of ``value`` (not to be changed: callers copy them), () when it has none, None when it was not
+        asked for."""
+        rows = self.rows.get(value)
+        if rows is not None:
+            return rows
+        return () if value in self.asked else None
+
+
 class Staged:
     """The export's tables, streamed into a temporary SQLite file so memory does not grow with the export.
 
@@ -182,7 +210,7 @@ class Staged:
             self._release()
             raise _temp_error(exc) from None
         self.columns: dict[str, list[str]] = {}
-        self._fetched: dict[tuple, dict[str, list]] = {}
+        self._fetched: dict[tuple, _Fetched] = {}
         self._indexed: set[tuple[str, str]] = set()
         self._untrimmed: set[str] = set()  # tables rows went into whose key columns are not trimmed yet
         self._memos: dict[str, int] = {}  # what an import remembers here (see remember): name -> values per key
@@ -216,24 +244,25 @@ class Staged:
         self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
-        fetched = self._fetched.setdefault((name, column), {})
-        wanted = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
+        fetched = self._fetched.get((name, column))
+        if fetched is None:
+            fetched = self._fetched[(name, column)] = _Fetched()
+        wanted = fetched.todo(values)
         if not wanted:
             return
         self._index(name, column)
         cols = [c for c in self.columns[name] if only is None or c in only or c == column]
         at = cols.index(column)
-        for v in wanted:
-            fetched[v] = []
+        rows = fetched.rows
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
         cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
                               "ORDER BY _n", (json.dumps(wanted),))
         if self.unguard:
             for r in cur:
-                fetched[r[at]].append(self._dict(cols, r))
+                rows[r[at]].append(self._dict(cols, r))
         else:
             for r in cur:
-                fetched[r[at]].append(dict(zip(cols, r, strict=True)))
+                rows[r[at]].append(dict(zip(cols, r, strict=True)))
 
     def prefetch_column(self, name: str, column: str, values, wanted: str) -> None:
         """:meth:`prefetch` for :meth:`column_values`: only ``wanted`` of each row is kept (no dict per row)."""
@@ -274,13 +303,14 @@ class Staged:
         self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
-        fetched = self._fetched.setdefault((name, column, key), {})
-        todo = [v for v in dict.fromkeys(v for v in values if v) if v not in fetched]
+        fetched = self._fetched.get((name, column, key))
+        if fetched is None:
+            fetched = self._fetched[(name, column, key)] = _Fetched()
+        todo = fetched.todo(values)
         if not todo:
             return
         self._index(name, column)
-        for v in todo:
-            fetched[v] = []
+        rows = fetched.rows
         have = self.columns[name]
         cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
         only = f' AND ("{blank}" IS NULL OR "{blank}" = \'\')' if blank and blank in have else ""
@@ -289,16 +319,16 @@ class Staged:
         value = self._value
         if single and self.unguard:
             for k, v in cur:
-                fetched[k].append(value(v))
+                rows[k].append(value(v))
         elif single:
             for k, v in cur:
-                fetched[k].append(v)
+                rows[k].append(v)
         elif self.unguard:
             for r in cur:
-                fetched[r[0]].append(tuple(value(v) for v in r[1:]))
+                rows[r[0]].append(tuple(value(v) for v in r[1:]))
         else:
             for r in cur:
-                fetched[r[0]].append(r[1:])
+                rows[r[0]].append(r[1:])
 
     def _fetched_cells(self, name: str, column: str, value: str, key) -> list | None:
         fetched = self._fetched.get((name, column, key))
@@ -404,24 +434,22 @@ class Staged:
         i, j = at
         width = max(at) + 1
         strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
-        batch: list[tuple[str, str]] = []
-        # a pair given again within a few thousand rows (most repeats are: a 211 export lists four in ten twice) is
-        # dropped here rather than by the INSERT; the unique index still drops those further apart
-        seen: set[tuple[str, str]] = set()
-        for rec in records:
-            if len(rec) < width:
-                rec = rec + [""] * (width - len(rec))
-            x, y = rec[i], rec[j]
-            pair = (x.strip() if strip_a else x, y.strip() if strip_b else y)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            batch.append(pair)
-            if len(batch) >= 5000:
-                self._run(sql, batch)
-                batch.clear()
-                seen.clear()
-        self._run(sql, batch)
+        # read 5,000 rows at a time; a pair given again among them (most repeats are: a 211 export lists four pairs
+        # in ten twice, a few rows apart) is dropped here rather than by the INSERT, which drops those further apart
+        rows = iter(records)
+        while chunk := list(islice(rows, 5000)):
+            try:
+                if not (strip_a and strip_b):
+                    raise IndexError
+                pairs = [(rec[i].strip(), rec[j].strip()) for rec in chunk]
+            except IndexError:  # (a short row among them, padded with empty cells; or a pair not both ids)
+                pairs = []
+                for rec in chunk:
+                    if len(rec) < width:
+                        rec = rec + [""] * (width - len(rec))
+                    x, y = rec[i], rec[j]
+                    pairs.append((x.strip() if strip_a else x, y.strip() if strip_b else y))
+            self._run(sql, list(dict.fromkeys(pairs)))
 
     def _run(self, sql: str, rows: list | None = None) -> None:
         if rows is None or rows:

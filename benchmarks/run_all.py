@@ -88,11 +88,17 @@ def run(cmd: list[str], env: dict, out: Path | None = None) -> tuple[float, floa
     return float(wall), float(cpu), int(rss), int(rc)
 
 
+TEXT_TABLES = ("services", "organizations", "locations")
+TEXT_COLUMNS = ("name", "alternate_name", "description")
+
+
 def replicate(src: Path, dst: Path, copies: int) -> int:
     """The export at ``src`` copied ``copies`` times into one export at ``dst``: every id column
     (``id`` and ``*_id``) of copy k > 0 gets the suffix ``~k``, so the copies are distinct services
     that keep every link between tables; taxonomy codes are a shared vocabulary and stay as they are.
-    Returns the number of services."""
+    The names and descriptions of services, organizations and places of copy k > 0 end in " (k+1)", so no
+    cache keyed on a record's own text (the category classifier's) answers a copy from the first one: a real
+    export of that size has each of its texts once. Returns the number of services."""
     dst.mkdir(parents=True, exist_ok=True)
     services = 0
     for f in sorted(src.glob("*.csv")):
@@ -101,6 +107,7 @@ def replicate(src: Path, dst: Path, copies: int) -> int:
         head, body = rows[0], rows[1:]
         vocabulary = f.stem in ("taxonomy", "taxonomy_terms")  # codes of a shared vocabulary: written once
         ids = [i for i, h in enumerate(head) if (h == "id" or h.endswith("_id")) and h != "taxonomy_id"]
+        texts = [i for i, h in enumerate(head) if h in TEXT_COLUMNS] if f.stem in TEXT_TABLES else []
         with (dst / f.name).open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(head)
@@ -111,6 +118,9 @@ def replicate(src: Path, dst: Path, copies: int) -> int:
                         for i in ids:
                             if i < len(r) and r[i].strip():
                                 r[i] = f"{r[i].strip()}~{k}"
+                        for i in texts:
+                            if i < len(r) and r[i].strip():
+                                r[i] = f"{r[i]} ({k + 1})"
                     w.writerow(r)
         if f.name == "services.csv":
             services = len(body) * copies

@@ -57,6 +57,12 @@ def national_services(store: Store, filters: Filters | None = None, *, place_cou
     """National rows for a place in ``place_country``, survivor-first, lines limited to where they work."""
     filters = filters or Filters()
     country = dialling_country(place_country, dial_from)
+    with store.read():  # one snapshot: a service made hidden between reading the ids and the rows is not shown
+        return _national_services(store, filters, place_country, country, stale_months)
+
+
+def _national_services(store: Store, filters: Filters, place_country: str, country: str,
+                       stale_months: int) -> list[ServiceRow]:
     key = _cache_key(store, filters, place_country, country, stale_months)
     cache = getattr(store, "_national_rows", None)
     if key is not None and cache is not None and cache[0] == key:

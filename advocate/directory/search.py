@@ -121,7 +121,8 @@ def store_state(store: Store) -> tuple | None:
     if changes is None or (getattr(conn, "in_transaction", True) and getattr(store, "reading", None) != changes):
         return None
     # (schema_version: a table changed by DDL on this connection moves neither of the others)
-    return (id(conn), *conn.execute("SELECT * FROM pragma_data_version, pragma_schema_version").fetchone(), changes)
+    # (the connection itself, compared by identity: a new one at the same address could share every figure)
+    return (conn, *conn.execute("SELECT * FROM pragma_data_version, pragma_schema_version").fetchone(), changes)
 
 
 def hidden_ids(store: Store, filters: Filters) -> frozenset[str]:
@@ -594,9 +595,10 @@ def search_services(store: Store, text: str, *, near: Place | None = None, filte
 
     filters = filters or Filters()
     where, params = filters.sql()
-    hits = fts_search(store, text, limit=limit if near is None else NEAR_POOL, where_sql=where, params=params)
+    with store.read():  # one snapshot: a service made hidden between the search and the fetch is not shown
+        hits = fts_search(store, text, limit=limit if near is None else NEAR_POOL, where_sql=where, params=params)
+        rows = fetch_services(store, [h.service_id for h in hits], stale_months=stale_months)
     matched = {h.service_id: h.matched for h in hits}
-    rows = fetch_services(store, [h.service_id for h in hits], stale_months=stale_months)
     for r in rows:
         r["matched"] = matched.get(r["id"], [])
     return rows if near is None else order_by_distance(rows, near, limit)

@@ -78,8 +78,7 @@ class Store:
             with self.db.atomic():
                 yield self
             return
-        _begin_immediate(self.conn, notice=self.notice, path=self.path)
-        with self._ended():
+        with self._transaction(lambda: _begin_immediate(self.conn, notice=self.notice, path=self.path), strict=True):
             yield self
 
     @contextlib.contextmanager
@@ -91,25 +90,36 @@ class Store:
         if self.conn.in_transaction:
             yield self
             return
-        self.conn.execute("BEGIN")
-        self.reading = self.conn.total_changes
+
+        def begin():
+            self.conn.execute("BEGIN")
+            self.reading = self.conn.total_changes
+
         try:
-            with self._ended():
+            with self._transaction(begin, strict=False):
                 yield self
         finally:
             self.reading = None
 
     @contextlib.contextmanager
-    def _ended(self):
-        """The transaction just begun, committed when the block ends and rolled back when it raises."""
+    def _transaction(self, begin, *, strict: bool):
+        """``begin()``, then the block: committed when it ends, rolled back when it (or the COMMIT) raises, so no
+        transaction is ever left open. ``strict``: COMMIT even when the block ended the transaction itself, which
+        SQLite refuses ("no transaction is active"): a write that lost its transaction fails, never succeeds."""
         try:
+            begin()
             yield
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        try:
+            if strict or self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # a COMMIT refused (SQLITE_BUSY, statements still running)
+                self.conn.execute("ROLLBACK")
+            raise
 
     def audit(self, action: str, table: str, row_id=None) -> None:
         """Record that something changed: action, table, row id, time - never content."""

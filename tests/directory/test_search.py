@@ -303,3 +303,56 @@ def test_kept_sets_follow_a_table_rebuilt_on_this_connection(store):
     store.conn.executescript("DROP INDEX services_only_when_asked; ALTER TABLE services DROP COLUMN only_when_asked;"
                              " ALTER TABLE services ADD COLUMN only_when_asked INTEGER NOT NULL DEFAULT 1")
     assert "shelter" not in shown()
+
+
+@pytest.mark.parametrize("lookup", ["national", "search"])
+def test_national_rows_and_search_are_one_snapshot_too(store, db_path, monkeypatch, lookup):
+    """`national_services` (the appointment card's and the emergency checklist's numbers) and `search_services`
+    read the ids, then the rows: a line another process turns law-enforcement-only in between is not shown as
+    one (a reviewer's finding once services_near was one snapshot)."""
+    import sqlite3
+
+    import advocate.directory.national as national
+    import advocate.directory.search as search
+    from advocate.directory.national import national_services
+    from advocate.directory.search import search_services
+
+    module = national if lookup == "national" else search
+    real = module.fetch_services
+    done = []
+
+    def commit_elsewhere_first(st, ids, **kwargs):
+        if ids and not done:
+            done.append(ids[0])
+            other = sqlite3.connect(db_path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("DELETE FROM service_categories WHERE service_id = ?", (ids[0],))
+            other.execute("INSERT INTO service_categories VALUES (?, 'law-enforcement')", (ids[0],))
+            other.execute("COMMIT")
+            other.close()
+        return real(st, ids, **kwargs)
+
+    monkeypatch.setattr(module, "fetch_services", commit_elsewhere_first)
+    rows = (national_services(store, Filters(), place_country="US") if lookup == "national"
+            else search_services(store, "trafficking"))
+    assert done and rows
+    assert all(set(r["categories"]) - {"law-enforcement", "detention"} for r in rows)
+
+
+def test_kept_sets_follow_a_new_connection(store, db_path):
+    """A store whose connection is replaced (a script reopening it) reads the sets again, even when the new
+    connection's figures (data version, changes) are those of the old one at the same address."""
+    import sqlite3
+
+    from advocate.directory.search import hidden_ids
+    from advocate.store import _connect
+
+    _hidden_mix(store)
+    assert "shelter" not in hidden_ids(store, Filters())
+    store.conn.close()
+    other = sqlite3.connect(db_path)
+    with other:
+        other.execute("UPDATE services SET for_minors = 1 WHERE id = 'shelter'")
+    other.close()
+    store.conn = _connect(db_path)
+    assert "shelter" in hidden_ids(store, Filters())

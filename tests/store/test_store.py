@@ -157,3 +157,27 @@ def test_a_folder_given_as_the_store_names_no_flag(tmp_path, cli):
     r = cli("--db", folder, "clients", "list")
     assert r.exit_code == 1
     assert "is a folder" in r.stderr and "(--db)" in r.stderr
+
+
+def test_a_write_that_lost_its_transaction_fails_and_a_refused_commit_leaves_none_open(store):
+    """write(): a body that ended its own transaction (a ROLLBACK, a trigger's RAISE(ROLLBACK)) makes the write
+    fail, as SQLite refuses the COMMIT, instead of reporting success for rows committed one by one outside it; a
+    COMMIT SQLite refuses (a statement still running) rolls the transaction back, so no later write nests inside a
+    transaction nobody will commit."""
+    import sqlite3 as sq
+
+    n = store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0]
+    with pytest.raises(sq.OperationalError), store.write():
+        store.conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o-a', 'A', 'test')")
+        store.conn.execute("ROLLBACK")
+    assert not store.conn.in_transaction
+    with pytest.raises(sq.OperationalError), store.write():
+        cur = store.conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o-b', 'B', 'test'), "
+                                 "('o-c', 'C', 'test') RETURNING id")
+        cur.fetchone()  # one row of two read: the statement is still running at COMMIT
+    del cur
+    assert not store.conn.in_transaction
+    assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n
+    with store.write():
+        store.conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o-d', 'D', 'test')")
+    assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n + 1

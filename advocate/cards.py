@@ -360,8 +360,6 @@ def _place_city(store: Store, a: dict) -> str | None:
     return city.title() if city.isupper() else (city or None)
 
 
-COUNTRY_WORDS = frozenset({"mexico", "mex", "mx", "usa", "us", "u s a", "u s", "eeuu", "ee uu", "estados unidos",
-                           "united states", "united states of america", "guatemala", "honduras", "el salvador"})
 _ZIP_TAIL = re.compile(r"\s*\b\d{5}(?:-\d{4})?$")
 
 
@@ -376,11 +374,12 @@ def _town_in_text(text: str, zone: str) -> str | None:
     from babel.dates import get_timezone_location
 
     from advocate.geo.gazetteer import town_in_zone
+    from advocate.geo.parse import is_country
     from advocate.geo.regions import lookup_region
-    from advocate.textnorm import fold, fold_place
+    from advocate.textnorm import fold_place
 
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    while parts and fold(parts[-1]) in COUNTRY_WORDS:
+    while parts and is_country(parts[-1]):
         parts.pop()
     regions: tuple[tuple[str, str], ...] = ()
     if len(parts) >= 3:

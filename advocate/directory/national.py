@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from advocate.defaults import STALE_AFTER_MONTHS
-from advocate.directory.search import Filters, fetch_services, store_state
+from advocate.directory.search import Filters, fetch_services, kept_answer
 
 if TYPE_CHECKING:
     from advocate.directory.search import ServiceRow
@@ -63,30 +63,15 @@ def national_services(store: Store, filters: Filters | None = None, *, place_cou
 
 def _national_services(store: Store, filters: Filters, place_country: str, country: str,
                        stale_months: int) -> list[ServiceRow]:
-    key = _cache_key(store, filters, place_country, country, stale_months)
-    cache = getattr(store, "_national_rows", None)
-    if key is not None and cache is not None and cache[0] == key:
-        return [_copy_row(r, lists) for r, lists in cache[1]]
-    out = _national_rows(store, filters, place_country, country, stale_months)
-    if key is not None:
-        kept = [(r, tuple(k for k, v in r.items() if type(v) is list)) for r in out]
-        try:
-            setattr(store, "_national_rows", (key, kept))  # noqa: B010 (the store class knows no directory)
-        except AttributeError:  # a store object that takes no attributes: nothing kept
-            pass
-        return [_copy_row(r, lists) for r, lists in kept]
-    return out
-
-
-def _cache_key(store: Store, filters: Filters, place_country: str, country: str, stale_months: int):
-    """What the national rows depend on, the store's state included (:func:`store_state`); None when
-    nothing may be kept."""
+    """The rows, read once per store state and the same question (:func:`kept_answer`); callers get copies."""
     from datetime import date
 
-    state = store_state(store)
-    if state is None:
-        return None
-    return (*state, repr(filters), (place_country or "").upper(), country, stale_months, date.today())
+    def make():
+        rows = _national_rows(store, filters, place_country, country, stale_months)
+        return [(r, tuple(k for k, v in r.items() if type(v) is list)) for r in rows]
+
+    variant = (repr(filters), (place_country or "").upper(), country, stale_months, date.today())
+    return [_copy_row(r, lists) for r, lists in kept_answer(store, "_national_rows", variant, make)]
 
 
 def _copy_row(row: ServiceRow, lists: tuple[str, ...]) -> ServiceRow:

@@ -7,10 +7,10 @@ geodesic distances. National and remote resources (no point) follow the local on
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar, cast
 
 from advocate.defaults import DEFAULT_WITHIN_KM, STALE_AFTER_MONTHS
 from advocate.directory.vocab import expand_category, language_family, normalize_language
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from advocate.geo.resolve import Place
     from advocate.store import Store
 
+T = TypeVar("T")
 DEFAULT_LIMIT = 10
 ENFORCEMENT_CATEGORIES = ("law-enforcement", "detention")
 # A record only for a child (a bundled record with ``for_minors``: NCMEC, OTIP's line for minors) is shown when
@@ -113,9 +114,10 @@ class Filters:
 
 def store_state(store: Store) -> tuple | None:
     """What an answer kept between lookups depends on: ``PRAGMA data_version`` moves when another connection
-    commits, ``total_changes`` when this one writes rows, ``schema_version`` when it changes a table. None when nothing may be kept: the connection cannot tell,
-    or it is inside a transaction that may have written (a rollback would undo rows without moving
-    ``total_changes`` back); a snapshot of :meth:`Store.read` that has written nothing is fine."""
+    commits, ``total_changes`` when this one writes rows, ``schema_version`` when it changes a table. None when
+    nothing may be kept: the connection cannot tell, or it is inside a transaction that may have written (a
+    rollback would undo rows without moving ``total_changes`` back); a snapshot of :meth:`Store.read` that has
+    written nothing is fine."""
     conn = store.conn
     changes = getattr(conn, "total_changes", None)
     if changes is None or (getattr(conn, "in_transaction", True) and getattr(store, "reading", None) != changes):
@@ -125,26 +127,34 @@ def store_state(store: Store) -> tuple | None:
     return (conn, *conn.execute("SELECT * FROM pragma_data_version, pragma_schema_version").fetchone(), changes)
 
 
+KEPT_VARIANTS = 64  # answers kept for one store state (filters, countries...), at most
+
+
+def kept_answer(store: Store, attr: str, variant: Hashable, make: Callable[[], T]) -> T:
+    """``make()``'s answer for ``variant``, kept on the store (attribute ``attr``) while its state
+    (:func:`store_state`) is the one it was made in; made afresh, and not kept, when that cannot be told."""
+    state = store_state(store)
+    if state is None:
+        return make()
+    kept = getattr(store, attr, None)
+    answers = kept[1] if kept is not None and kept[0] == state and len(kept[1]) < KEPT_VARIANTS else {}
+    if variant not in answers:
+        answers[variant] = make()
+        try:
+            setattr(store, attr, (state, answers))
+        except AttributeError:  # a store object that takes no attributes: nothing kept
+            pass
+    return answers[variant]
+
+
 def hidden_ids(store: Store, filters: Filters) -> frozenset[str]:
     """The ids of the services ``filters`` must not offer unasked (:meth:`Filters.hidden_sql`), read once per
-    store state (:func:`store_state`): SQLite would otherwise build these sets again for every query."""
+    store state (:func:`kept_answer`): SQLite would otherwise build these sets again for every query."""
     sub, params = filters.hidden_sql()
     if not sub:
         return frozenset()
-    state = store_state(store)
-    kept = getattr(store, "_hidden_ids", None)
-    variant = (sub, tuple(params))
-    if state is not None and kept is not None and kept[0] == state and variant in kept[1]:
-        return kept[1][variant]
-    ids = frozenset(sid for (sid,) in store.conn.execute(sub, params))
-    if state is not None:
-        sets = kept[1] if kept is not None and kept[0] == state else {}
-        sets[variant] = ids
-        try:
-            setattr(store, "_hidden_ids", (state, sets))  # noqa: B010 (the store class knows no directory)
-        except AttributeError:  # a store object that takes no attributes: nothing kept
-            pass
-    return ids
+    return kept_answer(store, "_hidden_ids", (sub, tuple(params)),
+                       lambda: frozenset(sid for (sid,) in store.conn.execute(sub, params)))
 
 
 def nearest_ids(conn, lat: float, lon: float, within_km: float, limit: int, filters: Filters,

@@ -26,6 +26,12 @@ _COUNTRY = re.compile(
 _LOOKS_NUMERIC = re.compile(r"^[\s\d.,;+-]+$")
 
 
+def is_country(text: str) -> bool:
+    """Whether ``text`` names Mexico or the United States as people write them after a place ("México", "USA",
+    "EE. UU.")."""
+    return bool(_COUNTRY.match(text.strip()))
+
+
 @dataclass(frozen=True)
 class Zip:
     zip5: str

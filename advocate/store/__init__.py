@@ -180,7 +180,7 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, p
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
-        except sqlite3.OperationalError as exc:
+        except _db_errors("OperationalError") as exc:
             if not ("locked" in str(exc) or "busy" in str(exc)):
                 raise explain_sqlite_error(exc, _where(conn)) from None
             notice(_("Waiting for the store {path}: another program or advocate command is writing to it "
@@ -191,7 +191,7 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, p
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
-        except sqlite3.OperationalError as exc:
+        except _db_errors("OperationalError") as exc:
             busy = "locked" in str(exc) or "busy" in str(exc)
             if not busy:
                 raise explain_sqlite_error(exc, _where(conn)) from None
@@ -204,7 +204,7 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, p
 def _where(conn) -> str:
     try:
         return conn.execute("PRAGMA database_list").fetchone()[2]
-    except sqlite3.Error:
+    except _db_errors():
         return ""
 
 
@@ -302,8 +302,11 @@ def _configure(conn, path: Path) -> None:
     old = os.umask(0o077)
     try:
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as exc:
+            _switch_to_wal(conn)
+        except StoreError:
+            conn.close()
+            raise
+        except _db_errors("DatabaseError") as exc:
             conn.close()
             raise StoreError(_("{path} cannot be opened as a store ({exc}); it was left untouched").format(path=path, exc=exc)) from None
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -311,6 +314,30 @@ def _configure(conn, path: Path) -> None:
         conn.execute("PRAGMA secure_delete = ON")
     finally:
         os.umask(old)
+
+
+def _db_errors(name: str = "Error") -> tuple[type[BaseException], ...]:
+    from advocate.store.crypto import db_errors
+
+    return db_errors(name)
+
+
+def _switch_to_wal(conn) -> None:
+    """``PRAGMA journal_mode = WAL``, waited for. On a file still in rollback mode (a store just made or just
+    converted) the switch needs the file alone, and two processes switching at once deadlock: SQLite answers
+    one of them "database is locked" at once, without its busy timeout. That one waits and tries again (the
+    other has switched by then, and the pragma becomes a no-op)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except _db_errors("OperationalError") as exc:
+            if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() >= deadline:
+                raise explain_sqlite_error(exc, _where(conn)) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def open_store(path: str | os.PathLike | None = None, *, create: bool = True, migrate: bool = True,
@@ -361,7 +388,7 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
         raise StoreError(_("there is no store at {path}; run `advocate db init` to create one").format(path=path))
     try:
         conn = _connect(path, use_key, configure=False)
-    except sqlite3.Error as exc:
+    except _db_errors() as exc:
         raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
     store.notice = progress
@@ -401,7 +428,7 @@ def _remove_store_files(path: Path) -> None:
 def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError as exc:
+    except _db_errors("DatabaseError") as exc:
         raise StoreError(_("{path} is not a readable SQLite database ({exc}); it was left untouched").format(path=path, exc=exc)) from None
     if "meta" not in tables:
         if tables:
@@ -579,7 +606,7 @@ def _write_backup(store: Store, dest: Path) -> None:
         tmp = None
     except OSError as exc:
         raise files._os_error(exc, dest) from None
-    except sqlite3.Error as exc:
+    except _db_errors() as exc:
         if _disk_full(exc):
             raise files.DiskFull(_("the disk holding {dest} is full; the backup was not written (it needs about "
                                    "{size} free)").format(dest=dest, size=_human(store.path.stat().st_size))) from None
@@ -651,7 +678,7 @@ def check(store: Store) -> dict:
     for table in ("services", "locations", "organizations", "clients", "appointments"):
         try:
             counts[table] = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        except sqlite3.Error:
+        except _db_errors():
             counts[table] = None
     return {
         "path": str(store.path),
@@ -687,13 +714,13 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
         _check_is_sqlite(src, maybe_encrypted=True)
     try:
         probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+    except _db_errors() as exc:
         raise StoreError(_("{src} is not a usable backup ({exc}); the store was left as it was").format(
             src=src, exc=exc)) from None
     try:
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = _read_version(probe, src)
-    except sqlite3.DatabaseError as exc:
+    except _db_errors("DatabaseError") as exc:
         raise StoreError(_("{src} is not a usable backup ({exc}); the store was left as it was").format(src=src, exc=exc)) from None
     finally:
         probe.close()
@@ -724,7 +751,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
                         safety = backup(current, kind="pre-restore")
                     except DiskFull:
                         raise
-                    except (StoreError, sqlite3.DatabaseError):  # readable header, damaged pages
+                    except (StoreError, *_db_errors("DatabaseError")):  # readable header, damaged pages
                         current.close()
                         current = None
                         moved = _move_aside(dest)
@@ -735,7 +762,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
         target = _connect(dest, key)
         try:
             src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
-        except sqlite3.Error as exc:
+        except _db_errors() as exc:
             raise explain_sqlite_error(exc, dest) from None
         finally:
             src_conn.close()
@@ -851,6 +878,8 @@ def _convert(path: str | os.PathLike | None, key: str, *, to_encrypted: bool, pr
                 try:
                     ok = check_conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
                     same = _table_counts(check_conn) == counts
+                    # in WAL before the swap: the advocates waiting to open it need not switch it themselves
+                    check_conn.execute("PRAGMA journal_mode = WAL")
                 finally:
                     check_conn.close()
                 if not (ok and same):

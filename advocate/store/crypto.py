@@ -106,6 +106,19 @@ def export_plain(enc_path: Path, dest: Path, key: str) -> None:
         conn.close()
 
 
+def db_errors(name: str = "Error") -> tuple[type[BaseException], ...]:
+    """sqlite3's error class ``name`` and, once SQLCipher's driver is loaded, its twin (the two drivers share no
+    classes): ``except db_errors("OperationalError")`` catches either without importing SQLCipher."""
+    import sqlite3
+    import sys
+
+    found: list[type[BaseException]] = [getattr(sqlite3, name)]
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        found.append(getattr(cipher, name))
+    return tuple(found)
+
+
 def is_db_error(exc: BaseException) -> bool:
     """An error from sqlite3 or SQLCipher's driver (they do not share classes)."""
     return any(c.__name__ in ("DatabaseError", "Error") and c.__module__.split(".")[0] in ("sqlite3", "sqlcipher3")

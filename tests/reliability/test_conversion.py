@@ -4,6 +4,7 @@ full disk or an interrupt leaves nothing behind, and leftovers of a killed conve
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,68 @@ def test_writers_in_parallel_with_encrypt_all_land(db_path, monkeypatch):
     assert landed >= 4 * 2  # each writer wrote before and after the change
     leftovers = [p.name for p in db_path.parent.iterdir() if "encrypt" in p.name]
     assert leftovers == []
+
+
+def test_switching_to_wal_waits_when_another_process_holds_the_file(tmp_path, monkeypatch):
+    """A store just made or converted is in rollback mode: its first opener switches it to WAL, which needs the
+    file alone, and SQLite answers a second opener switching at the same time "database is locked" without its
+    busy timeout (the CI run of 2026-11-29 lost a writer to it after `db encrypt`). The switch is waited for."""
+    import threading
+    import time
+
+    import advocate.store as store_mod
+
+    path = tmp_path / "rollback.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM t").fetchone()  # a reader holds the file shared
+    opener = sqlite3.connect(path, isolation_level=None)
+    opener.execute("PRAGMA busy_timeout = 0")  # as when SQLite skips the busy handler to break a deadlock
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        opener.execute("PRAGMA journal_mode = WAL")
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    started = time.monotonic()
+    store_mod._switch_to_wal(opener)
+    assert time.monotonic() - started >= 0.2
+    assert opener.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    opener.close()
+    holder.close()
+
+
+def test_switching_to_wal_gives_up_in_one_sentence(tmp_path, monkeypatch):
+    import advocate.store as store_mod
+
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 150)
+    path = tmp_path / "rollback.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM t").fetchone()
+    opener = sqlite3.connect(path, isolation_level=None)
+    opener.execute("PRAGMA busy_timeout = 0")
+    try:
+        with pytest.raises(StoreError, match="is busy"):
+            store_mod._switch_to_wal(opener)
+    finally:
+        holder.close()
+        opener.close()
+
+
+@needs_sqlcipher
+def test_a_converted_store_is_in_wal_before_anyone_opens_it(cli, db_path, monkeypatch):
+    """The copy is switched to WAL before the swap, so the advocates waiting for the conversion open a file
+    they need not switch (the switch is where two of them could collide)."""
+    cli("clients", "new")
+    monkeypatch.setenv("ADVOCATE_DB_KEY", KEY)
+    assert cli("db", "encrypt").exit_code == 0
+    conn = crypto.connect(db_path, KEY, isolation_level=None)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    assert cli("db", "decrypt").exit_code == 0
+    assert db_path.read_bytes()[18:20] == b"\x02\x02"  # the header's WAL mark
 
 
 @needs_sqlcipher

@@ -751,7 +751,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
                         safety = backup(current, kind="pre-restore")
                     except DiskFull:
                         raise
-                    except (StoreError, *_db_errors("DatabaseError")):  # readable header, damaged pages
+                    except (StoreError, *_db_errors("DatabaseError")):  # type: ignore[misc]  # damaged pages
                         current.close()
                         current = None
                         moved = _move_aside(dest)

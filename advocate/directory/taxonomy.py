@@ -115,10 +115,11 @@ _ENFORCEMENT_NAME = re.compile(
     r"\bimmigration (and|&) customs enforcement\b|\bU\.S\.? ICE\b|\(ICE\)|\bICE (ERO|field office|office)\b"
     r"|\benforcement and removal operations\b|\bcustoms (and|&) border protection\b|\bborder patrol\b"
     r"|\bhomeland security investigations\b|\bpolice (department|dept\.?|station|headquarters|district)\b"
+    r"|\blaw[- ]enforcement[- ]based\b|\b(department|dept\.?|division|office|bureau) of law enforcement\b"
     r"|\bpolice\b|\bsheriff'?s?\b|\bhighway patrol\b|\bstate troopers?\b"
     r"|\bmarshals? (service|office)\b|\bfederal bureau of investigation\b|\bdrug enforcement administration\b"
     r"|\bsecret service\b|\bpolic[ií]a (municipal|estatal|federal)\b|\bguardia nacional\b"
-    r"|\binstituto nacional de migraci[oó]n\b|\bpatrulla fronteriza\b", re.I)
+    r"|\binstituto nacional de migraci[oó]n\b|\bpatrulla fronteriza\b|\bseguridad (p[uú]blica|ciudadana)\b", re.I)
 _ENFORCEMENT_CS = re.compile(r"\b(ICE|CBP|HSI|FBI|DEA)\b")  # upper-case acronyms only: "ice" is not ICE
 _DETENTION_NAME = re.compile(
     r"\bdetention (center|centre|facility|unit)\b|\bprocessing center\b|\bcorrectional (institution|facility|center)\b"

@@ -100,12 +100,12 @@ EXPECTED: dict[str, dict] = {
     },
     "miami-211": {
         "tables": {
-            "services": "1851:c194958838a66497",
+            "services": "1851:c56a568e0216a645",
             "organizations": "691:b29b5a085c974ec0",
             "locations": "1851:721df66f598e8cdc",
             "service_at_location": "1851:391a6554aae308a0",
-            "service_categories": "3010:544862875e24a039",
-            "category_evidence": "2673:a3d07fb0446aede6",
+            "service_categories": "3007:5c089fdf2f4fcf3b",
+            "category_evidence": "2670:8b58a82c3c1487e9",
             "service_languages": "4203:0b6b924e23fd7849",
             "services_fts": "1851:af04024fd386471b",
             "sal_rtree": "1842:79b5566e72269d95",

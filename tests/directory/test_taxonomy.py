@@ -80,6 +80,14 @@ def test_enforcement_by_name_or_code_carries_nothing_else():
     assert cats(enforcement_evidence("Border Patrol station")) == ["law-enforcement"]
     assert enforcement_evidence("Ice cream social for families") == []
     assert enforcement_evidence("Jail diversion program") == []
+    # seen in the Miami 211 export: an FDLE unit filed as a youth service, a police-based advocate as victim services
+    ev, _ = classify(name="Missing Persons and Offender Registration",
+                     organization="FLORIDA DEPT OF LAW ENFORCEMENT (FDLE)", terms=[("YV-3000.8000", "Homeless Youth")])
+    assert cats(ev) == ["law-enforcement"]
+    assert cats(enforcement_evidence("LAW ENFORCEMENT BASED VICTIM ADVOCATE")) == ["law-enforcement"]
+    assert cats(enforcement_evidence("Secretaría de Seguridad Pública del Estado")) == ["law-enforcement"]
+    assert enforcement_evidence("Training for law enforcement on trafficking indicators") == []
+    assert enforcement_evidence("Victim advocacy with law enforcement interviews") == []
     ev, _ = classify(name="Detained adults program", organization="Americans for Immigrant Justice",
                      terms=[("FT-3600.6500", "Relief from Removal")])
     assert cats(ev) == ["legal-immigration"]

@@ -339,13 +339,16 @@ def when_words(start: datetime, lang: str, city: str | None = None) -> tuple[str
     return f"{day}, {clock}", gettext_in(lang, T_TIME_IN).format(city=city)
 
 
-def _place_city(store: Store, a: dict) -> str | None:
-    """The town of the appointment's directory service, when the appointment is kept in that place's own zone."""
+def place_city(store: Store | None, a: dict) -> str | None:
+    """The town of the appointment's place - its directory service's, or the town its free-text place ends with -
+    when the appointment is kept in that town's own zone; None otherwise (the zone's sample city is said)."""
     from advocate.appointments.log import place_zone
     from advocate.directory.search import get_service
 
     if not a.get("service_id"):
         return _town_in_text(a.get("place") or "", a["tz"])
+    if store is None:
+        return None
     if place_zone(store, a["service_id"]) != a["tz"]:
         return None
     from advocate.errors import InputError, NotFound
@@ -680,7 +683,7 @@ def appointment_card(store: Store, appointment_id, lang: str = "es", *, label: b
     title = gettext_in(lang, T_APPOINTMENT)
     if type_label and (label or not is_labelling(type_label, organization)) and a["type"] != "other":
         title = f"{title}: {type_label}"
-    day, zone_phrase = when_words(start, lang, _place_city(store, a))
+    day, zone_phrase = when_words(start, lang, place_city(store, a))
     sections = [Section(gettext_in(lang, T_WHEN), [Line(day), Line(f"({zone_phrase})"),
                                                     Line(_duration_words(a["duration_min"], lang))])]
     country = None

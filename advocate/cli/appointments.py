@@ -164,7 +164,8 @@ def _needs_prompt(store: Store, values: dict, home: str | None) -> bool:
 
 def _show_local(rows, store: Store | None = None):
     """Terminal-only columns: the date and time in the interface language, in the appointment's own zone named
-    by its city ("mar, 15 de dic de 2026" / "10:00 a.m. (Chicago)"), the day relative to today, labels for codes.
+    by the place's own town when the zone is that town's, else by the zone's city ("mar, 15 de dic de 2026" /
+    "10:00 a.m. (Miami)", "10:00 a.m. (Chicago)"), the day relative to today, labels for codes.
     The machine formats keep ISO times and the IANA zone."""
     from datetime import date, datetime
 
@@ -180,15 +181,21 @@ def _show_local(rows, store: Store | None = None):
         ids = sorted({r["service_id"] for r in rows if r.get("service_id")})
         spanish_names = dict(store.conn.execute(
             f"SELECT id, name_es FROM services WHERE name_es != '' AND id IN ({', '.join('?' * len(ids))})", ids))
+    from zoneinfo import ZoneInfo
+
+    from advocate.cards import place_city
+
+    towns: dict[tuple, str | None] = {}  # one look per place and zone: the town, when the zone is the town's
     out = []
     for r in rows:
         start = datetime.fromisoformat(r["starts"])
+        key = (r.get("service_id"), r.get("place"), r["tz"])
+        if key not in towns:
+            towns[key] = place_city(store, r)
         r = labelled(r, APPOINTMENT_VALUES)
         if r.get("service_id") in spanish_names:  # a service's appointment has no place text of its own
             r["place"] = spanish_names[r["service_id"]]
-        from zoneinfo import ZoneInfo
-
-        city = get_timezone_location(ZoneInfo(r["tz"]), locale=locale, return_city=True)
+        city = towns[key] or get_timezone_location(ZoneInfo(r["tz"]), locale=locale, return_city=True)
         r["starts_local"] = f"{format_skeleton('yMMMEd', start, locale=locale)}\n{format_time(start)} ({city})"
         r["day"] = relative_day(start.date(), today)
         out.append(r)

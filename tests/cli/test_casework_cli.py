@@ -385,6 +385,23 @@ def test_wide_list_keeps_each_appointment_on_one_line_in_spanish(cli):
     assert "2031, 2:30" not in narrow  # without --wide the time stays under the day
 
 
+def test_tables_name_the_place_s_own_town_when_the_zone_is_its(cli):
+    """A Miami appointment is not said "(Nueva York)" in the tables when its place names Miami (the card already
+    said "hora de Miami"); a place in another zone's town, or with no town, keeps the zone's city."""
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    for when, place in (("2031-12-01 10:00", "Jackson Memorial, 1611 NW 12th Ave, Miami, FL 33136"),
+                        ("2031-12-02 10:00", "Clinic, Chicago, IL"), ("2031-12-03 10:00", "Juzgado tercero")):
+        assert cli("appt", "log", "--client", code, "--when", when, "--tz", "America/New_York", "-t", "medical",
+                   "-d", "60", "--place", place).exit_code == 0
+    table = cli("--lang", "es", "appointments", "list", "--wide", env={"COLUMNS": "200"}).stdout.replace("\u202f", " ")
+    rows = [line for line in table.splitlines() if code in line]
+    assert "10:00 a.m. (Miami)" in rows[0]
+    assert "(Nueva York)" in rows[1] and "(Nueva York)" in rows[2]  # Chicago is not in this zone
+    first = cli("appointments", "list", "-f", "json").json()[0]
+    assert first["tz"] == "America/New_York" and "starts_local" not in first  # data keeps the IANA zone
+    assert "(Miami)" in cli("appointments", "show", str(first["id"])).stdout
+
+
 def test_outcome_in_either_language_and_said_in_the_interface_language(cli):
     code = cli("clients", "new", "-f", "json").json()["code"]
     future = cli("appt", "log", "--client", code, "--when", "2099-12-15 10:00", "--tz", "America/Chicago", "-t",

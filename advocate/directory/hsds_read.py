@@ -256,7 +256,7 @@ class Staged:
         rows = fetched.rows
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
         cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
-                              "ORDER BY _n", (json.dumps(wanted),))
+                              f'ORDER BY "{column}", _n', (json.dumps(wanted),))
         if self.unguard:
             for r in cur:
                 rows[r[at]].append(self._dict(cols, r))
@@ -313,9 +313,10 @@ class Staged:
         rows = fetched.rows
         have = self.columns[name]
         cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
-        only = f' AND ("{blank}" IS NULL OR "{blank}" = \'\')' if blank and blank in have else ""
+        # (the unary + keeps SQLite from reading the rows by ``blank``'s index: all of them may be empty)
+        only = f' AND ("{blank}" IS NULL OR +"{blank}" = \'\')' if blank and blank in have else ""
         cur = self.db.execute(f'SELECT "{column}", {cells} FROM "t_{name}" WHERE "{column}" IN '
-                              f"(SELECT value FROM json_each(?)){only} ORDER BY _n", (json.dumps(todo),))
+                              f'(SELECT value FROM json_each(?)){only} ORDER BY "{column}", _n', (json.dumps(todo),))
         value = self._value
         if single and self.unguard:
             for k, v in cur:

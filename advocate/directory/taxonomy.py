@@ -121,6 +121,19 @@ _ENFORCEMENT_NAME = re.compile(
     r"|\bsecret service\b|\bpolic[ií]a (municipal|estatal|federal)\b|\bguardia nacional\b"
     r"|\binstituto nacional de migraci[oó]n\b|\bpatrulla fronteriza\b|\bseguridad (p[uú]blica|ciudadana)\b", re.I)
 _ENFORCEMENT_CS = re.compile(r"\b(ICE|CBP|HSI|FBI|DEA)\b")  # upper-case acronyms only: "ice" is not ICE
+_ENFORCEMENT_ACRONYMS = ("ICE", "CBP", "HSI", "FBI", "DEA")  # one of these is in every match of _ENFORCEMENT_CS
+# for each pattern, words (lower-cased) one of which is in every match of it, read with re.I, in a text whose
+# characters fold as ASCII does (see _UNFOLDED): a text holding none of them is spared the pattern, which tries
+# each of its phrases at every position (tests/directory/test_taxonomy.py checks every phrase holds one)
+_ENFORCEMENT_NEEDLES = ("u.s. ice", "u.s ice", "(ice)", "ice ero", "ice field office", "ice office", "enforcement",
+                        "customs", "border patrol", "homeland security", "sheriff", "highway patrol", "state trooper",
+                        "marshal", "federal bureau", "secret service", "polic", "guardia nacional",
+                        "instituto nacional de migraci", "patrulla fronteriza", "seguridad")
+_DETENTION_NEEDLES = ("detention", "processing center", "correctional", "jail", "prison", "juvenile",
+                      "centro de detenci", "migratoria", "krome")
+_ENFORCEMENT_QUICK, _DETENTION_QUICK, _ACRONYMS_QUICK = (
+    re.compile("|".join(re.escape(n) for n in needles))
+    for needles in (_ENFORCEMENT_NEEDLES, _DETENTION_NEEDLES, _ENFORCEMENT_ACRONYMS))
 _DETENTION_NAME = re.compile(
     r"\bdetention (center|centre|facility|unit)\b|\bprocessing center\b|\bcorrectional (institution|facility|center)\b"
     r"|\b(county|city) jail\b|\bjail$|\bstate prison\b|\bfederal prison\b|\bjuvenile (detention|hall)\b"
@@ -192,10 +205,13 @@ KEYWORDS: list[tuple[str, str]] = [
     (r"\baccompaniment\b|\bacompa[ñn]amiento\b", "accompaniment"),
 ]
 _KW = [(re.compile(p, re.I), c) for p, c in KEYWORDS]
+# the same patterns without re.I, for a lower-cased text (see _evidence_from_text); None for one that spells a capital
+_KW_LOWER = [re.compile(p) if p == p.lower() else None for p, _c in KEYWORDS]
 
 # Animal services are not services for people: no keyword guess on a record about animals.
 _ANIMALS = re.compile(r"\b(animals?|pets?|cats?|kittens?|dogs?|puppies|veterinar\w*|spay\w*|neuter\w*|humane society"
                       r"|spca|feline|canine)\b", re.I)
+_ANIMALS_LOWER = re.compile(_ANIMALS.pattern) if _ANIMALS.pattern == _ANIMALS.pattern.lower() else None
 
 
 _AIRS_CODE = re.compile(r"^[A-Z]{1,2}(-\d{4}(\.\d+)*(-\d+(\.\d+)*)*)?$")
@@ -277,38 +293,64 @@ def evidence_from_text(*texts: str) -> list[Evidence]:
 
 def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
     text = " ".join(t for t in texts if t)
-    if not text or len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
+    if not text:
+        return []
+    # a text whose every character matches, under re.I, just what its lower() is (ASCII, Spanish letters,
+    # typographic quotes and dashes) is read lower-cased, by the patterns compiled without re.I (the same matches at
+    # the same places: lower() keeps each such character one character), and only by the patterns that may match
+    # it: those the first letters of its words may start (see pattern_heads; most texts have a handful of the
+    # thirty phrase lists, and no word about animals). Any other text is read by every re.I pattern
+    low = None if _UNFOLDED.search(text) else text.lower()
+    heads, animal_heads, lengths = _keyword_heads(), _ANIMAL_HEADS[0], _START_LENGTHS
+    words = None if low is None else set(_WORD.findall(low))
+    starts = None if words is None else {w[:n] for w in words for n in lengths}
+    if low is None or _ANIMALS_LOWER is None:
+        if len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
+            return []
+    elif _may_start(animal_heads, words, starts) and (
+            len(_ANIMALS_LOWER.findall(low)) >= 2 or (texts and _ANIMALS_LOWER.search(texts[0].lower()))):
         return []
     out: dict[str, Evidence] = {}
     spans: list[tuple[int, int]] = []
-    # the first letters of the text's words: a phrase list none of whose phrases can start with them is not run
-    # (most texts have a handful of the thirty). Only for a text whose every character matches, under re.I, just
-    # what its lower() is (ASCII, Spanish letters, typographic quotes and dashes): for others each pattern runs
-    words = None if _UNFOLDED.search(text) else set(_WORD.findall(text.lower()))
-    starts = {w[:n] for w in words for n in _HEAD_LENGTHS} if words is not None else set()
-    for (rx, cat), heads in zip(_KW, _keyword_heads(), strict=True):
-        if cat in out or (words is not None and heads is not None and words.isdisjoint(heads[0])
-                          and starts.isdisjoint(heads[1])):
+    for (rx, cat), lower_rx, head in zip(_KW, _KW_LOWER, heads, strict=True):
+        if cat in out:
             continue
-        for m in rx.finditer(text):  # a phrase overlapping one already read ("immigration legal services") adds nothing
+        if low is None or lower_rx is None:
+            found = rx.finditer(text)
+        elif _may_start(head, words, starts):
+            found = lower_rx.finditer(low)
+        else:
+            continue
+        for m in found:  # a phrase overlapping one already read ("immigration legal services") adds nothing
             if not any(m.start() < b and a < m.end() for a, b in spans):
-                out[cat] = Evidence(cat, "keyword", f'"{m.group(0).strip()}"')
+                out[cat] = Evidence(cat, "keyword", f'"{text[m.start():m.end()].strip()}"')
                 spans.append(m.span())
                 break
     return list(out.values())
 
 
+def _may_start(head, words, starts) -> bool:
+    """Whether a pattern whose :func:`pattern_heads` are ``head`` may match a text of those words and word starts."""
+    return head is None or not (words.isdisjoint(head[0]) and starts.isdisjoint(head[1]))
+
+
 _UNFOLDED = re.compile("[^\x00-\x7f\xa0áéíóúüñÁÉÍÓÚÜÑ‘’“”–—…•]")
 _WORD = re.compile(r"\w+")
 _HEAD = 4  # letters of a word-start the quick test compares (see pattern_heads)
-_HEAD_LENGTHS = range(1, _HEAD + 1)
 _HEADS: list[tuple[frozenset[str], frozenset[str]] | None] = []
+_ANIMAL_HEADS: list[tuple[frozenset[str], frozenset[str]] | None] = []
+_START_LENGTHS: list[int] = []  # the lengths of every word start in those heads
 
 
 def _keyword_heads() -> list[tuple[frozenset[str], frozenset[str]] | None]:
-    """For each phrase list of :data:`KEYWORDS`: :func:`pattern_heads` (worked out on first use)."""
+    """For each phrase list of :data:`KEYWORDS`: :func:`pattern_heads` (worked out on first use, with the animal
+    words' and the lengths of their word starts)."""
     if not _HEADS:
-        _HEADS.extend(pattern_heads(p) for p, _c in KEYWORDS)
+        heads = [pattern_heads(p) for p, _c in KEYWORDS]
+        animals = pattern_heads(_ANIMALS.pattern) if _ANIMALS_LOWER is not None else None
+        _START_LENGTHS[:] = sorted({len(s) for h in (*heads, animals) if h is not None for s in h[1]})
+        _ANIMAL_HEADS[:] = [animals]
+        _HEADS[:] = heads
     return _HEADS
 
 
@@ -378,10 +420,14 @@ def enforcement_evidence(service_name: str, organization_name: str = "", codes: 
     detention, by name or by taxonomy (FL, FF-1500); [] otherwise."""
     out: dict[str, Evidence] = {}
     for label, text in (("name", service_name or ""), ("organization", organization_name or "")):
-        m = _DETENTION_NAME.search(text)
+        # (the patterns run only on a text that holds one of the words every match of them holds: see _NEEDLES)
+        low = None if _UNFOLDED.search(text) else text.lower()
+        m = _DETENTION_NAME.search(text) if low is None or _DETENTION_QUICK.search(low) else None
         if m:
             out.setdefault("detention", Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
-        m = _ENFORCEMENT_NAME.search(text) or (_ENFORCEMENT_CS.search(text) if text != text.upper() else None)
+        m = _ENFORCEMENT_NAME.search(text) if low is None or _ENFORCEMENT_QUICK.search(low) else None
+        if m is None and _ACRONYMS_QUICK.search(text) and text != text.upper():
+            m = _ENFORCEMENT_CS.search(text)
         if m:
             out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
     for code in codes or ():

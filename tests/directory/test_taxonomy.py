@@ -115,14 +115,28 @@ from advocate.directory import taxonomy  # noqa: E402
 
 _FILLER = ["services", "free", "the", "legal", "family", "t", "u", "i", "dv", "mens", "men's", "rent", "rental",
            "lgbtq", "servicio", "clínica", "CLÍNICA", "Atención", "visa", "T-visa", "self-petition", "ñ", "año", "K",
-           "ſex", "İmmigration", "ß", "’", "—", "\xa0", "\n", "(", ")", "'", "-", ",", ".", "123", "_x", "x_"]
+           "ſex", "İmmigration", "ß", "’", "—", "\xa0", "\n", "(", ")", "'", "-", ",", ".", "123", "_x", "x_",
+           "pets", "Dog", "cats", "catalog", "veterinarians", "Spaying", "humane society", "SPCA", "feline", "petition"]
 
 
 def _all_patterns(texts: tuple[str, ...], monkeypatch) -> list:
-    """What _evidence_from_text finds when every phrase list runs (the quick test switched off)."""
-    with monkeypatch.context() as m:
-        m.setattr(taxonomy, "_HEADS", [None] * len(taxonomy.KEYWORDS))
-        return taxonomy._evidence_from_text(texts)
+    """What _evidence_from_text finds when every phrase list runs, with re.I, on the text as written (no quick test,
+    no lower-cased reading): the classifier as it was first written."""
+    text = " ".join(t for t in texts if t)
+    animals = re.compile(taxonomy._ANIMALS.pattern, re.I)
+    if not text or len(animals.findall(text)) >= 2 or animals.search(texts[0] if texts else ""):
+        return []
+    out: dict = {}
+    spans: list[tuple[int, int]] = []
+    for p, cat in taxonomy.KEYWORDS:
+        if cat in out:
+            continue
+        for m in re.finditer(p, text, re.I):
+            if not any(m.start() < b and a < m.end() for a, b in spans):
+                out[cat] = taxonomy.Evidence(cat, "keyword", f'"{m.group(0).strip()}"')
+                spans.append(m.span())
+                break
+    return list(out.values())
 
 
 def _case(draw, text: str) -> str:
@@ -250,3 +264,72 @@ def test_pattern_heads():
         assert heads(pattern) is None, pattern
     # every phrase list of the import has something to say
     assert all(h is not None for h in taxonomy._keyword_heads())
+
+
+def _enforcement_every_pattern(service_name: str, organization_name: str = "") -> list:
+    """enforcement_evidence by name as it was before its needles: every pattern run on every text."""
+    out: dict = {}
+    for label, text in (("name", service_name or ""), ("organization", organization_name or "")):
+        m = taxonomy._DETENTION_NAME.search(text)
+        if m:
+            out.setdefault("detention", taxonomy.Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
+        m = taxonomy._ENFORCEMENT_NAME.search(text) or (
+            taxonomy._ENFORCEMENT_CS.search(text) if text != text.upper() else None)
+        if m:
+            out.setdefault("law-enforcement",
+                           taxonomy.Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
+    return list(out.values())
+
+
+def test_enforcement_needles_are_in_every_phrase():
+    """Each phrase the enforcement and detention patterns can match (spelled out) holds one of their needles, and
+    each acronym of the case-sensitive pattern is one of its own; then, cased one way or another and with text
+    around it, every phrase gives the same evidence as running every pattern."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    cases = [str, str.upper, str.title, str.lower, str.swapcase]
+    around = [("", ""), ("Office of the ", " North"), ("the (", ")."), ("K ", "s"), ("ſ ", "’s"), ("Ö ", "-x")]
+    n = 0
+    for rx, needles in ((taxonomy._ENFORCEMENT_NAME, taxonomy._ENFORCEMENT_NEEDLES),
+                        (taxonomy._DETENTION_NAME, taxonomy._DETENTION_NEEDLES),
+                        (taxonomy._ENFORCEMENT_CS, taxonomy._ENFORCEMENT_ACRONYMS)):
+        for phrase in _language(list(parser.parse(rx.pattern, rx.flags))):
+            folded = phrase.lower() if rx.flags & re.I else phrase
+            assert any(needle in folded for needle in needles), (rx.pattern, phrase)
+            for before, after in around:
+                name = before + cases[n % len(cases)](phrase) + after
+                org = cases[(n + 1) % len(cases)](phrase)
+                assert taxonomy.enforcement_evidence(name) == _enforcement_every_pattern(name), name
+                assert taxonomy.enforcement_evidence("Help", org) == _enforcement_every_pattern("Help", org), org
+                n += 1
+    assert n > 300
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["police", "Police", "ICE", "ice", "(ICE)", "U.S. ICE", "jail", "Jail", "county",
+                                 "sheriff's", "Sheriffs", "Krome", "polícia federal", "policía estatal", "ſheriff",
+                                 "detention center", "DEA", "FBI", "Service", "the", "K", "İ", "-", "’", " ", "\n",
+                                 "processing", "center", "estación migratoria", "icebox", "Dealers", "CBPX"]),
+                max_size=6),
+       st.text(alphabet="aceijloprsIEDCBK ’ſ()-.", max_size=10))
+def test_enforcement_needles_change_nothing(words, noise):
+    for name in (" ".join(words) + noise, noise + "".join(words)):
+        assert taxonomy.enforcement_evidence(name) == _enforcement_every_pattern(name), name
+        assert taxonomy.enforcement_evidence("Help", name) == _enforcement_every_pattern("Help", name), name
+
+
+def test_enforcement_needles_on_real_names():
+    """Every service and organization name of the real exports in shared/data (skipped without them)."""
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
+    files = sorted(shared.rglob("services.csv")) + sorted(shared.rglob("organizations.csv")) if shared.is_dir() else []
+    if not files:
+        pytest.skip("no real exports here")
+    seen = 0
+    for f in files:
+        with open(f, newline="", encoding="utf-8", errors="replace") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("name") or "").strip()
+                assert taxonomy.enforcement_evidence(name, name) == _enforcement_every_pattern(name, name), name
+                seen += 1
+    assert seen > 1000

@@ -274,7 +274,16 @@ def categories_from_code(code: str) -> list[str]:
 
 
 def is_population_code(code: str) -> bool:
-    return (code or "").strip().upper().startswith("Y") and is_airs_code((code or "").strip().upper())
+    hit = _POPULATION.get(code)
+    if hit is None:  # (once per code: an import asks twice for each of a service's terms)
+        if len(_POPULATION) >= _TEXT_CACHE_MAX:
+            _POPULATION.clear()
+        c = (code or "").strip().upper()
+        hit = _POPULATION[code] = c.startswith("Y") and is_airs_code(c)
+    return hit
+
+
+_POPULATION: dict[str, bool] = {}
 
 
 _TEXT_CACHE: dict[tuple, tuple[Evidence, ...]] = {}

@@ -333,3 +333,12 @@ def test_enforcement_needles_on_real_names():
                 assert taxonomy.enforcement_evidence(name, name) == _enforcement_every_pattern(name, name), name
                 seen += 1
     assert seen > 1000
+
+
+def test_population_codes_once_per_code():
+    """is_population_code remembers its answer per code: the same answers asked again, whatever the spelling."""
+    for _ in range(2):
+        assert taxonomy.is_population_code("YF-5000") and taxonomy.is_population_code(" yf-5000 ")
+        assert taxonomy.is_population_code("Y") and not taxonomy.is_population_code("YZZ")
+        assert not taxonomy.is_population_code("BH-1800") and not taxonomy.is_population_code("")
+        assert not taxonomy.is_population_code(None)  # type: ignore[arg-type]

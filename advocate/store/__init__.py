@@ -32,6 +32,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
+class UnreadableStore(StoreError):
+    """The file itself cannot be read as a store: not SQLite, text, damaged, another program's database. Never
+    raised for the machine's problems (a full disk, an I/O error, a busy or read-only file) nor for a missing or
+    wrong key: only this is what `db restore` may move aside."""
+
+
 @dataclass(frozen=True)
 class Seed:
     """What a new store is filled with (``load``, inside the transaction that creates it) and how an existing
@@ -227,14 +233,15 @@ def _check_is_sqlite(path: Path, maybe_encrypted: bool = False) -> None:
 
         start = _text_start(path)
         if start is not None:  # an encrypted store looks random; text (an HTML page, a CSV, notes) never does
-            raise StoreError(_('{path} is a text file (it begins "{start}"), not an SQLite database or a store; it was '
-                               'left untouched (give the path of the store)').format(path=path, start=start), field="db")
+            raise UnreadableStore(_('{path} is a text file (it begins "{start}"), not an SQLite database or a store; it '
+                                    'was left untouched (give the path of the store)').format(path=path, start=start),
+                                  field="db")
         if maybe_encrypted and not crypto.available():
             raise StoreError(_("{path} is not an SQLite database, or is encrypted and SQLCipher is not installed (pip install 'advocate[encryption]'); it was left untouched").format(path=path))
         if maybe_encrypted:
             raise StoreError(_("{path} is not an SQLite database, or is encrypted: give its key in ADVOCATE_DB_KEY; it was left untouched").format(path=path))
-        raise StoreError(_("{path} is not an SQLite database; it was left untouched (give another store path)").format(path=path),
-                         field="db")
+        raise UnreadableStore(_("{path} is not an SQLite database; it was left untouched (give another store path)")
+                              .format(path=path), field="db")
 
 
 def _text_start(path: Path) -> str | None:
@@ -429,16 +436,21 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except _db_errors("DatabaseError") as exc:
-        raise StoreError(_("{path} is not a readable SQLite database ({exc}); it was left untouched").format(path=path, exc=exc)) from None
+        if not _damaged(exc):  # the file may be fine: a full disk, an I/O error, a lock
+            raise explain_sqlite_error(exc, path) from None
+        raise UnreadableStore(_("{path} is not a readable SQLite database ({exc}); it was left untouched").format(
+            path=path, exc=exc)) from None
     if "meta" not in tables:
         if tables:
-            raise StoreError(_("{path} is an SQLite database but not an advocate store; it was left untouched").format(path=path))
+            raise UnreadableStore(_("{path} is an SQLite database but not an advocate store; it was left untouched")
+                                  .format(path=path))
         return 0
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     try:
         return int(row[0]) if row else 0
     except ValueError:
-        raise StoreError(_("{path} has an unreadable schema version {value!r}").format(path=path, value=row[0])) from None
+        raise UnreadableStore(_("{path} has an unreadable schema version {value!r}").format(path=path, value=row[0])) \
+            from None
 
 
 def _migrate(store: Store, current: int, progress=None, seed: Seed | None = None) -> None:
@@ -610,7 +622,8 @@ def _write_backup(store: Store, dest: Path) -> None:
         if _disk_full(exc):
             raise files.DiskFull(_("the disk holding {dest} is full; the backup was not written (it needs about "
                                    "{size} free)").format(dest=dest, size=_human(store.path.stat().st_size))) from None
-        raise StoreError(_("the backup to {dest} failed ({exc}); nothing was written").format(dest=dest, exc=exc)) from None
+        failed = UnreadableStore if _damaged(exc) else StoreError  # damaged pages of the store being copied
+        raise failed(_("the backup to {dest} failed ({exc}); nothing was written").format(dest=dest, exc=exc)) from None
     finally:
         os.umask(old)
         if tmp:
@@ -621,9 +634,23 @@ def _write_backup(store: Store, dest: Path) -> None:
             note.done()
 
 
+SQLITE_FULL = 13
+SQLITE_IOERR_SHMSIZE = 4874  # the -shm could not be grown: on a full disk, before anything is read
+
+
 def _disk_full(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return "full" in text or "no space" in text or getattr(exc, "sqlite_errorcode", None) == 13
+    return "full" in text or "no space" in text or getattr(exc, "sqlite_errorcode", None) in (
+        SQLITE_FULL, SQLITE_IOERR_SHMSIZE)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """The error says the file's content is bad (SQLITE_CORRUPT, SQLITE_NOTADB), not the machine."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (11, 26)
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def _human(size: float) -> str:
@@ -735,13 +762,12 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     safety = moved = None
     with lock.exclusive(dest, lock.RESTORE, BUSY_TIMEOUT_MS / 1000, notice=progress):
         if dest.exists() and dest.stat().st_size:
-            from advocate.files import DiskFull
-
             current = None
             try:
                 current = open_store(dest, migrate=False, key=key)
-            except StoreError:  # damaged, not a database, or a key that does not open it: kept, moved aside
+            except UnreadableStore:  # damaged, not a database: kept, moved aside
                 moved = _move_aside(dest)
+            # any other failure (a full disk, an I/O error, a missing or wrong key) leaves the store where it is
             if current is not None:
                 try:
                     if bool(current.key) != bool(key):
@@ -749,27 +775,36 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
                                            "path, then `advocate db encrypt` if needed"))
                     try:
                         safety = backup(current, kind="pre-restore")
-                    except DiskFull:
-                        raise
-                    except (StoreError, *_db_errors("DatabaseError")):  # type: ignore[misc]  # damaged pages
+                    except UnreadableStore:  # damaged pages
+                        current.close()
+                        current = None
+                        moved = _move_aside(dest)
+                    except _db_errors("DatabaseError") as exc:
+                        if not _damaged(exc):
+                            raise explain_sqlite_error(exc, dest) from None
                         current.close()
                         current = None
                         moved = _move_aside(dest)
                 finally:
                     if current is not None:
                         current.close()
-        src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        target = _connect(dest, key)
         try:
-            src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
-        except _db_errors() as exc:
-            raise explain_sqlite_error(exc, dest) from None
-        finally:
-            src_conn.close()
-            target.close()
-        os.chmod(dest, 0o600)
-        with open_store(dest, key=key) as restored:  # migrates an older backup forward
-            result = check(restored)
+            src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+            target = _connect(dest, key)
+            try:
+                src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL
+            except _db_errors() as exc:
+                raise explain_sqlite_error(exc, dest) from None
+            finally:
+                src_conn.close()
+                target.close()
+            os.chmod(dest, 0o600)
+            with open_store(dest, key=key) as restored:  # migrates an older backup forward
+                result = check(restored)
+        except BaseException:
+            if moved is not None:  # the store that could not be read goes back where it was
+                _put_back(moved, dest)
+            raise
     result["restored_from"] = str(src)
     result["previous_store_saved_to"] = str(safety) if safety else None
     result["unreadable_store_moved_to"] = str(moved) if moved else None
@@ -784,10 +819,26 @@ def _move_aside(path: Path) -> Path:
         if side.exists():
             os.replace(side, Path(str(aside) + suffix))
     os.replace(path, aside)
+    from advocate.store import copies, crypto
+
+    copies.record(path, aside, "unreadable", encrypted=crypto.looks_encrypted(aside))
+    return aside
+
+
+def _put_back(aside: Path, path: Path) -> None:
+    """Undo :func:`_move_aside` after a restore that failed: what the restore wrote at ``path`` is removed and the
+    store it found there goes back, with its side files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(str(aside) + suffix)
+        if side.exists():
+            os.replace(side, Path(str(path) + suffix))
+    os.replace(aside, path)
     from advocate.store import copies
 
-    copies.record(path, aside, "unreadable", encrypted=False)
-    return aside
+    copies.forget(path, aside)
 
 
 def explain_sqlite_error(exc: BaseException, path: Path | str | None = None) -> StoreError:
@@ -795,6 +846,8 @@ def explain_sqlite_error(exc: BaseException, path: Path | str | None = None) -> 
     text = str(exc).lower()
     where = path or ""
     error = _store_error_tidy
+    if getattr(exc, "sqlite_errorcode", None) in (SQLITE_FULL, SQLITE_IOERR_SHMSIZE):
+        text = "full"
     if "readonly" in text or "read-only" in text:
         return error(_("the store {path} is read-only (the file, its folder or the disk does not allow "
                             "writing); nothing was changed").format(path=where))

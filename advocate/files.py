@@ -91,7 +91,7 @@ def is_store_file(path: Path, store_path: Path) -> bool:
         return True
     if name.startswith(base + "."):
         rest = name[len(base):]
-        return rest.endswith(".bak") or ".encrypting" in rest or rest in (".copies", ".lock", ".grid") or ".bak-" in rest
+        return rest.endswith(".bak") or ".encrypting" in rest or ".decrypting" in rest or rest in (".copies", ".lock", ".grid") or ".bak-" in rest
     return False
 
 

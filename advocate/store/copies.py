@@ -117,7 +117,8 @@ def list_copies(store_path: Path) -> list[dict]:
     with contextlib.suppress(OSError):
         for p in store_path.parent.iterdir():
             name = p.name
-            if name.startswith(store_path.name + ".") and (name.endswith(".bak") or ".encrypting" in name) \
+            if name.startswith(store_path.name + ".") and (name.endswith(".bak") or ".encrypting" in name
+                                                        or ".decrypting" in name) \
                     and not p.is_symlink():
                 key = str(p.resolve())
                 if key not in seen:
@@ -166,6 +167,8 @@ def _open_copy(path: Path, key: str | None, *, readonly: bool):
     from advocate.store import crypto
 
     if _looks_encrypted(path):
+        # a copy made while the store was encrypted stays so after `db decrypt`: the key given for it opens it
+        key = key or crypto.find_key(path)
         if not key or not crypto.available():
             return None
         try:

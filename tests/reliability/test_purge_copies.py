@@ -75,6 +75,28 @@ def test_an_encrypted_backup_counts_as_holding_and_is_scrubbed_with_the_key(cli,
     assert cli("clients", "purge", client, "--yes", "--everywhere").exit_code == 1  # nothing holds it now
 
 
+
+@pytest.mark.skipif(not crypto.available(), reason="sqlcipher3 is not installed")
+def test_an_encrypted_backup_of_a_store_decrypted_since_is_scrubbed_not_deleted(cli, db_path, client, monkeypatch):
+    """A backup made while the store was encrypted stays encrypted after `db decrypt`. Purging one client with the key
+    still in ADVOCATE_DB_KEY deleted that whole backup (every other client with it): only the store's own key was
+    tried, and a decrypted store has none (an attacker review)."""
+    other = cli("clients", "new", "-f", "json").json()["code"]
+    monkeypatch.setenv("ADVOCATE_DB_KEY", "correct horse battery")
+    assert cli("db", "encrypt").exit_code == 0
+    backup = Path(cli("db", "backup").stdout.strip())
+    assert cli("db", "decrypt").exit_code == 0
+    r = cli("clients", "purge", client, "--yes", "--everywhere")
+    assert r.exit_code == 0, r
+    assert backup.exists(), r.stderr  # scrubbed in place, not deleted
+    conn = crypto.connect(backup, "correct horse battery")
+    try:
+        codes = {row[0] for row in conn.execute("SELECT code FROM clients")}
+    finally:
+        conn.close()
+    assert codes == {other}
+
+
 READER = r"""
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -143,3 +165,20 @@ def test_a_copy_that_cannot_be_changed_is_named(cli, db_path, tmp_path, client, 
     r = cli("db", "purge", "--older-than", "7y", "--yes", "--everywhere")
     assert r.exit_code == 1, r
     assert "1 copy still holds" in r.stderr and "could not be changed" in r.stderr and "copy.db" in r.stderr
+
+
+def test_the_plain_copy_a_killed_decrypt_leaves_is_a_copy(db_path):
+    """`db decrypt` killed mid-copy leaves <store>.decrypting, a plain copy of the encrypted store, until the next
+    command removes it: it was listed neither as a copy nor as a store file (only ".encrypting" was)."""
+    from advocate import files
+    from advocate.store import copies
+    from advocate.workspace import open_store
+
+    with open_store(db_path):
+        pass
+    for suffix in (".decrypting", ".decrypting-journal", ".encrypting"):
+        left = Path(f"{db_path}{suffix}")
+        left.write_bytes(b"SQLite format 3\x00" + bytes(100))
+        assert files.is_store_file(left, db_path.resolve())
+        assert str(left.resolve()) in {e["path"] for e in copies.list_copies(db_path)}
+        left.unlink()

@@ -32,6 +32,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
+class StoreReplaced(StoreError):
+    """The file at the store's path was replaced (encrypted, decrypted) while this connection waited to upgrade it."""
+
+
 class UnreadableStore(StoreError):
     """The file itself cannot be read as a store: not SQLite, text, damaged, another program's database. Never
     raised for the machine's problems (a full disk, an I/O error, a busy or read-only file) nor for a missing or
@@ -63,6 +67,7 @@ class Store:
         self._locked = False  # holds the shared lock on <store>.lock (see advocate.store.lock)
         self.notice = None  # told (one sentence) when a write waits more than two seconds for another writer
         self.reading: int | None = None  # inside read(): total_changes when its snapshot began
+        self.inode: tuple[int, int] | None = None  # (device, inode) of the file this connection opened
 
     @property
     def db(self):
@@ -368,7 +373,10 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True, mi
     lock_was_there = lock.lock_path(path).exists()
     locked = lock.acquire_shared(path, BUSY_TIMEOUT_MS / 1000, notice=progress)
     try:
-        store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key, seed=seed)
+        try:
+            store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key, seed=seed)
+        except StoreReplaced:  # once more, on the file a conversion put there while this one waited
+            store = _open_locked(path, create=create, migrate=migrate, progress=progress, key=key, seed=seed)
     except BaseException as exc:
         if locked:
             lock.release_shared(path)
@@ -398,6 +406,7 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
     except _db_errors() as exc:
         raise StoreError(_("the store {path} cannot be opened ({exc})").format(path=path, exc=exc)) from None
     store = Store(path, conn, created=not exists, key=use_key)
+    store.inode = _inode(path)  # the shared hold keeps conversions out: this is the file SQLite opened
     store.notice = progress
     if not exists:  # caches left beside this path by a store deleted since describe that one, not this one
         from advocate.store import sidecache
@@ -424,6 +433,14 @@ def _open_locked(path: Path, *, create: bool, migrate: bool, progress, key: str 
         store.warnings.append(warning)
     store.warnings.extend(leftovers)
     return store
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _remove_store_files(path: Path) -> None:
@@ -458,6 +475,12 @@ def _migrate(store: Store, current: int, progress=None, seed: Seed | None = None
     from advocate.store import lock
 
     with lock.exclusive(store.path, lock.SCHEMA_UPGRADE, BUSY_TIMEOUT_MS / 1000, notice=progress):
+        if store.inode is not None and _inode(store.path) != store.inode:
+            # flock lets go of the shared hold while it waits for the exclusive one: a conversion (db encrypt,
+            # decrypt) may have replaced the file meanwhile, and this connection still reads the old one
+            raise StoreReplaced(_("the store {path} changed while this command waited for it (another advocate "
+                               "encrypted or decrypted it); nothing was changed: run the command again").format(
+                path=store.path))
         current = _read_version(store.conn, store.path)  # another process may have upgraded it meanwhile
         if current >= SCHEMA_VERSION:
             return
@@ -495,7 +518,9 @@ def _named_copies(path: Path, tag: str) -> list[str]:
         return []
 
 
-LEFTOVER_SUFFIXES = (".encrypting", ".encrypting-journal", ".decrypting", ".decrypting-journal")
+# the copy is switched to WAL before the swap: a conversion killed then leaves its -wal and -shm as well
+LEFTOVER_SUFFIXES = tuple(f".{what}{side}" for what in ("encrypting", "decrypting")
+                          for side in ("", "-journal", "-wal", "-shm"))
 
 
 def _clean_leftovers(path: Path) -> list[str]:
@@ -507,7 +532,7 @@ def _clean_leftovers(path: Path) -> list[str]:
         leftover = Path(str(path) + suffix)
         if leftover.exists():
             _shred(leftover)
-            if not suffix.endswith("journal"):
+            if suffix in (".encrypting", ".decrypting"):
                 notes.append(_("removed {path}, a half-written copy left by an interrupted conversion").format(
                     path=leftover))
     plain_copies = _named_copies(path, "pre-encrypt")

@@ -182,3 +182,20 @@ def test_the_plain_copy_a_killed_decrypt_leaves_is_a_copy(db_path):
         assert files.is_store_file(left, db_path.resolve())
         assert str(left.resolve()) in {e["path"] for e in copies.list_copies(db_path)}
         left.unlink()
+
+
+def test_the_wal_files_of_a_conversion_killed_after_its_switch_to_wal_are_removed(db_path):
+    """The converted copy is switched to WAL before the swap (commit 9dfe29c): a conversion killed then leaves
+    <store>.encrypting-wal/-shm, which were listed as copies but never removed."""
+    from advocate.store import copies
+    from advocate.workspace import open_store
+
+    with open_store(db_path):
+        pass
+    left = [Path(f"{db_path}.{what}{side}") for what in ("encrypting", "decrypting") for side in ("-wal", "-shm")]
+    for p in left:
+        p.write_bytes(bytes(64))
+    with open_store(db_path) as s:
+        assert s.warnings == []  # the half-written copy itself is what a warning names
+    assert [p for p in left if p.exists()] == []
+    assert copies.list_copies(db_path) == []

@@ -144,3 +144,66 @@ def test_restore_with_a_wrong_key_refuses_too(cli, db_path, tmp_path, monkeypatc
     assert r.exit_code == 1, r
     assert _aside(db_path) == []
     assert db_path.read_bytes() == before
+
+
+def _converted_while_waiting(monkeypatch, path: Path, copies: list[Path]):
+    """lock.exclusive for a schema upgrade finds the file replaced by a conversion, as many times as ``copies``."""
+    import contextlib
+
+    from advocate.store import lock
+
+    real = lock.exclusive
+
+    @contextlib.contextmanager
+    def converted_meanwhile(store_path, what, timeout, notice=None):
+        if what == lock.SCHEMA_UPGRADE and copies:
+            old_fd = os.open(store_path, os.O_RDWR)
+            os.replace(copies.pop(0), store_path)  # what a conversion does: a new file at the path, the old zeroed
+            os.pwrite(old_fd, bytes(os.fstat(old_fd).st_size), 0)
+            os.close(old_fd)
+        with real(store_path, what, timeout, notice=notice):
+            yield
+
+    monkeypatch.setattr(lock, "exclusive", converted_meanwhile)
+
+
+def _old_store_and_copies(tmp_path: Path, n: int) -> tuple[Path, list[Path]]:
+    import shutil
+
+    from tests.helpers import make_v1_store
+
+    path = tmp_path / "old.db"
+    make_v1_store(path)
+    copies = []
+    for i in range(n):
+        copies.append(tmp_path / f"other{i}.db")
+        shutil.copy(path, copies[-1])
+    return path, copies
+
+
+def test_an_upgrade_that_waited_through_a_conversion_opens_the_new_file(tmp_path, monkeypatch):
+    """A schema upgrade turns its shared hold on the store into an exclusive one, and flock drops the shared hold
+    while it waits: a `db encrypt` started meanwhile can take the store first and replace the file. The upgrade then
+    read the old file (zeroed by the conversion) and said "not a readable SQLite database (file is not a
+    database)" (reproduced: three `clients new` and a `db encrypt` started together on an old store; in one run of
+    four, two of the three failed so).
+    It now opens the file that is there and upgrades that."""
+    import advocate.store as store_mod
+    from advocate.workspace import open_store
+
+    path, copies = _old_store_and_copies(tmp_path, 1)
+    _converted_while_waiting(monkeypatch, path, copies)
+    with open_store(path) as s:
+        assert s.schema_version == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("SELECT name FROM organizations WHERE id = 'o1'").fetchone() == ("Old org",)
+
+
+def test_a_store_replaced_again_and_again_is_one_sentence(tmp_path, monkeypatch):
+    import advocate.store as store_mod
+    from advocate.workspace import open_store
+
+    path, copies = _old_store_and_copies(tmp_path, 2)
+    _converted_while_waiting(monkeypatch, path, copies)
+    with pytest.raises(store_mod.StoreError, match="changed while this command waited") as err:
+        open_store(path)
+    assert not isinstance(err.value, store_mod.UnreadableStore)

@@ -212,6 +212,15 @@ def _begin_immediate(conn: sqlite3.Connection, attempts: int = 5, notice=None, p
             time.sleep(0.05 * (2**i))
 
 
+def file_uri(path: str | os.PathLike, mode: str | None = None) -> str:
+    """An SQLite URI for ``path`` (with ``mode``: "ro"...), percent-encoded: pasted as is, a '#' in the name starts a
+    fragment, a '?' the query and '%41' reads 'A', and SQLite opens (or makes) another file."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(os.path.abspath(os.fspath(path)), safe="/")
+    return f"{uri}?mode={mode}" if mode else uri
+
+
 def _where(conn) -> str:
     try:
         return conn.execute("PRAGMA database_list").fetchone()[2]
@@ -765,7 +774,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
     if key is None:
         _check_is_sqlite(src, maybe_encrypted=True)
     try:
-        probe = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        probe = crypto.connect(src, key) if key else sqlite3.connect(file_uri(src, "ro"), uri=True)
     except _db_errors() as exc:
         raise StoreError(_("{src} is not a usable backup ({exc}); the store was left as it was").format(
             src=src, exc=exc)) from None
@@ -814,7 +823,7 @@ def restore(src: str | os.PathLike, path: str | os.PathLike | None = None, key: 
                     if current is not None:
                         current.close()
         try:
-            src_conn = crypto.connect(src, key) if key else sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+            src_conn = crypto.connect(src, key) if key else sqlite3.connect(file_uri(src, "ro"), uri=True)
             target = _connect(dest, key)
             try:
                 src_conn.backup(target)  # page-by-page copy into the live file, safe with WAL

@@ -175,7 +175,9 @@ def _open_copy(path: Path, key: str | None, *, readonly: bool):
             return crypto.connect(path, key, isolation_level=None)
         except Exception:
             return None
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    from advocate.store import file_uri
+
+    uri = file_uri(path, "ro" if readonly else None)
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -3,6 +3,7 @@ client (issue 14)."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,36 @@ def test_the_wal_files_of_a_conversion_killed_after_its_switch_to_wal_are_remove
         assert s.warnings == []  # the half-written copy itself is what a warning names
     assert [p for p in left if p.exists()] == []
     assert copies.list_copies(db_path) == []
+
+
+@pytest.mark.parametrize("name", ["backup #2.db", "b?x.db", "100%41.db"])
+def test_a_copy_whose_name_has_uri_characters_is_scrubbed(cli, db_path, tmp_path, client, name):
+    """Copies were opened as SQLite URIs built by pasting the path ("file:<path>?mode=ro"): '#' began a fragment,
+    '?' the query, '%41' read as 'A', so purge opened another file (made empty, 0644, beside the copy), found no
+    client there and left the client in "backup #2.db" while saying it had looked in it (an attacker review)."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    other = cli("clients", "new", "-f", "json").json()["code"]
+    assert cli("db", "backup", usb / name).exit_code == 0
+    r = cli("clients", "purge", client, "--yes", "--everywhere")
+    assert r.exit_code == 0, r
+    conn = sqlite3.connect(usb / name)
+    try:
+        codes = {row[0] for row in conn.execute("SELECT code FROM clients")}
+    finally:
+        conn.close()
+    assert codes == {other}
+    assert sorted(p.name for p in usb.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("name", ["backup #2.db", "b?x.db", "100%41.db"])
+def test_a_backup_whose_name_has_uri_characters_restores(cli, db_path, tmp_path, name):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    assert cli("db", "backup", usb / name).exit_code == 0
+    cli("clients", "purge", code, "--yes")
+    r = cli("db", "restore", usb / name)
+    assert r.exit_code == 0, r
+    assert code in cli("clients", "list", "-f", "csv").stdout
+    assert sorted(p.name for p in usb.iterdir()) == [name]  # nothing made beside it

@@ -229,9 +229,15 @@ def _where(conn) -> str:
 
 
 def resolve_path(path: str | os.PathLike | None = None) -> Path:
+    """The store's path; a symbolic link to an existing file is that file (the lock, the -wal, a conversion's
+    copy and swap all belong beside the store itself: through the link, `db encrypt` replaced the link and zeroed
+    the store, and advocates using either path did not exclude each other)."""
     from advocate.config import default_db_path
 
-    return Path(path).expanduser() if path else default_db_path()
+    p = Path(path).expanduser() if path else default_db_path()
+    if p.is_symlink() and p.exists():
+        return Path(os.path.realpath(p))
+    return p
 
 
 def _check_is_sqlite(path: Path, maybe_encrypted: bool = False) -> None:

@@ -207,3 +207,36 @@ def test_a_store_replaced_again_and_again_is_one_sentence(tmp_path, monkeypatch)
     with pytest.raises(store_mod.StoreError, match="changed while this command waited") as err:
         open_store(path)
     assert not isinstance(err.value, store_mod.UnreadableStore)
+
+
+@needs_sqlcipher
+def test_encrypting_through_a_symlink_converts_the_store_it_points_to(cli, tmp_path, monkeypatch):
+    """ADVOCATE_DB naming a symbolic link to the store: `db encrypt` replaced the link with the encrypted store and
+    zeroed the store it pointed to, so every command given the store's own path failed ("cannot be opened with that
+    key"), and the lock beside the link did not keep out advocates using the real path (one appointment of 642
+    written meanwhile was lost in an attacker review). The store is the file the link points to."""
+    real = tmp_path / "real" / "store.db"
+    link = tmp_path / "link.db"
+    monkeypatch.setenv("ADVOCATE_DB", str(real))
+    code = cli("clients", "new", "-f", "json").json()["code"]
+    link.symlink_to(real)
+    monkeypatch.setenv("ADVOCATE_DB", str(link))
+    monkeypatch.setenv("ADVOCATE_DB_KEY", KEY)
+    r = cli("db", "encrypt")
+    assert r.exit_code == 0, r
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    monkeypatch.setenv("ADVOCATE_DB", str(real))
+    assert code in cli("clients", "list", "-f", "csv").stdout
+    assert cli("db", "check", "-f", "json").json()[0]["encrypted"] is True
+    assert not Path(f"{link}.lock").exists()  # one lock, beside the store itself
+
+
+def test_the_store_path_through_a_symlink_is_the_real_file(tmp_path):
+    from advocate.store import resolve_path
+
+    real = tmp_path / "real.db"
+    real.write_bytes(b"")
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    assert resolve_path(link) == real
+    assert resolve_path(tmp_path / "new.db") == tmp_path / "new.db"  # a store still to be made: as given

@@ -78,9 +78,18 @@ def _locked(store_path: Path):
         yield entries
         data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries
                        if os.path.lexists(e["path"])).encode("utf-8")
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, data)
+        # the room is taken before the list is touched: emptied first and then refused by a full disk, it
+        # forgot every copy (those on a USB stick cannot be found by name)
+        with contextlib.suppress(AttributeError):  # not on macOS
+            try:
+                os.posix_fallocate(fd, 0, max(len(data), 1))
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                    raise
+        done = 0
+        while done < len(data):
+            done += os.pwrite(fd, data[done:], done)
+        os.ftruncate(fd, len(data))
         os.fsync(fd)
         os.fchmod(fd, 0o600)
     finally:

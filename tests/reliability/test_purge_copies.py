@@ -3,6 +3,7 @@ client (issue 14)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -233,3 +234,29 @@ def test_a_backup_whose_name_has_uri_characters_restores(cli, db_path, tmp_path,
     assert r.exit_code == 0, r
     assert code in cli("clients", "list", "-f", "csv").stdout
     assert sorted(p.name for p in usb.iterdir()) == [name]  # nothing made beside it
+
+
+def test_a_full_disk_never_empties_the_list_of_copies(cli, db_path, tmp_path, monkeypatch):
+    """The list was emptied (ftruncate) before it was written again: on a full disk the write failed and every copy
+    was forgotten, a backup on a USB stick with no way to find it again by name (an attacker review)."""
+    import errno
+
+    from advocate.store import copies
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    cli("clients", "new")
+    assert cli("db", "backup", usb / "one.bak").exit_code == 0
+    before = copies.registry_path(db_path).read_bytes()
+    assert b"one.bak" in before
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (usb / "two.bak").write_bytes(b"")  # stands for a copy just written
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", full)
+        patch.setattr(os, "pwrite", full)
+        patch.setattr(os, "posix_fallocate", full, raising=False)
+        copies.record(db_path, usb / "two.bak", "backup")
+    assert copies.registry_path(db_path).read_bytes() == before

@@ -616,8 +616,18 @@ def backup(store: Store, dest: str | os.PathLike | None = None, *, force: bool =
     _write_backup(store, target)
     from advocate.store import copies
 
-    copies.record(store.path, target, kind, encrypted=bool(store.key))
+    if not copies.record(store.path, target, kind, encrypted=bool(store.key)) and \
+            _resolved_parent(target) != _resolved_parent(store.path):
+        # beside the store a copy is found by its name; elsewhere (a USB stick) only the list finds it again
+        _shred(target)
+        raise StoreError(_("the backup could not be added to the list of copies {registry}, so advocate could not "
+                           "find it again to remove a purged client from it; it was not kept (make room beside the "
+                           "store and run again)").format(registry=copies.registry_path(store.path)))
     return target
+
+
+def _resolved_parent(path: Path) -> str:
+    return os.path.realpath(path.parent)
 
 
 def _unique_backup_path(path: Path, tag: str) -> Path:

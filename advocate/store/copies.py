@@ -96,8 +96,9 @@ def _locked(store_path: Path):
         os.close(fd)
 
 
-def record(store_path: Path, copy: Path, kind: str, *, encrypted: bool = False) -> None:
-    """Add ``copy`` (a file advocate just wrote) to the store's list."""
+def record(store_path: Path, copy: Path, kind: str, *, encrypted: bool = False) -> bool:
+    """Add ``copy`` (a file advocate just wrote) to the store's list. False when the list cannot be written: a copy
+    beside the store is still found by its name, one elsewhere is not (the caller decides)."""
     store_path = Path(store_path)
     path = str(Path(copy).resolve())
     try:
@@ -106,8 +107,8 @@ def record(store_path: Path, copy: Path, kind: str, *, encrypted: bool = False) 
             entries.append({"path": path, "kind": kind, "encrypted": bool(encrypted),
                             "created": datetime.now(UTC).isoformat(timespec="seconds")})
     except OSError:
-        # the list lives beside the store; if it cannot be written the copy still exists and is found by name
-        pass
+        return False
+    return True
 
 
 def forget(store_path: Path, copy: Path) -> None:

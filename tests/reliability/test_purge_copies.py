@@ -3,6 +3,7 @@ client (issue 14)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -260,3 +261,30 @@ def test_a_full_disk_never_empties_the_list_of_copies(cli, db_path, tmp_path, mo
         patch.setattr(os, "posix_fallocate", full, raising=False)
         copies.record(db_path, usb / "two.bak", "backup")
     assert copies.registry_path(db_path).read_bytes() == before
+
+
+def test_a_backup_elsewhere_that_cannot_be_listed_is_not_kept(cli, db_path, tmp_path, monkeypatch):
+    """A backup on a USB stick is found again only through the list of copies: when the list could not be written
+    (a full disk beside the store) the backup was kept anyway, silently beyond the reach of every purge."""
+    import errno
+
+    from advocate.store import copies
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    cli("clients", "new")
+
+    @contextlib.contextmanager
+    def unwritable(store_path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+        yield []
+
+    monkeypatch.setattr(copies, "_locked", unwritable)
+    r = cli("db", "backup", usb / "copy.bak")
+    assert r.exit_code == 1, r
+    assert "list of copies" in r.stderr and "Traceback" not in r.stderr
+    assert list(usb.iterdir()) == []
+    r = cli("db", "backup")  # beside the store: found by its name, kept
+    assert r.exit_code == 0, r
+    assert Path(r.stdout.strip()).exists()
+    assert Path(r.stdout.strip()) in {Path(e["path"]) for e in copies.list_copies(db_path)}

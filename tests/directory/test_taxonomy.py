@@ -236,20 +236,25 @@ def test_the_quick_test_finds_each_phrase_alone():
     assert n > 1000
 
 
-def test_the_quick_test_on_real_descriptions():
-    """Every service name and description of the real exports in shared/data (skipped without them)."""
+def _real_rows(*tables: str):
+    """The rows of the real exports' ``tables`` in shared/data (the test is skipped without them)."""
     shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
-    files = sorted(shared.rglob("services.csv")) if shared.is_dir() else []
+    files = [f for t in tables for f in sorted(shared.rglob(f"{t}.csv"))] if shared.is_dir() else []
     if not files:
         pytest.skip("no real exports here")
-    seen = 0
     for f in files:
         with open(f, newline="", encoding="utf-8", errors="replace") as fh:
-            for row in csv.DictReader(fh):
-                texts = ((row.get("name") or "").strip(), " ".join((row.get("description") or "").split()))
-                with pytest.MonkeyPatch.context() as m:
-                    assert taxonomy._evidence_from_text(texts) == _all_patterns(texts, m), texts
-                seen += 1
+            yield from csv.DictReader(fh)
+
+
+def test_the_quick_test_on_real_descriptions():
+    """Every service name and description of the real exports in shared/data (skipped without them)."""
+    seen = 0
+    for row in _real_rows("services"):
+        texts = ((row.get("name") or "").strip(), " ".join((row.get("description") or "").split()))
+        with pytest.MonkeyPatch.context() as m:
+            assert taxonomy._evidence_from_text(texts) == _all_patterns(texts, m), texts
+        seen += 1
     assert seen > 1000
 
 
@@ -321,17 +326,11 @@ def test_enforcement_needles_change_nothing(words, noise):
 
 def test_enforcement_needles_on_real_names():
     """Every service and organization name of the real exports in shared/data (skipped without them)."""
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds"
-    files = sorted(shared.rglob("services.csv")) + sorted(shared.rglob("organizations.csv")) if shared.is_dir() else []
-    if not files:
-        pytest.skip("no real exports here")
     seen = 0
-    for f in files:
-        with open(f, newline="", encoding="utf-8", errors="replace") as fh:
-            for row in csv.DictReader(fh):
-                name = (row.get("name") or "").strip()
-                assert taxonomy.enforcement_evidence(name, name) == _enforcement_every_pattern(name, name), name
-                seen += 1
+    for row in _real_rows("services", "organizations"):
+        name = (row.get("name") or "").strip()
+        assert taxonomy.enforcement_evidence(name, name) == _enforcement_every_pattern(name, name), name
+        seen += 1
     assert seen > 1000
 
 

@@ -315,7 +315,7 @@ def check_value(store: Store, field: str, value, *, zone: ZoneInfo | None = None
         return normalize_language(value) if value else None
     if field in ("place", "advocate", "notes"):
         what, limit = {"place": (_("the place"), 200), "advocate": (_("the name of who accompanies"), 100),
-                       "notes": (_("the notes"), 1000)}[field]
+                       "notes": (_("the note"), 1000)}[field]
         return _clean_text(value, what, limit, field)
     raise ValueError(field)
 
@@ -555,7 +555,7 @@ def edit_appointment(store: Store, appointment_id: int | str, **changes: Any) ->
         from advocate.directory.vocab import normalize_language
 
         sets["interpreter_language"] = normalize_language(changes["interpreter"]) if changes["interpreter"] else None
-    for key, what, limit in (("advocate", _("the name of who accompanies"), 100), ("notes", _("the notes"), 1000)):
+    for key, what, limit in (("advocate", _("the name of who accompanies"), 100), ("notes", _("the note"), 1000)):
         if changes.get(key) is not None:
             sets[key] = _clean_text(changes[key], what, limit, key)
     if not sets:

@@ -6,7 +6,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from advocate.clients import normalize_code, require_client
-from advocate.clock import now_utc
+from advocate.clock import now_utc, today_local
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
@@ -127,7 +127,7 @@ def update_goal(store: Store, goal_id, *, status: str | None = None, note: str |
         params.append(new_status)
         if new_status == "reached":
             sets.append("reached = ?")
-            params.append(reached_day or now[:10])
+            params.append(reached_day or today_local())
         else:
             sets.append("reached = NULL")
     elif reached_day:

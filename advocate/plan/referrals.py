@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from advocate.clients import normalize_code, require_client
-from advocate.clock import now_utc
+from advocate.clock import now_utc, today_local
 from advocate.errors import InputError, NotFound
 from advocate.i18n import N_, _
 from advocate.plan.common import NOTE_LIMIT, TEXT_LIMIT, clean_text, history, parse_day, parse_id, record_event
@@ -164,7 +164,7 @@ def update_referral(store: Store, referral_id, *, status: str | None = None, not
         params.append(new_status)
         if new_status == "accepted" and not ref["accepted"]:
             sets.append("accepted = ?")
-            params.append(day or now[:10])
+            params.append(day or today_local())
     for col, value in (("goal_id", goal_id), ("appointment_id", appt_id), ("release_id", release_id)):
         if value is not None:
             sets.append(f"{col} = ?")

@@ -18,7 +18,8 @@ def plan_report(store: Store, start: date, end: date, *, suppress_below: int = 5
 
     lo, hi = start.isoformat(), end.isoformat()
     goals_set = store.conn.execute(
-        "SELECT area, client_code FROM goals WHERE substr(created, 1, 10) BETWEEN ? AND ?", (lo, hi)).fetchall()
+        # created is a UTC stamp; the period is in the machine's days, as the dated columns below are
+        "SELECT area, client_code FROM goals WHERE date(created, 'localtime') BETWEEN ? AND ?", (lo, hi)).fetchall()
     goals_reached = store.conn.execute(
         "SELECT area, client_code FROM goals WHERE status = 'reached' AND reached BETWEEN ? AND ?", (lo, hi)).fetchall()
     refs = store.conn.execute(

@@ -191,3 +191,33 @@ def test_agenda_lists_one_days_appointments_in_the_order_they_start(store, code)
                            duration=30, tz="America/Los_Angeles").appointment["id"]  # 05:00 UTC the day after
     items = [i for i in agenda(store, settings=AgendaSettings(days_ahead=7)) if i.kind == "appointment"]
     assert [int(i.ref) for i in items] == [ids[2], ids[1], ids[0], last]
+
+
+@pytest.fixture
+def chicago(monkeypatch):
+    """The process in America/Chicago (C's localtime reads TZ only at tzset: set, and put back after)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_report_days_are_the_machine_s_days_not_utc_days(store, chicago):
+    """A goal set in Chicago at 7 pm on 30 November is stamped 1 December in UTC: the November report counted it
+    in December (and CI, run just after midnight UTC with a process whose C library still had another zone, found
+    none). Goals are counted by the machine's day; a day reached or accepted by default is the machine's too."""
+    c = create_client(store)["code"]
+    goal = g.add_goal(store, c, "Meta", area="housing")
+    store.conn.execute("UPDATE goals SET created = '2026-12-01T01:00:00+00:00' WHERE id = ?", (goal["id"],))
+    rep = plan_report(store, date(2026, 11, 1), date(2026, 11, 30), suppress_below=0)
+    assert rep["summary"]["goals_set"] == 1
+    assert plan_report(store, date(2026, 12, 1), date(2026, 12, 31), suppress_below=0)["summary"]["goals_set"] == 0
+    g.update_goal(store, goal["id"], status="reached")
+    ref = rf.add_referral(store, c, "us-988").record
+    rf.update_referral(store, ref["id"], status="accepted")
+    today = date.today().isoformat()  # Chicago's day
+    assert g.get_goal(store, goal["id"])["reached"] == today
+    assert rf.get_referral(store, ref["id"])["accepted"] == today == ref["sent"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,9 @@ def isolated(tmp_path, tmp_path_factory, monkeypatch, gazetteer_cache):
     monkeypatch.delenv("ADVOCATE_CONFIG", raising=False)
     monkeypatch.delenv("ADVOCATE_DEBUG", raising=False)
     monkeypatch.setenv("TZ", "UTC")
+    # C's localtime_r (date.today(), SQLite's 'localtime') keeps the zone of the last tzset: a test that set TZ
+    # and read the clock would leave its zone to the next tests of the worker (a report test failed after midnight)
+    time.tzset()
     # the interface language comes from these: every test starts in English unless it says otherwise
     for var in ("ADVOCATE_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(var, raising=False)

@@ -51,10 +51,9 @@ def connection(progress=None) -> sqlite3.Connection:
             if progress:
                 progress("Building the offline place index (once; a few seconds)...")
             build(path)
-        from urllib.parse import quote  # a '#', '?' or '%' in the cache folder's name is part of the name
+        from advocate.store import file_uri  # a '#', '?' or '%' in the cache folder's name is part of the name
 
-        _conn = sqlite3.connect(f"file:{quote(os.path.abspath(path), safe='/')}?mode=ro", uri=True,
-                                check_same_thread=False)
+        _conn = sqlite3.connect(file_uri(path, "ro"), uri=True, check_same_thread=False)
         _conn_path = path
         return _conn
 

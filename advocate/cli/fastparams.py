@@ -2,8 +2,8 @@
 
 Typer 0.29 converts every parameter through a pydantic ``TypeAdapter`` (built on first use), so any
 command that runs imports pydantic: 60-100 ms of a cold ``advocate services near`` that does a few
-milliseconds of work. advocate's parameters are plain strings, lists of strings, whole numbers in a
-range, paths and choices; for those this module converts the value itself, the way Typer's adapter
+milliseconds of work. advocate's parameters are plain strings, lists of strings, whole and decimal numbers in
+a range, paths and choices; for those this module converts the value itself, the way Typer's adapter
 does, and hands anything else (an unusual type, a value it does not recognise at once, and every
 error) to Typer's own pydantic path, so messages and results stay Typer's.
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 _INT = re.compile(r"[+-]?[0-9]{1,18}")
+_REAL = re.compile(r"[+-]?[0-9]{1,15}(?:\.[0-9]{1,15})?")  # plain decimals; "1e3", "inf", "5." go to Typer
 _installed = False
 
 
@@ -60,6 +61,20 @@ def _leaf(annotation: Any, info) -> Any:
                 raise _Slow  # out of range: Typer says so in its own words
             return number
         return whole
+    if annotation is float:
+        low, high, clamp = info.min, info.max, info.clamp
+
+        def real(value, param, ctx):
+            if type(value) is float:
+                number = value
+            elif type(value) is int or (type(value) is str and _REAL.fullmatch(value)):
+                number = float(value)
+            else:
+                raise _Slow
+            if number != number or (low is not None and number < low) or (high is not None and number > high):
+                raise _Slow  # NaN, or out of range: Typer clamps it or says so in its own words
+            return number
+        return real
     if annotation is bool:
         def flag(value, param, ctx):
             if type(value) is bool:

@@ -17,7 +17,8 @@ from advocate.cli import fastparams
 from advocate.cli.main import make_app
 
 TRICKY = ["10", "010", "+5", "-3", " 7", "7 ", "1_000", "0", "100", "101", "10000", "10001", "1e3", "", "abc",
-          "99999999999999999999", "٣", "json", "JSON", "Csv", "table ", "-", "./x.csv", "~/x", "a\x00b", "true"]
+          "99999999999999999999", "٣", "json", "JSON", "Csv", "table ", "-", "./x.csv", "~/x", "a\x00b", "true", "2.5", "30.0", "0.5", "600.0",
+          "600.5", "1.", ".5", "-0.0", "nan", "inf", "1,5", "2.50000000000000001"]
 
 
 def _params():
@@ -67,7 +68,7 @@ def test_most_parameters_take_the_fast_path():
     assert len(fast) >= len(PARAMS) * 0.8
 
 
-@pytest.mark.parametrize("value", TRICKY + [["a", "b"], ("x",), 5, True])
+@pytest.mark.parametrize("value", TRICKY + [["a", "b"], ("x",), 5, True, 30.0, 2.5, 0.5, 1e9, float("nan")])
 def test_tricky_values_agree(value):
     for cmd, param in PARAMS:
         mine, theirs = _both(cmd, param, value)
@@ -87,4 +88,33 @@ def test_a_cold_lookup_does_not_import_pydantic(tmp_path):
             " '-f', 'json']\ntry:\n    run()\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules, file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        env={**__import__("os").environ, "ADVOCATE_DB": str(tmp_path / "s.db")})
+    assert p.stderr.strip().endswith("False"), p.stderr[-500:]
+
+
+def test_decimal_options_take_the_fast_path():
+    reals = [p for _c, p in PARAMS if p.type_descriptor.annotation is float]
+    assert reals  # (--timeout of the directory pull)
+    assert all(fastparams._converter(p.type_descriptor.annotation, p.type_descriptor.parameter_info) for p in reals)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(str), st.floats(-1000, 1000),
+                 st.decimals(-1000, 1000, places=3, allow_nan=False, allow_infinity=False).map(str)))
+def test_any_decimal_agrees(value):
+    for cmd, param in PARAMS:
+        if param.type_descriptor.annotation is float:
+            mine, theirs = _both(cmd, param, value)
+            assert _agree(mine, theirs), (param.name, value, mine, theirs)
+
+
+def test_an_import_does_not_import_pydantic(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "services.csv").write_text("id,name\n1,Clinica\n", encoding="utf-8")
+    code = ("import sys\nfrom advocate.cli.main import run\nsys.argv = ['advocate', 'services', 'import', sys.argv[1],"
+            " '--dry-run', '-f', 'json']\ntry:\n    run()\nexcept SystemExit as e:\n    print('rc', e.code, file=sys.stderr)\n"
+            "print('pydantic' in sys.modules, file=sys.stderr)")
+    p = subprocess.run([sys.executable, "-c", code, str(export)], capture_output=True, text=True,
+                       env={**__import__("os").environ, "ADVOCATE_DB": str(tmp_path / "s.db")})
+    assert '"services_read": 1' in p.stdout, p.stderr[-500:]
     assert p.stderr.strip().endswith("False"), p.stderr[-500:]

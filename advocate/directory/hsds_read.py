@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -63,9 +64,6 @@ MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
-# what str.strip() removes (every character str.isspace() is true of): SQLite's trim() told to remove the same
-_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def _temp_error(exc: BaseException) -> AdvocateError:
@@ -166,7 +164,8 @@ class _CappedMember(io.RawIOBase):
 
 class _Fetched:
     """The rows read ahead for one table and column (see :meth:`Staged.prefetch`): the values asked for, and the
-    rows of those that have any, in the order they were staged."""
+    rows of those that have any, in the order they were staged (not to be changed: readers give out copies); a
+    value asked for that is not in ``rows`` has none."""
 
     __slots__ = ("asked", "rows")
 
@@ -181,19 +180,31 @@ class _Fetched:
         asked.update(todo)
         return todo
 
-    def get(self, value: str) -> list | tuple | None:
-        """The rows of ``value`` (not to be changed: callers copy them), () when it has none, None when it was not
-        asked for."""
-        rows = self.rows.get(value)
-        if rows is not None:
-            return rows
-        return () if value in self.asked else None
+
+def _trim_keys(rows: list, keys) -> None:
+    """Trim the cells at ``keys`` of each of ``rows`` (lists, changed in place) as str.strip() does. An id rarely
+    needs it: each column of the batch is checked at C speed first (str.strip gives back the very string it was
+    given when there is nothing to trim), and only a column with something to trim is written back."""
+    for j in keys:
+        cells = list(map(itemgetter(j), rows))
+        try:
+            trimmed = list(map(str.strip, cells))
+        except TypeError:  # (a cell that is not text, e.g. None: kept as it is)
+            trimmed = [v.strip() if isinstance(v, str) else v for v in cells]
+        if trimmed != cells:
+            for i, (v, was) in enumerate(zip(trimmed, cells, strict=True)):
+                if v is not was:
+                    row = rows[i]
+                    if not isinstance(row, list):
+                        rows[i] = row = list(row)
+                    row[j] = v
 
 
 class Staged:
     """The export's tables, streamed into a temporary SQLite file so memory does not grow with the export.
 
-    Key columns (ids) are stored trimmed and indexed; every other value is kept as text, as read.
+    Key columns (ids) are stored trimmed (as str.strip() gives them) and indexed; every other value is kept as
+    text, as read.
     """
 
     def __init__(self):
@@ -210,9 +221,9 @@ class Staged:
             self._release()
             raise _temp_error(exc) from None
         self.columns: dict[str, list[str]] = {}
+        self._keys: dict[str, list[int]] = {}  # table -> where its key columns (ids) are, trimmed as rows go in
         self._fetched: dict[tuple, _Fetched] = {}
         self._indexed: set[tuple[str, str]] = set()
-        self._untrimmed: set[str] = set()  # tables rows went into whose key columns are not trimmed yet
         self._memos: dict[str, int] = {}  # what an import remembers here (see remember): name -> values per key
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
@@ -230,7 +241,6 @@ class Staged:
 
     def distinct(self, name: str, column: str) -> list[str]:
         """The distinct non-empty values of a column (trimmed)."""
-        self._settle(name)
         if name not in self or column not in self.columns[name]:
             return []
         return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM "t_{name}"')}
@@ -241,7 +251,6 @@ class Staged:
         from them until :meth:`forget` (so the importer reads a block of services' rows at once). With
         ``only``, the rows :meth:`many` gives hold just those columns (and ``column``): for a caller that
         reads nothing else of them."""
-        self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
         fetched = self._fetched.get((name, column))
@@ -272,8 +281,14 @@ class Staged:
     def column_values(self, name: str, column: str, value: str, wanted: str) -> list:
         """``[row.get(wanted) for row in self.many(name, column, value)]``, from :meth:`prefetch_column`
         when it read them."""
-        hit = self._fetched_cells(name, column, value, wanted)
-        return hit if hit is not None else [r.get(wanted) for r in self.many(name, column, value)]
+        fetched = self._fetched.get((name, column, wanted))
+        if fetched is not None and value:  # (called a few times per service: kept short)
+            hit = fetched.rows.get(value)
+            if hit is not None:
+                return hit.copy()
+            if value in fetched.asked:
+                return []
+        return [r.get(wanted) for r in self.many(name, column, value)]
 
     def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...], *,
                         blank: str | None = None) -> None:
@@ -288,9 +303,13 @@ class Staged:
         """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
         :meth:`prefetch_tuples` when it read them; with ``blank``, only the rows whose ``blank`` cell is empty
         or missing (``not (row.get(blank) or "").strip()``)."""
-        hit = self._fetched_cells(name, column, value, (wanted, blank) if blank else wanted)
-        if hit is not None:
-            return hit
+        fetched = self._fetched.get((name, column, (wanted, blank) if blank else wanted))
+        if fetched is not None and value:  # (called a dozen times per service: kept short)
+            hit = fetched.rows.get(value)
+            if hit is not None:
+                return hit.copy()
+            if value in fetched.asked:
+                return []
         return [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)
                 if not blank or not (r.get(blank) or "").strip()]
 
@@ -300,7 +319,6 @@ class Staged:
         value when ``single``, else a tuple), kept under ``key`` until :meth:`forget`; with ``blank``, only the
         rows whose ``blank`` column is empty (a key column: trimmed when staged; a guarded cell of our own
         export is never empty once its guard is undone, so the stored text tells)."""
-        self._settle(name)
         if name not in self or column not in self.columns[name]:
             return
         fetched = self._fetched.get((name, column, key))
@@ -330,14 +348,6 @@ class Staged:
         else:
             for r in cur:
                 rows[r[0]].append(r[1:])
-
-    def _fetched_cells(self, name: str, column: str, value: str, key) -> list | None:
-        fetched = self._fetched.get((name, column, key))
-        if fetched is not None and value:
-            hit = fetched.get(value)
-            if hit is not None:
-                return list(hit)
-        return None
 
     def forget(self) -> None:
         """Drop what :meth:`prefetch` read (memory stays one block's worth)."""
@@ -415,7 +425,7 @@ class Staged:
         self.create(name, [header[i] for i in keep] if keep else header)
         batch = []
         pad = [""] * width
-        for rec in records:  # what insert() does, in one pass over the rows (ids are trimmed by the INSERT)
+        for rec in records:
             if len(rec) != width:  # short rows are padded with empty cells, long ones cut
                 rec = (rec + pad)[:width]
             batch.append([rec[i] for i in keep] if keep else rec)
@@ -471,6 +481,7 @@ class Staged:
             seen.add(h)
             cols.append(h)
         self.columns[name] = cols
+        self._keys[name] = [j for j, c in enumerate(cols) if c in KEY_COLUMNS]
         q = ", ".join('"' + c.replace('"', '""') + '" TEXT' for c in cols)
         self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, {q})')
 
@@ -480,36 +491,15 @@ class Staged:
 
     def _insert(self, name: str, rows: list[list]) -> None:
         if rows:
-            self._untrimmed.add(name)  # key columns are trimmed before the table is first read (see _settle)
+            _trim_keys(rows, self._keys.get(name, ()))
             marks = ", ".join("?" * len(self.columns[name]))
             self._run(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
 
-    def _settle(self, name: str) -> None:
-        """Trim the key columns (ids) of a table rows were inserted into, as str.strip() would (the same
-        whitespace), once all of them are in: one UPDATE per column that touches only the cells that start or
-        end with a character that may be whitespace (an id rarely does), not a trim() per cell as rows go in."""
-        if name not in self._untrimmed:
-            return
-        self._untrimmed.discard(name)
-        keys = [c for c in self.columns[name] if c in KEY_COLUMNS]
-        if not keys:
-            return
-        # whitespace is below 33 or above 132 (str.isspace()); others in those ranges are trimmed of nothing. One
-        # pass over the table for all its key columns: a row is rewritten only when one of them may need it
-        needs = {c: f'(unicode("{c}") NOT BETWEEN 33 AND 132 OR unicode(substr("{c}", -1)) NOT BETWEEN 33 AND 132)'
-                 for c in keys}
-        sets = ", ".join(f'"{c}" = CASE WHEN {needs[c]} THEN trim("{c}", \'{_WHITESPACE}\') ELSE "{c}" END'
-                         for c in keys)
-        self._run(f'UPDATE "t_{name}" SET {sets} WHERE {" OR ".join(needs.values())}')
-
     def index(self, name: str) -> None:
-        """Called once a table's rows are all in: its key columns are trimmed now; a key column is indexed the
-        first time rows are looked up by it (:meth:`_index`), so only the columns an import asks by are indexed,
-        not every id of every table."""
-        self._settle(name)
+        """Called once a table's rows are all in. A key column is indexed the first time rows are looked up by it
+        (:meth:`_index`), so only the columns an import asks by are indexed, not every id of every table."""
 
     def _index(self, name: str, column: str) -> None:
-        self._settle(name)
         if (name, column) not in self._indexed:
             self._indexed.add((name, column))
             try:
@@ -518,14 +508,12 @@ class Staged:
                 raise _temp_error(exc) from None
 
     def count(self, name: str) -> int:
-        self._settle(name)
         return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
 
     def first(self, name: str) -> dict:
         return next(self.rows(name), {})
 
     def rows(self, name: str):
-        self._settle(name)
         if name not in self:
             return iter(())
         cols = self.columns[name]
@@ -538,13 +526,13 @@ class Staged:
     def many(self, name: str, column: str, value: str) -> list[dict]:
         if not value:
             return []
-        if self._untrimmed:
-            self._settle(name)
         fetched = self._fetched.get((name, column))  # only a table and column that exist are prefetched
         if fetched is not None:
-            hit = fetched.get(value)
+            hit = fetched.rows.get(value)
             if hit is not None:
-                return list(hit)
+                return hit.copy()
+            if value in fetched.asked:
+                return []
         if name not in self.columns or column not in self.columns[name]:
             return []
         self._index(name, column)

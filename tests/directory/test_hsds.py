@@ -524,7 +524,8 @@ _ID_CHARS = ["1", "a", "É", "~", "ñ", "\u0100", "-", "Z"]
                           .map("".join), st.sampled_from(_SPACES)), min_size=1, max_size=12))
 def test_staged_ids_are_trimmed_as_str_strip_would(cells):
     """Key columns are stored as str.strip() gives them (whatever the whitespace, ids that start or end with a
-    letter beyond ASCII included), whichever way the table was staged; other columns as read."""
+    letter beyond ASCII included), whichever way the table was staged (rows trimmed as they go in, a batch at a
+    time); other columns as read."""
     from advocate.directory.hsds_read import Staged
 
     raw = [a + b + c for a, b, c in cells]
@@ -533,6 +534,11 @@ def test_staged_ids_are_trimmed_as_str_strip_would(cells):
         staged.load("phones", ["id", "service_id", "number"], [[v, v, v] for v in raw])
         assert [(r["id"], r["service_id"], r["number"]) for r in staged.rows("phones")] == \
             [(v.strip(), v.strip(), v) for v in raw]
+        # rows handed to insert() as tuples, a cell that is not text among them (kept as it is)
+        staged.create("languages", ["service_id", "language", "location_id"])
+        staged.insert("languages", [(v, v, None if i % 3 == 0 else v) for i, v in enumerate(raw)])
+        assert [(r["service_id"], r["language"], r["location_id"]) for r in staged.rows("languages")] == \
+            [(v.strip(), v, None if i % 3 == 0 else v.strip()) for i, v in enumerate(raw)]
         staged.load("service_taxonomy", ["id", "service_id", "taxonomy_id"], [["x", v, v + "t"] for v in raw],
                     compact=True)
         pairs = list(dict.fromkeys((v.strip(), (v + "t").strip()) for v in raw))

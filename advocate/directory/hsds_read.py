@@ -217,6 +217,11 @@ class Staged:
             self.db = sqlite3.connect(Path(self._dir.name) / "stage.db")
             self.db.execute("PRAGMA journal_mode = OFF")
             self.db.execute("PRAGMA synchronous = OFF")
+            # 16 KiB pages (SQLite's default is 4): a quarter of the page reads and b-tree steps for the same rows
+            # (tables are written in order and read a block of keys at a time); the page cache stays the 2 MiB
+            # SQLite gives by default (it was counted in 4 KiB pages when the file was opened: set again)
+            self.db.execute("PRAGMA page_size = 16384")
+            self.db.execute("PRAGMA cache_size = -2000")
         except sqlite3.Error as exc:
             self._release()
             raise _temp_error(exc) from None

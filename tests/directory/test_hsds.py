@@ -629,6 +629,38 @@ def test_an_import_puts_the_rtree_trigger_back_whatever_happens(store, monkeypat
                "WHERE l.latitude IS NOT NULL")
 
 
+def test_the_rtree_an_import_writes_is_the_one_its_trigger_makes(tmp_path, monkeypatch):
+    """The R*Tree rows the import writes a block at a time go in as the insert trigger would add them, row by
+    row in the same order: the R*Tree's nodes are byte for byte those of an import the trigger writes (blocks
+    of 50 services here, 600 places spread over Florida, so nodes split and reinsert)."""
+    from advocate.directory import hsds
+
+    export = tmp_path / "spread"
+    export.mkdir()
+    tables = {
+        "services.csv": [["id", "organization_id", "name"]] + [[f"s{i}", "o1", f"Service {i}"] for i in range(600)],
+        "organizations.csv": [["id", "name"], ["o1", "Helpers"]],
+        "locations.csv": [["id", "organization_id", "latitude", "longitude"]]
+        + [[f"l{i}", "o1", f"{25 + (i * 37 % 600) / 100:.4f}", f"{-82 + (i * 53 % 500) / 100:.4f}"] for i in range(600)],
+        "services_at_location.csv": [["id", "service_id", "location_id"]]
+        + [[str(i), f"s{i}", f"l{(i * 7) % 600}"] for i in range(600)],
+    }
+    for name, body in tables.items():
+        with (export / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(body)
+    monkeypatch.setattr(hsds, "BLOCK", 50)
+    nodes = []
+    for bulk in (True, False):
+        if not bulk:  # the trigger writes every row
+            monkeypatch.setattr(hsds.Importer, "_bulk_rtree", lambda self: None)
+        s = open_store(tmp_path / f"bulk-{bulk}" / "advocate.db")
+        try:
+            assert import_directory(s, export, source="spread")["imported"] == 600
+            nodes.append(s.conn.execute("SELECT nodeno, data FROM sal_rtree_node ORDER BY nodeno").fetchall())
+        finally:
+            s.close()
+    assert len(nodes[0]) > 3 and nodes[0] == nodes[1]
+
 def _small_export(folder, n=40, *, skip=(), duplicate_of=None):
     """An export of ``n`` services of one organization; service i sits at location l(i % 6), so places are
     shared by services far apart; with ``duplicate_of`` a last row repeats that service's id."""

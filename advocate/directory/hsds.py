@@ -35,6 +35,7 @@ _MOJIBAKE = {"GÇÖ": "’", "GÇÿ": "‘", "GÇ£": "“", "GÇ¥": "”", "G�
              "ΓÇÖ": "’", "ΓÇÿ": "‘", "ΓÇ£": "“", "ΓÇ¥": "”", "ΓÇô": "–", "ΓÇö": "—", "ΓÇª": "…", "ΓÇó": "•",
              "â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\x9d": "”", "â€“": "–", "â€”": "—", "â€¦": "…", "Â ": " "}
 _MARKERS = re.compile(r"#{3}[A-Z]{2,5}#{3}")
+_SPACES = re.compile(" {2,}")
 
 
 _MOJIBAKE_RX = re.compile("|".join(re.escape(k) for k in _MOJIBAKE))
@@ -98,6 +99,14 @@ def _clean(text: str, multiline: bool, limit: int) -> str | None:
         pass  # one line, words one space apart already (in a printable text only an ASCII space is whitespace)
     elif not multiline or "\n" not in text:  # (one line: what the multi-line rule gives it too)
         text = " ".join(text.split())
+    elif text.replace("\n", "").isprintable():  # lines whose only whitespace is an ASCII space: the rule below, by
+        # plain replacing (runs of spaces made one, then the space at either end of a line dropped)
+        if "  " in text:
+            text = _SPACES.sub(" ", text)
+        if " \n" in text or "\n " in text:
+            text = text.replace(" \n", "\n").replace("\n ", "\n")
+        if "\n\n\n" in text:
+            text = re.sub(r"\n{3,}", "\n\n", text.strip())
     else:
         text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
         if "\n\n\n" in text:
@@ -116,7 +125,9 @@ def flat_text(multiline: str | None, limit: int = 20000) -> str | None:
         return None
     if "\n" not in multiline:  # one line: clean() left its words one space apart already
         return multiline
-    return " ".join(multiline.split())
+    # lines whose words are one space apart, no space at either end, at most one blank line between them (what
+    # clean() makes of a multi-line text): the line breaks become the spaces
+    return multiline.replace("\n\n", "\n").replace("\n", " ")
 
 
 _PHONES: dict[tuple, str | None] = {}
@@ -275,6 +286,9 @@ class Importer:
         self.total = T.count("services")
         self._lookup_cache: dict[tuple[str, str, str], dict] = {}
         self._named_terms: dict[str | None, tuple[str, str]] = {}
+        self._coded_terms: dict[tuple, tuple[tuple[str, str], ...]] = {}  # a service's codes -> its terms
+        self._tax_key: str | None = None  # the taxonomy table's key column (see categories_of)
+        self._languages_read: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # see languages_of
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         # what the import has seen and written so far is kept in the staging database (memory stays flat in the
         # number of services): "ids" and "keys" of the services taken, "orgs" and "locs" written (export id ->
@@ -330,6 +344,8 @@ class Importer:
 
     def addr(self, lid: str) -> dict:
         rows = self.T.many("addresses", "location_id", lid)
+        if len(rows) == 1:  # (the physical one if it is, else the first: the one)
+            return rows[0]
         physical = [r for r in rows if (r.get("address_type") or "physical").strip().lower() == "physical"]
         return (physical or rows or self.T.many("postal_addresses", "location_id", lid) or [{}])[0]
 
@@ -364,18 +380,23 @@ class Importer:
             self._rejects_csv.writerow({k: _safe_cell(v) for k, v in entry.items()})
 
     def offline_point(self, addr: dict) -> tuple[float, float] | None:
-        zip5 = _ZIP5.match(addr.get("postal_code") or "")
-        if (clean(addr.get("country")) or "").upper() in ("MX", "MEX", "MEXICO", "MÉXICO"):
-            zip5 = None  # a Mexican código postal is five digits too, and no US ZIP
-        state = clean(addr.get("state_province")) or clean(addr.get("region")) or ""
-        city = clean(addr.get("city")) or ""
+        return self._offline_point(addr.get("postal_code"), (clean(addr.get("country")) or "").upper(),
+                                   clean(addr.get("state_province")) or clean(addr.get("region")) or "",
+                                   clean(addr.get("city")) or "")
+
+    def _offline_point(self, postal_code: str | None, country: str, state: str, city: str) -> tuple[float, float] | None:
+        """:meth:`offline_point` of an address's postal code as written and its country (upper case), state and city
+        cleaned."""
+        # (a Mexican código postal is five digits too, and no US ZIP)
+        zip5 = None if country in ("MX", "MEX", "MEXICO", "MÉXICO") else _ZIP5.match(postal_code or "")
         keys = ([zip5.group(1)] if zip5 else []) + ([f"{city}, {state}"] if city and state else [])
         for key in keys:
             if key not in self.geo_cache:
                 try:
                     from advocate.geo.resolve import resolve_place
 
-                    p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder)
+                    p = resolve_place(key, online=self.online, store=self.store, geocoder=self.geocoder,
+                                      point_only=True)
                     self.geo_cache[key] = (p.latitude, p.longitude)
                 except AdvocateError:  # an unknown ZIP or city: try the next key (a store error is not that)
                     self.geo_cache[key] = None
@@ -425,22 +446,25 @@ class Importer:
             return None
         key, source_id = self.identity(loc, lid, "loc:")
         addr = self.addr(lid)
+        get = addr.get  # (each of the address's cells cleaned once)
+        city, state = clean(get("city")), clean(get("state_province")) or clean(get("region"))
+        country: str | None = (clean(get("country")) or "").upper()
         point = coordinate(loc.get("latitude"), loc.get("longitude"))
         # our own export says whether a point stands for a city or ZIP centre
         approximate = 1 if point and (loc.get("advocate_approximate") or "").strip() in ("1", "true") else 0
         if point is None and addr:
-            point = self.offline_point(addr)
+            point = self._offline_point(get("postal_code"), country or "", state or "", city or "")
             if point:
                 approximate = 1
                 self.stats["geocoded_offline"] += 1
-        address = ", ".join(x for x in (clean(addr.get("address_1")), clean(addr.get("address_2"))) if x) or None
-        country = (clean(addr.get("country")) or "").upper() or None
+        line_1, line_2 = clean(get("address_1")), clean(get("address_2"))
+        address = (f"{line_1}, {line_2}" if line_2 else line_1) if line_1 else line_2
         if country in ("USA", "UNITED STATES"):
             country = "US"
-        if not country and (addr.get("state_province") or addr.get("postal_code")):
-            country = "US"
-        facts = (address, clean(addr.get("city")), clean(addr.get("state_province")) or clean(addr.get("region")),
-                 clean(addr.get("postal_code")), country, point[0] if point else None, point[1] if point else None)
+        if not country:
+            country = "US" if get("state_province") or get("postal_code") else None
+        facts = (address, city, state, clean(get("postal_code")), country, point[0] if point else None,
+                 point[1] if point else None)
         transportation = clean(loc.get("transportation"))
         self._place_facts[key] = (*facts, transportation)
         self._write("locations", (key, org_key, clean(loc.get("name")), *facts, approximate, self.source, source_id,
@@ -469,11 +493,19 @@ class Importer:
                 texts.append((self.loc(lid) or {}).get("languages") or "")
         if row.get("languages"):
             texts.append(row["languages"])
-        staff, leftovers = [], []
-        for text in texts:
-            codes, rest = parse_language_text(clean(text) or "")
-            staff += [c for c in codes if c not in staff]
-            leftovers += rest
+        read = self._languages_read
+        hit = read.get(key := tuple(texts))
+        if hit is None:  # (services list the same few languages: each list of them read once)
+            if len(read) >= self._lookup_cap:
+                read.clear()
+            codes_of: list[str] = []
+            unread: list[str] = []
+            for text in texts:
+                codes, rest = parse_language_text(clean(text) or "")
+                codes_of += [c for c in codes if c not in codes_of]
+                unread += rest
+            hit = read[key] = (tuple(codes_of), tuple(unread))
+        staff, leftovers = list(hit[0]), list(hit[1])
         interp = []
         itext = clean(row.get("interpretation_services"))
         if itext and not re.match(r"^(no|none|n/?a)\b", itext, re.I):
@@ -502,17 +534,16 @@ class Importer:
     def categories_of(self, sid: str, row: dict, name: str, oid: str | None,
                       description: str | None = None) -> tuple[list, list[str]]:
         """([Evidence], unmapped term names): see ``taxonomy.classify``; our own vocabulary is taken as given."""
-        terms = []
-        tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
-        named = self._named_terms
-        for raw in self.T.column_values("service_taxonomy", "service_id", sid, "taxonomy_id"):
-            term = named.get(raw)
-            if term is None:  # (code, its cleaned name), once per code
-                if len(named) >= self._lookup_cap:
-                    named.clear()
-                code = (raw or "").strip()
-                term = named[raw] = (code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or "")
-            terms.append(term)
+        tax_key = self._tax_key
+        if tax_key is None:
+            tax_key = self._tax_key = "id" if "id" in self.T.columns.get("taxonomy", []) else "taxonomy_id"
+        codes = tuple(self.T.column_values("service_taxonomy", "service_id", sid, "taxonomy_id"))
+        coded = self._coded_terms.get(codes)
+        if coded is None:  # (code, its cleaned name) of each, each once: once per set of codes
+            if len(self._coded_terms) >= self._lookup_cap:
+                self._coded_terms.clear()
+            coded = self._coded_terms[codes] = tuple(dict.fromkeys(self.named_term(raw, tax_key) for raw in codes))
+        terms = list(coded)
         if self.layout == "ohana" and row.get("taxonomy_ids"):
             for code in re.split(r"[,;\s]+", row["taxonomy_ids"]):
                 if code:
@@ -539,10 +570,22 @@ class Importer:
         org_name = self.org_name(oid)
         if description is None:
             description = clean(row.get("description")) or ""
-        evidence, unmapped = classify(name=name, description=description,
-                                      organization=org_name, terms=list(dict.fromkeys(terms)))
-        evidence = [e for e in evidence if e.category in known_categories()]
+        evidence, unmapped = classify(name=name, description=description, organization=org_name,
+                                      terms=coded if len(terms) == len(coded) else tuple(dict.fromkeys(terms)))
+        known = known_categories()
+        evidence = [e for e in evidence if e.category in known]
         return evidence or [Evidence("other", "", "")], unmapped
+
+    def named_term(self, raw: str | None, tax_key: str) -> tuple[str, str]:
+        """(code, its cleaned name) of a service_taxonomy cell, once per code."""
+        named = self._named_terms
+        term = named.get(raw)
+        if term is None:
+            if len(named) >= self._lookup_cap:
+                named.clear()
+            code = (raw or "").strip()
+            term = named[raw] = (code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or "")
+        return term
 
     def import_service(self, row: dict) -> None:
         self.stats["services_read"] += 1

@@ -427,25 +427,61 @@ def categories_from_text(*texts: str) -> list[str]:
 def enforcement_evidence(service_name: str, organization_name: str = "", codes: Sequence[str] = ()) -> list[Evidence]:
     """law-enforcement / detention when the service or its organization is an enforcement body or a place of
     detention, by name or by taxonomy (FL, FF-1500); [] otherwise."""
+    return _enforcement(service_name or "", organization_name or "", _code_rules(codes))
+
+
+def _enforcement(name: str, organization: str, code_rules: tuple[Evidence, ...]) -> list[Evidence]:
+    """:func:`enforcement_evidence` with the codes' part worked out (:func:`_code_rules`): what the name says first,
+    then the organization's name, then the codes, one piece of evidence per category (the first)."""
+    named = _named_rules("name", name) if name else ()
+    org = _organization_rules(organization) if organization else ()
+    if not (named or org or code_rules):
+        return []
     out: dict[str, Evidence] = {}
-    for label, text in (("name", service_name or ""), ("organization", organization_name or "")):
-        # (the patterns run only on a text that holds one of the words every match of them holds: see _NEEDLES)
-        low = None if _UNFOLDED.search(text) else text.lower()
-        m = _DETENTION_NAME.search(text) if low is None or _DETENTION_QUICK.search(low) else None
-        if m:
-            out.setdefault("detention", Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
-        m = _ENFORCEMENT_NAME.search(text) if low is None or _ENFORCEMENT_QUICK.search(low) else None
-        if m is None and _ACRONYMS_QUICK.search(text) and text != text.upper():
-            m = _ENFORCEMENT_CS.search(text)
-        if m:
-            out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
+    for e in (*named, *org, *code_rules):
+        out.setdefault(e.category, e)
+    return list(out.values())
+
+
+def _named_rules(label: str, text: str) -> tuple[Evidence, ...]:
+    """What ``text`` (the ``label`` of a record: its name, its organization's) says of enforcement and detention."""
+    # (the patterns run only on a text that holds one of the words every match of them holds: see _NEEDLES)
+    out: list[Evidence] = []
+    low = None if _UNFOLDED.search(text) else text.lower()
+    m = _DETENTION_NAME.search(text) if low is None or _DETENTION_QUICK.search(low) else None
+    if m:
+        out.append(Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))
+    m = _ENFORCEMENT_NAME.search(text) if low is None or _ENFORCEMENT_QUICK.search(low) else None
+    if m is None and _ACRONYMS_QUICK.search(text) and text != text.upper():
+        m = _ENFORCEMENT_CS.search(text)
+    if m:
+        out.append(Evidence("law-enforcement", "rule", f'{label}: "{m.group(0).strip()}"'))
+    return tuple(out)
+
+
+_ORGANIZATION_RULES: dict[str, tuple[Evidence, ...]] = {}
+
+
+def _organization_rules(name: str) -> tuple[Evidence, ...]:
+    """:func:`_named_rules` of an organization's name, once per name (an organization has many services)."""
+    hit = _ORGANIZATION_RULES.get(name)
+    if hit is None:
+        if len(_ORGANIZATION_RULES) >= _TEXT_CACHE_MAX:
+            _ORGANIZATION_RULES.clear()
+        hit = _ORGANIZATION_RULES[name] = _named_rules("organization", name)
+    return hit
+
+
+def _code_rules(codes) -> tuple[Evidence, ...]:
+    """law-enforcement / detention by taxonomy code (FL, FF-1500), one piece of evidence per category."""
+    out: dict[str, Evidence] = {}
     for code in codes or ():
         c = (code or "").strip().upper()
         if c == "FL" or c.startswith("FL-"):
             out.setdefault("law-enforcement", Evidence("law-enforcement", "rule", f"AIRS/211 {c} (law enforcement agency)"))
         elif c.startswith("FF-1500"):
             out.setdefault("detention", Evidence("detention", "rule", f"AIRS/211 {c} (correctional/detention facility)"))
-    return list(out.values())
+    return tuple(out.values())
 
 
 _CLASSIFIED: dict[tuple, tuple[tuple[Evidence, ...], tuple[str, ...]]] = {}
@@ -470,26 +506,46 @@ def classify(*, name: str, description: str = "", organization: str = "",
 
 def _classify(name: str, description: str, organization: str,
               terms: tuple[tuple[str, str], ...]) -> tuple[list[Evidence], list[str]]:
-    found: dict[str, Evidence] = {}
-    unmapped: list[str] = []
-    service_coded = False
-    for code, tname in terms:
-        evs, known = evidence_from_code(code, tname)
-        if known and not is_population_code(code):
-            service_coded = True
-        if not known and tname and not is_airs_code((code or "").strip().upper()):
-            # a free vocabulary (not AIRS): its term names are read like text, phrase by phrase
-            evs = [Evidence(e.category, "taxonomy", f'term "{tname}"') for e in evidence_from_text(tname)]
-            service_coded = service_coded or bool(evs)
-        if evs:
-            for e in evs:
-                found.setdefault(e.category, e)
-        elif not is_population_code(code):
-            unmapped.append(tname or code)
-    if not service_coded:
-        for e in evidence_from_text(name, description):
-            found.setdefault(e.category, e)
-    enforcement = enforcement_evidence(name, organization, [c for c, _ in terms])
+    coded, unmapped, service_coded, code_rules = _read_terms(terms)
+    enforcement = _enforcement(name, organization, code_rules)
     if enforcement:
-        return enforcement, unmapped
-    return list(found.values()), unmapped
+        return enforcement, list(unmapped)
+    if service_coded:
+        return list(coded), list(unmapped)
+    found = {e.category: e for e in coded}
+    for e in evidence_from_text(name, description):
+        found.setdefault(e.category, e)
+    return list(found.values()), list(unmapped)
+
+
+_TERMS_READ: dict[tuple, tuple[tuple[Evidence, ...], tuple[str, ...], bool, tuple[Evidence, ...]]] = {}
+
+
+def _read_terms(terms: tuple[tuple[str, str], ...]) -> tuple[tuple[Evidence, ...], tuple[str, ...], bool,
+                                                               tuple[Evidence, ...]]:
+    """What a service's terms alone say: (their evidence, one per category, the first; the terms left unmapped;
+    whether one is a service code we know; :func:`_code_rules`), once per set of terms (the services of a
+    directory share a few thousand of them)."""
+    hit = _TERMS_READ.get(terms)
+    if hit is None:
+        if len(_TERMS_READ) >= _TEXT_CACHE_MAX:
+            _TERMS_READ.clear()
+        found: dict[str, Evidence] = {}
+        unmapped: list[str] = []
+        service_coded = False
+        for code, tname in terms:
+            evs, known = evidence_from_code(code, tname)
+            if known and not is_population_code(code):
+                service_coded = True
+            if not known and tname and not is_airs_code((code or "").strip().upper()):
+                # a free vocabulary (not AIRS): its term names are read like text, phrase by phrase
+                evs = [Evidence(e.category, "taxonomy", f'term "{tname}"') for e in evidence_from_text(tname)]
+                service_coded = service_coded or bool(evs)
+            if evs:
+                for e in evs:
+                    found.setdefault(e.category, e)
+            elif not is_population_code(code):
+                unmapped.append(tname or code)
+        hit = _TERMS_READ[terms] = (tuple(found.values()), tuple(unmapped), service_coded,
+                                    _code_rules([c for c, _ in terms]))
+    return hit

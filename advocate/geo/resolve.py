@@ -42,8 +42,11 @@ class Place:
         return asdict(self)
 
 
-def resolve_place(text: str, *, online: bool = False, store: Store | None = None, geocoder=None, progress=None) -> Place:
-    """Resolve ``text``; raise InputError (malformed) or NotFound (well-formed but unknown)."""
+def resolve_place(text: str, *, online: bool = False, store: Store | None = None, geocoder=None, progress=None,
+                  point_only: bool = False) -> Place:
+    """Resolve ``text``; raise InputError (malformed) or NotFound (well-formed but unknown). With ``point_only``
+    (a caller that reads the point alone, such as the import), a ZIP's place is not checked for being only its
+    town's centre (a query on the gazetteer's towns), so its ``town_centre`` and ``note`` are left unset."""
     parsed = parse_location(text)
     query = text.strip()
     if isinstance(parsed, Coordinates):
@@ -54,7 +57,7 @@ def resolve_place(text: str, *, online: bool = False, store: Store | None = None
         z = gazetteer.zip_point(parsed.zip5)
         if not z:
             raise NotFound(_('no US ZIP code "{zip5}" in the offline ZIP list; try a nearby ZIP or "City, ST"').format(zip5=parsed.zip5))
-        centre = gazetteer.zip_at_town_centre(z)
+        centre = False if point_only else gazetteer.zip_at_town_centre(z)
         note = _("{zip5} has no point of its own in the offline ZIP list, only the centre of {city}, {state}: "
                  "distances from it are rough").format(zip5=z["zip"], city=z["city"], state=z["state"]) if centre else ""
         return Place(query, z["latitude"], z["longitude"], f'{z["city"]}, {z["state"]} {z["zip"]}', "zip",

@@ -311,8 +311,8 @@ def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
     # thirty phrase lists, and no word about animals). Any other text is read by every re.I pattern
     low = None if _UNFOLDED.search(text) else text.lower()
     heads, animal_heads, lengths = _keyword_heads(), _ANIMAL_HEADS[0], _START_LENGTHS
-    words = None if low is None else set(_WORD.findall(low))
-    starts = None if words is None else {w[:n] for w in words for n in lengths}
+    words: set[str] = set() if low is None else set(_WORD.findall(low))  # (read only when low is not None)
+    starts = {w[:n] for w in words for n in lengths}
     if low is None or _ANIMALS_LOWER is None:
         if len(_ANIMALS.findall(text)) >= 2 or _ANIMALS.search(texts[0] if texts else ""):
             return []
@@ -326,16 +326,35 @@ def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
             continue
         if low is None or lower_rx is None:
             found = rx.finditer(text)
-        elif _may_start(head, words, starts):
+        elif head is None:
             found = lower_rx.finditer(low)
         else:
-            continue
+            heads_here = (words & head[0]) | (starts & head[1])
+            if not heads_here:
+                continue
+            found = _matches_at(lower_rx, low, heads_here)
         for m in found:  # a phrase overlapping one already read ("immigration legal services") adds nothing
             if not any(m.start() < b and a < m.end() for a, b in spans):
                 out[cat] = Evidence(cat, "keyword", f'"{text[m.start():m.end()].strip()}"')
                 spans.append(m.span())
                 break
     return list(out.values())
+
+
+def _matches_at(rx: re.Pattern, low: str, heads: set[str]):
+    """``rx.finditer(low)`` for a pattern every match of which starts with one of ``heads`` (see pattern_heads):
+    the pattern is tried only where the text holds one of them, not at every character."""
+    at: list[int] = []
+    for head in heads:
+        i = low.find(head)
+        while i >= 0:
+            at.append(i)
+            i = low.find(head, i + 1)
+    end = 0
+    for i in sorted(at):
+        if i >= end and (m := rx.match(low, i)) is not None:
+            yield m
+            end = m.end()  # (the matches finditer gives do not overlap; none of these is empty)
 
 
 def _may_start(head, words, starts) -> bool:

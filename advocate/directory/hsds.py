@@ -91,7 +91,9 @@ def _clean(text: str, multiline: bool, limit: int) -> str | None:
     # control characters (ESC sequences, C1, bidi overrides) go at import, so every output is clean (a text that
     # is all printable has none of them)
     printable = text.isprintable()
-    if not printable and _CONTROL_OR_ESC.search(text):
+    # (lines: every character but the line breaks printable, so no control character either)
+    lines = not printable and multiline and "\n" in text and text.replace("\n", "").isprintable()
+    if not printable and not lines and _CONTROL_OR_ESC.search(text):
         from advocate.textnorm import strip_control
 
         text = strip_control(text, keep_newlines=True)
@@ -99,7 +101,7 @@ def _clean(text: str, multiline: bool, limit: int) -> str | None:
         pass  # one line, words one space apart already (in a printable text only an ASCII space is whitespace)
     elif not multiline or "\n" not in text:  # (one line: what the multi-line rule gives it too)
         text = " ".join(text.split())
-    elif text.replace("\n", "").isprintable():  # lines whose only whitespace is an ASCII space: the rule below, by
+    elif lines:  # lines whose only whitespace is an ASCII space: the rule below, by
         # plain replacing (runs of spaces made one, then the space at either end of a line dropped)
         if "  " in text:
             text = _SPACES.sub(" ", text)
@@ -289,6 +291,7 @@ class Importer:
         self._coded_terms: dict[tuple, tuple[tuple[str, str], ...]] = {}  # a service's codes -> its terms
         self._tax_key: str | None = None  # the taxonomy table's key column (see categories_of)
         self._languages_read: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # see languages_of
+        self._hours: dict[tuple, str | None] = {}  # a service's schedule rows -> its hours (see import_service)
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         # what the import has seen and written so far is kept in the staging database (memory stays flat in the
         # number of services): "ids" and "keys" of the services taken, "orgs" and "locs" written (export id ->
@@ -476,8 +479,9 @@ class Importer:
 
     def required_documents(self, sid: str, row: dict) -> str | None:
         """The papers a service asks for: HSDS's required_document rows, or Ohana's column; "; "-joined."""
-        docs = [clean(r.get("document") or r.get("name")) for r in self.T.many("required_documents", "service_id", sid)]
-        if not any(docs):
+        docs = [clean(r.get("document") or r.get("name")) for r in self.T.many("required_documents", "service_id", sid)] \
+            if "required_documents" in self.T.columns else None  # (most exports have no such table)
+        if not docs or not any(docs):
             docs = [clean(row.get("required_documents"))]
         text = "; ".join(dict.fromkeys(d for d in docs if d))
         return text[:1000] or None
@@ -549,7 +553,7 @@ class Importer:
                 if code:
                     terms.append((code, clean(self.term_row("taxonomy", tax_key, code).get("name")) or ""))
         own: dict[str, Evidence] = {}
-        for r in self.T.many("attributes", "link_id", sid):
+        for r in self.T.many("attributes", "link_id", sid) if "attributes" in self.T.columns else ():
             attribute = self.term_row("taxonomy_terms", "id", (r.get("taxonomy_term_id") or "").strip())
             code, tname = clean(attribute.get("code")) or "", clean(attribute.get("name")) or ""
             if code in known_categories():  # our own vocabulary (an advocate export): taken as given, with its why
@@ -635,8 +639,14 @@ class Importer:
         phone_rows += [p for lid in loc_ids for p in tuples("phones", "location_id", lid, phone)]
         phone_rows += tuples("phones", "organization_id", oid, phone) if oid else []
         phones = list(dict.fromkeys(p for p in (clean_phone(number, extension) for number, extension in phone_rows) if p))
-        hours = schedule_text_of(tuples("schedules", "service_id", sid, when)
-                                 + [s for lid in loc_ids for s in tuples("schedules", "location_id", lid, when)])
+        schedule = tuples("schedules", "service_id", sid, when)
+        for lid in loc_ids:
+            schedule += tuples("schedules", "location_id", lid, when)
+        hours = self._hours.get(schedule_key := tuple(schedule), _MISSING)
+        if hours is _MISSING:  # (services keep the same few hours: each set of schedule rows read once)
+            if len(self._hours) >= self._lookup_cap:
+                self._hours.clear()
+            hours = self._hours[schedule_key] = schedule_text_of(schedule)
         verified = _date(row.get("assured_date")) or _date(row.get("last_modified")) or _date(row.get("updated_at"))
         status = "inactive" if (clean(row.get("status")) or "").lower() in ("inactive", "defunct") else "active"
         notes: list[str] = []

@@ -291,6 +291,7 @@ class Importer:
         self._coded_terms: dict[tuple, tuple[tuple[str, str], ...]] = {}  # a service's codes -> its terms
         self._tax_key: str | None = None  # the taxonomy table's key column (see categories_of)
         self._languages_read: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # see languages_of
+        self._areas: dict[tuple, tuple] = {}  # an address's city, state, region, country, ZIP cells -> see _area
         self._hours: dict[tuple, str | None] = {}  # a service's schedule rows -> its hours (see import_service)
         self.geo_cache: dict[str, tuple[float, float] | None] = {}
         # what the import has seen and written so far is kept in the staging database (memory stays flat in the
@@ -407,6 +408,15 @@ class Importer:
                 return self.geo_cache[key]
         return None
 
+    @staticmethod
+    def _area(city, state_province, region, country, postal_code) -> tuple:
+        """(city, state, postal code, country as written in upper case, country as stored) of an address's cells."""
+        written = (clean(country) or "").upper()
+        stored: str | None = "US" if written in ("USA", "UNITED STATES") else written
+        if not stored:
+            stored = "US" if state_province or postal_code else None
+        return (clean(city), clean(state_province) or clean(region), clean(postal_code), written, stored)
+
     def _known(self, memo: str, export_id: str) -> tuple | None:
         """What an earlier block kept under ``memo`` for ``export_id`` when this block did not look it up at its
         start (a service imported on its own, an Ohana location's organization)."""
@@ -449,24 +459,26 @@ class Importer:
             return None
         key, source_id = self.identity(loc, lid, "loc:")
         addr = self.addr(lid)
-        get = addr.get  # (each of the address's cells cleaned once)
-        city, state = clean(get("city")), clean(get("state_province")) or clean(get("region"))
-        country: str | None = (clean(get("country")) or "").upper()
+        get = addr.get
+        # an address's place (city, state, ZIP, country): a small vocabulary, each read once
+        cells = (get("city"), get("state_province"), get("region"), get("country"), get("postal_code"))
+        area = self._areas.get(cells)
+        if area is None:
+            if len(self._areas) >= self._lookup_cap:
+                self._areas.clear()
+            area = self._areas[cells] = self._area(*cells)
+        city, state, postal_code, written_country, country = area
         point = coordinate(loc.get("latitude"), loc.get("longitude"))
         # our own export says whether a point stands for a city or ZIP centre
         approximate = 1 if point and (loc.get("advocate_approximate") or "").strip() in ("1", "true") else 0
         if point is None and addr:
-            point = self._offline_point(get("postal_code"), country or "", state or "", city or "")
+            point = self._offline_point(cells[4], written_country, state or "", city or "")
             if point:
                 approximate = 1
                 self.stats["geocoded_offline"] += 1
         line_1, line_2 = clean(get("address_1")), clean(get("address_2"))
         address = (f"{line_1}, {line_2}" if line_2 else line_1) if line_1 else line_2
-        if country in ("USA", "UNITED STATES"):
-            country = "US"
-        if not country:
-            country = "US" if get("state_province") or get("postal_code") else None
-        facts = (address, city, state, clean(get("postal_code")), country, point[0] if point else None,
+        facts = (address, city, state, postal_code, country, point[0] if point else None,
                  point[1] if point else None)
         transportation = clean(loc.get("transportation"))
         self._place_facts[key] = (*facts, transportation)
@@ -636,9 +648,14 @@ class Importer:
         cats = [e.category for e in evidence]
         tuples, phone, when = self.T.tuples, PHONE_COLUMNS, SCHEDULE_COLUMNS
         phone_rows = tuples("phones", "service_id", sid, phone)
-        phone_rows += [p for lid in loc_ids for p in tuples("phones", "location_id", lid, phone)]
-        phone_rows += tuples("phones", "organization_id", oid, phone) if oid else []
-        phones = list(dict.fromkeys(p for p in (clean_phone(number, extension) for number, extension in phone_rows) if p))
+        for lid in loc_ids:
+            phone_rows += tuples("phones", "location_id", lid, phone)
+        if oid:
+            phone_rows += tuples("phones", "organization_id", oid, phone)
+        phones: list[str] = []
+        for number, extension in phone_rows:
+            if (p := clean_phone(number, extension)) and p not in phones:
+                phones.append(p)
         schedule = tuples("schedules", "service_id", sid, when)
         for lid in loc_ids:
             schedule += tuples("schedules", "location_id", lid, when)

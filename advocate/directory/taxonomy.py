@@ -513,7 +513,11 @@ def classify(*, name: str, description: str = "", organization: str = "",
     ``terms`` are (code, term name) pairs from the directory's own taxonomy. Service codes decide; target
     populations add to them; keywords from the service's own name and description are used only when no
     service code was given (or none we recognise); enforcement and detention override everything."""
-    key = (name, description, organization, tuple(terms))
+    terms = tuple(terms)
+    coded, left, service_coded, code_rules = _read_terms(terms)
+    if service_coded:  # the text is not read (the codes decide): only the names, for enforcement
+        return _enforcement(name, organization, code_rules) or list(coded), list(left)
+    key = (name, description, organization, terms)
     hit = _CLASSIFIED.get(key)
     if hit is None:  # a directory lists the same programme, with the same words, at many places
         if len(_CLASSIFIED) >= _TEXT_CACHE_MAX:

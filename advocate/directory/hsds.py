@@ -440,7 +440,9 @@ class Importer:
         self._orgs[oid] = key
         self._remember["orgs"].append((oid, key))
         self.stats["organizations"] += 1
-        self._write("organizations", (key, clean(o.get("name")) or oid, clean(o.get("description"), multiline=True),
+        name = clean(o.get("name"))
+        self._org_names[oid] = name or ""  # (what org_name gives: the block's services ask for it)
+        self._write("organizations", (key, name or oid, clean(o.get("description"), multiline=True),
                                       clean(o.get("url") or o.get("website")), clean(o.get("email")), self.source,
                                       source_id))
         return key

@@ -181,6 +181,18 @@ class _Fetched:
         return todo
 
 
+def _prefetched(fetched: _Fetched | None, value: str) -> list | None:
+    """The rows read ahead for ``value`` (a copy; [] when it was asked for and has none), None when it was not
+    asked for (called a dozen times per service: kept short)."""
+    if fetched is not None and value:
+        hit = fetched.rows.get(value)
+        if hit is not None:
+            return hit.copy()
+        if value in fetched.asked:
+            return []
+    return None
+
+
 def _trim_keys(rows: list, keys) -> None:
     """Trim the cells at ``keys`` of each of ``rows`` (lists, changed in place) as str.strip() does. An id rarely
     needs it: each column of the batch is checked at C speed first (str.strip gives back the very string it was
@@ -286,14 +298,8 @@ class Staged:
     def column_values(self, name: str, column: str, value: str, wanted: str) -> list:
         """``[row.get(wanted) for row in self.many(name, column, value)]``, from :meth:`prefetch_column`
         when it read them."""
-        fetched = self._fetched.get((name, column, wanted))
-        if fetched is not None and value:  # (called a few times per service: kept short)
-            hit = fetched.rows.get(value)
-            if hit is not None:
-                return hit.copy()
-            if value in fetched.asked:
-                return []
-        return [r.get(wanted) for r in self.many(name, column, value)]
+        hit = _prefetched(self._fetched.get((name, column, wanted)), value)
+        return hit if hit is not None else [r.get(wanted) for r in self.many(name, column, value)]
 
     def prefetch_tuples(self, name: str, column: str, values, wanted: tuple[str, ...], *,
                         blank: str | None = None) -> None:
@@ -308,13 +314,9 @@ class Staged:
         """``[tuple(row.get(w) for w in wanted) for row in self.many(name, column, value)]``, from
         :meth:`prefetch_tuples` when it read them; with ``blank``, only the rows whose ``blank`` cell is empty
         or missing (``not (row.get(blank) or "").strip()``)."""
-        fetched = self._fetched.get((name, column, (wanted, blank) if blank else wanted))
-        if fetched is not None and value:  # (called a dozen times per service: kept short)
-            hit = fetched.rows.get(value)
-            if hit is not None:
-                return hit.copy()
-            if value in fetched.asked:
-                return []
+        hit = _prefetched(self._fetched.get((name, column, (wanted, blank) if blank else wanted)), value)
+        if hit is not None:
+            return hit
         return [tuple(r.get(w) for w in wanted) for r in self.many(name, column, value)
                 if not blank or not (r.get(blank) or "").strip()]
 

@@ -879,8 +879,15 @@ TABLES_FROM_JSON = ("services", "organizations", "locations", "service_at_locati
                     "languages", "schedules", "attributes", "taxonomy_terms", "required_documents")
 
 
+def _cell(v) -> str:
+    """A JSON value as the text a CSV cell of it gives: NULs dropped, as the CSV reader drops them (an id with a
+    NUL in it matched none of its phones, places or terms: SQLite's json_each reads a text up to its NUL)."""
+    text = "" if v is None else str(v)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def _scalars(d) -> dict:
-    return {k: ("" if v is None else str(v)) for k, v in d.items() if not isinstance(v, (dict, list))}
+    return {k: _cell(v) for k, v in d.items() if not isinstance(v, (dict, list))}
 
 
 def flatten_service(svc: dict, seen_org: set, seen_loc: set) -> dict[str, list[dict]]:
@@ -890,7 +897,7 @@ def flatten_service(svc: dict, seen_org: set, seen_loc: set) -> dict[str, list[d
     row = _scalars(svc)
     org = svc.get("organization") or {}
     if isinstance(org, dict) and org.get("id"):
-        row["organization_id"] = str(org["id"])
+        row["organization_id"] = _cell(org["id"])
         if org["id"] not in seen_org:
             seen_org.add(org["id"])
             t["organizations"].append(_scalars(org))
@@ -912,13 +919,13 @@ def flatten_service(svc: dict, seen_org: set, seen_loc: set) -> dict[str, list[d
     for attr in items(svc, "attributes"):
         term = attr.get("taxonomy_term") if isinstance(attr.get("taxonomy_term"), dict) else {}
         t["attributes"].append({**_scalars(attr), "link_id": sid, "link_type": "service",
-                                "taxonomy_term_id": str(term.get("id") or attr.get("taxonomy_term_id") or "")})
+                                "taxonomy_term_id": _cell(term.get("id") or attr.get("taxonomy_term_id") or "")})
         if term:
             t["taxonomy_terms"].append(_scalars(term))
     for sal in items(svc, "service_at_locations"):
         loc = sal.get("location") if isinstance(sal.get("location"), dict) else {}
-        lid = str(loc.get("id") or sal.get("location_id") or "")
-        t["service_at_location"].append({"id": str(sal.get("id") or ""), "service_id": sid, "location_id": lid})
+        lid = _cell(loc.get("id") or sal.get("location_id") or "")
+        t["service_at_location"].append({"id": _cell(sal.get("id") or ""), "service_id": sid, "location_id": lid})
         if loc and lid not in seen_loc:
             seen_loc.add(lid)
             t["locations"].append(_scalars(loc))
@@ -937,7 +944,7 @@ def _tables_from_json(docs) -> dict[str, list[dict]]:
     seen_services = set()
     for doc in docs:
         for svc in _service_objects(doc):
-            key = str(svc.get("id") or "")
+            key = _cell(svc.get("id") or "")
             if key and key in seen_services:  # the same service in service_full.json and service_list.json
                 continue
             seen_services.add(key)
@@ -968,7 +975,7 @@ def stage_service_objects(objects, columns: dict[str, dict[str, None]] | None = 
         seen_org, seen_loc, seen_services = set(), set(), set()
         pending: dict[str, list] = {t: [] for t in inserts}
         for svc in objects():
-            key = str(svc.get("id") or "")
+            key = _cell(svc.get("id") or "")
             if key and key in seen_services:
                 continue
             seen_services.add(key)

@@ -100,6 +100,24 @@ def test_hsds3_csv_and_json(store, tmp_path):
     assert [r["id"] for r in services_near(store, resolve_place("90012"), filters=f, national=False)] == ["la:s1"]
 
 
+
+def test_json_ids_with_a_nul_are_read_as_csv_reads_them(store, tmp_path):
+    """An HSDS 3 JSON id with a NUL in it is read without the NUL, as a CSV cell is: the service keeps its phone,
+    place and taxonomy code (a law-enforcement code then keeps it out of unasked lists)."""
+    import json
+
+    doc = [{"id": "s1\u0000 ", "name": "Victim assistance", "phones": [{"number": "305-555-0100"}],
+            "organization": {"id": "o1\u0000", "name": "County"},
+            "attributes": [{"taxonomy_term": {"id": "\u0000FL-5000 ", "code": "FL-5000", "name": "Police"}}],
+            "service_at_locations": [{"id": "x\u0000", "location": {"id": "l1\u0000", "name": "Office",
+                                                                   "latitude": 25.77, "longitude": -80.19}}]}]
+    (tmp_path / "services.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert import_directory(store, tmp_path / "services.json", source="nul")["imported"] == 1
+    svc = get_service(store, "nul:s1")
+    assert svc["phone"] == "305-555-0100" and svc["latitude"] == 25.77
+    assert count(store, "SELECT count(*) FROM services WHERE id = 'nul:s1' AND organization_id = 'nul:org:o1'") == 1
+    assert svc["categories"] == ["law-enforcement"]
+
 def test_zip_and_datapackage_paths(store, tmp_path):
     z = tmp_path / "export.zip"
     with zipfile.ZipFile(z, "w") as zf:

@@ -39,3 +39,19 @@ def test_help_imports_nothing_heavy(args, usage):
     assert p.returncode == 0, p.stderr
     assert usage in p.stdout
     assert p.stdout.splitlines()[-1] == "HEAVY:", p.stdout.splitlines()[-1]
+
+
+def test_an_import_does_not_load_sqlite_utils(tmp_path):
+    """Importing a directory opens its nested writes (the source's record, the audit line) as savepoints of its
+    own: sqlite-utils, which loads pandas and numpy wherever they are installed, is not imported for them."""
+    from pathlib import Path
+
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "hsds-1.1-quirks"
+    code = ("import sys\nfrom advocate.cli.main import run\n"
+            f"sys.argv = ['advocate', 'services', 'import', {str(export)!r}, '--source', 'quirks', '-f', 'json']\n"
+            "try:\n    run()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('LOADED:' + ','.join(m for m in ('sqlite_utils', 'pandas', 'numpy') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout.splitlines()[0])["imported"] > 0
+    assert p.stdout.splitlines()[-1] == "LOADED:", p.stdout.splitlines()[-1]

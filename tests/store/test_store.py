@@ -181,3 +181,30 @@ def test_a_write_that_lost_its_transaction_fails_and_a_refused_commit_leaves_non
     with store.write():
         store.conn.execute("INSERT INTO organizations (id, name, source) VALUES ('o-d', 'D', 'test')")
     assert store.conn.execute("SELECT count(*) FROM organizations").fetchone()[0] == n + 1
+
+
+def test_a_nested_write_is_a_savepoint_of_its_own(store):
+    """A write inside a write rolls back only what it did when it fails; the outer write goes on and commits."""
+    with store.write():
+        store.conn.execute("INSERT INTO meta VALUES ('outer', '1')")
+        with pytest.raises(RuntimeError), store.write():
+            store.conn.execute("INSERT INTO meta VALUES ('inner', '1')")
+            raise RuntimeError("inner fails")
+        with store.write():
+            store.conn.execute("INSERT INTO meta VALUES ('second', '1')")
+        assert store.conn.in_transaction
+    assert not store.conn.in_transaction
+    kept = {k for (k,) in store.conn.execute("SELECT key FROM meta WHERE key IN ('outer', 'inner', 'second')")}
+    assert kept == {"outer", "second"}
+
+
+def test_a_nested_write_whose_error_ended_the_transaction_raises_that_error(store):
+    """A RAISE(ROLLBACK) inside a nested write ends the whole transaction: its own error is what the caller sees."""
+    store.conn.execute("CREATE TEMP TRIGGER no_such_key BEFORE INSERT ON meta WHEN new.key = 'refused' "
+                       "BEGIN SELECT RAISE(ROLLBACK, 'refused by a trigger'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="refused by a trigger"), store.write():
+        store.conn.execute("INSERT INTO meta VALUES ('outer', '1')")
+        with store.write():
+            store.conn.execute("INSERT INTO meta VALUES ('refused', '1')")
+    assert not store.conn.in_transaction
+    assert store.conn.execute("SELECT count(*) FROM meta WHERE key = 'outer'").fetchone()[0] == 0

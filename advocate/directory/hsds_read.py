@@ -50,7 +50,8 @@ TABLE_ALIASES = {
 # tables an export may have that the import does not read (eligibility comes from the services table's own
 # columns): skipped rather than staged
 UNREAD = frozenset({"eligibility", "contacts", "holiday_schedules", "metadata"})
-# tables the import reads only two columns of, each distinct pair once (see Staged.load): the rest is not staged
+# tables the import reads only two columns of, each distinct pair once (see Staged.load): the rest is not staged,
+# and the second cells of a run of rows with the same first cell are kept together, as one row (a JSON list)
 COMPACT = {"service_taxonomy": ("service_id", "taxonomy_id")}
 # columns of these tables the import never reads (see Staged.load): not staged. Four fifths of a 211 export's
 # locations.csv is the locations' own descriptions, which no record of the directory carries
@@ -63,6 +64,8 @@ UNREAD_COLUMNS = {
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
+PACK_MAX = 1_000_000  # second cells kept in one row of a packed table, at most (see Staged._load_pairs)
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
 
 
@@ -242,6 +245,7 @@ class Staged:
         self._fetched: dict[tuple, _Fetched] = {}
         self._indexed: set[tuple[str, str]] = set()
         self._memos: dict[str, int] = {}  # what an import remembers here (see remember): name -> values per key
+        self._packed: set[str] = set()  # tables kept as packs of pairs (see _load_pairs)
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
     def _value(self, v):
@@ -260,7 +264,7 @@ class Staged:
         """The distinct non-empty values of a column (trimmed)."""
         if name not in self or column not in self.columns[name]:
             return []
-        return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM "t_{name}"')}
+        return sorted({(v or "").strip() for (v,) in self.db.execute(f'SELECT DISTINCT "{column}" FROM {self._from(name)}')}
                       - {""})
 
     def prefetch(self, name: str, column: str, values, only: tuple[str, ...] | None = None) -> None:
@@ -281,7 +285,7 @@ class Staged:
         at = cols.index(column)
         rows = fetched.rows
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
-        cur = self.db.execute(f'SELECT {names} FROM "t_{name}" WHERE "{column}" IN (SELECT value FROM json_each(?)) '
+        cur = self.db.execute(f'SELECT {names} FROM {self._from(name)} WHERE "{column}" IN (SELECT value FROM json_each(?)) '
                               f'ORDER BY "{column}", _n', (json.dumps(wanted),))
         if self.unguard:
             for r in cur:
@@ -337,6 +341,9 @@ class Staged:
         self._index(name, column)
         rows = fetched.rows
         have = self.columns[name]
+        if single and name in self._packed and have == [column, wanted[0]]:
+            self._unpack(name, todo, rows)
+            return
         cells = ", ".join(f'"{w}"' if w in have else "NULL" for w in wanted)
         # (the unary + keeps SQLite from reading the rows by ``blank``'s index: all of them may be empty)
         only = f' AND ("{blank}" IS NULL OR +"{blank}" = \'\')' if blank and blank in have else ""
@@ -355,6 +362,35 @@ class Staged:
         else:
             for r in cur:
                 rows[r[0]].append(r[1:])
+
+    def _unpack(self, name: str, todo: list[str], rows: defaultdict) -> None:
+        """The second cells of the pairs of a packed table (see :meth:`_load_pairs`) whose first cell is one of
+        ``todo``, into ``rows``: each key's in the order first staged, each once, as an unpacked table gives them."""
+        a, b = self.columns[name]
+        cur = self.db.execute(f'SELECT "{a}", "{b}" FROM "t_{name}" WHERE "{a}" IN (SELECT value FROM json_each(?)) '
+                              f'ORDER BY "{a}", _n', (json.dumps(todo),))
+        loads, several = json.loads, set()
+        for k, pack in cur:
+            if k in rows:
+                several.add(k)
+            rows[k] += loads(pack)
+        for k in several:  # (a key whose pairs came in several packs: a pair may be in more than one)
+            rows[k] = list(dict.fromkeys(rows[k]))
+        if self.unguard:
+            value = self._value
+            for k in todo:
+                if k in rows:
+                    rows[k] = [value(v) for v in rows[k]]
+
+    def _from(self, name: str) -> str:
+        """What a query reads a staged table from: the table itself, or a packed table's pairs unpacked (each
+        distinct pair once: a first cell's pairs in the order first staged, and the first cells in the order first
+        staged within each 5,000 rows staged together)."""
+        if name not in self._packed:
+            return f'"t_{name}"'
+        a, b = self.columns[name]
+        return (f'(SELECT min(_n) AS _n, "{a}", "{b}" FROM (SELECT t._n * {PACK_MAX} + j.key AS _n, t."{a}" AS "{a}", '
+                f'j.value AS "{b}" FROM "t_{name}" t, json_each(t."{b}") j) GROUP BY "{a}", "{b}")')
 
     def forget(self) -> None:
         """Drop what :meth:`prefetch` read (memory stays one block's worth)."""
@@ -443,12 +479,15 @@ class Staged:
         self.index(name)
 
     def _load_pairs(self, name: str, pair: tuple[str, str], at: list[int], records) -> None:
+        """Stage the pairs of a :data:`COMPACT` table packed: the distinct pairs of 5,000 rows at a time, grouped by
+        their first cell, one row per first cell holding the second cells as a JSON list, in the order first seen.
+        A 211 export's services_taxonomy has ten rows a service, a few repeated: a tenth of the rows to write,
+        index and read back. :meth:`_from` and :meth:`_unpack` give the pairs back, each once, in staged order."""
         a, b = pair
         self.columns[name] = [a, b]
-        # the unique index is also the index rows are looked up by (``a`` first) and covers what is read of them
-        self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, "{a}" TEXT, "{b}" TEXT, UNIQUE ("{a}", "{b}"))')
-        self._indexed.add((name, a))
-        sql = f'INSERT OR IGNORE INTO "t_{name}" VALUES (NULL, ?, ?)'
+        self._packed.add(name)
+        self._keys[name] = [k for k, c in enumerate(pair) if c in KEY_COLUMNS]
+        self.db.execute(f'CREATE TABLE "t_{name}" (_n INTEGER PRIMARY KEY, "{a}" TEXT, "{b}" TEXT)')
         i, j = at
         width = max(at) + 1
         strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
@@ -467,7 +506,21 @@ class Staged:
                         rec = rec + [""] * (width - len(rec))
                     x, y = rec[i], rec[j]
                     pairs.append((x.strip() if strip_a else x, y.strip() if strip_b else y))
-            self._run(sql, list(dict.fromkeys(pairs)))
+            self._insert_packs(name, pairs)
+
+    def _insert_packs(self, name: str, pairs: list[tuple[str, str]]) -> None:
+        """Write ``pairs`` to a packed table: each distinct pair once, grouped by its first cell (see _load_pairs)."""
+        packs: dict[str, list[str]] = {}
+        for x, y in dict.fromkeys(pairs):
+            pack = packs.get(x)
+            if pack is None:
+                packs[x] = [y]
+            elif len(pack) < PACK_MAX:
+                pack.append(y)
+            else:  # (a pack's cells are numbered below PACK_MAX: see _from)
+                self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [(x, _dumps(pack))])
+                packs[x] = [y]
+        self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [(x, _dumps(ys)) for x, ys in packs.items()])
 
     def _run(self, sql: str, rows: list | None = None) -> None:
         if rows is None or rows:
@@ -497,7 +550,10 @@ class Staged:
         self._insert(name, rows)
 
     def _insert(self, name: str, rows: list[list]) -> None:
-        if rows:
+        if rows and name in self._packed:
+            _trim_keys(rows, self._keys[name])
+            self._insert_packs(name, [(r[0], r[1]) for r in rows])
+        elif rows:
             _trim_keys(rows, self._keys.get(name, ()))
             marks = ", ".join("?" * len(self.columns[name]))
             self._run(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
@@ -515,7 +571,7 @@ class Staged:
                 raise _temp_error(exc) from None
 
     def count(self, name: str) -> int:
-        return self.db.execute(f'SELECT count(*) FROM "t_{name}"').fetchone()[0] if name in self else 0
+        return self.db.execute(f'SELECT count(*) FROM {self._from(name)}').fetchone()[0] if name in self else 0
 
     def first(self, name: str) -> dict:
         return next(self.rows(name), {})
@@ -525,7 +581,7 @@ class Staged:
             return iter(())
         cols = self.columns[name]
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
-        cur = self.db.execute(f'SELECT {names} FROM "t_{name}" ORDER BY _n')
+        cur = self.db.execute(f'SELECT {names} FROM {self._from(name)} ORDER BY _n')
         if self.unguard:
             return (self._dict(cols, r) for r in cur)
         return (dict(zip(cols, r, strict=True)) for r in cur)
@@ -544,7 +600,7 @@ class Staged:
             return []
         self._index(name, column)
         cols = self.columns[name]
-        cur = self.db.execute(f'SELECT * FROM "t_{name}" WHERE "{column}" = ? ORDER BY _n', (value,))
+        cur = self.db.execute(f'SELECT * FROM {self._from(name)} WHERE "{column}" = ? ORDER BY _n', (value,))
         return [self._dict(cols, r[1:]) for r in cur]
 
     def one(self, name: str, column: str, value: str) -> dict | None:

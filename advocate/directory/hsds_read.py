@@ -64,6 +64,7 @@ UNREAD_COLUMNS = {
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
+PAIRS_READ = 20_000  # rows of a COMPACT table read (and packed) together (see Staged._load_pairs)
 PACK_MAX = 1_000_000  # second cells kept in one row of a packed table, at most (see Staged._load_pairs)
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
@@ -369,11 +370,14 @@ class Staged:
         a, b = self.columns[name]
         cur = self.db.execute(f'SELECT "{a}", "{b}" FROM "t_{name}" WHERE "{a}" IN (SELECT value FROM json_each(?)) '
                               f'ORDER BY "{a}", _n', (json.dumps(todo),))
-        loads, several = json.loads, set()
+        loads, several, get = json.loads, set(), rows.get
         for k, pack in cur:
-            if k in rows:
+            got = get(k)
+            if got is None:
+                rows[k] = loads(pack)
+            else:
+                got += loads(pack)
                 several.add(k)
-            rows[k] += loads(pack)
         for k in several:  # (a key whose pairs came in several packs: a pair may be in more than one)
             rows[k] = list(dict.fromkeys(rows[k]))
         if self.unguard:
@@ -494,7 +498,7 @@ class Staged:
         # read 5,000 rows at a time; a pair given again among them (most repeats are: a 211 export lists four pairs
         # in ten twice, a few rows apart) is dropped here rather than by the INSERT, which drops those further apart
         rows = iter(records)
-        while chunk := list(islice(rows, 5000)):
+        while chunk := list(islice(rows, PAIRS_READ)):
             try:
                 if not (strip_a and strip_b):
                     raise IndexError

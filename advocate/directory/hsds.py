@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from advocate.collector import fewer_collections
-from advocate.directory.hsds_read import read_tables
+from advocate.directory.hsds_read import READ_COLUMNS, read_tables
 from advocate.directory.taxonomy import Evidence, classify
 from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
@@ -907,9 +907,7 @@ REJECT_SAMPLE = 20
 BLOCK = 500  # services read, classified and written together
 IMPORT_CACHE_KIB = -16 * 1024  # SQLite's page cache while an import writes (negative: KiB)
 # the columns the import reads of these tables, in the order it reads them as tuples (Staged.tuples)
-PHONE_COLUMNS = ("number", "extension")
-SCHEDULE_COLUMNS = ("original_text", "description", "opens_at", "closes_at", "weekday", "byday")
-LANGUAGE_COLUMNS = ("language", "code", "name", "service_id")
+PHONE_COLUMNS, SCHEDULE_COLUMNS, LANGUAGE_COLUMNS = (READ_COLUMNS[t] for t in ("phones", "schedules", "languages"))
 _OWN = ("advocate_source", "advocate_source_id")  # (identity: where a record of our own export came from)
 ORGANIZATION_COLUMNS = ("name", "description", "url", "website", "email", *_OWN)  # write_org
 LOCATION_COLUMNS = ("name", "latitude", "longitude", "advocate_approximate", "transportation", "organization_id",

@@ -61,6 +61,14 @@ UNREAD_COLUMNS = {
     "organizations": frozenset({"alternate_name", "tax_status", "tax_id", "year_incorporated", "legal_status"}),
     "services": frozenset({"alternate_name", "program_id", "wait_time", "accreditations", "licenses"}),
 }
+# the columns the import reads of these tables, as tuples in this order (Staged.tuples), and the columns it looks
+# their rows up by: nothing else of them is staged (a 211 export's phones.csv has eleven columns, five of them read)
+READ_COLUMNS = {
+    "phones": ("number", "extension"),
+    "schedules": ("original_text", "description", "opens_at", "closes_at", "weekday", "byday"),
+    "languages": ("language", "code", "name", "service_id"),
+}
+READ_BY = ("service_id", "location_id", "organization_id")
 MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
@@ -465,17 +473,17 @@ class Staged:
             return
         header = header[:300]
         width = len(header)
+        read = (*READ_COLUMNS[name], *READ_BY) if compact and name in READ_COLUMNS else None
         unread = UNREAD_COLUMNS.get(name, ()) if compact else ()
-        keep = [i for i, h in enumerate(header) if h not in unread]
-        if len(keep) == width:
-            keep = []
-        self.create(name, [header[i] for i in keep] if keep else header)
+        kept = [i for i, h in enumerate(header) if (h in read if read is not None else h not in unread)]
+        keep = None if len(kept) == width else kept
+        self.create(name, header if keep is None else [header[i] for i in keep])
         batch = []
         pad = [""] * width
         for rec in records:
             if len(rec) != width:  # short rows are padded with empty cells, long ones cut
                 rec = (rec + pad)[:width]
-            batch.append([rec[i] for i in keep] if keep else rec)
+            batch.append(rec if keep is None else [rec[i] for i in keep])
             if len(batch) >= 5000:
                 self._insert(name, batch)
                 batch.clear()

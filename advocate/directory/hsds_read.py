@@ -475,7 +475,8 @@ class Staged:
         width = len(header)
         read = (*READ_COLUMNS[name], *READ_BY) if compact and name in READ_COLUMNS else None
         unread = UNREAD_COLUMNS.get(name, ()) if compact else ()
-        kept = [i for i, h in enumerate(header) if (h in read if read is not None else h not in unread)]
+        # (a table with none of the columns read keeps its first, which nothing reads: a table needs a column)
+        kept = [i for i, h in enumerate(header) if (h in read if read is not None else h not in unread)] or [0]
         keep = None if len(kept) == width else kept
         self.create(name, header if keep is None else [header[i] for i in keep])
         batch = []

@@ -607,6 +607,27 @@ def test_an_export_with_padded_ids_and_repeated_taxonomy_rows(store, tmp_path):
     assert count(store, "SELECT count(*) FROM sal_rtree WHERE service_id LIKE 'padded:%'") == 2
 
 
+def test_a_phones_schedules_or_languages_table_with_no_column_the_import_reads(store, tmp_path):
+    """A phones, regular_schedules or languages table with none of the columns the import reads (a phones.csv
+    keyed by contact_id, with phone_number for number) is staged empty-handed, not refused: the import goes on
+    without it, as it did before only the columns read were staged."""
+    export = tmp_path / "odd"
+    export.mkdir()
+    files = {
+        "services.csv": [["id", "organization_id", "name"], ["s1", "o1", "Shelter"]],
+        "organizations.csv": [["id", "name"], ["o1", "Helpers"]],
+        "phones.csv": [["id", "contact_id", "phone_number"], ["p1", "c1", "305-555-0100"]],
+        "regular_schedules.csv": [["freq"], ["WEEKLY"]],
+        "languages.csv": [["note"], ["Spanish"]],
+    }
+    for name, rows in files.items():
+        with (export / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+    s = import_directory(store, export, source="odd")
+    assert s["imported"] == 1 and s["rejected"] == 0
+    assert get_service(store, "odd:s1")["phone"] is None
+
+
 def _rtree_trigger(store):
     return store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sal_rtree_insert'").fetchone()
 

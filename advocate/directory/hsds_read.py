@@ -73,6 +73,7 @@ MAX_FIELD = 10 * 1024 * 1024
 MAX_JSON = 256 * 1024 * 1024
 RATIO_FREE = 32 * 1024 * 1024  # a member's first bytes are never refused for their compression ratio
 PAIRS_READ = 20_000  # rows of a COMPACT table read (and packed) together (see Staged._load_pairs)
+PACK_BYTES = 16 * 1024 * 1024  # the JSON text of one row of a packed table, at most (unless one cell is longer)
 PACK_MAX = 1_000_000  # second cells kept in one row of a packed table, at most (see Staged._load_pairs)
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 KEY_COLUMNS = ("id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_id", "taxonomy_term_id")
@@ -191,6 +192,19 @@ class _Fetched:
         todo = [v for v in dict.fromkeys(values) if v and v not in asked]
         asked.update(todo)
         return todo
+
+
+def _packed(key: str, cells: list):
+    """The rows of a packed table for ``key``'s ``cells`` (see Staged._load_pairs): one, unless its JSON text would
+    pass PACK_BYTES, when the cells are split in halves, in order (SQLite refuses a text past its length limit, 1 GB
+    by default: a hostile file's codes must not make the import fail there)."""
+    text = _dumps(cells)
+    if len(text) <= PACK_BYTES or len(cells) == 1:
+        yield key, text
+        return
+    half = len(cells) // 2
+    yield from _packed(key, cells[:half])
+    yield from _packed(key, cells[half:])
 
 
 def _prefetched(fetched: _Fetched | None, value: str) -> list | None:
@@ -397,7 +411,7 @@ class Staged:
     def _from(self, name: str) -> str:
         """What a query reads a staged table from: the table itself, or a packed table's pairs unpacked (each
         distinct pair once: a first cell's pairs in the order first staged, and the first cells in the order first
-        staged within each 5,000 rows staged together)."""
+        staged within each PAIRS_READ rows staged together)."""
         if name not in self._packed:
             return f'"t_{name}"'
         a, b = self.columns[name]
@@ -492,9 +506,9 @@ class Staged:
         self.index(name)
 
     def _load_pairs(self, name: str, pair: tuple[str, str], at: list[int], records) -> None:
-        """Stage the pairs of a :data:`COMPACT` table packed: the distinct pairs of 5,000 rows at a time, grouped by
+        """Stage the pairs of a :data:`COMPACT` table packed: the distinct pairs of 20,000 rows at a time, grouped by
         their first cell, one row per first cell holding the second cells as a JSON list, in the order first seen.
-        A 211 export's services_taxonomy has ten rows a service, a few repeated: a tenth of the rows to write,
+        A 211 export's services_taxonomy has eight rows a service, a few repeated: a seventh of the rows to write,
         index and read back. :meth:`_from` and :meth:`_unpack` give the pairs back, each once, in staged order."""
         a, b = pair
         self.columns[name] = [a, b]
@@ -504,7 +518,7 @@ class Staged:
         i, j = at
         width = max(at) + 1
         strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
-        # read 5,000 rows at a time; a pair given again among them (most repeats are: a 211 export lists four pairs
+        # read 20,000 rows at a time; a pair given again among them (most repeats are: a 211 export lists four pairs
         # in ten twice, a few rows apart) is dropped here rather than by the INSERT, which drops those further apart
         rows = iter(records)
         while chunk := list(islice(rows, PAIRS_READ)):
@@ -531,9 +545,9 @@ class Staged:
             elif len(pack) < PACK_MAX:
                 pack.append(y)
             else:  # (a pack's cells are numbered below PACK_MAX: see _from)
-                self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [(x, _dumps(pack))])
+                self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', list(_packed(x, pack)))
                 packs[x] = [y]
-        self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [(x, _dumps(ys)) for x, ys in packs.items()])
+        self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [r for x, ys in packs.items() for r in _packed(x, ys)])
 
     def _run(self, sql: str, rows: list | None = None) -> None:
         if rows is None or rows:

@@ -774,3 +774,27 @@ def test_the_cycle_collector_is_as_it_was_after_an_import(tmp_path):
         import_directory(store, tmp_path / "nothing-here")
     assert gc.get_threshold() == before
     store.close()
+
+
+def test_a_packed_service_whose_codes_pass_the_pack_size_is_split_in_order(monkeypatch):
+    """A service's codes whose JSON would pass PACK_BYTES go in several rows (SQLite refuses a text past its length
+    limit); every reader gives them back as one unpacked table would: each once, in the order staged."""
+    from advocate.directory import hsds_read
+    from advocate.directory.hsds_read import Staged
+
+    monkeypatch.setattr(hsds_read, "PACK_BYTES", 200)
+    codes = [f"code-{i:04d}-" + "x" * (i % 17) for i in range(300)]
+    rows = [["r", "s1", c] for c in codes] + [["r", "s2", "only"]] + [["r", "s1", codes[5]]]
+    staged = Staged()
+    try:
+        staged.load("service_taxonomy", ["id", "service_id", "taxonomy_id"], rows, compact=True)
+        assert staged.db.execute("SELECT count(*) FROM t_service_taxonomy WHERE service_id = 's1'").fetchone()[0] > 10
+        assert max(len(t) for (t,) in staged.db.execute("SELECT taxonomy_id FROM t_service_taxonomy")) <= 200
+        assert staged.column_values("service_taxonomy", "service_id", "s1", "taxonomy_id") == codes
+        staged.prefetch_column("service_taxonomy", "service_id", ["s1", "s2"], "taxonomy_id")
+        assert staged.column_values("service_taxonomy", "service_id", "s1", "taxonomy_id") == codes
+        assert staged.column_values("service_taxonomy", "service_id", "s2", "taxonomy_id") == ["only"]
+        assert staged.count("service_taxonomy") == 301
+        assert [r["taxonomy_id"] for r in staged.rows("service_taxonomy") if r["service_id"] == "s1"] == codes
+    finally:
+        staged.close()

@@ -55,3 +55,38 @@ def test_an_import_does_not_load_sqlite_utils(tmp_path):
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout.splitlines()[0])["imported"] > 0
     assert p.stdout.splitlines()[-1] == "LOADED:", p.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], [], ["--lang", "es", "--help"], ["--lang=es", "-h"],
+                                  ["--version"], ["--debug", "--db", "x.db", "--help"]])
+def test_the_top_level_alone_shows_what_the_whole_cli_shows(args):
+    """The top-level help and the version come from the top level alone (its groups' names and help, none of
+    their commands): word for word what the whole CLI shows, in either language."""
+    from typer.testing import CliRunner
+
+    from advocate.cli.main import TOP_LEVEL, _top_level_only, make_app
+
+    assert _top_level_only(args)
+    runner = CliRunner()
+    whole, top = (runner.invoke(make_app(only), args, env={"ADVOCATE_LANG": None}) for only in (None, TOP_LEVEL))
+    assert (top.exit_code, top.stdout, top.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    assert "advocate" in whole.stdout + whole.stderr  # (with no arguments the help goes to stderr, exit 2)
+
+
+@pytest.mark.parametrize("args", [["services"], ["--help", "services"], ["services", "--help"], ["--bogus"],
+                                  ["report", "--help"], ["--install-completion"]])
+def test_a_run_that_names_a_command_or_more_is_not_the_top_level_alone(args):
+    from advocate.cli.main import _top_level_only
+
+    assert not _top_level_only(args)
+
+
+def test_the_top_level_help_loads_no_command_group():
+    code = ("import sys\nfrom advocate.cli.main import run\nsys.argv = ['advocate', '--help']\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass\n"
+            "print('GROUPS:' + ','.join(m for m in ('advocate.cli.services', 'advocate.cli.appointments', "
+            "'advocate.cli.checklist', 'advocate.cli.db') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "Commands:" in p.stdout and "services" in p.stdout
+    assert p.stdout.splitlines()[-1] == "GROUPS:", p.stdout.splitlines()[-1]

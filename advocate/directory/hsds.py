@@ -384,14 +384,10 @@ class Importer:
         if self._rejects_csv is not None:
             self._rejects_csv.writerow({k: _safe_cell(v) for k, v in entry.items()})
 
-    def offline_point(self, addr: dict) -> tuple[float, float] | None:
-        return self._offline_point(addr.get("postal_code"), (clean(addr.get("country")) or "").upper(),
-                                   clean(addr.get("state_province")) or clean(addr.get("region")) or "",
-                                   clean(addr.get("city")) or "")
-
-    def _offline_point(self, postal_code: str | None, country: str, state: str, city: str) -> tuple[float, float] | None:
-        """:meth:`offline_point` of an address's postal code as written and its country (upper case), state and city
-        cleaned."""
+    def offline_point(self, postal_code: str | None, country: str, state: str, city: str) -> tuple[float, float] | None:
+        """Where an address without coordinates lies, offline: its ZIP's point, else its city's (from the postal code
+        as written, the country in upper case, the state and city cleaned: see :meth:`_area`); None when neither is
+        known."""
         # (a Mexican código postal is five digits too, and no US ZIP)
         zip5 = None if country in ("MX", "MEX", "MEXICO", "MÉXICO") else _ZIP5.match(postal_code or "")
         keys = ([zip5.group(1)] if zip5 else []) + ([f"{city}, {state}"] if city and state else [])
@@ -475,7 +471,7 @@ class Importer:
         # our own export says whether a point stands for a city or ZIP centre
         approximate = 1 if point and (loc.get("advocate_approximate") or "").strip() in ("1", "true") else 0
         if point is None and addr:
-            point = self._offline_point(cells[4], written_country, state or "", city or "")
+            point = self.offline_point(cells[4], written_country, state or "", city or "")
             if point:
                 approximate = 1
                 self.stats["geocoded_offline"] += 1

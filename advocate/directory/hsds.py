@@ -27,6 +27,7 @@ from advocate.directory.vocab import categories as known_categories
 from advocate.directory.vocab import parse_language_text
 from advocate.errors import AdvocateError, InputError
 from advocate.i18n import _
+from advocate.store.values import insert_values
 
 if TYPE_CHECKING:
     from advocate.store import Store
@@ -797,7 +798,7 @@ class Importer:
                     else:
                         have.add(r[0])
                         fresh.append(r)
-                conn.executemany(_PLAIN_INSERTS[table], fresh)
+                insert_values(conn, _PLAIN_INSERTS[table], fresh)  # (several rows a statement)
                 if again:
                     conn.executemany(sql, again)
         if pending["own"]:  # the fields only our own export carries (see own_fields)
@@ -807,7 +808,7 @@ class Importer:
                 conn.executemany(f"DELETE FROM {table} WHERE service_id = ?", pending["replaced"])
         for table, sql in _CHILDREN:
             if pending[table]:
-                conn.executemany(sql, pending[table])
+                insert_values(conn, sql, pending[table])
         if self._rtree_trigger is not None and pending["service_at_location"]:
             # what the R*Tree insert trigger does row by row, in the same order (sal.id): the block's rows read, then
             # written a row per statement (one INSERT ... SELECT of them made SQLite keep a statement journal of every

@@ -31,6 +31,7 @@ from advocate.errors import AdvocateError, InputError
 from advocate.files import os_reason
 from advocate.i18n import _
 from advocate.staging import STAGING_PREFIX, StagingFolder
+from advocate.store.values import insert_values
 
 Opener = Callable[[], IO[bytes]]  # opens one file of an export for reading
 
@@ -550,12 +551,14 @@ class Staged:
         self._run(f'INSERT INTO "t_{name}" VALUES (NULL, ?, ?)', [r for x, ys in packs.items() for r in _packed(x, ys)])
 
     def _run(self, sql: str, rows: list | None = None) -> None:
+        """``sql`` once, or for each of ``rows`` (an INSERT's rows are written several to a statement:
+        :func:`advocate.store.values.insert_values`)."""
         if rows is None or rows:
             try:
                 if rows is None:
                     self.db.execute(sql)
                 else:
-                    self.db.executemany(sql, rows)
+                    insert_values(self.db, sql, rows)
             except (sqlite3.OperationalError, OSError) as exc:  # TMPDIR full: said as such, not as the store
                 raise _temp_error(exc) from None
 

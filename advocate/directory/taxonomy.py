@@ -19,6 +19,7 @@ Three kinds of evidence, strongest first, each kept with the category it gave (`
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Sequence
@@ -309,7 +310,7 @@ def _evidence_from_text(texts: tuple[str, ...]) -> list[Evidence]:
     # the same places: lower() keeps each such character one character), and only by the patterns that may match
     # it: those the first letters of its words may start (see pattern_heads; most texts have a handful of the
     # thirty phrase lists, and no word about animals). Any other text is read by every re.I pattern
-    low = None if _UNFOLDED.search(text) else text.lower()
+    low = text.lower() if _reads_lower(text) else None
     heads, animal_heads, lengths = _keyword_heads(), _ANIMAL_HEADS[0], _START_LENGTHS
     words: set[str] = set() if low is None else set(_WORD.findall(low))  # (read only when low is not None)
     starts = {w[:n] for w in words for n in lengths}
@@ -364,6 +365,44 @@ def _may_start(head, words, starts) -> bool:
 
 _UNFOLDED = re.compile("[^\x00-\x7f\xa0áéíóúüñÁÉÍÓÚÜÑ‘’“”–—…•]")
 _WORD = re.compile(r"\w+")
+_READS_LOWER: dict[str, bool] = {}  # a character _UNFOLDED finds -> whether _reads_lower may still say yes
+
+
+def _reads_lower(text: str) -> bool:
+    """Whether ``text`` lower-cased, read by the lower-case patterns without re.I, gives what the patterns with re.I
+    give on ``text``: each of its characters that _UNFOLDED finds (most texts have none) is one that lower() keeps one
+    character, that re.I matches to just the patterns' characters it lowers to, and whose word, space and digit
+    classes lowering keeps (è, ô, ö, ç, º: Haitian Creole and French words do; the Kelvin sign lowers to k and
+    matches k; a long s, a dotless i, a capital I with a dot do not)."""
+    if _UNFOLDED.search(text) is None:
+        return True
+    for c in set(_UNFOLDED.findall(text)):
+        alike = _READS_LOWER.get(c)
+        if alike is None:
+            if len(_READS_LOWER) >= _TEXT_CACHE_MAX:
+                _READS_LOWER.clear()
+            alike = _READS_LOWER[c] = _reads_alike(c)
+        if not alike:
+            return False
+    return True
+
+
+def _reads_alike(c: str) -> bool:
+    low = c.lower()
+    if len(low) != 1 or (c.isalnum(), c.isspace(), c.isdecimal()) != (low.isalnum(), low.isspace(), low.isdecimal()):
+        return False
+    return all((re.fullmatch(re.escape(a), c, re.I) is not None) == (a == low) for a in _pattern_characters())
+
+
+@functools.cache
+def _pattern_characters() -> frozenset[str]:
+    """Every character a lower-cased pattern or needle here may spell: each one written in them, and ASCII (for the
+    ranges of a character class), lower-cased."""
+    written = [p for p, _c in KEYWORDS] + [_ANIMALS.pattern, _ENFORCEMENT_NAME.pattern, _DETENTION_NAME.pattern,
+                                            *_ENFORCEMENT_NEEDLES, *_DETENTION_NEEDLES, "".join(map(chr, range(128)))]
+    return frozenset(c.lower() for text in written for c in text)
+
+
 _HEAD = 4  # letters of a word-start the quick test compares (see pattern_heads)
 _HEADS: list[tuple[frozenset[str], frozenset[str]] | None] = []
 _ANIMAL_HEADS: list[tuple[frozenset[str], frozenset[str]] | None] = []
@@ -466,7 +505,7 @@ def _named_rules(label: str, text: str) -> tuple[Evidence, ...]:
     """What ``text`` (the ``label`` of a record: its name, its organization's) says of enforcement and detention."""
     # (the patterns run only on a text that holds one of the words every match of them holds: see _NEEDLES)
     out: list[Evidence] = []
-    low = None if _UNFOLDED.search(text) else text.lower()
+    low = text.lower() if _reads_lower(text) else None
     m = _DETENTION_NAME.search(text) if low is None or _DETENTION_QUICK.search(low) else None
     if m:
         out.append(Evidence("detention", "rule", f'{label}: "{m.group(0)}"'))

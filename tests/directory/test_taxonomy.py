@@ -116,7 +116,8 @@ from advocate.directory import taxonomy  # noqa: E402
 _FILLER = ["services", "free", "the", "legal", "family", "t", "u", "i", "dv", "mens", "men's", "rent", "rental",
            "lgbtq", "servicio", "clínica", "CLÍNICA", "Atención", "visa", "T-visa", "self-petition", "ñ", "año", "K",
            "ſex", "İmmigration", "ß", "’", "—", "\xa0", "\n", "(", ")", "'", "-", ",", ".", "123", "_x", "x_",
-           "pets", "Dog", "cats", "catalog", "veterinarians", "Spaying", "humane society", "SPCA", "feline", "petition"]
+           "pets", "Dog", "cats", "catalog", "veterinarians", "Spaying", "humane society", "SPCA", "feline", "petition",
+           "Sèvis", "lopital", "Kòmante", "Señor", "Ôpital", "Ǆ", "ǅ", "ŉ", "º", "ﬁ", "ﬀ"]
 
 
 def _all_patterns(texts: tuple[str, ...], monkeypatch) -> list:
@@ -156,7 +157,7 @@ def _texts(draw):
         elif kind == "filler":
             parts.append(_case(draw, draw(st.sampled_from(_FILLER))))
         else:
-            parts.append(draw(st.text(alphabet="abcdeilmnorstuvyzáéíñ’ -'\n.KſİßA", max_size=12)))
+            parts.append(draw(st.text(alphabet="abcdeilmnorstuvyzáéíñ’ -'\n.KſİßAèôöçºıµÿ€\u2003ŉǅ", max_size=12)))
     glue = draw(st.sampled_from([" ", "", "-", ", ", "\n"]))
     return (glue.join(parts[:1]), glue.join(parts[1:]))
 

@@ -494,16 +494,13 @@ class Staged:
         kept = [i for i, h in enumerate(header) if (h in read if read is not None else h not in unread)] or [0]
         keep = None if len(kept) == width else kept
         self.create(name, header if keep is None else [header[i] for i in keep])
-        batch = []
         pad = [""] * width
-        for rec in records:
-            if len(rec) != width:  # short rows are padded with empty cells, long ones cut
-                rec = (rec + pad)[:width]
-            batch.append(rec if keep is None else [rec[i] for i in keep])
-            if len(batch) >= 5000:
-                self._insert(name, batch)
-                batch.clear()
-        self._insert(name, batch)
+        pick = None if keep is None else itemgetter(*keep) if len(keep) > 1 else lambda rec: (rec[kept[0]],)
+        rows = iter(records)
+        while batch := list(islice(rows, 5000)):  # (each batch's rows measured and picked at C speed)
+            if set(map(len, batch)) != {width}:  # short rows are padded with empty cells, long ones cut
+                batch = [rec if len(rec) == width else (rec + pad)[:width] for rec in batch]
+            self._insert(name, batch if pick is None else list(map(pick, batch)))
         self.index(name)
 
     def _load_pairs(self, name: str, pair: tuple[str, str], at: list[int], records) -> None:

@@ -576,7 +576,7 @@ class Staged:
         """Rows as lists in the table's column order; key columns (ids) are stored trimmed."""
         self._insert(name, rows)
 
-    def _insert(self, name: str, rows: list[list]) -> None:
+    def _insert(self, name: str, rows: list) -> None:  # (lists or tuples)
         if rows and name in self._packed:
             _trim_keys(rows, self._keys[name])
             self._insert_packs(name, [(r[0], r[1]) for r in rows])

@@ -220,10 +220,12 @@ def _prefetched(fetched: _Fetched | None, value: str) -> list | None:
     return None
 
 
-def _trim_keys(rows: list, keys) -> None:
-    """Trim the cells at ``keys`` of each of ``rows`` (lists, changed in place) as str.strip() does. An id rarely
-    needs it: each column of the batch is checked at C speed first (str.strip gives back the very string it was
-    given when there is nothing to trim), and only a column with something to trim is written back."""
+def _trim_keys(rows: list, keys) -> list[int]:
+    """Trim the cells at ``keys`` of each of ``rows`` (lists, changed in place) as str.strip() does; returns those of
+    ``keys`` that hold a cell not empty once trimmed. An id rarely needs it: each column of the batch is checked at C
+    speed first (str.strip gives back the very string it was given when there is nothing to trim), and only a column
+    with something to trim is written back."""
+    filled = []
     for j in keys:
         cells = list(map(itemgetter(j), rows))
         try:
@@ -237,6 +239,9 @@ def _trim_keys(rows: list, keys) -> None:
                     if not isinstance(row, list):
                         rows[i] = row = list(row)
                     row[j] = v
+        if any(trimmed):
+            filled.append(j)
+    return filled
 
 
 class Staged:
@@ -270,6 +275,10 @@ class Staged:
         self._indexed: set[tuple[str, str]] = set()
         self._memos: dict[str, int] = {}  # what an import remembers here (see remember): name -> values per key
         self._packed: set[str] = set()  # tables kept as packs of pairs (see _load_pairs)
+        # (table, key column) of the unpacked tables whose key column holds a value in some row: a key column empty in
+        # every row (a 211 export's phones have no organization_id, its schedules no location_id) is never indexed nor
+        # read, since nothing can be found by it
+        self._filled: set[tuple[str, str]] = set()
         self.unguard = False  # set for our own exports: undo the spreadsheet guard ("'+1 305..." -> "+1 305...")
 
     def _value(self, v):
@@ -302,7 +311,7 @@ class Staged:
         if fetched is None:
             fetched = self._fetched[(name, column)] = _Fetched()
         wanted = fetched.todo(values)
-        if not wanted:
+        if not wanted or self._empty(name, column):
             return
         self._index(name, column)
         cols = [c for c in self.columns[name] if only is None or c in only or c == column]
@@ -360,7 +369,7 @@ class Staged:
         if fetched is None:
             fetched = self._fetched[(name, column, key)] = _Fetched()
         todo = fetched.todo(values)
-        if not todo:
+        if not todo or self._empty(name, column):
             return
         self._index(name, column)
         rows = fetched.rows
@@ -576,18 +585,31 @@ class Staged:
         """Rows as lists in the table's column order; key columns (ids) are stored trimmed."""
         self._insert(name, rows)
 
+    def append(self, name: str, rows: list) -> None:
+        """Rows in the table's column order, written as given (a reader that makes its own rows: a sheet's); every
+        write to a staged table goes through here or :meth:`insert` (see ``_filled``)."""
+        if rows:
+            cols = self.columns[name]
+            self._filled.update((name, cols[j]) for j in self._keys.get(name, ()) if any(map(itemgetter(j), rows)))
+            self._run(f'INSERT INTO "t_{name}" VALUES (NULL, {", ".join("?" * len(cols))})', rows)
+
     def _insert(self, name: str, rows: list) -> None:  # (lists or tuples)
         if rows and name in self._packed:
             _trim_keys(rows, self._keys[name])
             self._insert_packs(name, [(r[0], r[1]) for r in rows])
         elif rows:
-            _trim_keys(rows, self._keys.get(name, ()))
+            cols = self.columns[name]
+            self._filled.update((name, cols[j]) for j in _trim_keys(rows, self._keys.get(name, ())))
             marks = ", ".join("?" * len(self.columns[name]))
             self._run(f'INSERT INTO "t_{name}" VALUES (NULL, {marks})', rows)
 
     def index(self, name: str) -> None:
         """Called once a table's rows are all in. A key column is indexed the first time rows are looked up by it
         (:meth:`_index`), so only the columns an import asks by are indexed, not every id of every table."""
+
+    def _empty(self, name: str, column: str) -> bool:
+        """Whether ``column`` of ``name`` is a key column no row of which holds a value (nothing is found by it)."""
+        return (name, column) not in self._filled and name not in self._packed and column in KEY_COLUMNS
 
     def _index(self, name: str, column: str) -> None:
         if (name, column) not in self._indexed:
@@ -623,7 +645,7 @@ class Staged:
                 return hit.copy()
             if value in fetched.asked:
                 return []
-        if name not in self.columns or column not in self.columns[name]:
+        if name not in self.columns or column not in self.columns[name] or self._empty(name, column):
             return []
         self._index(name, column)
         cols = self.columns[name]

@@ -524,14 +524,12 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
     try:
         for table, columns in _TABLES.items():
             staged.load(table, columns, iter(()))
-        db = staged.db
-        inserts = {t: f'INSERT INTO "t_{t}" VALUES (NULL, {", ".join("?" * len(c))})' for t, c in _TABLES.items()}
         batches: dict[str, list] = {t: [] for t in _TABLES}
 
         def add(table: str, **values):
             batches[table].append([values.get(c, "") for c in _TABLES[table]])
             if len(batches[table]) >= 5000:
-                db.executemany(inserts[table], batches[table])
+                staged.append(table, batches[table])
                 batches[table].clear()
 
         header_keys = [header_key(h) for h in headers]
@@ -628,8 +626,7 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
                 if new("sheet_terms", tid):
                     add("taxonomy", id=tid, name=words[:200])
         for table, batch in batches.items():
-            if batch:
-                db.executemany(inserts[table], batch)
+            staged.append(table, batch)
         staged.summary = {"sheet": plan.sheet, "header_row": header_row, "mapping": plan.named(),
                           "unmapped_columns": plan.unmapped_columns, "skipped_rows": skipped}
         return staged, "sheet", path.stem

@@ -798,3 +798,35 @@ def test_a_packed_service_whose_codes_pass_the_pack_size_is_split_in_order(monke
         assert [r["taxonomy_id"] for r in staged.rows("service_taxonomy") if r["service_id"] == "s1"] == codes
     finally:
         staged.close()
+
+
+def test_a_key_column_empty_in_every_row_is_never_indexed_nor_read():
+    """A 211 export's phones have no organization_id and its schedules no location_id: nothing can be found by
+    such a column, so it is neither indexed nor queried; a column with one value in one row is, as is one written
+    by a reader that makes its own rows (a sheet's)."""
+    from advocate.directory.hsds_read import Staged
+
+    staged = Staged()
+    try:
+        rows = [[f"p{i}", f"s{i}", " ", "", f"305-555-{i:04d}"] for i in range(30)]
+        staged.load("phones", ["id", "service_id", "location_id", "organization_id", "number"], rows, compact=True)
+        queries = []
+        staged.db.set_trace_callback(queries.append)
+        for column in ("location_id", "organization_id"):
+            assert staged.many("phones", column, "s1") == []
+            staged.prefetch_tuples("phones", column, ["s1", "s2"], ("number",))
+            assert staged.tuples("phones", column, "s1", ("number",)) == []
+        assert queries == []
+        assert staged.tuples("phones", "service_id", "s7", ("number",)) == [("305-555-0007",)]
+        rows[29][3] = "o9"  # one organization, in the last row
+        staged.load("phones2", ["id", "service_id", "location_id", "organization_id", "number"], rows)
+        assert [r["number"] for r in staged.many("phones2", "organization_id", "o9")] == ["305-555-0029"]
+        staged.create("schedules", ["service_id", "location_id", "weekday"])
+        staged.append("schedules", [["", "L1", "Monday"], ["s1", "", "Tuesday"]])
+        staged.prefetch_tuples("schedules", "location_id", ["L1"], ("weekday",))
+        assert staged.tuples("schedules", "location_id", "L1", ("weekday",)) == [("Monday",)]
+        indexes = {n for (n,) in staged.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "i_phones_service_id" in indexes and "i_phones2_organization_id" in indexes
+        assert not {"i_phones_location_id", "i_phones_organization_id"} & indexes
+    finally:
+        staged.close()

@@ -771,6 +771,27 @@ class Importer:
         self.conn.execute("DROP TRIGGER sal_rtree_insert")
         self._rtree_trigger = row[0]
 
+    def _rtree_rows(self, before: int) -> list[tuple]:
+        """The R*Tree rows of the places this block just wrote (the service_at_location rows past ``before``: SQLite
+        numbers a new row one past the largest), as the trigger would add them: each place's point as the block
+        wrote it (``_place_facts``), each service's status as the block wrote it (its services row), rather than
+        each looked up again. Read by :data:`RTREE_ROWS` when one of them is not at hand."""
+        points, status = self._place_facts, {r[0]: r[_STATUS_AT] for r in self._pending["services"]}
+        rows = []
+        if before < 2**62:  # (past that, SQLite may number a new row below the largest)
+            for sal_id, service, place in self.conn.execute(
+                    "SELECT id, service_id, location_id FROM service_at_location WHERE id > ? ORDER BY id", (before,)):
+                facts, active = points.get(place), status.get(service)
+                if facts is None or active is None:
+                    break
+                lat, lon = facts[_LATITUDE_AT], facts[_LATITUDE_AT + 1]
+                if lat is not None and lon is not None:
+                    rows.append((sal_id, lat, lat, lon, lon, service, place, int(active == "active")))
+            else:
+                return rows
+        keys = json.dumps(list(dict.fromkeys(k for k, _ in self._pending["service_at_location"])))
+        return self.conn.execute(RTREE_ROWS, (keys,)).fetchall()
+
     def _write(self, table: str, values: tuple) -> None:
         self._pending[table].append(values)
 
@@ -806,15 +827,16 @@ class Importer:
         if pending["replaced"]:
             for table in ("service_categories", "category_evidence", "service_languages", "service_at_location"):
                 conn.executemany(f"DELETE FROM {table} WHERE service_id = ?", pending["replaced"])
+        rtree = self._rtree_trigger is not None and bool(pending["service_at_location"])
+        before = (conn.execute("SELECT max(id) FROM service_at_location").fetchone()[0] or 0) if rtree else 0
         for table, sql in _CHILDREN:
             if pending[table]:
                 insert_values(conn, sql, pending[table])
-        if self._rtree_trigger is not None and pending["service_at_location"]:
-            # what the R*Tree insert trigger does row by row, in the same order (sal.id): the block's rows read, then
-            # written a row per statement (one INSERT ... SELECT of them made SQLite keep a statement journal of every
-            # R*Tree page it touched: 23 MiB of temporary file on a 20k-service import)
-            keys = json.dumps(list(dict.fromkeys(k for k, _ in pending["service_at_location"])))
-            conn.executemany(RTREE_INSERT, conn.execute(RTREE_ROWS, (keys,)).fetchall())
+        if rtree:
+            # what the R*Tree insert trigger does row by row, in the same order (sal.id), written a row per statement
+            # (one INSERT ... SELECT of them made SQLite keep a statement journal of every R*Tree page it touched: 23
+            # MiB of temporary file on a 20k-service import)
+            conn.executemany(RTREE_INSERT, self._rtree_rows(before))
         for rows in pending.values():
             rows.clear()
         for memo, rows in self._remember.items():  # kept in the staging database, not in memory
@@ -962,6 +984,8 @@ RTREE_ROWS = """SELECT sal.id, l.latitude, l.latitude, l.longitude, l.longitude,
       AND NOT EXISTS (SELECT 1 FROM sal_rtree r WHERE r.id = sal.id)
     ORDER BY sal.id"""
 RTREE_INSERT = "INSERT INTO sal_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_STATUS_AT = 10  # where a services row (Importer.import_service) holds the status
+_LATITUDE_AT = 5  # where a place's facts (Importer.write_location) hold its latitude, its longitude next
 UNMAPPED_KEPT = 1_000  # distinct unmapped language words counted for the summary (each service keeps its own)
 
 

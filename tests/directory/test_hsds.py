@@ -703,6 +703,63 @@ def test_the_rtree_an_import_writes_is_the_one_its_trigger_makes(tmp_path, monke
             s.close()
     assert len(nodes[0]) > 3 and nodes[0] == nodes[1]
 
+def test_the_rtree_rows_follow_each_services_status_and_point(tmp_path, monkeypatch):
+    """The R*Tree rows an import writes carry each service's status and each place's point as the import wrote them
+    (inactive services, places without a point, places shared by services of other blocks, a re-import that flips
+    statuses and moves a place), the same as the insert trigger's and as the rows read back from the store when
+    what the block wrote is not at hand."""
+    from advocate.directory import hsds
+
+    def export(folder, flip):
+        folder.mkdir()
+        tables = {
+            "services.csv": [["id", "organization_id", "name", "status"]]
+            + [[f"s{i}", "o1", f"Service {i}", "inactive" if (i % 3 == 0) != flip else "active"] for i in range(40)],
+            "organizations.csv": [["id", "name"], ["o1", "Helpers"]],
+            "locations.csv": [["id", "organization_id", "latitude", "longitude"]]
+            + [[f"l{j}", "o1", "" if j == 4 else f"{25 + j / 10 + (0.5 if flip and j == 2 else 0):.4f}", "-80.2"]
+               for j in range(9)],
+            "services_at_location.csv": [["id", "service_id", "location_id"]]
+            + [[str(i), f"s{i}", f"l{i % 9}"] for i in range(40)] + [["x", "s5", "l8"]],
+        }
+        for name, body in tables.items():
+            with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows(body)
+        return folder
+
+    first, second = export(tmp_path / "a", False), export(tmp_path / "b", True)
+    monkeypatch.setattr(hsds, "BLOCK", 7)
+    read_back = hsds.Importer._rtree_rows
+
+    def without_facts(self, before):
+        self._place_facts = {}
+        return read_back(self, before)
+
+    got = {}
+    for way in ("import", "read back", "trigger"):
+        if way == "read back":
+            monkeypatch.setattr(hsds.Importer, "_rtree_rows", without_facts)
+        if way == "trigger":
+            monkeypatch.setattr(hsds.Importer, "_bulk_rtree", lambda self: None)
+        s = open_store(tmp_path / way / "advocate.db")
+        try:
+            for folder in (first, second):
+                import_directory(s, folder, source="spread", geocoder=None)
+                rows = s.conn.execute("SELECT r.id, r.service_id, r.location_id, r.active, s.status, l.latitude, "
+                                      "r.min_lat FROM sal_rtree r JOIN services s ON s.id = r.service_id JOIN locations "
+                                      "l ON l.id = r.location_id WHERE s.source = 'spread' ORDER BY r.id").fetchall()
+                assert rows and all(active == (status == "active") and abs(lat - rlat) < 1e-4
+                                    for _i, _s, _l, active, status, lat, rlat in rows)
+                assert not any(loc == "spread:loc:l4" for _i, _s, loc, *_x in rows)
+                assert len(rows) == count(s, "SELECT count(*) FROM service_at_location sal JOIN locations l ON "
+                                             "l.id = sal.location_id WHERE l.latitude IS NOT NULL AND "
+                                             "sal.service_id LIKE 'spread:%'")
+            got[way] = (rows, s.conn.execute("SELECT nodeno, data FROM sal_rtree_node ORDER BY nodeno").fetchall())
+        finally:
+            s.close()
+    assert got["import"] == got["read back"] == got["trigger"]
+
+
 def _small_export(folder, n=40, *, skip=(), duplicate_of=None):
     """An export of ``n`` services of one organization; service i sits at location l(i % 6), so places are
     shared by services far apart; with ``duplicate_of`` a last row repeats that service's id."""

@@ -365,7 +365,8 @@ def _may_start(head, words, starts) -> bool:
 
 _UNFOLDED = re.compile("[^\x00-\x7f\xa0áéíóúüñÁÉÍÓÚÜÑ‘’“”–—…•]")
 _WORD = re.compile(r"\w+")
-_READS_LOWER: dict[str, bool] = {}  # a character _UNFOLDED finds -> whether _reads_lower may still say yes
+_READS_LOWER: dict[str, bool] = {}  # a cased character _UNFOLDED finds -> whether _reads_lower may still say yes
+_READS_LOWER_MAX = 16_384
 
 
 def _reads_lower(text: str) -> bool:
@@ -379,7 +380,9 @@ def _reads_lower(text: str) -> bool:
     for c in set(_UNFOLDED.findall(text)):
         alike = _READS_LOWER.get(c)
         if alike is None:
-            if len(_READS_LOWER) >= _TEXT_CACHE_MAX:
+            if c.lower() == c == c.upper():  # a character without case (CJK, digits, symbols): re.I matches it as is
+                continue
+            if len(_READS_LOWER) >= _READS_LOWER_MAX:  # (Unicode has fewer cased characters than this)
                 _READS_LOWER.clear()
             alike = _READS_LOWER[c] = _reads_alike(c)
         if not alike:

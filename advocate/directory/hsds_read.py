@@ -208,6 +208,18 @@ def _packed(key: str, cells: list):
     yield from _packed(key, cells[half:])
 
 
+def _evened(records, width: int, rows: int = 64):
+    """``records`` a few at a time (lists of ``rows``), each ``width`` cells: a short record padded with empty cells, a
+    long one cut. Few enough that records of a column nobody reads (a location's 40 KB description) are let go before
+    memory grows, many enough that each list is measured at C speed."""
+    pad = [""] * width
+    records = iter(records)
+    while chunk := list(islice(records, rows)):
+        if set(map(len, chunk)) != {width}:
+            chunk = [rec if len(rec) == width else (rec + pad)[:width] for rec in chunk]
+        yield chunk
+
+
 def _prefetched(fetched: _Fetched | None, value: str) -> list | None:
     """The rows read ahead for ``value`` (a copy; [] when it was asked for and has none), None when it was not
     asked for (called a dozen times per service: kept short)."""
@@ -503,13 +515,14 @@ class Staged:
         kept = [i for i, h in enumerate(header) if (h in read if read is not None else h not in unread)] or [0]
         keep = None if len(kept) == width else kept
         self.create(name, header if keep is None else [header[i] for i in keep])
-        pad = [""] * width
         pick = None if keep is None else itemgetter(*keep) if len(keep) > 1 else lambda rec: (rec[kept[0]],)
-        rows = iter(records)
-        while batch := list(islice(rows, 5000)):  # (each batch's rows measured and picked at C speed)
-            if set(map(len, batch)) != {width}:  # short rows are padded with empty cells, long ones cut
-                batch = [rec if len(rec) == width else (rec + pad)[:width] for rec in batch]
-            self._insert(name, batch if pick is None else list(map(pick, batch)))
+        batch: list = []
+        for rows in _evened(records, width):  # (a few rows at a time: the columns not kept are let go at once)
+            batch += rows if pick is None else map(pick, rows)
+            if len(batch) >= 5000:
+                self._insert(name, batch)
+                batch = []
+        self._insert(name, batch)
         self.index(name)
 
     def _load_pairs(self, name: str, pair: tuple[str, str], at: list[int], records) -> None:
@@ -527,19 +540,17 @@ class Staged:
         strip_a, strip_b = a in KEY_COLUMNS, b in KEY_COLUMNS  # (ids trimmed here: a pair is told apart trimmed)
         # read 20,000 rows at a time; a pair given again among them (most repeats are: a 211 export lists four pairs
         # in ten twice, a few rows apart) is dropped here rather than by the INSERT, which drops those further apart
-        rows = iter(records)
-        while chunk := list(islice(rows, PAIRS_READ)):
-            try:
-                if not (strip_a and strip_b):
-                    raise IndexError
-                pairs = [(rec[i].strip(), rec[j].strip()) for rec in chunk]
-            except IndexError:  # (a short row among them, padded with empty cells; or a pair not both ids)
+        pick = itemgetter(i, j)
+        pairs: list[tuple[str, str]] = []
+        for rows in _evened(records, width):  # (the other columns let go a few rows at a time)
+            if strip_a and strip_b:
+                pairs += [(x.strip(), y.strip()) for x, y in map(pick, rows)]
+            else:
+                pairs += [(x.strip() if strip_a else x, y.strip() if strip_b else y) for x, y in map(pick, rows)]
+            if len(pairs) >= PAIRS_READ:
+                self._insert_packs(name, pairs)
                 pairs = []
-                for rec in chunk:
-                    if len(rec) < width:
-                        rec = rec + [""] * (width - len(rec))
-                    x, y = rec[i], rec[j]
-                    pairs.append((x.strip() if strip_a else x, y.strip() if strip_b else y))
+        if pairs:
             self._insert_packs(name, pairs)
 
     def _insert_packs(self, name: str, pairs: list[tuple[str, str]]) -> None:

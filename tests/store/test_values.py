@@ -93,3 +93,19 @@ def test_a_failing_row_fails_the_call():
     db.execute("CREATE TABLE strict_t (k TEXT NOT NULL)")
     with pytest.raises(sqlite3.IntegrityError):
         insert_values(db, "INSERT INTO strict_t VALUES (?)", [("a",)] * 120 + [(None,)])
+
+
+@pytest.mark.parametrize("sql, splits", [
+    ("INSERT INTO t (k, v, kind) VALUES (?, ?, 'a?b')", True),  # (a ? in a text is not a parameter)
+    ("INSERT INTO t (k, v) VALUES (?1, ?1)", False),
+    ("INSERT INTO t (k, v) VALUES (:k, :v)", False),
+    ("INSERT INTO t (k, v, kind) VALUES (?, ?, ':x')", True),
+])
+def test_only_plain_parameters_are_laid_end_to_end(sql, splits):
+    assert (split_insert(sql) is not None) == splits
+    one, many = _db(), _db()
+    rows = [(f"k{i}",) for i in range(150)] if "?1" in sql else \
+        [{"k": f"k{i}", "v": i} for i in range(150)] if ":k" in sql else [(f"k{i}", i) for i in range(150)]
+    one.executemany(sql, rows)
+    insert_values(many, sql, rows)
+    assert _dump(many) == _dump(one)

@@ -189,6 +189,9 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
         raise OutputRefused(reason, field="output")
     if target.is_dir():
         raise OutputRefused(_("{path} is a folder; give a file name").format(path=target), field="output")
+    if target.exists() and not target.is_file():  # (replacing /dev/null or a pipe with a file of ours: never)
+        raise OutputRefused(_("{path} is not a plain file (a device, a pipe or a socket); advocate writes only to "
+                              "files").format(path=target), field="output")
     if target.exists() or target.is_symlink():
         if not (force or (confirm is not None and confirm(target))):
             raise OutputRefused(_("{path} already exists; nothing was written (replacing it has to be asked for)")

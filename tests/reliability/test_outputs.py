@@ -212,3 +212,19 @@ def test_an_unlisted_sqlite_file_is_refused(cli, tmp_path):
     r = cli("checklist", "show", "intake", "-f", "html", "-o", other, "--force")
     assert r.exit_code == 2 and "SQLite database" in r.stderr
     assert file_digest(other) == before
+
+
+def test_a_device_or_a_pipe_is_never_replaced(cli, db_path, tmp_path):
+    """``--rejects /dev/null --force`` (run as root, as in a container) replaced the device with a file of rejects;
+    a device, a pipe or a socket is refused with one sentence, even with --force, before anything is read."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for target in (Path("/dev/null"), pipe):
+        with pytest.raises(OutputRefused) as e:
+            output_path(target, force=True)
+        assert "not a plain file" in str(e.value)
+    r = cli("services", "import", str(FIX / "hsds-1.1-quirks"), "--rejects", "/dev/null", "--force")
+    assert r.exit_code == 2 and "Traceback" not in r.output and "not a plain file" in r.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.stat(pipe).st_mode)
+    r = cli("--lang", "es", "services", "import", str(FIX / "hsds-1.1-quirks"), "--rejects", str(pipe), "--force")
+    assert r.exit_code == 2 and "no es un archivo común" in r.output

@@ -189,10 +189,11 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
         raise OutputRefused(reason, field="output")
     if target.is_dir():
         raise OutputRefused(_("{path} is a folder; give a file name").format(path=target), field="output")
-    if target.exists() and not target.is_file():  # (replacing /dev/null or a pipe with a file of ours: never)
+    there = target.exists() or target.is_symlink()
+    if (target.exists() and not target.is_file()) or (there and _system_path(target)):  # (/dev/null replaced: never)
         raise OutputRefused(_("{path} is not a plain file (a device, a pipe or a socket); advocate writes only to "
                               "files").format(path=target), field="output")
-    if target.exists() or target.is_symlink():
+    if there:
         if not (force or (confirm is not None and confirm(target))):
             raise OutputRefused(_("{path} already exists; nothing was written (replacing it has to be asked for)")
                                 .format(path=target), field="force")
@@ -203,6 +204,21 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
     elif not parent.is_dir():
         raise OutputRefused(_("{path} is not a folder").format(path=parent), field="output")
     return target
+
+
+def _system_path(path: Path) -> bool:
+    """Whether ``path``, or a link it leads through, lies in /dev or /proc: /dev/stdout and /proc/self/fd/1 lead to
+    whatever the standard output is, a plain file when it is redirected to one, and a link there would be replaced
+    by a file of ours."""
+    p = os.path.abspath(path)
+    for _hop in range(40):
+        p = os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p))
+        if p.startswith(("/dev/", "/proc/")):
+            return True
+        if not os.path.islink(p):
+            return False
+        p = os.path.join(os.path.dirname(p), os.readlink(p))
+    return True  # (links that lead round in a circle)
 
 
 def _check_folder(folder: Path) -> None:

@@ -547,9 +547,9 @@ class Staged:
                 pairs += [(x.strip(), y.strip()) for x, y in map(pick, rows)]
             else:
                 pairs += [(x.strip() if strip_a else x, y.strip() if strip_b else y) for x, y in map(pick, rows)]
-            if len(pairs) >= PAIRS_READ:
-                self._insert_packs(name, pairs)
-                pairs = []
+            if len(pairs) >= PAIRS_READ:  # (packed PAIRS_READ rows at a time, as the docstring says)
+                self._insert_packs(name, pairs[:PAIRS_READ])
+                pairs = pairs[PAIRS_READ:]
         if pairs:
             self._insert_packs(name, pairs)
 

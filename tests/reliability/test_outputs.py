@@ -228,3 +228,20 @@ def test_a_device_or_a_pipe_is_never_replaced(cli, db_path, tmp_path):
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.stat(pipe).st_mode)
     r = cli("--lang", "es", "services", "import", str(FIX / "hsds-1.1-quirks"), "--rejects", str(pipe), "--force")
     assert r.exit_code == 2 and "no es un archivo común" in r.output
+
+
+def test_a_link_to_the_standard_output_is_never_replaced(tmp_path, monkeypatch):
+    """/dev/stdout and /proc/self/fd/1 lead to a plain file when the output is redirected to one: a link there, or a
+    link of the user's to it, is refused, not replaced by a file of rejects (found by a reviewer)."""
+    mine = tmp_path / "fakestdout"
+    mine.symlink_to("/proc/self/fd/1")
+    chain = tmp_path / "chain"
+    chain.symlink_to(mine)
+    for target in (Path("/dev/stdout"), Path("/proc/self/fd/1"), mine, chain):
+        with pytest.raises(OutputRefused):
+            output_path(target, force=True)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("x")
+    link = tmp_path / "link.csv"
+    link.symlink_to(plain)
+    assert output_path(link, force=True) == link  # (a link to a file of one's own stays as it was)

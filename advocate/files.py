@@ -207,13 +207,13 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
 
 
 def _system_path(path: Path) -> bool:
-    """Whether ``path``, or a link it leads through, lies in /dev or /proc: /dev/stdout and /proc/self/fd/1 lead to
-    whatever the standard output is, a plain file when it is redirected to one, and a link there would be replaced
-    by a file of ours."""
+    """Whether ``path``, or a link it leads through, is one of the links to a process's open files (/dev/stdout,
+    /dev/fd/1, /proc/self/fd/1): they lead to whatever the standard output is, a plain file when it is redirected to
+    one, and the link would be replaced by a file of ours."""
     p = os.path.abspath(path)
     for _hop in range(40):
         p = os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p))
-        if p.startswith(("/dev/", "/proc/")):
+        if p.startswith(("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")):
             return True
         if not os.path.islink(p):
             return False

@@ -191,8 +191,8 @@ def output_path(path: str | os.PathLike, *, force: bool = False, confirm: Callab
         raise OutputRefused(_("{path} is a folder; give a file name").format(path=target), field="output")
     there = target.exists() or target.is_symlink()
     if (target.exists() and not target.is_file()) or (there and _system_path(target)):  # (/dev/null replaced: never)
-        raise OutputRefused(_("{path} is not a plain file (a device, a pipe or a socket); advocate writes only to "
-                              "files").format(path=target), field="output")
+        raise OutputRefused(_("{path} is not a plain file (a device, a pipe or a socket); give the name of a file "
+                              "to write instead").format(path=target), field="output")
     if there:
         if not (force or (confirm is not None and confirm(target))):
             raise OutputRefused(_("{path} already exists; nothing was written (replacing it has to be asked for)")

@@ -12,8 +12,9 @@ _PREFIXES = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "sta":
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces: "Oax." -> "oax", "Querétaro" -> "queretaro"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # (ASCII has no accents to take off: NFKD leaves it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _PUNCT.sub(" ", text.casefold())
     return _SPACE.sub(" ", text).strip()
 

@@ -475,11 +475,26 @@ def _country(text: str, state: str) -> str:
     return countries.pop() if len(countries) == 1 else ""
 
 
+_CATEGORY_CELLS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}  # text -> _categories(text)
+_CATEGORY_CELLS_MAX = 4096  # a sheet's category column repeats a few dozen texts
+
+
 def _categories(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """([(category, the words that gave it)], words that name no category) for a free-text cell."""
+    """([(category, the words that gave it)], words that name no category) for a free-text cell, read once per
+    distinct text."""
+    hit = _CATEGORY_CELLS.get(text)
+    if hit is None:
+        if len(_CATEGORY_CELLS) >= _CATEGORY_CELLS_MAX:
+            _CATEGORY_CELLS.clear()
+        cats, leftover = _read_categories(text)
+        hit = _CATEGORY_CELLS[text] = (tuple(cats), tuple(leftover))
+    return list(hit[0]), list(hit[1])
+
+
+def _read_categories(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     from advocate.directory.taxonomy import evidence_from_text
     from advocate.directory.vocab import categories as known
-    from advocate.directory.vocab import normalize_category
+    from advocate.directory.vocab import category_id
 
     found: dict[str, str] = {}
     leftover: list[str] = []
@@ -487,10 +502,7 @@ def _categories(text: str) -> tuple[list[tuple[str, str]], list[str]]:
         part = part.strip(" .-•*")
         if not part:
             continue
-        try:
-            cat = normalize_category(part)
-        except InputError:
-            cat = None
+        cat = category_id(part)  # (not normalize_category: its suggestions for a word that names none go unread)
         if cat in known():
             found.setdefault(cat, part)
             continue
@@ -500,6 +512,12 @@ def _categories(text: str) -> tuple[list[tuple[str, str]], list[str]]:
         if not evs:
             leftover.append(part)
     return list(found.items()), leftover
+
+
+def _header_again(cells: list[str], header_keys: list[str]) -> bool:
+    """Whether a row is the header given again: each of its first cells reads as its header does (told apart, most
+    often, by the first cell alone)."""
+    return len(cells) >= len(header_keys) and all(header_key(c) == k for c, k in zip(cells, header_keys, strict=False))
 
 
 def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None = None):
@@ -549,7 +567,7 @@ def read_sheet(path, *, sheet: str | None = None, mapping: dict[str, str] | None
         for n, raw in enumerate(rows, start=header_row + 1):
             cells = [str(c) if c is not None else "" for c in raw]
             filled = [c for c in cells if c.strip()]
-            if len(filled) < 2 or [header_key(c) for c in cells[:len(header_keys)]] == header_keys:
+            if len(filled) < 2 or _header_again(cells, header_keys):
                 skipped += 1  # blank, a heading across merged cells, or the header again
                 continue
 

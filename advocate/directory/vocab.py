@@ -73,10 +73,16 @@ def expand_category(text: str) -> list[str]:
     return [normalize_category(text)]
 
 
-def normalize_category(text: str) -> str:
-    """A category id from an id, an English or Spanish label, or a common synonym; InputError otherwise."""
+def category_id(text: str) -> str | None:
+    """The category id an id, an English or Spanish label, or a common synonym names; None for any other text."""
     key = fold(text)
-    found = _category_aliases().get(key) or _category_aliases().get(key.replace(" ", "-"))
+    return _category_aliases().get(key) or _category_aliases().get(key.replace(" ", "-"))
+
+
+def normalize_category(text: str) -> str:
+    """A category id from an id, an English or Spanish label, or a common synonym; InputError otherwise (with the
+    closest words as suggestions)."""
+    found = category_id(text)
     if found:
         return found
     from advocate.textnorm import close_words

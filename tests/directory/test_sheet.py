@@ -314,3 +314,58 @@ def test_directory_columns_that_mention_people_are_not_taken_for_a_list_of_peopl
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([["Name", "Phone", header], ["Legal Aid", "305 555 0100", "yes"]])
     assert import_directory(store, path, source="dir")["imported"] == 1
+
+
+def test_a_category_cell_is_read_once_per_text_and_a_word_naming_none_costs_no_suggestions(store, tmp_path, monkeypatch):
+    """A sheet's category column repeats a few texts: each is read once. A word that names no category is kept
+    as the sheet's own term, without looking for the closest category names (suggestions nobody reads: they
+    made a spreadsheet's import five times slower)."""
+    from advocate import textnorm
+    from advocate.directory import sheet
+
+    def no_suggestions(*a, **k):
+        raise AssertionError("suggestions looked for")
+
+    monkeypatch.setattr(textnorm, "close_words", no_suggestions)
+    path = tmp_path / "lista.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Nombre", "Servicios", "Ciudad", "Estado"])
+        for i in range(30):
+            w.writerow([f"Servicio {i}", "Albergue; cosas varias" if i % 2 else "Salud mental / Albergu", "Miami", "FL"])
+    s = import_directory(store, path, source="lista")
+    assert s["imported"] == 30 and s["rejected"] == 0
+    cats = {name: get_service(store, sid)["categories"] for name, sid in services(store, "lista").items()}
+    assert all(cats[f"Servicio {i}"] == (["shelter"] if i % 2 else ["mental-health"]) for i in range(30)), cats
+    first = sheet._categories("Albergue; cosas varias")
+    again = sheet._categories("Albergue; cosas varias")
+    assert first == again == ([("shelter", "Albergue")], ["cosas varias"])
+    first[0].append(("x", "y"))  # a caller's lists are its own
+    assert sheet._categories("Albergue; cosas varias") == again
+
+
+def test_the_header_given_again_is_skipped_whatever_its_case_and_accents(store, tmp_path):
+    """A list that repeats its header (a printout pasted twice, ALL CAPS, accents dropped) skips those rows; a
+    service whose first cell happens to read as a header is kept."""
+    path = tmp_path / "pegada.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Organización", "Teléfono", "Ciudad", "Estado"])
+        w.writerow(["Refugio Esperanza", "305-555-0100", "Miami", "FL"])
+        w.writerow(["ORGANIZACION", "telefono", "ciudad", "ESTADO"])
+        w.writerow(["Organización", "305-555-0199", "Miami", "FL"])
+        w.writerow(["Centro Legal", "305-555-0200", "Homestead", "FL"])
+    s = import_directory(store, path, source="pegada")
+    assert s["imported"] == 3 and s["skipped_rows"] == 1
+    assert set(services(store, "pegada")) == {"Refugio Esperanza", "Organización", "Centro Legal"}
+
+
+@given(st.lists(st.sampled_from(["Organización", "ORGANIZACION", "organizacion ", "Teléfono", "telefono", "", "x"]),
+                max_size=5),
+       st.lists(st.sampled_from(["Organización", "Teléfono", "Ciudad", ""]), max_size=4))
+def test_the_header_again_check_reads_each_row_as_the_whole_list_did(cells, header):
+    """The check stops at the first cell that differs: it says what comparing every cell's key said."""
+    from advocate.directory.sheet import _header_again
+
+    keys = [header_key(h) for h in header]
+    assert _header_again(cells, keys) == ([header_key(c) for c in cells[:len(keys)]] == keys)
